@@ -1,0 +1,17 @@
+import { DialogSet } from 'botbuilder-dialogs';
+import type { Catalog } from '../src/catalog/Catalog.js';
+import { EraseDialog } from './eraseDialog.js';
+import { LanguageDialog } from './languageDialog.js';
+import { MenuDialog } from './menuDialog.js';
+import { RouteDialog } from './routeDialog.js';
+import { StartDialog } from './startDialog.js';
+
+/** Every dialog Ruta knows, registered once. To add a dialog: write it, give it an id in ids.ts, add it here. */
+export function createDialogs(catalog: Catalog): DialogSet {
+  return new DialogSet()
+    .add(new StartDialog())
+    .add(new MenuDialog())
+    .add(new LanguageDialog())
+    .add(new EraseDialog())
+    .add(new RouteDialog(catalog));
+}

@@ -1,0 +1,50 @@
+import { DialogIds } from './ids.js';
+import { begin, stay, retry, StepDialog, type Step } from './StepDialog.js';
+
+type Values = Record<string, never>;
+
+/** The main menu: what Ruta can do. Every choice starts a dialog and comes back here. */
+export class MenuDialog extends StepDialog<Values> {
+  protected firstStep(): string {
+    return 'main';
+  }
+  protected initialValues(): Values {
+    return {};
+  }
+
+  protected readonly steps: Record<string, Step<Values>> = {
+    // What do you want to do?
+    main: {
+      ask: ({ ruta }) => ({
+        kind: 'menu',
+        text: ruta.t('menu.title'),
+        options: [
+          { id: 'route', label: ruta.t('menu.route'), synonyms: ['ruta', 'route', 'wout', 'certificar', 'certificacion', 'certify', 'sètifika', 'setifika'] },
+          { id: 'language', label: ruta.t('menu.language') },
+          { id: 'privacy', label: ruta.t('menu.privacy'), synonyms: ['privacidad', 'privacy', 'datos', 'data', 'done', 'vi prive'] },
+          { id: 'help', label: ruta.t('menu.help') },
+        ],
+      }),
+      answer: async ({ ruta, say }, { choice }) => {
+        switch (choice) {
+          case 'route':
+            return begin(DialogIds.route);
+          case 'language':
+            return begin(DialogIds.language);
+          case 'privacy':
+            await say(ruta.t('privacy.summary', { days: ruta.retentionDays, hours: ruta.unconsentedHours, context: ruta.session.consent === 'accepted' ? 'accepted' : 'declined' }));
+            return stay;
+          case 'help':
+            await say(ruta.t('help.text'));
+            return stay;
+          default:
+            return retry;
+        }
+      },
+    },
+  };
+
+  constructor() {
+    super(DialogIds.menu);
+  }
+}

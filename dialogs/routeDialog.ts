@@ -1,0 +1,174 @@
+import type { Catalog } from '../src/catalog/Catalog.js';
+import { NO, YES } from '../src/bot/keywords.js';
+import { DialogIds } from './ids.js';
+import { routeMessages } from './routeMessages.js';
+import { end, go, retry, StepDialog, type Step, type StepTurn } from './StepDialog.js';
+
+interface Values {
+  country?: string;
+  sector?: string;
+  /** Occupations that matched what the worker typed, best first. */
+  candidates?: string[];
+}
+
+/** Words for countries beyond their names: codes and everyday names. */
+const COUNTRY_SYNONYMS: Record<string, string[]> = {
+  DO: ['rd', 'dominicana', 'republica dominicana', 'santo domingo', 'dominikani', 'dominikanie', 'panyol'],
+  MX: ['mexico', 'méjico', 'mx'],
+  CR: ['tiquicia', 'cr'],
+  SV: ['salvador'],
+  PA: ['panama'],
+  BZ: ['belize', 'belice'],
+  CO: ['colombia'],
+  PE: ['peru'],
+};
+
+/**
+ * Certification route: where are you (inferred from the phone number and confirmed, or chosen),
+ * which trade (sector → occupation menus, or typed freely), then the route, then what next.
+ */
+export class RouteDialog extends StepDialog<Values> {
+  protected firstStep(): string {
+    return 'country';
+  }
+  protected initialValues(): Values {
+    return {};
+  }
+
+  constructor(private readonly catalog: Catalog) {
+    super(DialogIds.route);
+  }
+
+  /** The country to suggest: the one chosen before, or the one the phone number suggests. */
+  private suggestion({ ruta }: StepTurn<Values>) {
+    return this.catalog.country(ruta.session.country ?? ruta.extras.countryHint ?? '');
+  }
+
+  protected readonly steps: Record<string, Step<Values>> = {
+    // Are you in <country> now? (suggested by the number, never assumed) — or pick from the list.
+    country: {
+      ask: (turn) => {
+        const { ruta } = turn;
+        const suggested = this.suggestion(turn);
+        if (suggested) {
+          return {
+            kind: 'menu',
+            text: ruta.t('route.confirmCountry', { country: suggested.name[ruta.language] }),
+            options: [
+              { id: 'yes', label: ruta.t('common.yes'), synonyms: YES },
+              { id: 'other', label: ruta.t('route.otherCountry'), synonyms: NO },
+            ],
+          };
+        }
+        return this.countryList(turn);
+      },
+      answer: (turn, { choice }) => {
+        const suggested = this.suggestion(turn);
+        if (suggested) {
+          if (choice === 'yes') return this.setCountry(turn, suggested.code);
+          if (choice === 'other') return go('countryList');
+          return retry;
+        }
+        return choice ? this.setCountry(turn, choice) : retry;
+      },
+    },
+    // Which country are you in?
+    countryList: {
+      ask: (turn) => this.countryList(turn),
+      answer: (turn, { choice }) => (choice ? this.setCountry(turn, choice) : retry),
+    },
+    // What is your trade? Type it, or choose a sector.
+    trade: {
+      ask: ({ ruta }) => ({
+        kind: 'menu',
+        acceptsText: true,
+        text: ruta.t('route.askTrade'),
+        options: this.catalog.sectors.map((s) => ({ id: s.id, label: s.name[ruta.language] })),
+      }),
+      answer: async ({ ruta, values, say }, { choice, text }) => {
+        if (choice) {
+          values.sector = choice;
+          return go('occupation');
+        }
+        const found = this.catalog.searchOccupations(text);
+        if (found.length === 0) {
+          await say(ruta.t('route.tradeNotFound'));
+          return retry;
+        }
+        values.candidates = found.map((o) => o.id);
+        return go('tradeConfirm');
+      },
+    },
+    // Which occupation in that sector?
+    occupation: {
+      ask: ({ ruta, values }) => ({
+        kind: 'menu',
+        text: ruta.t('route.askOccupation'),
+        options: this.catalog.occupationsIn(values.sector ?? '').map((o) => ({ id: o.id, label: o.name[ruta.language], synonyms: o.synonyms })),
+      }),
+      answer: (turn, { choice }) => (choice ? this.explain(turn, choice) : retry),
+    },
+    // Did you mean …? (the occupations that matched what was typed)
+    tradeConfirm: {
+      ask: ({ ruta, values }) => ({
+        kind: 'menu',
+        text: ruta.t('route.didYouMean'),
+        options: [
+          ...(values.candidates ?? []).flatMap((id) => {
+            const o = this.catalog.occupation(id);
+            return o ? [{ id: o.id, label: o.name[ruta.language] }] : [];
+          }),
+          { id: 'none', label: ruta.t('route.noneOfThese'), synonyms: NO },
+        ],
+      }),
+      answer: (turn, { choice }) => {
+        if (choice === 'none') return go('trade');
+        return choice ? this.explain(turn, choice) : retry;
+      },
+    },
+    // What next? Another trade, another country, or the main menu.
+    next: {
+      ask: ({ ruta }) => ({
+        kind: 'menu',
+        text: ruta.t('route.next'),
+        options: [
+          { id: 'trade', label: ruta.t('route.nextTrade') },
+          { id: 'country', label: ruta.t('route.nextCountry') },
+          { id: 'menu', label: ruta.t('route.nextMenu'), synonyms: ['menu', 'meni'] },
+        ],
+      }),
+      answer: (_turn, { choice }) => {
+        if (choice === 'trade') return go('trade');
+        if (choice === 'country') return go('countryList');
+        if (choice === 'menu') return end();
+        return retry;
+      },
+    },
+  };
+
+  private countryList({ ruta }: StepTurn<Values>) {
+    return {
+      kind: 'menu' as const,
+      text: ruta.t('route.askCountry'),
+      options: this.catalog.countries.map((c) => ({
+        id: c.code,
+        label: c.name[ruta.language],
+        synonyms: [c.name.es, c.name.en, c.name.ht, ...(COUNTRY_SYNONYMS[c.code] ?? [])],
+      })),
+    };
+  }
+
+  private setCountry({ ruta, values }: StepTurn<Values>, code: string) {
+    if (!this.catalog.country(code)) return retry;
+    values.country = code;
+    ruta.session.country = code;
+    return go('trade');
+  }
+
+  private async explain({ ruta, values, say }: StepTurn<Values>, occupationId: string) {
+    const occupation = this.catalog.occupation(occupationId);
+    if (!occupation || !values.country) return retry;
+    for (const message of routeMessages(this.catalog, ruta.t, ruta.language, values.country, occupation)) await say(message);
+    return go('next');
+  }
+}

@@ -1,0 +1,69 @@
+import { isLanguage, LANGUAGES } from '../src/catalog/schema.js';
+import { NO, YES } from '../src/bot/keywords.js';
+import { DialogIds } from './ids.js';
+import { languageOptions } from './languageDialog.js';
+import { go, replace, retry, StepDialog, type Step } from './StepDialog.js';
+
+interface Values {
+  /** True when the first message's language was not recognised. */
+  askLanguage: boolean;
+}
+
+export interface StartOptions {
+  askLanguage?: boolean;
+}
+
+/**
+ * The first conversation: the language (only when the first message did not show it), then the
+ * privacy notice, which the worker accepts before anything is kept beyond the conversation.
+ */
+export class StartDialog extends StepDialog<Values> {
+  protected firstStep(values: Values): string {
+    return values.askLanguage ? 'language' : 'consent';
+  }
+  protected initialValues(options: unknown): Values {
+    const askLanguage = typeof options === 'object' && options !== null && 'askLanguage' in options && options.askLanguage === true;
+    return { askLanguage };
+  }
+
+  protected readonly steps: Record<string, Step<Values>> = {
+    // Trilingual: which language? Each line in its own language.
+    language: {
+      ask: ({ ruta }) => ({
+        kind: 'menu',
+        text: LANGUAGES.map((l) => ruta.i18n(l)('start.pickLanguage')).join('\n'),
+        options: languageOptions((l) => ruta.i18n(l)(`language.name.${l}`)),
+      }),
+      answer: ({ ruta }, { choice }) => {
+        if (!isLanguage(choice)) return retry;
+        ruta.setLanguage(choice);
+        return go('consent');
+      },
+    },
+    // Privacy notice: what is kept, how long, the erase word. Accept or not.
+    consent: {
+      ask: ({ ruta }) => ({
+        kind: 'menu',
+        text: ruta.t('consent.notice', { days: ruta.retentionDays }),
+        options: [
+          { id: 'accept', label: ruta.t('consent.accept'), synonyms: YES },
+          { id: 'decline', label: ruta.t('consent.decline'), synonyms: NO },
+        ],
+      }),
+      answer: async ({ ruta, say }, { choice }) => {
+        if (choice === 'accept') {
+          ruta.session.consent = 'accepted';
+          await say(ruta.t('consent.thanks'));
+        } else if (choice === 'decline') {
+          ruta.session.consent = 'declined';
+          await say(ruta.t('consent.declined', { hours: ruta.unconsentedHours }));
+        } else return retry;
+        return replace(DialogIds.menu);
+      },
+    },
+  };
+
+  constructor() {
+    super(DialogIds.start);
+  }
+}

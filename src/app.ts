@@ -1,0 +1,105 @@
+import { Redis } from 'ioredis';
+import type { Express } from 'express';
+import { Catalog } from './catalog/Catalog.js';
+import type { Config } from './config.js';
+import { createI18n } from './i18n.js';
+import type { Logger } from './log.js';
+import { RutaBot } from './bot/RutaBot.js';
+import { botFrameworkRoutes } from './channels/botframework.js';
+import { TwilioAdapter } from './channels/twilio/TwilioAdapter.js';
+import { twilioRoutes } from './channels/twilio/twilioRoutes.js';
+import { createServer } from './server.js';
+import { BotStorage } from './store/BotStorage.js';
+import { MemoryStore } from './store/MemoryStore.js';
+import { RedisStore } from './store/RedisStore.js';
+import { RedisTurnLock } from './store/RedisTurnLock.js';
+import type { Store } from './store/Store.js';
+import { MemoryTurnLock, type TurnLock } from './store/TurnLock.js';
+
+export interface App {
+  app: Express;
+  store: Store;
+  catalog: Catalog;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: builds the store (Redis, or memory without REDIS_URL), catalog, i18n,
+ * bot and channels from a validated Config. Nothing connects before this is called.
+ */
+export async function buildApp(config: Config, log: Logger, options: { redis?: Redis } = {}): Promise<App> {
+  const catalog = Catalog.load();
+  const i18n = await createI18n();
+
+  let store: Store;
+  let lock: TurnLock;
+  let redis: Redis | undefined;
+  if (options.redis || config.REDIS_URL) {
+    redis = options.redis ?? new Redis(config.REDIS_URL!, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    redis.on('error', (err: Error) => log.error('redis_error', { code: 'code' in err ? String(err.code) : err.name }));
+    store = new RedisStore(redis, config.REDIS_PREFIX);
+    lock = new RedisTurnLock(redis, config.REDIS_PREFIX);
+  } else {
+    store = new MemoryStore();
+    lock = new MemoryTurnLock();
+  }
+
+  const storage = new BotStorage(store, (_key, item) => {
+    const session = item.session;
+    const accepted = typeof session === 'object' && session !== null && 'consent' in session && session.consent === 'accepted';
+    return accepted ? config.CONVERSATION_TTL_SECONDS : config.UNCONSENTED_TTL_SECONDS;
+  });
+  const bot = new RutaBot({
+    catalog,
+    i18n,
+    storage,
+    store,
+    log,
+    pseudonymSecret: config.PSEUDONYM_SECRET,
+    conversationTtlSeconds: config.CONVERSATION_TTL_SECONDS,
+    unconsentedTtlSeconds: config.UNCONSENTED_TTL_SECONDS,
+  });
+
+  const app = createServer({
+    store,
+    log,
+    routes: {
+      '/twilio': twilioRoutes({
+        publicUrl: config.PUBLIC_URL,
+        authToken: config.TWILIO_AUTH_TOKEN,
+        pseudonymSecret: config.PSEUDONYM_SECRET,
+        dedupTtlSeconds: config.DEDUP_TTL_SECONDS,
+        turnWaitMs: config.TURN_WAIT_MS,
+        adapter: new TwilioAdapter(),
+        bot,
+        catalog,
+        i18n,
+        store,
+        storage,
+        lock,
+        log,
+      }),
+      '/api/messages': botFrameworkRoutes({
+        appId: config.MICROSOFT_APP_ID,
+        appPassword: config.MICROSOFT_APP_PASSWORD,
+        appType: config.MICROSOFT_APP_TYPE,
+        tenantId: config.MICROSOFT_APP_TENANT_ID,
+        pseudonymSecret: config.PSEUDONYM_SECRET,
+        turnWaitMs: config.TURN_WAIT_MS,
+        bot,
+        lock,
+        i18n,
+        log,
+      }),
+    },
+  });
+
+  return {
+    app,
+    store,
+    catalog,
+    close: async () => {
+      if (!options.redis) await store.close();
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import type { TurnContext } from 'botbuilder';
+import { DialogContext, DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { z } from 'zod';
+import type { Catalog } from '../catalog/Catalog.js';
+import type { Language } from '../catalog/schema.js';
+import type { RutaI18n } from '../i18n.js';
+import { errorCode, type Logger } from '../log.js';
+import { pseudonymize } from '../privacy/pseudonym.js';
+import { NEW_ITEM, type BotStorage } from '../store/BotStorage.js';
+import type { Store } from '../store/Store.js';
+import { DialogIds } from '../../dialogs/ids.js';
+import { StepDialog } from '../../dialogs/StepDialog.js';
+import { createDialogs } from '../../dialogs/index.js';
+import { detectLanguage } from './detectLanguage.js';
+import { commandOf, TWILIO_SMS_KEYWORDS } from './keywords.js';
+import { RUTA_EXTRAS, RUTA_PID, RUTA_TURN, type InboundExtras, type RutaTurn } from './RutaTurn.js';
+import { readSession, type Session } from './session.js';
+import { clean, fold } from './text.js';
+
+export interface RutaBotDeps {
+  catalog: Catalog;
+  i18n: RutaI18n;
+  storage: BotStorage;
+  store: Store;
+  log: Logger;
+  pseudonymSecret: string;
+  conversationTtlSeconds: number;
+  unconsentedTtlSeconds: number;
+}
+
+/** The conversation item stored per sender and channel. */
+const storedDialogState = z.object({ dialogStack: z.array(z.looseObject({ id: z.string(), state: z.unknown() })) });
+
+/**
+ * Ruta's conversation logic, independent of the channel: one call per incoming activity.
+ * Reads the sender's conversation (session + dialog stack) with its eTag, runs the dialogs,
+ * and writes it back only if nobody else changed it meanwhile (StorageConflictError otherwise).
+ */
+export class RutaBot {
+  private readonly dialogs: DialogSet;
+
+  constructor(private readonly deps: RutaBotDeps) {
+    this.dialogs = createDialogs(deps.catalog);
+  }
+
+  /** Storage key of a sender's conversation on one channel. */
+  static conversationKey(channel: string, pid: string): string {
+    return `conv/${channel}/${pid}`;
+  }
+
+  readonly handleTurn = async (context: TurnContext): Promise<void> => {
+    const activity = context.activity;
+    if (activity.type !== 'message') return;
+    const { deps } = this;
+    const pid: string = context.turnState.get(RUTA_PID) ?? pseudonymize(deps.pseudonymSecret, `${activity.channelId}:${activity.from.id}`);
+    const extras: InboundExtras = context.turnState.get(RUTA_EXTRAS) ?? chatExtras(context);
+    const key = RutaBot.conversationKey(activity.channelId, pid);
+
+    const items = await deps.storage.read([key]);
+    const stored = items[key];
+    const eTag: string = typeof stored?.eTag === 'string' ? stored.eTag : NEW_ITEM;
+    const session = readSession(stored?.session);
+    const parsedDialogs = storedDialogState.safeParse(stored?.dialogState);
+    const dialogState: DialogState = parsedDialogs.success ? { dialogStack: parsedDialogs.data.dialogStack.map((d) => ({ ...d, state: d.state })) } : { dialogStack: [] };
+
+    let erased = false;
+    const turn = this.makeTurn(pid, session, extras, async () => {
+      await deps.store.eraseContaining(pid);
+      erased = true;
+      deps.log.info('erased', { user: pid.slice(0, 8) });
+    });
+    context.turnState.set(RUTA_TURN, turn);
+    const dc = new DialogContext(this.dialogs, context, dialogState);
+
+    await this.route(dc, turn, clean(activity.text ?? ''));
+
+    if (erased) return;
+    await deps.storage.write({ [key]: { session, dialogState, eTag } });
+  };
+
+  private makeTurn(pid: string, session: Session, extras: InboundExtras, erase: () => Promise<void>): RutaTurn {
+    const { i18n, catalog } = this.deps;
+    const language: Language = session.language ?? 'es';
+    const turn: RutaTurn = {
+      pid,
+      language,
+      t: i18n.t(language),
+      i18n: (l) => i18n.t(l),
+      retentionDays: Math.round(this.deps.conversationTtlSeconds / 86400),
+      unconsentedHours: Math.round(this.deps.unconsentedTtlSeconds / 3600),
+      session,
+      catalog,
+      extras,
+      setLanguage: (l) => {
+        session.language = l;
+        turn.language = l;
+        turn.t = i18n.t(l);
+      },
+      eraseEverything: erase,
+    };
+    return turn;
+  }
+
+  /** Safety words first, then the first-message language, the always-available commands, the dialogs. */
+  private async route(dc: DialogContext, turn: RutaTurn, text: string): Promise<void> {
+    const { session, extras } = turn;
+    const command = commandOf(text);
+    const twilioAnswered = extras.optOutType !== undefined || (extras.channelKind === 'sms' && TWILIO_SMS_KEYWORDS.has(fold(text)));
+
+    // Opt-out and resume. Twilio already replied when it recognised the keyword: never reply twice.
+    if (extras.optOutType === 'STOP' || command === 'optOut') {
+      session.optedOut = extras.optOutType === 'STOP' ? 'twilio' : 'keyword';
+      await dc.cancelAllDialogs(true);
+      if (!twilioAnswered) await dc.context.sendActivity(turn.t('optout.done'));
+      return;
+    }
+    if (extras.optOutType === 'HELP') return;
+    if (session.optedOut) {
+      if (extras.optOutType === 'START' || command === 'optIn') {
+        session.optedOut = undefined;
+        if (twilioAnswered) return;
+        await dc.context.sendActivity(turn.t('optout.resumed'));
+        return this.startOver(dc, turn);
+      }
+      // Twilio blocks every message to a number that opted out with it (error 21610): nothing to send.
+      if (session.optedOut === 'keyword') await dc.context.sendActivity(turn.t('optout.still'));
+      else this.deps.log.info('inbound_while_opted_out', { user: turn.pid.slice(0, 8) });
+      return;
+    }
+    if (extras.optOutType === 'START') return;
+
+    // A new conversation: answer in the language of the first message (French → Haitian Creole).
+    if (!session.language) {
+      const detected = command === 'erase' ? undefined : detectLanguage(text).language;
+      if (detected) turn.setLanguage(detected === 'fr' ? 'ht' : detected);
+      if (command !== 'erase') {
+        await dc.cancelAllDialogs(true);
+        await dc.beginDialog(DialogIds.start, { askLanguage: !detected });
+        return;
+      }
+    }
+
+    switch (command) {
+      case 'erase':
+        await dc.beginDialog(DialogIds.erase);
+        return;
+      case 'language':
+        await dc.beginDialog(DialogIds.language);
+        return;
+      case 'help':
+        await dc.context.sendActivity(turn.t('help.text'));
+        if (dc.activeDialog) await dc.repromptDialog();
+        else await this.startOver(dc, turn);
+        return;
+      case 'menu':
+        return this.startOver(dc, turn);
+      case 'back': {
+        const active = dc.activeDialog ? this.dialogs.find(dc.activeDialog.id) : undefined;
+        if (active instanceof StepDialog) {
+          const result = await active.back(dc);
+          if (result.status === DialogTurnStatus.complete && !dc.activeDialog) await this.startOver(dc, turn);
+          return;
+        }
+        return this.startOver(dc, turn);
+      }
+      default: {
+        const result = await dc.continueDialog();
+        if (result.status === DialogTurnStatus.empty) {
+          await this.startOver(dc, turn);
+        }
+      }
+    }
+  }
+
+  /** The main menu, or the privacy notice if it was never answered. */
+  private async startOver(dc: DialogContext, turn: RutaTurn): Promise<void> {
+    await dc.cancelAllDialogs(true);
+    if (turn.session.consent === undefined) await dc.beginDialog(DialogIds.start, { askLanguage: false });
+    else await dc.beginDialog(DialogIds.menu);
+  }
+
+  /** Logs a failed turn without its text; the caller answers the worker kindly. */
+  logFailure(err: unknown, pid: string): void {
+    this.deps.log.error('turn_failed', { user: pid.slice(0, 8), code: errorCode(err) });
+  }
+}
+
+/** Extras for Bot Framework channels (Emulator, Web Chat): no phone number, rich text. */
+function chatExtras(context: TurnContext): InboundExtras {
+  const attachments = context.activity.attachments ?? [];
+  return { channelKind: 'chat', hasMedia: attachments.length > 0 };
+}

@@ -1,0 +1,50 @@
+import type { TurnContext } from 'botbuilder';
+import type { Catalog } from '../catalog/Catalog.js';
+import type { Language } from '../catalog/schema.js';
+import type { Translate } from '../i18n.js';
+import type { Session } from './session.js';
+
+/** What a turn knows about the message beyond its text (set by the channel adapter). */
+export interface InboundExtras {
+  /** Country suggested by the sender's phone number (never nationality). */
+  countryHint?: string;
+  /** Twilio's Advanced Opt-Out verdict: Twilio already replied, so Ruta must not. */
+  optOutType?: 'STOP' | 'START' | 'HELP';
+  /** SMS: Twilio's standard opt-out keywords are answered by Twilio itself. */
+  channelKind: 'sms' | 'whatsapp' | 'chat';
+  hasMedia: boolean;
+  location?: { latitude: number; longitude: number };
+}
+
+/**
+ * Per-turn services the dialogs read from `context.turnState`: the worker's language and
+ * translation function, the session, the catalog and the erase action.
+ */
+export interface RutaTurn {
+  pid: string;
+  language: Language;
+  t: Translate;
+  /** The translation function of another language (the trilingual language menu). */
+  i18n(language: Language): Translate;
+  /** How long a consenting worker's conversation is kept after the last message, in days. */
+  retentionDays: number;
+  /** How long a conversation is kept without consent, in hours. */
+  unconsentedHours: number;
+  session: Session;
+  catalog: Catalog;
+  extras: InboundExtras;
+  /** Switches the language for the rest of the turn (and the session). */
+  setLanguage(language: Language): void;
+  /** Deletes everything stored about this sender and stops this turn from saving anything. */
+  eraseEverything(): Promise<void>;
+}
+
+export const RUTA_TURN = Symbol('ruta.turn');
+export const RUTA_PID = Symbol('ruta.pid');
+export const RUTA_EXTRAS = Symbol('ruta.extras');
+
+export function rutaTurn(context: TurnContext): RutaTurn {
+  const turn: RutaTurn | undefined = context.turnState.get(RUTA_TURN);
+  if (!turn) throw new Error('RutaTurn missing: dialogs must run inside RutaBot');
+  return turn;
+}

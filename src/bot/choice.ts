@@ -1,0 +1,70 @@
+import { closeEnough, fold, words } from './text.js';
+import { numberFromReply } from './numberWords.js';
+
+/** One line of a numbered menu. `label` is already in the worker's language. */
+export interface MenuOption {
+  /** Stable id of the option (what the dialog acts on), e.g. 'accept' or 'DO'. */
+  id: string;
+  label: string;
+  /** Other words that mean this option, in any language, e.g. ['si', 'yes', 'wi']. */
+  synonyms?: readonly string[];
+}
+
+export type ChoiceResult =
+  | { ok: true; id: string; how: 'number' | 'label' | 'synonym' | 'fuzzy' }
+  | { ok: false; reason: 'empty' | 'out_of_range' | 'no_match' | 'ambiguous' };
+
+/**
+ * Understands a reply to a numbered menu: the number, a number word in es/en/ht, the label or a
+ * close variant (no accents, typos, other casing), or a known synonym.
+ *
+ * @example recognizeChoice('dos', [{id:'a',label:'Sí'},{id:'b',label:'No'}]) // { ok: true, id: 'b', how: 'number' }
+ */
+export function recognizeChoice(reply: string, options: readonly MenuOption[]): ChoiceResult {
+  const typed = fold(reply);
+  if (typed === '') return { ok: false, reason: 'empty' };
+
+  const n = numberFromReply(typed);
+  if (n !== undefined) {
+    const byNumber = options[n - 1];
+    return byNumber ? { ok: true, id: byNumber.id, how: 'number' } : { ok: false, reason: 'out_of_range' };
+  }
+
+  const exact = unique(options.filter((o) => fold(o.label) === typed));
+  if (exact) return { ok: true, id: exact.id, how: 'label' };
+  const synonym = unique(options.filter((o) => (o.synonyms ?? []).some((s) => fold(s) === typed)));
+  if (synonym) return { ok: true, id: synonym.id, how: 'synonym' };
+
+  // Close variants: typos in the whole label or synonym, or every typed word found in exactly one label.
+  const scored = options
+    .map((o) => ({ o, score: similarity(typed, [o.label, ...(o.synonyms ?? [])]) }))
+    .filter((s) => s.score > 0)
+    .sort((a, b) => b.score - a.score);
+  const [best, second] = scored;
+  if (!best) return { ok: false, reason: 'no_match' };
+  if (second && second.score === best.score) return { ok: false, reason: 'ambiguous' };
+  return { ok: true, id: best.o.id, how: 'fuzzy' };
+}
+
+function unique<T>(list: T[]): T | undefined {
+  return list.length === 1 ? list[0] : undefined;
+}
+
+const STOP_WORDS = new Set(['de', 'del', 'la', 'el', 'los', 'las', 'y', 'e', 'the', 'of', 'and', 'a', 'an', 'to', 'mi', 'my', 'ak', 'nan', 'pou', 'yon', 'lan', 'la', 'mwen', 'en', 'un', 'una', 'por', 'para', 'con']);
+
+/** 0 = unrelated; higher = closer. Whole-phrase typo matches beat word matches. */
+function similarity(typed: string, candidates: readonly string[]): number {
+  let best = 0;
+  const typedWords = words(typed).filter((w) => !STOP_WORDS.has(w));
+  for (const candidate of candidates) {
+    const target = fold(candidate);
+    if (target === '') continue;
+    if (closeEnough(typed, target)) best = Math.max(best, 3);
+    const targetWords = words(target).filter((w) => !STOP_WORDS.has(w));
+    if (typedWords.length === 0 || targetWords.length === 0) continue;
+    const hits = typedWords.filter((w) => w.length >= 3 && targetWords.some((t) => t === w || (t.length >= 4 && closeEnough(w, t))));
+    if (hits.length === typedWords.length) best = Math.max(best, 2 + hits.length / (targetWords.length + 10));
+    else if (hits.length > 0) best = Math.max(best, hits.length / (typedWords.length + 1));
+  }
+  return best;
+}

@@ -1,0 +1,89 @@
+import {
+  ActivityTypes,
+  BotAdapter,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+  type ResourceResponse,
+} from 'botbuilder';
+import { RUTA_EXTRAS, RUTA_PID, type InboundExtras } from '../../bot/RutaTurn.js';
+import type { InboundMessage } from './schemas.js';
+import { channelOf } from './schemas.js';
+
+const OUTBOX = Symbol('ruta.outbox');
+
+export interface TwilioTurnInput {
+  message: InboundMessage;
+  /** Pseudonymous id of the sender; the phone number itself never enters the activity. */
+  pid: string;
+  countryHint: string | undefined;
+}
+
+export class UnsupportedOperationError extends Error {
+  readonly code = 'unsupported_operation';
+}
+
+/**
+ * Ruta's channel adapter for Twilio SMS and WhatsApp. It turns a webhook into a botbuilder
+ * activity and collects the bot's replies, which the webhook returns as TwiML. The activity
+ * carries the pseudonymous id, not the phone number, so nothing downstream can store or log it.
+ */
+export class TwilioAdapter extends BotAdapter {
+  /** Runs one turn and returns the texts the bot sent, in order. */
+  async process(input: TwilioTurnInput, logic: (context: TurnContext) => Promise<void>): Promise<string[]> {
+    const { message, pid } = input;
+    const channel = channelOf(message.From);
+    const mediaTypes = Array.from({ length: message.NumMedia }, (_, i) => message[`MediaContentType${i}`]).filter((t): t is string => typeof t === 'string');
+    const location =
+      message.Latitude !== undefined && message.Longitude !== undefined ? { latitude: message.Latitude, longitude: message.Longitude } : undefined;
+
+    const activity: Partial<Activity> = {
+      type: ActivityTypes.Message,
+      id: message.MessageSid,
+      channelId: channel,
+      serviceUrl: 'twilio',
+      timestamp: new Date(),
+      from: { id: pid, name: '' },
+      recipient: { id: 'ruta', name: 'Ruta' },
+      conversation: { id: pid, name: '', isGroup: false, conversationType: channel },
+      text: message.Body,
+      attachments: mediaTypes.map((contentType) => ({ contentType })),
+    };
+    const extras: InboundExtras = {
+      channelKind: channel,
+      hasMedia: message.NumMedia > 0,
+      ...(input.countryHint ? { countryHint: input.countryHint } : {}),
+      ...(message.OptOutType ? { optOutType: message.OptOutType } : {}),
+      ...(location ? { location } : {}),
+    };
+
+    const context = new TurnContext(this, activity);
+    const outbox: string[] = [];
+    context.turnState.set(OUTBOX, outbox);
+    context.turnState.set(RUTA_PID, pid);
+    context.turnState.set(RUTA_EXTRAS, extras);
+    await this.runMiddleware(context, logic);
+    return outbox;
+  }
+
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const outbox: string[] | undefined = context.turnState.get(OUTBOX);
+    if (!outbox) throw new UnsupportedOperationError('proactive messages go through the Twilio REST API');
+    return activities.map((activity, i) => {
+      if (activity.type === ActivityTypes.Message && activity.text) outbox.push(activity.text);
+      return { id: `${context.activity.id ?? 'reply'}-${outbox.length}-${i}` };
+    });
+  }
+
+  override async updateActivity(): Promise<void> {
+    throw new UnsupportedOperationError('SMS and WhatsApp messages cannot be edited');
+  }
+
+  override async deleteActivity(): Promise<void> {
+    throw new UnsupportedOperationError('SMS and WhatsApp messages cannot be deleted');
+  }
+
+  override async continueConversation(_reference: Partial<ConversationReference>): Promise<void> {
+    throw new UnsupportedOperationError('proactive messages go through the Twilio REST API');
+  }
+}

@@ -1,0 +1,174 @@
+import express, { type Request, type Response, type Router } from 'express';
+import twilio from 'twilio';
+import type { Catalog } from '../../catalog/Catalog.js';
+import type { RutaI18n } from '../../i18n.js';
+import { errorCode, type Logger } from '../../log.js';
+import { pseudonymize } from '../../privacy/pseudonym.js';
+import type { RutaBot } from '../../bot/RutaBot.js';
+import { readSession } from '../../bot/session.js';
+import { StorageConflictError, type BotStorage } from '../../store/BotStorage.js';
+import type { Store } from '../../store/Store.js';
+import type { TurnLock } from '../../store/TurnLock.js';
+import { renderForChannel } from '../render.js';
+import { isValidTwilioSignature } from './signature.js';
+import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema } from './schemas.js';
+import type { TwilioAdapter } from './TwilioAdapter.js';
+import { RutaBot as Bot } from '../../bot/RutaBot.js';
+import { isLanguage } from '../../catalog/schema.js';
+
+export interface TwilioRoutesDeps {
+  publicUrl: string;
+  authToken: string;
+  pseudonymSecret: string;
+  dedupTtlSeconds: number;
+  turnWaitMs: number;
+  adapter: TwilioAdapter;
+  bot: RutaBot;
+  catalog: Catalog;
+  i18n: RutaI18n;
+  store: Store;
+  storage: BotStorage;
+  lock: TurnLock;
+  log: Logger;
+}
+
+/** How often a turn that lost an eTag race is run again from fresh state. */
+const CONFLICT_RETRIES = 3;
+
+/** Error codes Twilio reports when a number opted out of messages. */
+const OPTED_OUT_ERROR = 21610;
+
+/**
+ * POST /twilio/messages — Twilio's inbound webhook for SMS and WhatsApp, answered with TwiML.
+ * Order matters: signature first (403, nothing else happens), then parsing, then de-duplication
+ * on MessageSid, then the sender's turn lock, then the bot.
+ * POST /twilio/status — signed delivery status callbacks; failures are counted, 21610 marks opt-out.
+ */
+export function twilioRoutes(deps: TwilioRoutesDeps): Router {
+  const router = express.Router();
+  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+
+  const verified = (req: Request, res: Response): Record<string, string> | undefined => {
+    const params = formParams(req.body);
+    const url = deps.publicUrl + req.originalUrl;
+    if (!isValidTwilioSignature(deps.authToken, req.get('X-Twilio-Signature'), url, params)) {
+      deps.log.warn('twilio_signature_rejected', { path: req.path });
+      res.status(403).type('text/plain').send('Forbidden');
+      return undefined;
+    }
+    return params;
+  };
+
+  router.post('/messages', async (req, res) => {
+    const params = verified(req, res);
+    if (!params) return;
+    const parsed = inboundMessageSchema.safeParse(params);
+    if (!parsed.success) {
+      deps.log.warn('twilio_webhook_invalid', { fields: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
+      res.status(400).type('text/plain').send('Bad Request');
+      return;
+    }
+    const message = parsed.data;
+    const channel = channelOf(message.From);
+    const pid = pseudonymize(deps.pseudonymSecret, message.From);
+    const user = pid.slice(0, 8);
+    const seenKey = `seen/${pid}/${message.MessageSid}`;
+
+    if (!(await deps.store.setIfAbsent(seenKey, '1', deps.dedupTtlSeconds))) {
+      deps.log.info('twilio_duplicate_dropped', { user });
+      sendTwiml(res, []);
+      return;
+    }
+
+    const started = Date.now();
+    const countryHint = deps.catalog.countryFromPhone(message.From)?.code;
+    let texts: string[];
+    try {
+      const locked = await deps.lock.run(`turn/${pid}`, deps.turnWaitMs, async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await deps.adapter.process({ message, pid, countryHint }, deps.bot.handleTurn);
+          } catch (err) {
+            if (!(err instanceof StorageConflictError) || attempt >= CONFLICT_RETRIES) throw err;
+            deps.log.warn('turn_conflict_retry', { user, attempt });
+          }
+        }
+      });
+      if (locked.ok) texts = locked.value;
+      else {
+        deps.log.warn('turn_lock_timeout', { user });
+        await deps.store.del([seenKey]);
+        texts = [(await translatorFor(deps, channel, pid))('common.busy')];
+      }
+    } catch (err) {
+      deps.log.error('turn_failed', { user, code: errorCode(err) });
+      await deps.store.del([seenKey]).catch(() => undefined);
+      texts = [(await translatorFor(deps, channel, pid))('common.error')];
+    }
+
+    const rendered = renderForChannel(texts, channel);
+    deps.log.info('turn_done', {
+      user,
+      channel,
+      ms: Date.now() - started,
+      messages: rendered.length,
+      segments: rendered.reduce((s, m) => s + (m.segments?.segments ?? 0), 0),
+    });
+    sendTwiml(res, rendered.map((m) => m.body));
+  });
+
+  router.post('/status', async (req, res) => {
+    const params = verified(req, res);
+    if (!params) return;
+    const parsed = statusCallbackSchema.safeParse(params);
+    if (!parsed.success) {
+      deps.log.warn('twilio_status_invalid', { fields: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
+      res.status(400).type('text/plain').send('Bad Request');
+      return;
+    }
+    const status = parsed.data;
+    if (status.MessageStatus === 'failed' || status.MessageStatus === 'undelivered') {
+      const code = status.ErrorCode ?? 0;
+      await deps.store.incr(`stats/delivery_failed/${code}`);
+      deps.log.warn('twilio_delivery_failed', { status: status.MessageStatus, errorCode: code });
+      if (status.To) {
+        const pid = pseudonymize(deps.pseudonymSecret, status.To);
+        await deps.store.set(`delivery/${pid}/last_failure`, JSON.stringify({ code, at: new Date().toISOString() }), 30 * 24 * 3600);
+        if (code === OPTED_OUT_ERROR) await markOptedOut(deps, channelOf(status.To), pid);
+      }
+    }
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+/** Error 21610: the number opted out with Twilio; remember it so Ruta stops writing. */
+async function markOptedOut(deps: TwilioRoutesDeps, channel: string, pid: string): Promise<void> {
+  const key = Bot.conversationKey(channel, pid);
+  await deps.lock.run(`turn/${pid}`, deps.turnWaitMs, async () => {
+    const item = (await deps.storage.read([key]))[key];
+    if (!item) return;
+    const session = readSession(item.session);
+    session.optedOut = 'twilio';
+    await deps.storage.write({ [key]: { ...item, session } });
+  });
+  deps.log.info('opted_out_by_twilio', { user: pid.slice(0, 8) });
+}
+
+/** The sender's language for an error reply, without the lock (Spanish if unknown). */
+async function translatorFor(deps: TwilioRoutesDeps, channel: string, pid: string) {
+  try {
+    const key = Bot.conversationKey(channel, pid);
+    const language = readSession((await deps.storage.read([key]))[key]?.session).language;
+    return deps.i18n.t(isLanguage(language) ? language : 'es');
+  } catch {
+    return deps.i18n.t('es');
+  }
+}
+
+function sendTwiml(res: Response, bodies: string[]): void {
+  const twiml = new twilio.twiml.MessagingResponse();
+  for (const body of bodies) twiml.message(body);
+  res.status(200).type('text/xml').send(twiml.toString());
+}

@@ -1,0 +1,48 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import i18next, { type i18n, type Resource, type ResourceLanguage, type TFunction } from 'i18next';
+import { projectRoot } from './paths.js';
+import { LANGUAGES, type Language } from './catalog/schema.js';
+
+export type Translate = TFunction;
+
+/**
+ * Loads locales/<lang>/*.json (one namespace per file) into a private i18next instance.
+ * Request code uses `t(lang)` — a fixed function per language — never a global `t`.
+ *
+ * @example const i18n = await createI18n(); i18n.t('es')('menu.title')
+ */
+export interface RutaI18n {
+  t(language: Language): Translate;
+  instance: i18n;
+}
+
+export function readLocales(dir = join(projectRoot(), 'locales')): Resource {
+  const resources: Resource = {};
+  for (const lang of readdirSync(dir)) {
+    const namespaces: ResourceLanguage = {};
+    for (const file of readdirSync(join(dir, lang)).filter((f) => f.endsWith('.json'))) {
+      namespaces[file.replace(/\.json$/, '')] = JSON.parse(readFileSync(join(dir, lang, file), 'utf8'));
+    }
+    resources[lang] = namespaces;
+  }
+  return resources;
+}
+
+export async function createI18n(dir?: string): Promise<RutaI18n> {
+  const instance = i18next.createInstance();
+  await instance.init({
+    resources: readLocales(dir),
+    supportedLngs: [...LANGUAGES],
+    // Never fall back across languages (Haitian Creole must never show Spanish or French): a test
+    // guarantees that every key exists in every language.
+    fallbackLng: false,
+    ns: ['translation'],
+    defaultNS: 'translation',
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    initImmediate: false,
+  });
+  const fixed = new Map(LANGUAGES.map((lang) => [lang, instance.getFixedT(lang)]));
+  return { instance, t: (language) => fixed.get(language)! };
+}

@@ -1,0 +1,55 @@
+import type { Server } from 'node:http';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger, errorCode } from './log.js';
+
+/** Starts Ruta: validates the configuration, builds the app, listens, and shuts down cleanly. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example and the README for every setting.\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+
+  if (config.defaulted.includes('REDIS_URL')) {
+    process.stderr.write(
+      '\n' +
+        '############################################################\n' +
+        '#  WARNING: no REDIS_URL — state is kept IN MEMORY only.    #\n' +
+        '#  Everything is lost on restart; one process only.         #\n' +
+        '#  Fine for trying Ruta out, never for real workers.        #\n' +
+        '############################################################\n\n',
+    );
+  }
+  if (config.defaulted.includes('TWILIO_AUTH_TOKEN')) {
+    process.stderr.write(`Development Twilio auth token (sign requests with it; npm run chat does): ${config.TWILIO_AUTH_TOKEN}\n`);
+  }
+  if (config.defaulted.includes('PSEUDONYM_SECRET')) {
+    process.stderr.write('Using the development pseudonym secret: set PSEUDONYM_SECRET before real use.\n');
+  }
+
+  const ruta = await buildApp(config, log);
+  const server: Server = ruta.app.listen(config.PORT, config.HOST, () => {
+    log.info('listening', { port: config.PORT, store: ruta.store.kind, publicUrl: config.PUBLIC_URL });
+    process.stderr.write(`Ruta is listening on ${config.PUBLIC_URL}  —  try it: npm run chat\n`);
+  });
+
+  const shutdown = (signal: string) => {
+    log.info('shutting_down', { signal });
+    server.close(() => void ruta.close().finally(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Ruta failed to start: ${errorCode(err)}${err instanceof Error ? ` — ${err.message}` : ''}\n`);
+  process.exit(1);
+});

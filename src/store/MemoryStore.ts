@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { LOCK_PREFIX, type ExpectedEtag, type PutResult, type Store, type VersionedValue } from './Store.js';
+
+interface Entry {
+  value: string;
+  etag?: string;
+  expiresAt: number | undefined;
+}
+
+/** In-memory Store for the quick start and for running without Redis. Lost on restart; one process only. */
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private live(key: string): Entry | undefined {
+    const e = this.entries.get(key);
+    if (e && e.expiresAt !== undefined && e.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  private expiry(ttlSeconds: number | undefined): number | undefined {
+    return ttlSeconds === undefined ? undefined : this.now() + ttlSeconds * 1000;
+  }
+
+  async getVersioned(keys: readonly string[]): Promise<Array<VersionedValue | null>> {
+    return keys.map((k) => {
+      const e = this.live(k);
+      return e?.etag !== undefined ? { etag: e.etag, value: e.value } : null;
+    });
+  }
+
+  async putVersioned(key: string, value: string, ttlSeconds: number, expect: ExpectedEtag): Promise<PutResult> {
+    const current = this.live(key)?.etag;
+    if (expect === null && current !== undefined) return { ok: false, reason: 'etag_mismatch' };
+    if (typeof expect === 'string' && current !== expect) return { ok: false, reason: 'etag_mismatch' };
+    const etag = randomBytes(8).toString('hex');
+    this.entries.set(key, { value, etag, expiresAt: this.expiry(ttlSeconds) });
+    return { ok: true, etag };
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.live(key)?.value ?? null;
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+    this.entries.set(key, { value, expiresAt: this.expiry(ttlSeconds) });
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    if (this.live(key)) return false;
+    this.entries.set(key, { value, expiresAt: this.expiry(ttlSeconds) });
+    return true;
+  }
+
+  async incr(key: string, ttlSeconds?: number): Promise<number> {
+    const next = Number(this.live(key)?.value ?? '0') + 1;
+    this.entries.set(key, { value: String(next), expiresAt: ttlSeconds === undefined ? this.live(key)?.expiresAt : this.expiry(ttlSeconds) });
+    return next;
+  }
+
+  async del(keys: readonly string[]): Promise<void> {
+    for (const k of keys) this.entries.delete(k);
+  }
+
+  async keysContaining(fragment: string): Promise<string[]> {
+    return [...this.entries.keys()].filter((k) => k.includes(fragment) && !k.startsWith(LOCK_PREFIX) && this.live(k));
+  }
+
+  async eraseContaining(fragment: string): Promise<number> {
+    const keys = await this.keysContaining(fragment);
+    await this.del(keys);
+    return keys.length;
+  }
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+}

@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { RedisScript } from './redisScript.js';
+import { LOCK_PREFIX, type ExpectedEtag, type PutResult, type Store, type VersionedValue } from './Store.js';
+
+/** Versioned values are hashes { e: eTag, v: value }; the eTag check and the write are one atomic script. */
+const PUT_VERSIONED = new RedisScript(`
+local current = redis.call('HGET', KEYS[1], 'e')
+if ARGV[4] == 'absent' then
+  if current then return 0 end
+elseif ARGV[4] == 'match' then
+  if current ~= ARGV[3] then return 0 end
+end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'e', ARGV[1], 'v', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 1
+`);
+
+const INCR_WITH_TTL = new RedisScript(`
+local n = redis.call('INCR', KEYS[1])
+if ARGV[1] ~= '' then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+`);
+
+/** Store on a real Redis server through ioredis. Every key gets `prefix`. */
+export class RedisStore implements Store {
+  readonly kind = 'redis' as const;
+
+  constructor(
+    readonly redis: Redis,
+    readonly prefix: string,
+  ) {}
+
+  private k(key: string): string {
+    return this.prefix + key;
+  }
+
+  async getVersioned(keys: readonly string[]): Promise<Array<VersionedValue | null>> {
+    if (keys.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.hmget(this.k(key), 'e', 'v');
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, reply]) => {
+      if (err) throw err;
+      if (!Array.isArray(reply)) return null;
+      const [etag, value] = reply;
+      return typeof etag === 'string' && typeof value === 'string' ? { etag, value } : null;
+    });
+  }
+
+  async putVersioned(key: string, value: string, ttlSeconds: number, expect: ExpectedEtag): Promise<PutResult> {
+    const etag = randomBytes(8).toString('hex');
+    const mode = expect === undefined ? 'any' : expect === null ? 'absent' : 'match';
+    const ok = await PUT_VERSIONED.run(this.redis, [this.k(key)], [etag, value, expect ?? '', mode, ttlSeconds]);
+    return ok === 1 ? { ok: true, etag } : { ok: false, reason: 'etag_mismatch' };
+  }
+
+  async get(key: string): Promise<string | null> {
+    return this.redis.get(this.k(key));
+  }
+
+  async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
+    if (ttlSeconds === undefined) await this.redis.set(this.k(key), value);
+    else await this.redis.set(this.k(key), value, 'EX', ttlSeconds);
+  }
+
+  async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.redis.set(this.k(key), value, 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+
+  async incr(key: string, ttlSeconds?: number): Promise<number> {
+    return Number(await INCR_WITH_TTL.run(this.redis, [this.k(key)], [ttlSeconds ?? '']));
+  }
+
+  async del(keys: readonly string[]): Promise<void> {
+    if (keys.length > 0) await this.redis.unlink(...keys.map((k) => this.k(k)));
+  }
+
+  async keysContaining(fragment: string): Promise<string[]> {
+    const pattern = `${globEscape(this.prefix)}*${globEscape(fragment)}*`;
+    const found = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      for (const full of batch) {
+        const logical = full.slice(this.prefix.length);
+        if (!logical.startsWith(LOCK_PREFIX)) found.add(logical);
+      }
+    } while (cursor !== '0');
+    return [...found];
+  }
+
+  async eraseContaining(fragment: string): Promise<number> {
+    const keys = await this.keysContaining(fragment);
+    for (let i = 0; i < keys.length; i += 500) await this.del(keys.slice(i, i + 500));
+    return keys.length;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+function globEscape(s: string): string {
+  return s.replace(/[*?[\]\\]/g, '\\$&');
+}

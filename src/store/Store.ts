@@ -1,0 +1,38 @@
+/**
+ * Ruta's low-level state store. Keys are logical (no prefix); implementations add their prefix.
+ * Two implementations: RedisStore (production, tests) and MemoryStore (quick start only).
+ *
+ * @example
+ *   await store.setIfAbsent('seen:SM123', '1', 3600) // true the first time, false after
+ */
+export interface VersionedValue {
+  etag: string;
+  value: string;
+}
+
+/** undefined: write whatever is there; null: only if the key is absent; string: only if the eTag matches. */
+export type ExpectedEtag = string | null | undefined;
+
+export type PutResult = { ok: true; etag: string } | { ok: false; reason: 'etag_mismatch' };
+
+export interface Store {
+  readonly kind: 'redis' | 'memory';
+  getVersioned(keys: readonly string[]): Promise<Array<VersionedValue | null>>;
+  putVersioned(key: string, value: string, ttlSeconds: number, expect: ExpectedEtag): Promise<PutResult>;
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  /** Atomically sets the key when absent; true when this call set it. */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /** Increments a counter (created at 0), refreshing its TTL when given. */
+  incr(key: string, ttlSeconds?: number): Promise<number>;
+  del(keys: readonly string[]): Promise<void>;
+  /** Logical keys that contain the fragment (for erase and for tests). Turn-lock keys are not listed. */
+  keysContaining(fragment: string): Promise<string[]>;
+  /** Deletes every key containing the fragment; returns how many. */
+  eraseContaining(fragment: string): Promise<number>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Keys under this logical prefix belong to the turn lock and are managed by it alone. */
+export const LOCK_PREFIX = 'lock:';
