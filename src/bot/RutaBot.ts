@@ -130,7 +130,7 @@ export class RutaBot {
     if (extras.optOutType === 'START') return;
 
     // A new conversation: answer in the language of the first message (French → Haitian Creole).
-    if (!session.language) {
+    if (!session.language && !dc.activeDialog) {
       const detected = command === 'erase' ? undefined : detectLanguage(text).language;
       if (detected) turn.setLanguage(detected === 'fr' ? 'ht' : detected);
       if (command !== 'erase') {

@@ -14,7 +14,7 @@ export interface RenderedMessage {
 
 /**
  * Turns the bot's messages of one turn (with *bold* markup) into what the channel sends.
- * SMS: markup removed, á í ó ú folded so Spanish stays in GSM-7, the turn's messages joined
+ * SMS: markup removed, á í ó ú (and the capitals È Ò Ì Ù) folded so messages stay in GSM-7, the turn's messages joined
  * into as few texts as fit in 1,600 characters. WhatsApp/chat: markup kept, one message each.
  *
  * @example renderForChannel(['*Menú*', '1. Rutas'], 'sms') // [{ body: 'Menu\n\n1. Rutas', segments: {...} }]
@@ -34,6 +34,8 @@ export function renderForChannel(messages: readonly string[], channel: ChannelKi
 
 const SMS_FOLD: Record<string, string> = {
   á: 'a', í: 'i', ó: 'o', ú: 'u', Á: 'A', Í: 'I', Ó: 'O', Ú: 'U', ç: 'c',
+  // GSM-7 has è ò ì ù and É but not their other capitals (Creole "ÈD", "KÒMANSE").
+  È: 'E', Ò: 'O', Ì: 'I', Ù: 'U', Ê: 'E', ê: 'e', â: 'a', ô: 'o', î: 'i', û: 'u',
   '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"', '\u2013': '-', '\u2014': '-', '\u2026': '...',
   '\u00a0': ' ', '•': '-', '·': '-',
 };
@@ -43,7 +45,7 @@ export function toSmsText(message: string): string {
   return message
     .replace(/\*([^*\n]+)\*/g, '$1')
     .replace(/_([^_\n]+)_/g, '$1')
-    .replace(/[áíóúÁÍÓÚç\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0•·]/g, (ch) => SMS_FOLD[ch] ?? ch);
+    .replace(/[áíóúÁÍÓÚçÈÒÌÙÊêâôîû\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0•·]/g, (ch) => SMS_FOLD[ch] ?? ch);
 }
 
 /** Splits a text longer than Twilio's limit at line, then word boundaries. */

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/testApp.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp('botframework');
+});
+afterAll(async () => {
+  await app.close();
+});
+
+/** An activity as the Emulator / Web Chat sends it, asking for the replies in the response body. */
+const post = async (text: string, user = 'emulator-user-1') => {
+  const res = await fetch(`${app.baseUrl}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message',
+      id: `act-${Math.random()}`,
+      channelId: 'emulator',
+      serviceUrl: 'http://localhost:9',
+      deliveryMode: 'expectReplies',
+      from: { id: user, name: 'User' },
+      recipient: { id: 'ruta', name: 'Ruta' },
+      conversation: { id: `conv-${user}` },
+      text,
+    }),
+  });
+  const body = res.status === 200 ? await res.json() : undefined;
+  return { status: res.status, texts: ((body?.activities ?? []) as Array<{ text?: string }>).map((a) => a.text ?? '') };
+};
+
+describe('POST /api/messages (Bot Framework)', () => {
+  it('answers anonymously in development with the same conversation as SMS and WhatsApp', async () => {
+    const greet = await post('Hello');
+    expect(greet.status).toBe(200);
+    expect(greet.texts.join('\n')).toMatch(/\*Your privacy:\*/);
+    const menu = await post('1');
+    expect(menu.texts.join('\n')).toMatch(/Main menu/);
+  });
+
+  it('rejects unauthenticated requests once an app id is configured', async () => {
+    const secured = await startTestApp('botframework-auth', { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x' });
+    try {
+      const res = await fetch(`${secured.baseUrl}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: 'http://localhost:9', from: { id: 'u' }, conversation: { id: 'c' }, recipient: { id: 'r' }, text: 'hi' }),
+      });
+      expect(res.status).toBe(401);
+    } finally {
+      await secured.close();
+    }
+  });
+});

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pseudonymize } from '../../src/privacy/pseudonym.js';
+import { keysUnder } from '../support/redis.js';
+import { SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp('safety');
+});
+afterAll(async () => {
+  await app.close();
+});
+
+let n = 0;
+const phone = () => `+1809${String(7000000 + ++n)}`;
+const keysOf = async (from: string) => {
+  const pid = pseudonymize(SECRET, from);
+  const digits = from.replace(/\D/g, '');
+  return (await keysUnder(app.redis, app.prefix)).filter((k) => k.includes(pid) || k.includes(digits));
+};
+
+describe('opt-out', () => {
+  it('PARAR (Spanish, unknown to Twilio) is confirmed once; later messages are reminded; INICIAR resumes', async () => {
+    const from = phone();
+    const [, , stop, hello, start] = await app.chat(from, ['Hola', '1', 'PARAR', 'hola', 'INICIAR']);
+    expect(text(stop!)).toMatch(/no te enviaremos m(á|a)s mensajes[\s\S]*INICIAR/);
+    expect(text(hello!)).toMatch(/Pediste no recibir mensajes/);
+    expect(text(start!)).toMatch(/Bienvenido de nuevo[\s\S]*Menu principal/);
+  });
+
+  it('SISPANN works in Creole and KÒMANSE resumes', async () => {
+    const from = phone();
+    const [, , stop, start] = await app.chat(from, ['Bonjou', '1', 'SISPANN', 'KÒMANSE']);
+    expect(text(stop!)).toMatch(/nou p ap voye mesaj ba ou ankò/);
+    expect(text(start!)).toMatch(/Byenveni ankò/);
+  });
+
+  it("honours Twilio's OptOutType without replying twice", async () => {
+    const from = phone();
+    await app.chat(from, ['Hi', '1']);
+    const stop = await app.send(from, 'STOP', { extra: { OptOutType: 'STOP' } });
+    expect(stop.status).toBe(200);
+    expect(stop.messages).toEqual([]);
+    const ignored = await app.send(from, 'hello');
+    expect(ignored.messages).toEqual([]); // Twilio blocks replies to opted-out numbers (21610)
+    const start = await app.send(from, 'START', { extra: { OptOutType: 'START' } });
+    expect(start.messages).toEqual([]);
+    const back = await app.send(from, 'hello');
+    expect(text(back)).toMatch(/Main menu/);
+  });
+
+  it("does not answer Twilio's standard SMS keyword STOP a second time, but does on WhatsApp", async () => {
+    const from = phone();
+    await app.chat(from, ['Hi', '1']);
+    expect((await app.send(from, 'STOP')).messages).toEqual([]);
+    await app.chat(from, ['Hi', '1'], { channel: 'whatsapp' });
+    expect(text(await app.send(from, 'stop', { channel: 'whatsapp' }))).toMatch(/send you no more messages/);
+  });
+});
+
+describe('erase', () => {
+  it('BORRAR asks for confirmation, then nothing about the sender is left in Redis', async () => {
+    const from = phone();
+    await app.chat(from, ['Hola', '1', '1', '1', 'albañil']);
+    await app.chat(from, ['Hola'], { channel: 'whatsapp' });
+    expect((await keysOf(from)).length).toBeGreaterThan(0);
+    const [confirm, done] = await app.chat(from, ['BORRAR', '1']);
+    expect(text(confirm!)).toMatch(/Borrar todo lo que Ruta guarda sobre ti[\s\S]*1\. S(í|i), borrar todo/);
+    expect(text(done!)).toMatch(/borr(é|e) todo/);
+    expect(await keysOf(from)).toEqual([]);
+    // Starting again is a new conversation.
+    expect(text(await app.send(from, 'Hola'))).toMatch(/Tu privacidad/);
+  });
+
+  it('"no" keeps everything and returns to the question', async () => {
+    const from = phone();
+    await app.chat(from, ['Hi', '1']);
+    const [, kept] = await app.chat(from, ['DELETE', '2']);
+    expect(text(kept!)).toMatch(/I erased nothing[\s\S]*Main menu/);
+    expect((await keysOf(from)).length).toBeGreaterThan(0);
+  });
+
+  it('EFASE works before the privacy notice is answered', async () => {
+    const from = phone();
+    await app.send(from, 'Bonjou');
+    const [, done] = await app.chat(from, ['EFASE', 'wi']);
+    expect(text(done!)).toMatch(/mwen efase tout/);
+    expect(await keysOf(from)).toEqual([]);
+  });
+
+  it('stores neither the phone number nor message text anywhere', async () => {
+    const from = phone();
+    await app.chat(from, ['Hola me llamo Rosa', '1', '1', '1', 'soy albañil de Haiti']);
+    const keys = await keysUnder(app.redis, app.prefix);
+    const values = await Promise.all(keys.map(async (k) => ((await app.redis.type(k)) === 'hash' ? JSON.stringify(await app.redis.hgetall(k)) : String(await app.redis.get(k)))));
+    const all = keys.join('\n') + values.join('\n');
+    expect(all).not.toContain(from.replace(/\D/g, '').slice(-7));
+    expect(all).not.toMatch(/Rosa|Haiti/);
+  });
+});

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, text, type TestApp } from '../support/testApp.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp('transcripts');
+});
+afterAll(async () => {
+  await app.close();
+});
+
+let n = 0;
+/** A fresh sender per journey: a number from the given country's plan. */
+const phone = (prefix: string) => `${prefix}${String(5550000 + ++n).padStart(7, '0')}`;
+
+interface Journey {
+  greeting: string;
+  /** A word of the consent notice in that language. */
+  notice: RegExp;
+  trade: string;
+  /** Words of the route answer in that language. */
+  answerWords: RegExp;
+}
+const JOURNEYS: Record<'es' | 'en' | 'ht', Journey> = {
+  es: { greeting: 'Hola', notice: /Tu privacidad.*BORRAR/s, trade: 'albañil', answerWords: /Pasos|No encontramos publicado/ },
+  en: { greeting: 'Hi', notice: /Your privacy.*DELETE/s, trade: 'mason', answerWords: /Steps|Not found published/ },
+  ht: { greeting: 'Bonjou', notice: /Vi prive ou.*EFASE/s, trade: 'bòs mason', answerWords: /Etap yo|Nou pa jwenn pibliye/ },
+};
+
+describe.each(Object.entries(JOURNEYS))('route journey in %s', (_lang, j) => {
+  it('DO: number suggests the Dominican Republic, worker confirms, answer names INFOTEP', async () => {
+    const from = phone('+1809');
+    const [greet, accepted, confirmCountry, trade, confirmTrade, answer] = await app.chat(from, [j.greeting, '1', '1', '1', j.trade, '1']);
+    expect(text(greet!)).toMatch(j.notice);
+    expect(text(accepted!)).toMatch(/1\. .+\n2\. /); // main menu
+    expect(text(confirmCountry!)).toMatch(/Rep(ú|u)blica Dominicana|Dominican Republic|Repiblik Dominik(è|e)n/);
+    expect(text(trade!)).toMatch(/1\. /);
+    expect(text(confirmTrade!)).toMatch(/Alba(ñ|n)il|Mason|B(ò|o)s mason/);
+    expect(text(answer!)).toContain('INFOTEP');
+    expect(text(answer!)).toMatch(j.answerWords);
+    expect(text(answer!)).toMatch(/elnuevodiario\.com\.do/); // the source is given
+  });
+
+  it('MX: answer names CONOCER and the standard EC0326', async () => {
+    const from = phone('+52155');
+    const replies = await app.chat(from, [j.greeting, '1', '1', '1', j.trade, '1']);
+    const answer = text(replies.at(-1)!);
+    expect(answer).toContain('CONOCER');
+    expect(answer).toContain('EC0326');
+  });
+
+  it('CR: a US number gets the country list; "Costa Rica" typed; answer names INA', async () => {
+    const from = phone('+1212');
+    const [, , countryList, trade, , answer] = await app.chat(from, [j.greeting, '1', '1', 'costa rica', j.trade, '1']);
+    expect(text(countryList!)).toMatch(/13\. /); // the whole list, nothing assumed
+    expect(text(trade!)).toMatch(/1\. /);
+    expect(text(answer!)).toMatch(/\bINA\b/);
+  });
+});
+
+describe('first message', () => {
+  it('answers French in Haitian Creole', async () => {
+    const [reply] = await app.chat(phone('+1809'), ['Bonjour, je cherche du travail']);
+    expect(text(reply!)).toMatch(/Vi prive ou/);
+  });
+
+  it('offers a trilingual language menu when the language is undetermined', async () => {
+    const from = phone('+1809');
+    const [menu, notice] = await app.chat(from, ['👍', '3']);
+    expect(text(menu!)).toMatch(/Elige tu idioma[\s\S]*Choose your language[\s\S]*Chwazi lang ou/);
+    expect(text(menu!)).toMatch(/1\. Espa(ñ|n)ol\n2\. English\n3\. Kreyol ayisyen|3\. Kreyòl ayisyen/);
+    expect(text(notice!)).toMatch(/Vi prive ou/);
+  });
+});
+
+describe('always-available words', () => {
+  it('changes language mid-way and asks the same question again in the new language', async () => {
+    const from = phone('+1809');
+    const replies = await app.chat(from, ['Hola', '1', '1', 'idioma', 'english']);
+    expect(text(replies[3]!)).toMatch(/idioma/i);
+    expect(text(replies[4]!)).toMatch(/Done, we now speak English[\s\S]*Are you in Dominican Republic now\?/);
+  });
+
+  it('"lanng" works in Creole and "language" in English', async () => {
+    const from = phone('+1809');
+    const replies = await app.chat(from, ['Bonjou', '1', 'lanng', '2', 'language', 'espanol']);
+    expect(text(replies[3]!)).toMatch(/we now speak English/);
+    expect(text(replies[5]!)).toMatch(/ahora hablamos en espa/);
+  });
+
+  it('"back" returns to the previous question; "menu" to the main menu; "help" explains and re-asks', async () => {
+    const from = phone('+1809');
+    const replies = await app.chat(from, ['Hola', '1', '1', '2', 'atras', 'ayuda', 'menu']);
+    expect(text(replies[3]!)).toMatch(/En qu(é|e) pa(í|i)s est(á|a)s ahora/);
+    expect(text(replies[4]!)).toMatch(/Est(á|a)s ahora en Rep(ú|u)blica Dominicana/);
+    expect(text(replies[5]!)).toMatch(/Como usar Ruta[\s\S]*Est(á|a)s ahora en Rep/);
+    expect(text(replies[6]!)).toMatch(/Menu principal/);
+  });
+
+  it('re-asks kindly on nonsense, then offers help and the menu', async () => {
+    const from = phone('+1809');
+    const replies = await app.chat(from, ['Hi', '1', 'banana', 'qwerty']);
+    expect(text(replies[2]!)).toMatch(/Sorry, I did not understand.*1 to 4[\s\S]*1\. How to certify my trade/);
+    expect(text(replies[3]!)).toMatch(/HELP[\s\S]*MENU[\s\S]*1\. How to certify my trade/);
+  });
+
+  it('explains that photos, voice notes and locations cannot be read, and asks again', async () => {
+    const from = phone('+1809');
+    await app.chat(from, ['Hola', '1']);
+    const photo = await app.send(from, '', { extra: { NumMedia: '1', MediaContentType0: 'image/jpeg', MediaUrl0: 'https://api.twilio.com/x' } });
+    expect(text(photo)).toMatch(/Solo puedo leer texto[\s\S]*1\. Como certificar/);
+
+    const wa = { channel: 'whatsapp' as const };
+    await app.chat(from, ['Hola', '1'], wa);
+    const voice = await app.send(from, '', { ...wa, extra: { NumMedia: '1', MediaContentType0: 'audio/ogg' } });
+    expect(text(voice)).toMatch(/Solo puedo leer texto: no puedo ver fotos, audios ni videos[\s\S]*1\. Cómo certificar/);
+    const location = await app.send(from, '', { ...wa, extra: { Latitude: '18.47', Longitude: '-69.89', Address: 'x' } });
+    expect(text(location)).toMatch(/Recibí una ubicación[\s\S]*1\. Cómo certificar/);
+  });
+
+  it('survives very long and strange messages', async () => {
+    const from = phone('+1809');
+    await app.chat(from, ['Hola', '1']);
+    const strange = ('😀\u0000\u0007 ñ ' + 'x'.repeat(50) + '\u202e').repeat(40).slice(0, 1600);
+    const reply = await app.send(from, strange);
+    expect(reply.status).toBe(200);
+    expect(text(reply)).toMatch(/Perdon, no entendi/);
+  });
+});

@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RutaBot } from '../../src/bot/RutaBot.js';
+import { pseudonymize } from '../../src/privacy/pseudonym.js';
+import { twilioSignature } from '../../src/channels/twilio/signature.js';
+import { newMessageSid, TEST_ACCOUNT_SID } from '../../src/tools/twilioClient.js';
+import { keysUnder } from '../support/redis.js';
+import { AUTH_TOKEN, PUBLIC_URL, SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
+
+let app: TestApp;
+let other: TestApp; // a second server process sharing the same Redis
+beforeAll(async () => {
+  app = await startTestApp('webhook');
+  other = await startTestApp('webhook', {}, { redis: app.redis, prefix: app.prefix });
+});
+afterAll(async () => {
+  await other.close();
+  await app.close();
+});
+
+let n = 0;
+const phone = () => `+1829${String(3000000 + ++n)}`;
+const conversation = async (from: string) => {
+  const key = `${app.prefix}state:${RutaBot.conversationKey('sms', pseudonymize(SECRET, from))}`;
+  const v = await app.redis.hget(key, 'v');
+  return v ? JSON.parse(v) : undefined;
+};
+
+describe('POST /twilio/messages signature', () => {
+  it('passes a valid signature', async () => {
+    expect((await app.send(phone(), 'Hola')).status).toBe(200);
+  });
+
+  it.each([
+    ['missing', null],
+    ['wrong', 'bm90IGEgc2lnbmF0dXJl'],
+  ])('answers 403 to a %s signature and changes nothing', async (_what, signature) => {
+    const before = (await keysUnder(app.redis, app.prefix)).length;
+    const reply = await app.send(phone(), 'Hola', { signature });
+    expect(reply.status).toBe(403);
+    expect(reply.messages).toEqual([]);
+    expect((await keysUnder(app.redis, app.prefix)).length).toBe(before);
+  });
+
+  it('checks against the configured public URL, not the URL the server sees', async () => {
+    const params = { MessageSid: newMessageSid(), AccountSid: TEST_ACCOUNT_SID, From: phone(), To: '+15005550006', Body: 'Hola', NumMedia: '0' };
+    const signedForLocal = twilioSignature(AUTH_TOKEN, `${app.baseUrl}/twilio/messages`, params);
+    const res = await fetch(`${app.baseUrl}/twilio/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signedForLocal },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(res.status).toBe(403);
+    expect(twilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/twilio/messages`, params)).not.toBe(signedForLocal);
+  });
+
+  it('answers 400 to a signed but malformed webhook', async () => {
+    const reply = await app.send(phone(), 'Hola', { extra: { MessageSid: 'not-a-sid' } });
+    expect(reply.status).toBe(400);
+  });
+});
+
+describe('delivery guarantees', () => {
+  it('processes a MessageSid seen before only once', async () => {
+    const from = phone();
+    await app.send(from, 'Hola');
+    const sid = newMessageSid();
+    const first = await app.send(from, '1', { messageSid: sid });
+    const again = await other.send(from, '1', { messageSid: sid });
+    expect(text(first)).toMatch(/Menu principal/);
+    expect(again.status).toBe(200);
+    expect(again.messages).toEqual([]);
+    expect((await conversation(from)).dialogState.dialogStack.map((d: { id: string }) => d.id)).toEqual(['menu']);
+  });
+
+  it('answers two messages of one sender sent at the same time, one after the other', async () => {
+    const from = phone();
+    await app.chat(from, ['Hola', '1']); // main menu
+    const [a, b] = await Promise.all([app.send(from, '1'), other.send(from, '2')]);
+    expect(a.status).toBe(200);
+    expect(b.status).toBe(200);
+    expect(a.messages.length).toBeGreaterThan(0);
+    expect(b.messages.length).toBeGreaterThan(0);
+    // Whichever ran first, the second saw its result: the stack has exactly one route dialog on the menu.
+    const stack = (await conversation(from)).dialogState.dialogStack.map((d: { id: string }) => d.id);
+    expect(stack).toEqual(['menu', 'route']); // botbuilder keeps the active dialog last
+  });
+
+  it('keeps state consistent under a burst from one sender across two processes', async () => {
+    const from = phone();
+    await app.chat(from, ['Hola', '1']);
+    const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? other : app).send(from, 'banana')));
+    expect(replies.every((r) => r.status === 200 && r.messages.length === 1)).toBe(true);
+    const stack = (await conversation(from)).dialogState.dialogStack;
+    expect(stack.map((d: { id: string }) => d.id)).toEqual(['menu']);
+    expect(stack[0].state.misses).toBe(8); // every turn saw the previous one's write
+  });
+});
+
+describe('POST /twilio/status', () => {
+  const status = async (params: Record<string, string>, sign = true) => {
+    const body = { AccountSid: TEST_ACCOUNT_SID, MessageSid: newMessageSid(), ...params };
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (sign) headers['x-twilio-signature'] = twilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/twilio/status`, body);
+    return fetch(`${app.baseUrl}/twilio/status`, { method: 'POST', headers, body: new URLSearchParams(body).toString() });
+  };
+
+  it('rejects unsigned callbacks', async () => {
+    expect((await status({ MessageStatus: 'failed', ErrorCode: '30003' }, false)).status).toBe(403);
+  });
+
+  it('records delivery failures by error code', async () => {
+    expect((await status({ MessageStatus: 'delivered', To: phone() })).status).toBe(204);
+    expect((await status({ MessageStatus: 'undelivered', ErrorCode: '30003', To: phone() })).status).toBe(204);
+    expect(await app.redis.get(`${app.prefix}stats/delivery_failed/30003`)).toBe('1');
+  });
+
+  it('marks a number that opted out (error 21610) so Ruta stops writing to it', async () => {
+    const from = phone();
+    await app.chat(from, ['Hola', '1']);
+    expect((await status({ MessageStatus: 'failed', ErrorCode: '21610', To: from })).status).toBe(204);
+    expect((await conversation(from)).session.optedOut).toBe('twilio');
+    expect((await app.send(from, 'hola')).messages).toEqual([]);
+  });
+});
+
+describe('health', () => {
+  it('answers /healthz and /readyz', async () => {
+    expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${app.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', store: 'redis' });
+  });
+});
+
+describe('WhatsApp rendering', () => {
+  it('keeps *bold* and accents on WhatsApp, folds them on SMS', async () => {
+    const from = phone();
+    const [wa] = await app.chat(from, ['Hola'], { channel: 'whatsapp' });
+    expect(text(wa!)).toMatch(/\*Tu privacidad:\*[\s\S]*país/);
+    const [sms] = await app.chat(from, ['Hola']);
+    expect(text(sms!)).toMatch(/Tu privacidad: [\s\S]*pais/);
+  });
+});

@@ -1,0 +1,70 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { Redis } from 'ioredis';
+import { buildApp, type App } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { sendAsTwilio, type TwilioReply, type TwilioSend } from '../../src/tools/twilioClient.js';
+import { testRedis } from './redis.js';
+
+export const AUTH_TOKEN = 'test-auth-token-0123456789';
+export const PUBLIC_URL = 'https://ruta.example.org';
+export const SECRET = 'test-pseudonym-secret-0123456789';
+
+export interface TestApp {
+  ruta: App;
+  config: Config;
+  baseUrl: string;
+  redis: Redis;
+  prefix: string;
+  /** What a worker would send (signed like Twilio). */
+  send(from: string, body: string, options?: Partial<TwilioSend>): Promise<TwilioReply>;
+  /** Sends each line in turn and returns every reply. */
+  chat(from: string, lines: string[], options?: Partial<TwilioSend>): Promise<TwilioReply[]>;
+  close(): Promise<void>;
+}
+
+/** Starts Ruta on an ephemeral port over real Redis with its own key prefix. */
+export async function startTestApp(label: string, env: Record<string, string> = {}, shared?: { redis: Redis; prefix: string }): Promise<TestApp> {
+  const own = shared ? undefined : await testRedis(label);
+  const redis = shared?.redis ?? own!.redis;
+  const prefix = shared?.prefix ?? own!.prefix;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    PUBLIC_URL,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    PSEUDONYM_SECRET: SECRET,
+    REDIS_PREFIX: prefix,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const ruta = await buildApp(config, createLogger('silent'), { redis });
+  const server: Server = await new Promise((resolve) => {
+    const s = ruta.app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const send = (from: string, body: string, options: Partial<TwilioSend> = {}) =>
+    sendAsTwilio({ baseUrl, publicUrl: PUBLIC_URL, authToken: AUTH_TOKEN, from, body, ...options });
+  return {
+    ruta,
+    config,
+    baseUrl,
+    redis,
+    prefix,
+    send,
+    chat: async (from, lines, options) => {
+      const replies: TwilioReply[] = [];
+      for (const line of lines) replies.push(await send(from, line, options));
+      return replies;
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await ruta.close();
+      await own?.cleanup();
+    },
+  };
+}
+
+/** All reply text of one turn as one string (for `toContain`). */
+export const text = (reply: TwilioReply) => reply.messages.join('\n');

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/catalog/Catalog.js';
+import { projectRoot } from '../../src/paths.js';
+
+const catalog = Catalog.load();
+const raw = (name: string): unknown => JSON.parse(readFileSync(join(projectRoot(), 'data', name), 'utf8'));
+
+describe('catalog', () => {
+  it('covers the countries the service promises, each with an institution', () => {
+    const codes = catalog.countries.map((c) => c.code).sort();
+    expect(codes).toEqual(['BZ', 'CL', 'CO', 'CR', 'DO', 'EC', 'GT', 'HN', 'MX', 'NI', 'PA', 'PE', 'SV']);
+    for (const c of catalog.countries) expect(catalog.institutionsOf(c.code).length).toBeGreaterThan(0);
+  });
+
+  it('uses the expected institution slugs', () => {
+    const ids = catalog.countries.flatMap((c) => c.institutions);
+    for (const id of ['conocer', 'infotep', 'ina', 'intecap', 'infop', 'insaforp', 'inadeh', 'inatec', 'sena', 'chilevalora']) expect(ids).toContain(id);
+    expect(catalog.institutionsOf('DO')[0]?.acronym).toBe('INFOTEP');
+    expect(catalog.institutionsOf('MX')[0]?.acronym).toBe('CONOCER');
+    expect(catalog.institutionsOf('CR')[0]?.acronym).toBe('INA');
+  });
+
+  it('gives every known fact a source and three languages', () => {
+    for (const inst of catalog.data.institutions) {
+      expect(inst.sources.length).toBeGreaterThan(0);
+      const facts = Object.values(inst.route).filter((f) => f !== null);
+      for (const f of facts) {
+        expect(f.source.length).toBeGreaterThan(3);
+        for (const lang of ['es', 'en', 'ht'] as const) expect(f.text[lang]).toBeTruthy();
+      }
+    }
+  });
+
+  it('rejects an invalid catalog with a clear message', () => {
+    const bad = {
+      countries: raw('countries.json'),
+      institutions: raw('institutions.json'),
+      sectors: raw('sectors.json'),
+      occupations: [{ id: 'X', isco08: '71', sector: 'nowhere', name: { es: 'a', en: 'b' }, synonyms: [], standards: {} }],
+    };
+    expect(() => Catalog.fromData(bad)).toThrow(/Invalid catalog in data\/:[\s\S]*occupations\.0\.id: must be a lowercase slug/);
+  });
+
+  it('suggests the country from the number, never from nationality', () => {
+    expect(catalog.countryFromPhone('+18095550100')?.code).toBe('DO');
+    expect(catalog.countryFromPhone('whatsapp:+18295550100')?.code).toBe('DO');
+    expect(catalog.countryFromPhone('+18495550100')?.code).toBe('DO');
+    expect(catalog.countryFromPhone('+12125550100')).toBeUndefined(); // US number: ask
+    expect(catalog.countryFromPhone('+50937000000')).toBeUndefined(); // Haitian number: ask where they are
+    expect(catalog.countryFromPhone('+5215512345678')?.code).toBe('MX');
+    expect(catalog.countryFromPhone('+50688887777')?.code).toBe('CR');
+    expect(catalog.countryFromPhone('+50199998888')?.code).toBe('BZ');
+  });
+
+  it('finds occupations from the words workers use', () => {
+    expect(catalog.searchOccupations('albañil')[0]?.id).toBe('mason');
+    expect(catalog.searchOccupations('bòs mason')[0]?.id).toBe('mason');
+    expect(catalog.searchOccupations('plomero')[0]?.id).toBe('plumber');
+    expect(catalog.searchOccupations('mesonero')[0]?.id).toBe('waiter');
+    expect(catalog.searchOccupations('I drive a taxi')[0]?.id).toBe('taxi-driver');
+    expect(catalog.searchOccupations('xyz')).toEqual([]);
+  });
+});

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { detectLanguage } from '../../src/bot/detectLanguage.js';
+
+describe('detectLanguage', () => {
+  it.each([
+    ['Hola', 'es'],
+    ['hola buenas tardes', 'es'],
+    ['Buenos días, quiero certificarme', 'es'],
+    ['q tal, necesito ayuda', 'es'],
+    ['Hi', 'en'],
+    ['Hello', 'en'],
+    ['good morning, I need help with my work', 'en'],
+    ['Bonjou', 'ht'],
+    ['Bonswa', 'ht'],
+    ['Sak pase', 'ht'],
+    ['Alo', 'ht'],
+    ['mwen se bòs mason, mwen bezwen yon sètifika', 'ht'],
+    ['Bonjour', 'fr'],
+    ['Bonjour, je cherche du travail', 'fr'],
+  ])('%j is %s', (text, language) => {
+    expect(detectLanguage(text).language).toBe(language);
+  });
+
+  it.each(['', '👍', '12345', 'ok', 'xyzzy'])('leaves %j undetermined', (text) => {
+    expect(detectLanguage(text).language).toBeUndefined();
+  });
+});

@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../src/store/MemoryStore.js';
+import { RedisStore } from '../../src/store/RedisStore.js';
+import type { Store } from '../../src/store/Store.js';
+import { BotStorage, NEW_ITEM, StorageConflictError } from '../../src/store/BotStorage.js';
+import { testRedis } from '../support/redis.js';
+
+let redisEnv: Awaited<ReturnType<typeof testRedis>>;
+beforeAll(async () => {
+  redisEnv = await testRedis('store');
+});
+afterAll(async () => {
+  await redisEnv.cleanup();
+});
+
+const implementations: Array<[string, () => Store]> = [
+  ['RedisStore', () => new RedisStore(redisEnv.redis, `${redisEnv.prefix}${Math.random().toString(36).slice(2)}:`)],
+  ['MemoryStore', () => new MemoryStore()],
+];
+
+describe.each(implementations)('%s', (_name, make) => {
+  it('writes versioned values only when the eTag matches', async () => {
+    const store = make();
+    const first = await store.putVersioned('k', 'v1', 60, null);
+    expect(first.ok).toBe(true);
+    expect(await store.putVersioned('k', 'again', 60, null)).toEqual({ ok: false, reason: 'etag_mismatch' });
+    const etag = first.ok ? first.etag : '';
+    const second = await store.putVersioned('k', 'v2', 60, etag);
+    expect(second.ok).toBe(true);
+    expect(await store.putVersioned('k', 'stale', 60, etag)).toEqual({ ok: false, reason: 'etag_mismatch' });
+    expect((await store.getVersioned(['k', 'missing'])).map((v) => v?.value ?? null)).toEqual(['v2', null]);
+    expect((await store.putVersioned('k', 'forced', 60, undefined)).ok).toBe(true);
+  });
+
+  it('sets a key only once with setIfAbsent', async () => {
+    const store = make();
+    expect(await store.setIfAbsent('seen/1', '1', 60)).toBe(true);
+    expect(await store.setIfAbsent('seen/1', '1', 60)).toBe(false);
+  });
+
+  it('counts, deletes and erases by fragment', async () => {
+    const store = make();
+    expect(await store.incr('c')).toBe(1);
+    expect(await store.incr('c', 60)).toBe(2);
+    await store.set('conv/sms/abc123', 'x', 60);
+    await store.set('seen/abc123/SM1', 'x', 60);
+    await store.set('conv/sms/other', 'x', 60);
+    expect((await store.keysContaining('abc123')).sort()).toEqual(['conv/sms/abc123', 'seen/abc123/SM1']);
+    expect(await store.eraseContaining('abc123')).toBe(2);
+    expect(await store.keysContaining('abc123')).toEqual([]);
+    expect(await store.get('conv/sms/other')).toBe('x');
+    await store.del(['conv/sms/other']);
+    expect(await store.get('conv/sms/other')).toBeNull();
+    expect(await store.ping()).toBe(true);
+  });
+});
+
+describe('RedisStore', () => {
+  it('gives every key the prefix and a TTL', async () => {
+    const prefix = `${redisEnv.prefix}ttl:`;
+    const store = new RedisStore(redisEnv.redis, prefix);
+    await store.putVersioned('conv/x', '{}', 120, undefined);
+    await store.setIfAbsent('seen/x', '1', 60);
+    expect(await redisEnv.redis.ttl(`${prefix}conv/x`)).toBeGreaterThan(100);
+    expect(await redisEnv.redis.ttl(`${prefix}seen/x`)).toBeGreaterThan(50);
+  });
+});
+
+describe('MemoryStore', () => {
+  it('expires keys after their TTL', async () => {
+    let now = 1_000_000;
+    const store = new MemoryStore(() => now);
+    await store.set('a', '1', 10);
+    await store.putVersioned('b', '1', 10, null);
+    now += 11_000;
+    expect(await store.get('a')).toBeNull();
+    expect(await store.getVersioned(['b'])).toEqual([null]);
+  });
+});
+
+describe('BotStorage', () => {
+  it('implements botbuilder Storage with real eTags, so a stale write fails', async () => {
+    const storage = new BotStorage(new MemoryStore(), () => 60);
+    await storage.write({ a: { n: 1, eTag: NEW_ITEM } });
+    const read1 = (await storage.read(['a'])).a;
+    const read2 = (await storage.read(['a'])).a;
+    await storage.write({ a: { ...read1, n: 2 } });
+    await expect(storage.write({ a: { ...read2, n: 3 } })).rejects.toBeInstanceOf(StorageConflictError);
+    expect((await storage.read(['a'])).a?.n).toBe(2);
+    await storage.write({ a: { n: 4, eTag: '*' } }); // botbuilder's "last writer wins" is still honoured when asked for
+    expect((await storage.read(['a'])).a?.n).toBe(4);
+    await storage.delete(['a']);
+    expect(await storage.read(['a'])).toEqual({});
+  });
+
+  it('chooses the TTL per item', async () => {
+    const prefix = `${redisEnv.prefix}botstorage:`;
+    const storage = new BotStorage(new RedisStore(redisEnv.redis, prefix), (_k, item) => (item.long ? 1000 : 10));
+    await storage.write({ short: { long: false }, long: { long: true } });
+    expect(await redisEnv.redis.ttl(`${prefix}state:short`)).toBeLessThanOrEqual(10);
+    expect(await redisEnv.redis.ttl(`${prefix}state:long`)).toBeGreaterThan(900);
+  });
+});

@@ -1,0 +1,90 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisTurnLock } from '../../src/store/RedisTurnLock.js';
+import { MemoryTurnLock, sleep, type TurnLock } from '../../src/store/TurnLock.js';
+import { REDIS_URL, keysUnder, testRedis } from '../support/redis.js';
+
+let env: Awaited<ReturnType<typeof testRedis>>;
+let second: Redis;
+beforeAll(async () => {
+  env = await testRedis('lock');
+  second = new Redis(REDIS_URL);
+});
+afterAll(async () => {
+  await second.quit();
+  await env.cleanup();
+});
+
+/** Starts `n` turns 2 ms apart on alternating locks; records overlap and completion order. */
+async function race(locks: TurnLock[], n: number, key: string) {
+  let inside = 0;
+  let maxInside = 0;
+  const order: number[] = [];
+  const runs = Array.from({ length: n }, async (_, i) => {
+    await sleep(i * 2);
+    return locks[i % locks.length]!.run(key, 5000, async () => {
+      inside += 1;
+      maxInside = Math.max(maxInside, inside);
+      await sleep(5);
+      order.push(i);
+      inside -= 1;
+    });
+  });
+  const results = await Promise.all(runs);
+  return { maxInside, order, results };
+}
+
+describe.each([
+  ['RedisTurnLock (two connections, as two processes)', () => [new RedisTurnLock(env.redis, env.prefix), new RedisTurnLock(second, env.prefix)]],
+  ['MemoryTurnLock', () => [new MemoryTurnLock()]],
+])('%s', (_name, make) => {
+  it('runs the turns of one key one at a time, in arrival order', async () => {
+    const { maxInside, order, results } = await race(make(), 12, `k-${Math.random()}`);
+    expect(maxInside).toBe(1);
+    expect(order).toEqual([...Array(12).keys()]);
+    expect(results.every((r) => r.ok)).toBe(true);
+  });
+
+  it('lets different keys run at the same time', async () => {
+    const [lock] = make();
+    let inside = 0;
+    let max = 0;
+    await Promise.all(
+      ['a', 'b', 'c'].map((k) =>
+        lock!.run(`${k}-${Math.random()}`, 1000, async () => {
+          inside++;
+          max = Math.max(max, inside);
+          await sleep(20);
+          inside--;
+        }),
+      ),
+    );
+    expect(max).toBe(3);
+  });
+
+  it('gives up after the wait, and the queue keeps moving', async () => {
+    const [lock] = make();
+    const key = `t-${Math.random()}`;
+    const slow = lock!.run(key, 1000, () => sleep(150));
+    await sleep(5);
+    const impatient = await lock!.run(key, 30, async () => 'never');
+    expect(impatient).toEqual({ ok: false, reason: 'timeout' });
+    await slow;
+    expect(await lock!.run(key, 1000, async () => 'next')).toEqual({ ok: true, value: 'next' });
+  });
+});
+
+describe('RedisTurnLock', () => {
+  it('skips a holder that died (lease expired) and leaves no keys behind', async () => {
+    const prefix = `${env.prefix}dead:`;
+    const lock = new RedisTurnLock(env.redis, prefix, { leaseMs: 100, grantMs: 50 });
+    // A "crashed" process: takes the lock and never releases it.
+    void lock.run('k', 1000, () => new Promise(() => undefined));
+    await sleep(10);
+    const started = Date.now();
+    const result = await lock.run('k', 2000, async () => 'after');
+    expect(result).toEqual({ ok: true, value: 'after' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await keysUnder(env.redis, `${prefix}lock:k:`)).toEqual([]);
+  });
+});
