@@ -42,7 +42,8 @@ function institutionMessages(t: Translate, lang: Language, countryName: string, 
     else unknown.push(t(`route.label.${name}`));
   }
 
-  const sources = [...new Set([r.summary, r.steps, r.documents, r.withoutPapers, r.cost, r.duration, r.validity, r.contact].flatMap((f) => (f ? [f.source] : [])))];
+  const facts = [r.summary, r.steps, r.documents, r.withoutPapers, r.cost, r.duration, r.validity, r.contact];
+  const sources = [...new Set(facts.flatMap((f) => (f ? f.source.split(';').map((s) => s.trim()) : [])))];
   const contact = r.contact ? r.contact.text[lang] : t('route.contactUnknown', ask);
 
   return [

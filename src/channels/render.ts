@@ -37,7 +37,7 @@ const SMS_FOLD: Record<string, string> = {
   // GSM-7 has è ò ì ù and É but not their other capitals (Creole "ÈD", "KÒMANSE").
   È: 'E', Ò: 'O', Ì: 'I', Ù: 'U', Ê: 'E', ê: 'e', â: 'a', ô: 'o', î: 'i', û: 'u',
   '\u2018': "'", '\u2019': "'", '\u201c': '"', '\u201d': '"', '\u2013': '-', '\u2014': '-', '\u2026': '...',
-  '\u00a0': ' ', '•': '-', '·': '-',
+  '\u00a0': ' ', '•': '-', '·': '-', '«': '"', '»': '"',
 };
 
 /** SMS form of one message: no WhatsApp markup; accents outside GSM-7 folded (never on WhatsApp). */
@@ -45,7 +45,7 @@ export function toSmsText(message: string): string {
   return message
     .replace(/\*([^*\n]+)\*/g, '$1')
     .replace(/_([^_\n]+)_/g, '$1')
-    .replace(/[áíóúÁÍÓÚçÈÒÌÙÊêâôîû\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0•·]/g, (ch) => SMS_FOLD[ch] ?? ch);
+    .replace(/[áíóúÁÍÓÚçÈÒÌÙÊêâôîû\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u00a0•·«»]/g, (ch) => SMS_FOLD[ch] ?? ch);
 }
 
 /** Splits a text longer than Twilio's limit at line, then word boundaries. */

@@ -41,6 +41,7 @@ describe('renderForChannel', () => {
   it('folds á í ó ú and drops *bold* on SMS only', () => {
     expect(toSmsText('*Menú*: ¿Cuál opción? Sí')).toBe('Menu: ¿Cual opcion? Si');
     expect(toSmsText('Ekri ÈD oswa KÒMANSE, mèsi')).toBe('Ekri ED oswa KOMANSE, mèsi');
+    expect(toSmsText('«competente» – “sí”')).toBe('"competente" - "si"');
     expect(isGsm7(toSmsText('Ekri ÈD oswa KÒMANSE, mèsi'))).toBe(true);
     const [wa] = renderForChannel(['*Menú*: ¿Cuál opción?'], 'whatsapp');
     expect(wa?.body).toBe('*Menú*: ¿Cuál opción?');

@@ -1,0 +1,29 @@
+import { spawnSync } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { REDIS_URL } from './redis.js';
+
+async function reachable(): Promise<boolean> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Tests use a real Redis. Start a local one if it is installed but not running. */
+export default async function setup(): Promise<void> {
+  if (await reachable()) return;
+  if (!process.env.TEST_REDIS_URL) {
+    const started = spawnSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', '6379', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    if (started.status === 0) {
+      for (let i = 0; i < 50 && !(await reachable()); i++) await new Promise((r) => setTimeout(r, 100));
+      if (await reachable()) return;
+    }
+  }
+  throw new Error(`The tests need Redis at ${REDIS_URL}. Install it (apt-get install -y redis-server) or set TEST_REDIS_URL.`);
+}
