@@ -18,7 +18,8 @@ export interface Answer {
 export type Outcome =
   | { kind: 'goto'; step: string }
   | { kind: 'stay' }
-  | { kind: 'retry' }
+  /** Not understood: re-ask, with `hint` instead of the default apology when given. */
+  | { kind: 'retry'; hint?: string }
   | { kind: 'end'; result?: unknown }
   | { kind: 'begin'; dialogId: string; options?: object }
   | { kind: 'replace'; dialogId: string; options?: object }
@@ -27,6 +28,7 @@ export type Outcome =
 
 export const go = (step: string): Outcome => ({ kind: 'goto', step });
 export const retry: Outcome = { kind: 'retry' };
+export const retryWith = (hint: string): Outcome => ({ kind: 'retry', hint });
 export const stay: Outcome = { kind: 'stay' };
 export const end = (result?: unknown): Outcome => ({ kind: 'end', result });
 export const begin = (dialogId: string, options?: object): Outcome => ({ kind: 'begin', dialogId, options });
@@ -105,7 +107,7 @@ export abstract class StepDialog<V extends object> extends Dialog {
     if (question.kind === 'menu') {
       const choice = recognizeChoice(text, question.options);
       if (choice.ok) answer = { text, choice: choice.id };
-      else if (!question.acceptsText || text === '') return this.miss(dc, state, question);
+      else if (!question.acceptsText || choice.reason === 'empty' || choice.reason === 'out_of_range') return this.miss(dc, state, question);
     } else if (text === '') {
       return this.miss(dc, state, question);
     }
@@ -146,7 +148,7 @@ export abstract class StepDialog<V extends object> extends Dialog {
         state.misses = 0;
         return this.enter(dc, state);
       case 'retry':
-        return this.miss(dc, state, await this.step(state.step).ask(this.turn(dc, state)));
+        return this.miss(dc, state, await this.step(state.step).ask(this.turn(dc, state)), outcome.hint);
       case 'end':
         return dc.endDialog(outcome.result);
       case 'begin':
@@ -168,12 +170,12 @@ export abstract class StepDialog<V extends object> extends Dialog {
     return Dialog.EndOfTurn;
   }
 
-  private async miss(dc: DialogContext, state: StepState<V>, question: Question): Promise<DialogTurnResult> {
+  private async miss(dc: DialogContext, state: StepState<V>, question: Question, hint?: string): Promise<DialogTurnResult> {
     state.misses += 1;
     const { t } = rutaTurn(dc.context);
     const help = state.misses >= MISSES_BEFORE_HELP;
     const key = question.kind === 'menu' ? (help ? 'common.stillNotUnderstoodMenu' : 'common.notUnderstoodMenu') : help ? 'common.stillNotUnderstoodText' : 'common.notUnderstoodText';
-    await dc.context.sendActivity(t(key, { count: question.kind === 'menu' ? question.options.length : 0 }));
+    await dc.context.sendActivity(hint !== undefined && !help ? hint : t(key, { count: question.kind === 'menu' ? question.options.length : 0 }));
     return this.ask(dc, state, question);
   }
 

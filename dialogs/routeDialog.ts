@@ -2,7 +2,7 @@ import type { Catalog } from '../src/catalog/Catalog.js';
 import { NO, YES } from '../src/bot/keywords.js';
 import { DialogIds } from './ids.js';
 import { routeMessages } from './routeMessages.js';
-import { end, go, retry, StepDialog, type Step, type StepTurn } from './StepDialog.js';
+import { end, go, retry, retryWith, StepDialog, type Step, type StepTurn } from './StepDialog.js';
 
 interface Values {
   country?: string;
@@ -85,16 +85,13 @@ export class RouteDialog extends StepDialog<Values> {
         text: ruta.t('route.askTrade'),
         options: this.catalog.sectors.map((s) => ({ id: s.id, label: s.name[ruta.language] })),
       }),
-      answer: async ({ ruta, values, say }, { choice, text }) => {
+      answer: ({ ruta, values }, { choice, text }) => {
         if (choice) {
           values.sector = choice;
           return go('occupation');
         }
         const found = this.catalog.searchOccupations(text);
-        if (found.length === 0) {
-          await say(ruta.t('route.tradeNotFound'));
-          return retry;
-        }
+        if (found.length === 0) return retryWith(ruta.t('route.tradeNotFound', { count: this.catalog.sectors.length }));
         values.candidates = found.map((o) => o.id);
         return go('tradeConfirm');
       },

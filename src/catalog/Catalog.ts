@@ -93,8 +93,10 @@ export class Catalog {
       }
       return { occupation, score };
     });
+    const best = Math.max(0, ...scored.map((s) => s.score));
+    // Keep only candidates close to the best: "bòs mason" must not also offer every other "bòs".
     return scored
-      .filter((s) => s.score > 0)
+      .filter((s) => s.score > 0 && s.score >= best / 2)
       .sort((a, b) => b.score - a.score)
       .slice(0, limit)
       .map((s) => s.occupation);

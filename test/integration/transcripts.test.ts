@@ -127,3 +127,15 @@ describe('always-available words', () => {
     expect(text(reply)).toMatch(/Perdon, no entendi/);
   });
 });
+
+describe('typing a trade', () => {
+  it('says once that a trade was not found, and treats an out-of-range number as a menu miss', async () => {
+    const from = phone('+1809');
+    const replies = await app.chat(from, ['Hi', '1', '1', '1', 'astronaut', '9', 'I do electrical work']);
+    expect(replies[4]!.messages.join('\n').match(/did not find that trade/g)).toHaveLength(1);
+    expect(text(replies[4]!)).not.toMatch(/Sorry, I did not understand/);
+    expect(text(replies[5]!)).toMatch(/still do not understand[\s\S]*HELP[\s\S]*MENU[\s\S]*8\. Beauty and sewing/); // second miss: help offered
+    expect(text(replies[5]!)).not.toMatch(/did not find that trade/);
+    expect(text(replies[6]!)).toMatch(/Do you mean[\s\S]*1\. Electrician/);
+  });
+});

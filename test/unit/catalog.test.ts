@@ -56,7 +56,7 @@ describe('catalog', () => {
 
   it('finds occupations from the words workers use', () => {
     expect(catalog.searchOccupations('albañil')[0]?.id).toBe('mason');
-    expect(catalog.searchOccupations('bòs mason')[0]?.id).toBe('mason');
+    expect(catalog.searchOccupations('bòs mason').map((o) => o.id)).toEqual(['mason']);
     expect(catalog.searchOccupations('plomero')[0]?.id).toBe('plumber');
     expect(catalog.searchOccupations('mesonero')[0]?.id).toBe('waiter');
     expect(catalog.searchOccupations('I drive a taxi')[0]?.id).toBe('taxi-driver');
