@@ -71,9 +71,17 @@ export const MISSES_BEFORE_HELP = 2;
  */
 export abstract class StepDialog<V extends object> extends Dialog {
   protected abstract readonly steps: Record<string, Step<V>>;
-  /** The step a new instance starts on. */
-  protected abstract firstStep(values: V): string;
-  protected abstract initialValues(options: unknown): V;
+  /** The step a new instance starts on; by default the first one declared. */
+  protected firstStep(_values: V): string {
+    const [first] = Object.keys(this.steps);
+    if (first === undefined) throw new Error(`${this.id}: a StepDialog needs at least one step`);
+    return first;
+  }
+
+  /** The values a new instance starts with, from the options it was begun with. */
+  protected initialValues(_options: unknown): V {
+    return {} as V;
+  }
 
   /** Stable id of the step the dialog is on, e.g. 'route.country'. */
   stepId(step: string): string {

@@ -6,12 +6,6 @@ type Values = Record<string, never>;
 
 /** The erase word (BORRAR / DELETE / EFASE): confirm, then delete everything about the sender. */
 export class EraseDialog extends StepDialog<Values> {
-  protected firstStep(): string {
-    return 'confirm';
-  }
-  protected initialValues(): Values {
-    return {};
-  }
 
   protected readonly steps: Record<string, Step<Values>> = {
     // Erase everything Ruta keeps about you? Yes / No

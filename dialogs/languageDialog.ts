@@ -17,12 +17,6 @@ type Values = Record<string, never>;
 
 /** "idioma" / "language" / "lang" / "lanng" at any time: pick one of the three languages. */
 export class LanguageDialog extends StepDialog<Values> {
-  protected firstStep(): string {
-    return 'choose';
-  }
-  protected initialValues(): Values {
-    return {};
-  }
 
   protected readonly steps: Record<string, Step<Values>> = {
     // Which language? (asked in the current language; the options are each language's own name)

@@ -5,12 +5,6 @@ type Values = Record<string, never>;
 
 /** The main menu: what Ruta can do. Every choice starts a dialog and comes back here. */
 export class MenuDialog extends StepDialog<Values> {
-  protected firstStep(): string {
-    return 'main';
-  }
-  protected initialValues(): Values {
-    return {};
-  }
 
   protected readonly steps: Record<string, Step<Values>> = {
     // What do you want to do?

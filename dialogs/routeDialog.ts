@@ -28,13 +28,6 @@ const COUNTRY_SYNONYMS: Record<string, string[]> = {
  * which trade (sector → occupation menus, or typed freely), then the route, then what next.
  */
 export class RouteDialog extends StepDialog<Values> {
-  protected firstStep(): string {
-    return 'country';
-  }
-  protected initialValues(): Values {
-    return {};
-  }
-
   constructor(private readonly catalog: Catalog) {
     super(DialogIds.route);
   }

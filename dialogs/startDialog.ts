@@ -18,10 +18,10 @@ export interface StartOptions {
  * privacy notice, which the worker accepts before anything is kept beyond the conversation.
  */
 export class StartDialog extends StepDialog<Values> {
-  protected firstStep(values: Values): string {
+  protected override firstStep(values: Values): string {
     return values.askLanguage ? 'language' : 'consent';
   }
-  protected initialValues(options: unknown): Values {
+  protected override initialValues(options: unknown): Values {
     const askLanguage = typeof options === 'object' && options !== null && 'askLanguage' in options && options.askLanguage === true;
     return { askLanguage };
   }

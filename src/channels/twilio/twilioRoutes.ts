@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import twilio from 'twilio';
+import type { z } from 'zod';
 import type { Catalog } from '../../catalog/Catalog.js';
 import type { RutaI18n } from '../../i18n.js';
 import { errorCode, type Logger } from '../../log.js';
@@ -59,16 +60,20 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
     return params;
   };
 
-  router.post('/messages', async (req, res) => {
+  /** The verified body parsed with `schema`, or undefined after answering 403/400. */
+  const accepted = <S extends z.ZodType>(schema: S, req: Request, res: Response): z.infer<S> | undefined => {
     const params = verified(req, res);
-    if (!params) return;
-    const parsed = inboundMessageSchema.safeParse(params);
-    if (!parsed.success) {
-      deps.log.warn('twilio_webhook_invalid', { fields: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
-      res.status(400).type('text/plain').send('Bad Request');
-      return;
-    }
-    const message = parsed.data;
+    if (!params) return undefined;
+    const parsed = schema.safeParse(params);
+    if (parsed.success) return parsed.data;
+    deps.log.warn('twilio_body_invalid', { path: req.path, fields: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
+    res.status(400).type('text/plain').send('Bad Request');
+    return undefined;
+  };
+
+  router.post('/messages', async (req, res) => {
+    const message = accepted(inboundMessageSchema, req, res);
+    if (!message) return;
     const channel = channelOf(message.From);
     const pid = pseudonymize(deps.pseudonymSecret, message.From);
     const user = pid.slice(0, 8);
@@ -118,15 +123,8 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
   });
 
   router.post('/status', async (req, res) => {
-    const params = verified(req, res);
-    if (!params) return;
-    const parsed = statusCallbackSchema.safeParse(params);
-    if (!parsed.success) {
-      deps.log.warn('twilio_status_invalid', { fields: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
-      res.status(400).type('text/plain').send('Bad Request');
-      return;
-    }
-    const status = parsed.data;
+    const status = accepted(statusCallbackSchema, req, res);
+    if (!status) return;
     if (status.MessageStatus === 'failed' || status.MessageStatus === 'undelivered') {
       const code = status.ErrorCode ?? 0;
       await deps.store.incr(`stats/delivery_failed/${code}`);
