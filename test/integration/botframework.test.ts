@@ -39,6 +39,11 @@ describe('POST /api/messages (Bot Framework)', () => {
     expect(menu.texts.join('\n')).toMatch(/Main menu/);
   });
 
+  it('answers 400 to a malformed activity', async () => {
+    const res = await fetch(`${app.baseUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hi' }) });
+    expect(res.status).toBe(400);
+  });
+
   it('rejects unauthenticated requests once an app id is configured', async () => {
     const secured = await startTestApp('botframework-auth', { MICROSOFT_APP_ID: '00000000-0000-0000-0000-000000000001', MICROSOFT_APP_PASSWORD: 'x' });
     try {
