@@ -130,8 +130,9 @@ export abstract class StepDialog<V extends object> extends Dialog {
   }
 
   override async repromptDialog(context: DialogContext['context'], instance: { state: StepState<V> }): Promise<void> {
-    const fakeTurn = { ruta: rutaTurn(context), values: instance.state.values, say: async (text: string) => void (await context.sendActivity(text)) };
-    const question = await this.step(instance.state.step).ask(fakeTurn);
+    const ruta = rutaTurn(context);
+    const question = await this.step(instance.state.step).ask({ ruta, values: instance.state.values, say: async (text) => void (await context.sendActivity(text)) });
+    ruta.askedStep = this.stepId(instance.state.step);
     await context.sendActivity(renderQuestion(question));
   }
 
@@ -173,7 +174,8 @@ export abstract class StepDialog<V extends object> extends Dialog {
     return this.ask(dc, state, await this.step(state.step).ask(this.turn(dc, state)));
   }
 
-  private async ask(dc: DialogContext, _state: StepState<V>, question: Question): Promise<DialogTurnResult> {
+  private async ask(dc: DialogContext, state: StepState<V>, question: Question): Promise<DialogTurnResult> {
+    rutaTurn(dc.context).askedStep = this.stepId(state.step);
     await dc.context.sendActivity(renderQuestion(question));
     return Dialog.EndOfTurn;
   }

@@ -74,8 +74,9 @@ export class RutaBot {
 
     await this.route(dc, turn, clean(activity.text ?? ''));
 
-    if (erased) return;
-    await deps.storage.write({ [key]: { session, dialogState, eTag } });
+    if (!erased) await deps.storage.write({ [key]: { session, dialogState, eTag } });
+    // Where the worker now is (stable step ids), so drop-off can be counted; never the text.
+    deps.log.info('turn', { user: pid.slice(0, 8), channel: activity.channelId, language: turn.language, step: turn.askedStep ?? (erased ? 'erased' : 'none') });
   };
 
   private makeTurn(pid: string, session: Session, extras: InboundExtras, erase: () => Promise<void>): RutaTurn {
@@ -131,10 +132,9 @@ export class RutaBot {
 
     // A new conversation: answer in the language of the first message (French → Haitian Creole).
     if (!session.language && !dc.activeDialog) {
-      const detected = command === 'erase' ? undefined : detectLanguage(text).language;
+      const detected = detectLanguage(text).language;
       if (detected) turn.setLanguage(detected === 'fr' ? 'ht' : detected);
       if (command !== 'erase') {
-        await dc.cancelAllDialogs(true);
         await dc.beginDialog(DialogIds.start, { askLanguage: !detected });
         return;
       }

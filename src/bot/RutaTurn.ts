@@ -35,6 +35,8 @@ export interface RutaTurn {
   extras: InboundExtras;
   /** Switches the language for the rest of the turn (and the session). */
   setLanguage(language: Language): void;
+  /** Stable id of the last question asked this turn (e.g. 'route.trade'), for analytics. */
+  askedStep?: string;
   /** Deletes everything stored about this sender and stops this turn from saving anything. */
   eraseEverything(): Promise<void>;
 }

@@ -88,6 +88,26 @@ describe('erase', () => {
     expect(await keysOf(from)).toEqual([]);
   });
 
+  it('EFASE as the very first message is answered in Creole', async () => {
+    const from = phone();
+    const [confirm, done] = await app.chat(from, ['EFASE', '1']);
+    expect(text(confirm!)).toMatch(/Efase tout sa Ruta kenbe sou ou/);
+    expect(text(done!)).toMatch(/mwen efase tout/);
+    expect(await keysOf(from)).toEqual([]);
+  });
+
+  it('logs JSON with pseudonyms and step ids, never the number or the text', async () => {
+    const from = phone();
+    await app.chat(from, ['Hola me llamo Rosa', '1', '1', '1', 'soy albañil de Haiti']);
+    const lines = app.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const joined = app.logs.join('\n');
+    expect(joined).not.toContain(from.replace(/\D/g, '').slice(-7));
+    expect(joined).not.toMatch(/Rosa|Haiti|alba/);
+    const pid = pseudonymize(SECRET, from).slice(0, 8);
+    const steps = lines.filter((l) => l.event === 'turn' && l.user === pid).map((l) => l.step);
+    expect(steps).toEqual(['start.consent', 'menu.main', 'route.country', 'route.trade', 'route.tradeConfirm']);
+  });
+
   it('stores neither the phone number nor message text anywhere', async () => {
     const from = phone();
     await app.chat(from, ['Hola me llamo Rosa', '1', '1', '1', 'soy albañil de Haiti']);

@@ -17,6 +17,8 @@ export interface TestApp {
   baseUrl: string;
   redis: Redis;
   prefix: string;
+  /** Every log line the app wrote (JSON), captured instead of printed. */
+  logs: string[];
   /** What a worker would send (signed like Twilio). */
   send(from: string, body: string, options?: Partial<TwilioSend>): Promise<TwilioReply>;
   /** Sends each line in turn and returns every reply. */
@@ -39,7 +41,8 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const ruta = await buildApp(config, createLogger('silent'), { redis });
+  const logs: string[] = [];
+  const ruta = await buildApp(config, createLogger('debug', (line) => logs.push(line)), { redis });
   const server: Server = await new Promise((resolve) => {
     const s = ruta.app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -52,6 +55,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     baseUrl,
     redis,
     prefix,
+    logs,
     send,
     chat: async (from, lines, options) => {
       const replies: TwilioReply[] = [];

@@ -15,6 +15,9 @@ describe('detectLanguage', () => {
     ['Sak pase', 'ht'],
     ['Alo', 'ht'],
     ['mwen se bòs mason, mwen bezwen yon sètifika', 'ht'],
+    ['EFASE', 'ht'],
+    ['BORRAR', 'es'],
+    ['delete', 'en'],
     ['Bonjour', 'fr'],
     ['Bonjour, je cherche du travail', 'fr'],
   ])('%j is %s', (text, language) => {
