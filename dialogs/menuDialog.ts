@@ -11,6 +11,7 @@ export class MenuDialog extends StepDialog<Values> {
     main: {
       ask: ({ ruta }) => ({
         kind: 'menu',
+        acceptsText: true,
         text: ruta.t('menu.title'),
         options: [
           { id: 'route', label: ruta.t('menu.route'), synonyms: ['ruta', 'route', 'wout', 'certificar', 'certificacion', 'certify', 'sètifika', 'setifika'] },
@@ -19,7 +20,12 @@ export class MenuDialog extends StepDialog<Values> {
           { id: 'help', label: ruta.t('menu.help') },
         ],
       }),
-      answer: async ({ ruta, say }, { choice }) => {
+      answer: async ({ ruta, say }, { choice, text }) => {
+        // A trade typed here ("albañil") goes straight to its certification route.
+        if (!choice) {
+          const found = ruta.catalog.searchOccupations(text);
+          return found.length > 0 ? begin(DialogIds.route, { candidates: found.map((o) => o.id) }) : retry;
+        }
         switch (choice) {
           case 'route':
             return begin(DialogIds.route);

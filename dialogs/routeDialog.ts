@@ -1,4 +1,5 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
+import { z } from 'zod';
 import { NO, YES } from '../src/bot/keywords.js';
 import { DialogIds } from './ids.js';
 import { routeMessages } from './routeMessages.js';
@@ -6,10 +7,14 @@ import { end, go, retry, retryWith, StepDialog, type Step, type StepTurn } from 
 
 interface Values {
   country?: string;
+  /** The trade whose route was shown (kept when the worker asks about another country). */
+  occupation?: string;
   sector?: string;
   /** Occupations that matched what the worker typed, best first. */
   candidates?: string[];
 }
+
+const routeOptionsSchema = z.object({ candidates: z.array(z.string()).max(5).optional() });
 
 /** Words for countries beyond their names: codes and everyday names. */
 const COUNTRY_SYNONYMS: Record<string, string[]> = {
@@ -28,6 +33,12 @@ const COUNTRY_SYNONYMS: Record<string, string[]> = {
  * which trade (sector → occupation menus, or typed freely), then the route, then what next.
  */
 export class RouteDialog extends StepDialog<Values> {
+  /** Options: `{ candidates }` when the worker already typed a trade (e.g. at the main menu). */
+  protected override initialValues(options: unknown): Values {
+    const parsed = routeOptionsSchema.safeParse(options);
+    return parsed.success && parsed.data.candidates ? { candidates: parsed.data.candidates } : {};
+  }
+
   constructor(private readonly catalog: Catalog) {
     super(DialogIds.route);
   }
@@ -79,6 +90,7 @@ export class RouteDialog extends StepDialog<Values> {
         options: this.catalog.sectors.map((s) => ({ id: s.id, label: s.name[ruta.language] })),
       }),
       answer: ({ ruta, values }, { choice, text }) => {
+        values.candidates = undefined;
         if (choice) {
           values.sector = choice;
           return go('occupation');
@@ -112,7 +124,10 @@ export class RouteDialog extends StepDialog<Values> {
         ],
       }),
       answer: (turn, { choice }) => {
-        if (choice === 'none') return go('trade');
+        if (choice === 'none') {
+          turn.values.candidates = undefined;
+          return go('trade');
+        }
         return choice ? this.explain(turn, choice) : retry;
       },
     },
@@ -127,8 +142,12 @@ export class RouteDialog extends StepDialog<Values> {
           { id: 'menu', label: ruta.t('route.nextMenu'), synonyms: ['menu', 'meni'] },
         ],
       }),
-      answer: (_turn, { choice }) => {
-        if (choice === 'trade') return go('trade');
+      answer: (turn, { choice }) => {
+        // "Another country" keeps the trade: the next country's route follows at once.
+        if (choice === 'trade') {
+          turn.values.occupation = undefined;
+          return go('trade');
+        }
         if (choice === 'country') return go('countryList');
         if (choice === 'menu') return end();
         return retry;
@@ -148,16 +167,19 @@ export class RouteDialog extends StepDialog<Values> {
     };
   }
 
-  private setCountry({ ruta, values }: StepTurn<Values>, code: string) {
+  private setCountry(turn: StepTurn<Values>, code: string) {
+    const { ruta, values } = turn;
     if (!this.catalog.country(code)) return retry;
     values.country = code;
     ruta.session.country = code;
-    return go('trade');
+    if (values.occupation) return this.explain(turn, values.occupation);
+    return go(values.candidates && values.candidates.length > 0 ? 'tradeConfirm' : 'trade');
   }
 
   private async explain({ ruta, values, say }: StepTurn<Values>, occupationId: string) {
     const occupation = this.catalog.occupation(occupationId);
     if (!occupation || !values.country) return retry;
+    values.occupation = occupation.id;
     for (const message of routeMessages(this.catalog, ruta.t, ruta.language, values.country, occupation)) await say(message);
     return go('next');
   }

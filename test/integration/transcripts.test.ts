@@ -139,3 +139,20 @@ describe('typing a trade', () => {
     expect(text(replies[6]!)).toMatch(/Do you mean[\s\S]*1\. Electrician/);
   });
 });
+
+describe('shortcuts', () => {
+  it('a trade typed at the main menu goes straight to its route', async () => {
+    const from = phone('+52155');
+    const replies = await app.chat(from, ['Hola', '1', 'soy plomero', '1', '1']);
+    expect(text(replies[2]!)).toMatch(/M(é|e)xico/); // where are you? (suggested by the number)
+    expect(text(replies[3]!)).toMatch(/Te refieres a[\s\S]*1\. Plomero/);
+    expect(text(replies[4]!)).toMatch(/CONOCER[\s\S]*EC0324/);
+  });
+
+  it('"another country" keeps the trade and shows that country\'s route at once', async () => {
+    const from = phone('+52155');
+    const replies = await app.chat(from, ['Hi', '1', '1', '1', 'cook', '1', '2', 'chile']);
+    expect(text(replies[5]!)).toMatch(/CONOCER[\s\S]*EC0127/);
+    expect(text(replies[7]!)).toMatch(/Cook in Chile: ChileValora[\s\S]*P-5600-5120-001-V02[\s\S]*National and permanent/);
+  });
+});
