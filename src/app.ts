@@ -67,6 +67,7 @@ export async function buildApp(config: Config, log: Logger, options: { redis?: R
       '/twilio': twilioRoutes({
         publicUrl: config.PUBLIC_URL,
         authToken: config.TWILIO_AUTH_TOKEN,
+        accountSid: config.TWILIO_ACCOUNT_SID,
         pseudonymSecret: config.PSEUDONYM_SECRET,
         dedupTtlSeconds: config.DEDUP_TTL_SECONDS,
         turnWaitMs: config.TURN_WAIT_MS,

@@ -41,7 +41,9 @@ export async function createI18n(dir?: string): Promise<RutaI18n> {
     defaultNS: 'translation',
     interpolation: { escapeValue: false },
     returnNull: false,
-    initImmediate: false,
+    initAsync: false,
+    // Logs are JSON lines: no promotional notice on stdout.
+    showSupportNotice: false,
   });
   const fixed = new Map(LANGUAGES.map((lang) => [lang, instance.getFixedT(lang)]));
   return { instance, t: (language) => fixed.get(language)! };

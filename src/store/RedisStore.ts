@@ -98,11 +98,14 @@ export class RedisStore implements Store {
     return keys.length;
   }
 
-  async ping(): Promise<boolean> {
+  /** True when Redis answers within `timeoutMs` (a readiness probe must not hang while it reconnects). */
+  async ping(timeoutMs = 1000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
     try {
-      return (await this.redis.ping()) === 'PONG';
-    } catch {
-      return false;
+      return await Promise.race([this.redis.ping().then((r) => r === 'PONG', () => false), timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -30,6 +30,7 @@ export interface Store {
   keysContaining(fragment: string): Promise<string[]>;
   /** Deletes every key containing the fragment; returns how many. */
   eraseContaining(fragment: string): Promise<number>;
+  /** True when the store answers (promptly). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

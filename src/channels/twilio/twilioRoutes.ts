@@ -16,10 +16,13 @@ import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema } fro
 import type { TwilioAdapter } from './TwilioAdapter.js';
 import { RutaBot as Bot } from '../../bot/RutaBot.js';
 import { isLanguage } from '../../catalog/schema.js';
+import { detectLanguage } from '../../bot/detectLanguage.js';
 
 export interface TwilioRoutesDeps {
   publicUrl: string;
   authToken: string;
+  /** When set, webhooks for any other account are refused. */
+  accountSid: string | undefined;
   pseudonymSecret: string;
   dedupTtlSeconds: number;
   turnWaitMs: number;
@@ -64,6 +67,11 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
   const accepted = <S extends z.ZodType>(schema: S, req: Request, res: Response): z.infer<S> | undefined => {
     const params = verified(req, res);
     if (!params) return undefined;
+    if (deps.accountSid && params.AccountSid !== deps.accountSid) {
+      deps.log.warn('twilio_account_rejected', { path: req.path });
+      res.status(403).type('text/plain').send('Forbidden');
+      return undefined;
+    }
     const parsed = schema.safeParse(params);
     if (parsed.success) return parsed.data;
     deps.log.warn('twilio_body_invalid', { path: req.path, fields: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
@@ -78,17 +86,15 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
     const pid = pseudonymize(deps.pseudonymSecret, message.From);
     const user = pid.slice(0, 8);
     const seenKey = `seen/${pid}/${message.MessageSid}`;
-
-    if (!(await deps.store.setIfAbsent(seenKey, '1', deps.dedupTtlSeconds))) {
-      deps.log.info('twilio_duplicate_dropped', { user });
-      sendTwiml(res, []);
-      return;
-    }
-
     const started = Date.now();
-    const countryHint = deps.catalog.countryFromPhone(message.From)?.code;
     let texts: string[];
     try {
+      if (!(await deps.store.setIfAbsent(seenKey, '1', deps.dedupTtlSeconds))) {
+        deps.log.info('twilio_duplicate_dropped', { user });
+        sendTwiml(res, []);
+        return;
+      }
+      const countryHint = deps.catalog.countryFromPhone(message.From)?.code;
       const locked = await deps.lock.run(`turn/${pid}`, deps.turnWaitMs, async () => {
         for (let attempt = 1; ; attempt++) {
           try {
@@ -101,14 +107,16 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
       });
       if (locked.ok) texts = locked.value;
       else {
+        // The sender's previous turn is still running: say so, and let this message be sent again.
         deps.log.warn('turn_lock_timeout', { user });
         await deps.store.del([seenKey]);
-        texts = [(await translatorFor(deps, channel, pid))('common.busy')];
+        texts = [(await translatorFor(deps, channel, pid, message.Body))('common.busy')];
       }
     } catch (err) {
+      // Never a stack trace, never silence: a kind apology in the worker's language.
       deps.log.error('turn_failed', { user, code: errorCode(err) });
       await deps.store.del([seenKey]).catch(() => undefined);
-      texts = [(await translatorFor(deps, channel, pid))('common.error')];
+      texts = [(await translatorFor(deps, channel, pid, message.Body))('common.error')];
     }
 
     const rendered = renderForChannel(texts, channel);
@@ -154,14 +162,19 @@ async function markOptedOut(deps: TwilioRoutesDeps, channel: string, pid: string
   deps.log.info('opted_out_by_twilio', { user: pid.slice(0, 8) });
 }
 
-/** The sender's language for an error reply, without the lock (Spanish if unknown). */
-async function translatorFor(deps: TwilioRoutesDeps, channel: string, pid: string) {
+/**
+ * The sender's language for an apology: the conversation's, else the message's own, else Spanish.
+ * Works without the store (it may be what failed).
+ */
+async function translatorFor(deps: TwilioRoutesDeps, channel: string, pid: string, body: string) {
+  const detected = detectLanguage(body).language;
+  const fallback = detected === 'fr' ? 'ht' : (detected ?? 'es');
   try {
     const key = Bot.conversationKey(channel, pid);
     const language = readSession((await deps.storage.read([key]))[key]?.session).language;
-    return deps.i18n.t(isLanguage(language) ? language : 'es');
+    return deps.i18n.t(isLanguage(language) ? language : fallback);
   } catch {
-    return deps.i18n.t('es');
+    return deps.i18n.t(fallback);
   }
 }
 
