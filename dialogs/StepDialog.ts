@@ -136,6 +136,13 @@ export abstract class StepDialog<V extends object> extends Dialog {
     await context.sendActivity(renderQuestion(question));
   }
 
+  /** True when a stored instance of this dialog can still be continued (its step exists). */
+  canResume(state: unknown): boolean {
+    if (typeof state !== 'object' || state === null || !('step' in state) || typeof state.step !== 'string') return false;
+    if (!('history' in state) || !Array.isArray(state.history)) return false;
+    return state.step in this.steps && state.history.every((h: unknown) => typeof h === 'string' && h in this.steps);
+  }
+
   /** Goes back one question; on the first question, ends the dialog with BACK. */
   async back(dc: DialogContext): Promise<DialogTurnResult> {
     const state = this.state(dc);

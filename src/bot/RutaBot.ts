@@ -60,8 +60,7 @@ export class RutaBot {
     const stored = items[key];
     const eTag: string = typeof stored?.eTag === 'string' ? stored.eTag : NEW_ITEM;
     const session = readSession(stored?.session);
-    const parsedDialogs = storedDialogState.safeParse(stored?.dialogState);
-    const dialogState: DialogState = parsedDialogs.success ? { dialogStack: parsedDialogs.data.dialogStack.map((d) => ({ ...d, state: d.state })) } : { dialogStack: [] };
+    const dialogState = this.readDialogState(stored?.dialogState);
 
     let erased = false;
     const turn = this.makeTurn(pid, session, extras, async () => {
@@ -78,6 +77,22 @@ export class RutaBot {
     // Where the worker now is (stable step ids), so drop-off can be counted; never the text.
     deps.log.info('turn', { user: pid.slice(0, 8), channel: activity.channelId, language: turn.language, step: turn.askedStep ?? (erased ? 'erased' : 'none') });
   };
+
+  /**
+   * The stored dialog stack, if every dialog and step in it still exists; otherwise an empty
+   * stack (the worker lands on the menu) rather than a conversation that fails on every turn.
+   */
+  private readDialogState(raw: unknown): DialogState {
+    const parsed = storedDialogState.safeParse(raw);
+    if (!parsed.success) return { dialogStack: [] };
+    const stack = parsed.data.dialogStack.map((d) => ({ ...d, state: d.state }));
+    const resumable = stack.every((instance) => {
+      const dialog = this.dialogs.find(instance.id);
+      return dialog !== undefined && (!(dialog instanceof StepDialog) || dialog.canResume(instance.state));
+    });
+    if (!resumable) this.deps.log.warn('dialog_state_reset', { dialogs: stack.map((d) => d.id).join('>') });
+    return { dialogStack: resumable ? stack : [] };
+  }
 
   private makeTurn(pid: string, session: Session, extras: InboundExtras, erase: () => Promise<void>): RutaTurn {
     const { i18n, catalog } = this.deps;

@@ -58,6 +58,34 @@ describe('opt-out', () => {
   });
 });
 
+describe('stored state', () => {
+  const convKey = (from: string) => `${app.prefix}state:conv/sms/${pseudonymize(SECRET, from)}`;
+
+  it('keeps a conversation 30 days after consent, 24 hours without it', async () => {
+    const yes = phone();
+    await app.chat(yes, ['Hola', '1']);
+    expect(await app.redis.ttl(convKey(yes))).toBeGreaterThan(29 * 24 * 3600);
+    const no = phone();
+    const [, declined] = await app.chat(no, ['Hola', '2']);
+    expect(text(declined!)).toMatch(/se borra 24 horas despu(é|e)s/);
+    const ttl = await app.redis.ttl(convKey(no));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(24 * 3600);
+  });
+
+  it('recovers from a stored dialog that no longer exists instead of failing every turn', async () => {
+    const from = phone();
+    await app.chat(from, ['Hola', '1']);
+    const stale = { session: { v: 1, language: 'es', consent: 'accepted' }, dialogState: { dialogStack: [{ id: 'retired-dialog', state: {} }] } };
+    await app.redis.hset(convKey(from), 'v', JSON.stringify(stale));
+    const reply = await app.send(from, '1');
+    expect(text(reply)).toMatch(/Menu principal/);
+    const staleStep = { ...stale, dialogState: { dialogStack: [{ id: 'route', state: { step: 'removedStep', history: [], values: {}, misses: 0 } }] } };
+    await app.redis.hset(convKey(from), 'v', JSON.stringify(staleStep));
+    expect(text(await app.send(from, 'hola'))).toMatch(/Menu principal/);
+  });
+});
+
 describe('erase', () => {
   it('BORRAR asks for confirmation, then nothing about the sender is left in Redis', async () => {
     const from = phone();
