@@ -1,14 +1,10 @@
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { countSegments } from '../channels/segments.js';
 import { DEV_TWILIO_AUTH_TOKEN } from '../config.js';
-import { sendAsTwilio } from './twilioClient.js';
+import { runChat } from './chatSession.js';
 
 /**
  * `npm run chat -- [--channel sms|whatsapp] [--from +18095550100] [--url http://localhost:3978]`
- * A terminal conversation with a running Ruta through the real webhook path: every line is sent
- * as a Twilio-signed POST to /twilio/messages and the TwiML reply is printed, with the SMS
- * segment count of each reply. Type /quit to leave.
+ * A terminal conversation with a running Ruta through the real, signed webhook path.
  */
 const { values } = parseArgs({
   options: {
@@ -22,37 +18,20 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  process.stdout.write('Usage: npm run chat -- [--channel sms|whatsapp] [--from +18095550100] [--url http://localhost:3978] [--public-url URL] [--token TOKEN]\n');
+  process.stdout.write(
+    'Usage: npm run chat -- [--channel sms|whatsapp] [--from +18095550100] [--url http://localhost:3978]\n' +
+      '                        [--public-url URL (if Ruta runs with PUBLIC_URL)] [--token TWILIO_AUTH_TOKEN]\n',
+  );
   process.exit(0);
 }
-const channel = values.channel === 'whatsapp' ? 'whatsapp' : 'sms';
 const baseUrl = values.url.replace(/\/+$/, '');
-const publicUrl = (values['public-url'] ?? process.env.PUBLIC_URL ?? baseUrl).replace(/\/+$/, '');
-const interactive = process.stdin.isTTY === true;
-
-process.stdout.write(`Chatting with ${baseUrl} as ${channel} from ${values.from}. Type /quit to leave.\n`);
-const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
-const prompt = () => interactive && rl.prompt();
-rl.setPrompt('you> ');
-prompt();
-
-for await (const line of rl) {
-  if (line.trim() === '/quit') break;
-  try {
-    const reply = await sendAsTwilio({ baseUrl, publicUrl, authToken: values.token, from: values.from, body: line, channel });
-    if (reply.status !== 200) {
-      process.stdout.write(`[HTTP ${reply.status}] ${reply.status === 403 ? 'signature rejected: check --token and --public-url' : reply.raw}\n`);
-    } else if (reply.messages.length === 0) {
-      process.stdout.write('[no reply]\n');
-    }
-    for (const message of reply.messages) {
-      const seg = countSegments(message);
-      const cost = channel === 'sms' ? `  [SMS: ${seg.segments} segment${seg.segments === 1 ? '' : 's'}, ${seg.encoding}, ${message.length} chars]` : '';
-      process.stdout.write(`ruta> ${message.replace(/\n/g, '\nruta> ')}\n${cost ? cost + '\n' : ''}`);
-    }
-  } catch (err) {
-    process.stdout.write(`[cannot reach Ruta at ${baseUrl}: is it running? (npm start)] ${err instanceof Error ? err.message : ''}\n`);
-  }
-  prompt();
-}
-rl.close();
+await runChat({
+  baseUrl,
+  publicUrl: (values['public-url'] ?? process.env.PUBLIC_URL ?? baseUrl).replace(/\/+$/, ''),
+  authToken: values.token,
+  from: values.from,
+  channel: values.channel === 'whatsapp' ? 'whatsapp' : 'sms',
+  input: process.stdin,
+  output: process.stdout,
+  interactive: process.stdin.isTTY === true,
+});
