@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { Language } from '../catalog/schema.js';
 import type { RutaI18n } from '../i18n.js';
-import { errorCode, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import { pseudonymize } from '../privacy/pseudonym.js';
 import { NEW_ITEM, type BotStorage } from '../store/BotStorage.js';
 import type { Store } from '../store/Store.js';
@@ -125,6 +125,10 @@ export class RutaBot {
 
     // Opt-out and resume. Twilio already replied when it recognised the keyword: never reply twice.
     if (extras.optOutType === 'STOP' || command === 'optOut') {
+      if (!session.language) {
+        const detected = detectLanguage(text).language; // "SISPANN" as a first message
+        if (detected) turn.setLanguage(detected === 'fr' ? 'ht' : detected);
+      }
       session.optedOut = extras.optOutType === 'STOP' ? 'twilio' : 'keyword';
       await dc.cancelAllDialogs(true);
       if (!twilioAnswered) await dc.context.sendActivity(turn.t('optout.done'));
@@ -192,11 +196,6 @@ export class RutaBot {
     await dc.cancelAllDialogs(true);
     if (turn.session.consent === undefined) await dc.beginDialog(DialogIds.start, { askLanguage: false });
     else await dc.beginDialog(DialogIds.menu);
-  }
-
-  /** Logs a failed turn without its text; the caller answers the worker kindly. */
-  logFailure(err: unknown, pid: string): void {
-    this.deps.log.error('turn_failed', { user: pid.slice(0, 8), code: errorCode(err) });
   }
 }
 

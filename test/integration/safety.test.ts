@@ -28,6 +28,11 @@ describe('opt-out', () => {
     expect(text(start!)).toMatch(/Bienvenido de nuevo[\s\S]*Menu principal/);
   });
 
+  it('answers a first-ever opt-out word in its own language', async () => {
+    expect(text(await app.send(phone(), 'SISPANN', { channel: 'whatsapp' }))).toMatch(/nou p ap voye mesaj ba ou ankò/);
+    expect(text(await app.send(phone(), 'parar'))).toMatch(/no te enviaremos/);
+  });
+
   it('SISPANN works in Creole and KÒMANSE resumes', async () => {
     const from = phone();
     const [, , stop, start] = await app.chat(from, ['Bonjou', '1', 'SISPANN', 'KÒMANSE']);
