@@ -1,6 +1,15 @@
 import { parseArgs } from 'node:util';
-import { DEV_TWILIO_AUTH_TOKEN } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { runChat } from './chatSession.js';
+
+// The same configuration as the server, so the defaults (port, public URL, auth token) match it.
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  process.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `${String(err)}\n`);
+  process.exit(1);
+}
 
 /**
  * `npm run chat -- [--channel sms|whatsapp] [--from +18095550100] [--url http://localhost:3978]`
@@ -10,9 +19,9 @@ const { values } = parseArgs({
   options: {
     channel: { type: 'string', default: 'sms' },
     from: { type: 'string', default: '+18095550100' },
-    url: { type: 'string', default: process.env.RUTA_URL ?? `http://localhost:${process.env.PORT ?? 3978}` },
-    'public-url': { type: 'string' },
-    token: { type: 'string', default: process.env.TWILIO_AUTH_TOKEN ?? DEV_TWILIO_AUTH_TOKEN },
+    url: { type: 'string', default: `http://localhost:${config.PORT}` },
+    'public-url': { type: 'string', default: config.PUBLIC_URL },
+    token: { type: 'string', default: config.TWILIO_AUTH_TOKEN },
     help: { type: 'boolean', default: false },
   },
 });
@@ -27,7 +36,8 @@ if (values.help) {
 const baseUrl = values.url.replace(/\/+$/, '');
 await runChat({
   baseUrl,
-  publicUrl: (values['public-url'] ?? process.env.PUBLIC_URL ?? baseUrl).replace(/\/+$/, ''),
+  // Without a configured PUBLIC_URL the server signs against its own local URL: use --url then.
+  publicUrl: (config.defaulted.includes('PUBLIC_URL') && values.url !== `http://localhost:${config.PORT}` ? baseUrl : values['public-url']).replace(/\/+$/, ''),
   authToken: values.token,
   from: values.from,
   channel: values.channel === 'whatsapp' ? 'whatsapp' : 'sms',

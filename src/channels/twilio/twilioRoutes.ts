@@ -5,7 +5,7 @@ import type { Catalog } from '../../catalog/Catalog.js';
 import type { RutaI18n } from '../../i18n.js';
 import { errorCode, type Logger } from '../../log.js';
 import { pseudonymize } from '../../privacy/pseudonym.js';
-import type { RutaBot } from '../../bot/RutaBot.js';
+import { RutaBot } from '../../bot/RutaBot.js';
 import { readSession } from '../../bot/session.js';
 import { StorageConflictError, type BotStorage } from '../../store/BotStorage.js';
 import type { Store } from '../../store/Store.js';
@@ -14,7 +14,6 @@ import { renderForChannel } from '../render.js';
 import { isValidTwilioSignature } from './signature.js';
 import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema } from './schemas.js';
 import type { TwilioAdapter } from './TwilioAdapter.js';
-import { RutaBot as Bot } from '../../bot/RutaBot.js';
 import { isLanguage } from '../../catalog/schema.js';
 import { detectLanguage } from '../../bot/detectLanguage.js';
 
@@ -151,7 +150,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
 
 /** Error 21610: the number opted out with Twilio; remember it so Ruta stops writing. */
 async function markOptedOut(deps: TwilioRoutesDeps, channel: string, pid: string): Promise<void> {
-  const key = Bot.conversationKey(channel, pid);
+  const key = RutaBot.conversationKey(channel, pid);
   await deps.lock.run(`turn/${pid}`, deps.turnWaitMs, async () => {
     const item = (await deps.storage.read([key]))[key];
     if (!item) return;
@@ -170,7 +169,7 @@ async function translatorFor(deps: TwilioRoutesDeps, channel: string, pid: strin
   const detected = detectLanguage(body).language;
   const fallback = detected === 'fr' ? 'ht' : (detected ?? 'es');
   try {
-    const key = Bot.conversationKey(channel, pid);
+    const key = RutaBot.conversationKey(channel, pid);
     const language = readSession((await deps.storage.read([key]))[key]?.session).language;
     return deps.i18n.t(isLanguage(language) ? language : fallback);
   } catch {
