@@ -11,7 +11,18 @@ import { catalogSchema, type CatalogData, type Country, type Institution, type O
  * @example const catalog = Catalog.load(); catalog.countryFromPhone('+18095550100')?.code === 'DO'
  */
 export class Catalog {
-  private constructor(readonly data: CatalogData) {}
+  /** Every occupation's names and synonyms, folded once (searching is on the hot path). */
+  private readonly searchPhrases: Array<{ occupation: Occupation; phrases: Array<{ folded: string; words: string[] }> }>;
+
+  private constructor(readonly data: CatalogData) {
+    this.searchPhrases = data.occupations.map((occupation) => ({
+      occupation,
+      phrases: [occupation.name.es, occupation.name.en, occupation.name.ht, ...occupation.synonyms].map((p) => {
+        const folded = fold(p);
+        return { folded, words: folded.split(' ').filter((w) => w.length >= 3) };
+      }),
+    }));
+  }
 
   /** Reads and validates data/*.json; throws with every problem listed when invalid. */
   static load(dataDir = join(projectRoot(), 'data')): Catalog {
@@ -82,12 +93,11 @@ export class Catalog {
   searchOccupations(typed: string, limit = 3): Occupation[] {
     const typedWords = words(typed).filter((w) => w.length >= 3);
     if (typedWords.length === 0) return [];
-    const scored = this.data.occupations.map((occupation) => {
-      const phrases = [occupation.name.es, occupation.name.en, occupation.name.ht, ...occupation.synonyms].map(fold);
+    const typedFolded = fold(typed);
+    const scored = this.searchPhrases.map(({ occupation, phrases }) => {
       let score = 0;
-      for (const phrase of phrases) {
-        if (phrase === fold(typed)) score = Math.max(score, 10);
-        const phraseWords = phrase.split(' ').filter((w) => w.length >= 3);
+      for (const { folded, words: phraseWords } of phrases) {
+        if (folded === typedFolded) score = Math.max(score, 10);
         const hits = phraseWords.filter((pw) => typedWords.some((tw) => tw === pw || (pw.length >= 5 && closeEnough(tw, pw)))).length;
         if (phraseWords.length > 0 && hits > 0) score = Math.max(score, (5 * hits) / phraseWords.length + hits);
       }
