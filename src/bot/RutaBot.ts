@@ -11,7 +11,7 @@ import type { Store } from '../store/Store.js';
 import { DialogIds } from '../../dialogs/ids.js';
 import { StepDialog } from '../../dialogs/StepDialog.js';
 import { createDialogs } from '../../dialogs/index.js';
-import { detectLanguage } from './detectLanguage.js';
+import { replyLanguage } from './detectLanguage.js';
 import { commandOf, TWILIO_SMS_KEYWORDS } from './keywords.js';
 import { RUTA_EXTRAS, RUTA_PID, RUTA_TURN, type InboundExtras, type RutaTurn } from './RutaTurn.js';
 import { readSession, type Session } from './session.js';
@@ -126,8 +126,8 @@ export class RutaBot {
     // Opt-out and resume. Twilio already replied when it recognised the keyword: never reply twice.
     if (extras.optOutType === 'STOP' || command === 'optOut') {
       if (!session.language) {
-        const detected = detectLanguage(text).language; // "SISPANN" as a first message
-        if (detected) turn.setLanguage(detected === 'fr' ? 'ht' : detected);
+        const detected = replyLanguage(text); // "SISPANN" as a first message
+        if (detected) turn.setLanguage(detected);
       }
       session.optedOut = extras.optOutType === 'STOP' ? 'twilio' : 'keyword';
       await dc.cancelAllDialogs(true);
@@ -151,8 +151,8 @@ export class RutaBot {
 
     // A new conversation: answer in the language of the first message (French → Haitian Creole).
     if (!session.language && !dc.activeDialog) {
-      const detected = detectLanguage(text).language;
-      if (detected) turn.setLanguage(detected === 'fr' ? 'ht' : detected);
+      const detected = replyLanguage(text);
+      if (detected) turn.setLanguage(detected);
       if (command !== 'erase') {
         await dc.beginDialog(DialogIds.start, { askLanguage: !detected });
         return;

@@ -1,3 +1,4 @@
+import type { Language } from '../catalog/schema.js';
 import { words } from './text.js';
 
 /** What a message is written in. French is reported as such: Ruta answers it in Haitian Creole. */
@@ -59,4 +60,15 @@ export function detectLanguage(text: string): Detection {
   const share = best[1] / ranked.reduce((s, [, v]) => s + v, 0);
   const coverage = matched / tokens.length;
   return { language: best[0], confidence: Math.round(share * (0.5 + 0.5 * coverage) * 100) / 100 };
+}
+
+/**
+ * The language Ruta answers a message in, if its words show one: French is answered in
+ * Haitian Creole (the workers who write French are Haitian).
+ *
+ * @example replyLanguage('Bonjour') === 'ht'
+ */
+export function replyLanguage(text: string): Language | undefined {
+  const detected = detectLanguage(text).language;
+  return detected === 'fr' ? 'ht' : detected;
 }

@@ -15,7 +15,7 @@ import { isValidTwilioSignature } from './signature.js';
 import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema } from './schemas.js';
 import type { TwilioAdapter } from './TwilioAdapter.js';
 import { isLanguage } from '../../catalog/schema.js';
-import { detectLanguage } from '../../bot/detectLanguage.js';
+import { replyLanguage } from '../../bot/detectLanguage.js';
 
 export interface TwilioRoutesDeps {
   publicUrl: string;
@@ -166,8 +166,7 @@ async function markOptedOut(deps: TwilioRoutesDeps, channel: string, pid: string
  * Works without the store (it may be what failed).
  */
 async function translatorFor(deps: TwilioRoutesDeps, channel: string, pid: string, body: string) {
-  const detected = detectLanguage(body).language;
-  const fallback = detected === 'fr' ? 'ht' : (detected ?? 'es');
+  const fallback = replyLanguage(body) ?? 'es';
   try {
     const key = RutaBot.conversationKey(channel, pid);
     const language = readSession((await deps.storage.read([key]))[key]?.session).language;
