@@ -106,7 +106,7 @@ export class RouteDialog extends StepDialog<Values> {
       ask: ({ ruta, values }) => ({
         kind: 'menu',
         text: ruta.t('route.askOccupation'),
-        options: this.catalog.occupationsIn(values.sector ?? '').map((o) => ({ id: o.id, label: o.name[ruta.language], synonyms: o.synonyms })),
+        options: this.catalog.occupationsIn(values.sector ?? '').map((o) => ({ id: o.id, label: o.name[ruta.language], synonyms: [...o.terms.es, ...o.terms.en, ...o.terms.ht] })),
       }),
       answer: (turn, { choice }) => (choice ? this.explain(turn, choice) : retry),
     },

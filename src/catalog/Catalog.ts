@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../paths.js';
-import { closeEnough, fold, words } from '../bot/text.js';
-import { catalogSchema, type CatalogData, type Country, type Institution, type Occupation, type Sector } from './schema.js';
+import { occupationIndex, renecIndex, type PhraseIndex, type Ranked } from '../match/OccupationMatcher.js';
+import { catalogSchema, type CatalogData, type Country, type Institution, type Occupation, type Sector, type StandardRef } from './schema.js';
+import { parseIsco, parseRenec, type RenecStandard } from './tsv.js';
 
 /**
  * The facts Ruta tells workers: countries, institutions and their routes, sectors and occupations.
@@ -10,38 +11,62 @@ import { catalogSchema, type CatalogData, type Country, type Institution, type O
  *
  * @example const catalog = Catalog.load(); catalog.countryFromPhone('+18095550100')?.code === 'DO'
  */
-export class Catalog {
-  /** Every occupation's names and synonyms, folded once (searching is on the hot path). */
-  private readonly searchPhrases: Array<{ occupation: Occupation; phrases: Array<{ folded: string; words: string[] }> }>;
+/** Where the RENEC registry's rows come from (cited with every standard Ruta names from it). */
+export const RENEC_SOURCE = 'CONOCER, RENEC registry of competency standards (data/mx-conocer-standards.tsv, extracted 2025-11-28)';
 
-  private constructor(readonly data: CatalogData) {
-    this.searchPhrases = data.occupations.map((occupation) => ({
-      occupation,
-      phrases: [occupation.name.es, occupation.name.en, occupation.name.ht, ...occupation.synonyms].map((p) => {
-        const folded = fold(p);
-        return { folded, words: folded.split(' ').filter((w) => w.length >= 3) };
-      }),
-    }));
+/** A standard as Ruta names it to a worker: a catalog reference, or the institution's general route with the code to be confirmed. */
+export type StandardChoice = StandardRef & { toConfirm: boolean };
+
+export interface Registries {
+  /** ISCO-08 unit group → Spanish title. */
+  isco: Map<string, string>;
+  /** Mexico's RENEC registry. */
+  renec: RenecStandard[];
+}
+
+/**
+ * The facts Ruta tells workers: countries, institutions and their routes, sectors and occupations,
+ * plus the ISCO-08 table and Mexico's RENEC registry. Validated when loaded; everything else
+ * reads it through this class.
+ *
+ * @example const catalog = Catalog.load(); catalog.countryFromPhone('+18095550100')?.code === 'DO'
+ */
+export class Catalog {
+  readonly occupationIndex: PhraseIndex<Occupation>;
+  private renecIdx: PhraseIndex<RenecStandard> | undefined;
+
+  private constructor(
+    readonly data: CatalogData,
+    readonly registries: Registries,
+  ) {
+    this.occupationIndex = occupationIndex(data.occupations);
   }
 
-  /** Reads and validates data/*.json; throws with every problem listed when invalid. */
+  /** Reads and validates data/*.json and the registries; throws with every problem listed when invalid. */
   static load(dataDir = join(projectRoot(), 'data')): Catalog {
     const read = (name: string): unknown => JSON.parse(readFileSync(join(dataDir, name), 'utf8'));
-    return Catalog.fromData({
-      countries: read('countries.json'),
-      institutions: read('institutions.json'),
-      sectors: read('sectors.json'),
-      occupations: read('occupations.json'),
-    });
+    return Catalog.fromData(
+      {
+        countries: read('countries.json'),
+        institutions: read('institutions.json'),
+        sectors: read('sectors.json'),
+        occupations: read('occupations.json'),
+      },
+      {
+        isco: parseIsco(readFileSync(join(dataDir, 'isco08-unit-groups-es.tsv'), 'utf8')),
+        renec: parseRenec(readFileSync(join(dataDir, 'mx-conocer-standards.tsv'), 'utf8')),
+      },
+    );
   }
 
-  static fromData(raw: unknown): Catalog {
+  static fromData(raw: unknown, registries: Registries = { isco: new Map(), renec: [] }): Catalog {
     const parsed = catalogSchema.safeParse(raw);
-    if (!parsed.success) {
-      const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
-      throw new Error(`Invalid catalog in data/:\n${lines.join('\n')}`);
-    }
-    return new Catalog(parsed.data);
+    const problems = parsed.success ? [] : parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
+    if (parsed.success && registries.isco.size > 0)
+      for (const o of parsed.data.occupations)
+        if (!registries.isco.has(o.isco08)) problems.push(`  - occupation ${o.id}: ${o.isco08} is not an ISCO-08 unit group`);
+    if (!parsed.success || problems.length > 0) throw new Error(`Invalid catalog in data/:\n${problems.join('\n')}`);
+    return new Catalog(parsed.data, registries);
   }
 
   get countries(): readonly Country[] {
@@ -50,6 +75,10 @@ export class Catalog {
 
   get sectors(): readonly Sector[] {
     return this.data.sectors;
+  }
+
+  get occupations(): readonly Occupation[] {
+    return this.data.occupations;
   }
 
   country(code: string): Country | undefined {
@@ -73,6 +102,30 @@ export class Catalog {
     return this.data.occupations.filter((o) => o.sector === sectorId);
   }
 
+  /** ISCO-08 unit group title (Spanish, the official CIUO-08 wording). */
+  iscoTitle(code: string): string | undefined {
+    return this.registries.isco.get(code);
+  }
+
+  renecStandard(code: string): RenecStandard | undefined {
+    return this.registries.renec.find((s) => s.code === code);
+  }
+
+  /**
+   * The standards that certify an occupation in a country: the catalog's own, or — where no
+   * code is known — each of the country's institutions with its general route, code to confirm.
+   */
+  standardsFor(occupation: Occupation, countryCode: string): StandardChoice[] {
+    const known = occupation.standards[countryCode] ?? [];
+    const withKnown = new Set(known.map((s) => s.institution));
+    return [
+      ...known.map((s) => ({ ...s, toConfirm: s.code === null })),
+      ...this.institutionsOf(countryCode)
+        .filter((i) => !withKnown.has(i.id))
+        .map((i) => ({ institution: i.id, code: null, title: i.route.summary.text.es, source: i.sources.join('; '), toConfirm: true })),
+    ];
+  }
+
   /**
    * The country a phone number suggests (longest dialling prefix wins), or undefined.
    * Only a suggestion about where the number is registered — never about nationality.
@@ -86,29 +139,19 @@ export class Catalog {
     return best?.country;
   }
 
-  /**
-   * Occupations whose name or synonyms match a typed description, best first.
-   * A simple word matcher with typo tolerance; the pre-screen work replaces it with a ranked matcher.
-   */
+  /** Curated occupations a worker's own words point to, best first (see OccupationMatcher). */
+  rankOccupations(typed: string, limit = 3): Array<Ranked<Occupation>> {
+    return this.occupationIndex.rank(typed, { limit, relative: 0.5 });
+  }
+
+  /** Occupations a typed description points to, best first. */
   searchOccupations(typed: string, limit = 3): Occupation[] {
-    const typedWords = words(typed).filter((w) => w.length >= 3);
-    if (typedWords.length === 0) return [];
-    const typedFolded = fold(typed);
-    const scored = this.searchPhrases.map(({ occupation, phrases }) => {
-      let score = 0;
-      for (const { folded, words: phraseWords } of phrases) {
-        if (folded === typedFolded) score = Math.max(score, 10);
-        const hits = phraseWords.filter((pw) => typedWords.some((tw) => tw === pw || (pw.length >= 5 && closeEnough(tw, pw)))).length;
-        if (phraseWords.length > 0 && hits > 0) score = Math.max(score, (5 * hits) / phraseWords.length + hits);
-      }
-      return { occupation, score };
-    });
-    const best = Math.max(0, ...scored.map((s) => s.score));
-    // Keep only candidates close to the best: "bòs mason" must not also offer every other "bòs".
-    return scored
-      .filter((s) => s.score > 0 && s.score >= best / 2)
-      .sort((a, b) => b.score - a.score)
-      .slice(0, limit)
-      .map((s) => s.occupation);
+    return this.rankOccupations(typed, limit).map((r) => r.item);
+  }
+
+  /** Standards of Mexico's whole RENEC registry that a description points to, best first. */
+  searchRenec(typed: string, limit = 5): Array<Ranked<RenecStandard>> {
+    this.renecIdx ??= renecIndex(this.registries.renec.filter((s) => s.current));
+    return this.renecIdx.rank(typed, { limit, relative: 0.6 });
   }
 }

@@ -11,6 +11,10 @@ const text = z.string().trim().min(1);
 export const localizedSchema = z.object({ es: text, en: text, ht: text });
 export type Localized = z.infer<typeof localizedSchema>;
 
+/** Words in each of the three languages. */
+export const localizedListSchema = z.object({ es: z.array(text).min(1), en: z.array(text).min(1), ht: z.array(text).min(1) });
+export type LocalizedList = z.infer<typeof localizedListSchema>;
+
 /** A fact told to workers: its text in three languages and where it was read. */
 export const factSchema = z.object({ text: localizedSchema, source: text });
 export type Fact = z.infer<typeof factSchema>;
@@ -67,8 +71,10 @@ export const occupationSchema = z.object({
   isco08: z.string().regex(/^\d{4}$/),
   sector: slug,
   name: localizedSchema,
-  /** Words people use for it, in any of the three languages (matched without accents). */
-  synonyms: z.array(text),
+  /** What people call the trade, per language, regional and older spellings included ("mesonero", "bòs mason", "maçon"). */
+  terms: localizedListSchema,
+  /** What people say they do in it ("pegar block", "lay blocks", "monte mi"): weaker evidence than a name. */
+  tasks: localizedListSchema,
   /** Standards that certify it, by country code. */
   standards: z.record(countryCode, z.array(standardRefSchema)),
 });

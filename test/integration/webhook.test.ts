@@ -88,7 +88,7 @@ describe('delivery guarantees', () => {
   it('keeps state consistent under a burst from one sender across two processes', async () => {
     const from = phone();
     await app.chat(from, ['Hola', '1']);
-    const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? other : app).send(from, 'banana')));
+    const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? other : app).send(from, 'xyzzy')));
     expect(replies.every((r) => r.status === 200 && r.messages.length === 1)).toBe(true);
     const stack = (await conversation(from)).dialogState.dialogStack;
     expect(stack.map((d: { id: string }) => d.id)).toEqual(['menu']);

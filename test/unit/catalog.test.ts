@@ -38,7 +38,7 @@ describe('catalog', () => {
       countries: raw('countries.json'),
       institutions: raw('institutions.json'),
       sectors: raw('sectors.json'),
-      occupations: [{ id: 'X', isco08: '71', sector: 'nowhere', name: { es: 'a', en: 'b' }, synonyms: [], standards: {} }],
+      occupations: [{ id: 'X', isco08: '71', sector: 'nowhere', name: { es: 'a', en: 'b' }, terms: { es: [], en: [], ht: [] }, tasks: { es: [], en: [], ht: [] }, standards: {} }],
     };
     expect(() => Catalog.fromData(bad)).toThrow(/Invalid catalog in data\/:[\s\S]*occupations\.0\.id: must be a lowercase slug/);
   });
@@ -61,5 +61,42 @@ describe('catalog', () => {
     expect(catalog.searchOccupations('mesonero')[0]?.id).toBe('waiter');
     expect(catalog.searchOccupations('I drive a taxi')[0]?.id).toBe('taxi-driver');
     expect(catalog.searchOccupations('xyz')).toEqual([]);
+  });
+
+  it('keys every curated occupation by a real ISCO-08 unit group', () => {
+    expect(catalog.registries.isco.size).toBe(436);
+    for (const o of catalog.occupations) expect(catalog.iscoTitle(o.isco08), o.id).toBeTruthy();
+    expect(catalog.iscoTitle('7112')).toBe('Albañiles');
+    const wrong = { countries: raw('countries.json'), institutions: raw('institutions.json'), sectors: raw('sectors.json'), occupations: (raw('occupations.json') as Array<{ isco08: string }>).map((o, i) => (i === 0 ? { ...o, isco08: '7199' } : o)) };
+    expect(() => Catalog.fromData(wrong, catalog.registries)).toThrow(/mason: 7199 is not an ISCO-08 unit group/);
+  });
+
+  it('loads all 1,477 standards of Mexico\'s RENEC registry, rows with line breaks included', () => {
+    expect(catalog.registries.renec).toHaveLength(1477);
+    const ec1232 = catalog.renecStandard('EC1232');
+    expect(ec1232?.title).toBe('Depilación facial y corporal con hilo');
+    expect(ec1232?.occupations).toContain('Ayudante de estilista o de peluquero');
+    expect(ec1232?.occupations).toContain('Barberos');
+    expect(catalog.renecStandard('EC0326')?.title).toBe('Realizar trabajos de albañilería en obra negra de edificación');
+  });
+
+  it('searches the whole RENEC registry, beyond the curated trades', () => {
+    expect(catalog.searchRenec('brigadista de proteccion civil')[0]?.item.code).toBe('EC0002');
+    expect(catalog.searchRenec('traductor de lenguas indigenas').map((r) => r.item.code)).toContain('EC0001');
+    expect(catalog.searchRenec('albañil obra negra').map((r) => r.item.code)).toContain('EC0326');
+  });
+
+  it('names a general route with the code to confirm where no standard code is known', () => {
+    const mason = catalog.occupation('mason')!;
+    expect(catalog.standardsFor(mason, 'MX')).toEqual([expect.objectContaining({ institution: 'conocer', code: 'EC0326', toConfirm: false })]);
+    expect(catalog.standardsFor(mason, 'DO')).toEqual([expect.objectContaining({ institution: 'infotep', code: null, toConfirm: true })]);
+  });
+
+  it('gives every curated occupation its words in all three languages', () => {
+    for (const o of catalog.occupations)
+      for (const lang of ['es', 'en', 'ht'] as const) {
+        expect(o.terms[lang].length, `${o.id} ${lang}`).toBeGreaterThan(0);
+        expect(o.tasks[lang].length, `${o.id} ${lang}`).toBeGreaterThan(0);
+      }
   });
 });

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * The two registries kept as tab-separated files in data/, exactly as extracted from their
+ * sources: Mexico's RENEC registry of competency standards and the ISCO-08 unit groups.
+ */
+
+export const renecStandardSchema = z.object({
+  code: z.string().regex(/^EC\d{4}(\.\d{2})?$/),
+  level: z.string(),
+  sector: z.string(),
+  title: z.string().min(1),
+  occupations: z.array(z.string().min(1)),
+  current: z.boolean(),
+});
+export type RenecStandard = z.infer<typeof renecStandardSchema>;
+
+/**
+ * Parses mx-conocer-standards.tsv. A few rows of the extract carry line breaks inside the
+ * occupations field: a line that does not start with an EC code continues the row before it.
+ */
+export function parseRenec(tsv: string): RenecStandard[] {
+  const lines = tsv.split(/\r?\n/);
+  const header = lines.shift()?.split('\t') ?? [];
+  const expected = ['code', 'level', 'sector', 'title', 'occupations', 'certifier_count', 'certifiers', 'current'];
+  if (expected.some((name, i) => header[i] !== name)) throw new Error(`mx-conocer-standards.tsv: unexpected header ${header.join(',')}`);
+  const rows: string[] = [];
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    if (/^EC\d{4}/.test(line) || rows.length === 0) rows.push(line);
+    else rows[rows.length - 1] += ` | ${line}`;
+  }
+  return rows.map((row, i) => {
+    const f = row.split('\t');
+    const parsed = renecStandardSchema.safeParse({
+      code: f[0],
+      level: f[1] ?? '',
+      sector: f[2] ?? '',
+      title: (f[3] ?? '').trim(),
+      occupations: [...new Set((f[4] ?? '').split('|').map((o) => o.trim()).filter((o) => o !== ''))],
+      current: f[7] === 'yes',
+    });
+    if (!parsed.success) throw new Error(`mx-conocer-standards.tsv row ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+    return parsed.data;
+  });
+}
+
+/** Parses isco08-unit-groups-es.tsv into code → Spanish title. */
+export function parseIsco(tsv: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const lines = tsv.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.shift() !== 'isco08\ttitle_es') throw new Error('isco08-unit-groups-es.tsv: unexpected header');
+  for (const line of lines) {
+    const [code, title] = line.split('\t');
+    if (!code || !/^\d{4}$/.test(code) || !title) throw new Error(`isco08-unit-groups-es.tsv: bad line ${line}`);
+    out.set(code, title.trim());
+  }
+  return out;
+}

@@ -1,0 +1,152 @@
+import type { Occupation } from '../catalog/schema.js';
+import type { RenecStandard } from '../catalog/tsv.js';
+import { contentWords, keySimilarity, matchKey, TYPO_SIMILARITY } from './tokens.js';
+
+/**
+ * From a worker's own words to ranked occupations: a deterministic, offline matcher.
+ *
+ * Every occupation is a set of phrases (its names and terms in three languages, weight 1; what
+ * people say they do in it, weight 0.6), each reduced to matching keys (phonetic, stemmed:
+ * see tokens.ts). A phrase scores when the worker's words cover it, exactly or within a typo,
+ * weighted by how specific its words are (inverse document frequency over occupations: "bloque"
+ * says mason, "obra" says little). An occupation's score is its best phrase plus a share of the
+ * next ones, so "pegando block en la obra" beats a lone "obra".
+ */
+
+const TERM_WEIGHT = 1;
+const TASK_WEIGHT = 0.6;
+/** Longest description considered, in content words. */
+const MAX_WORDS = 40;
+
+interface Phrase {
+  keys: string[];
+  weight: number;
+}
+
+interface Entry<T> {
+  item: T;
+  phrases: Phrase[];
+}
+
+export interface Ranked<T> {
+  item: T;
+  /** 0–1: how strongly the words point to it (1 − e^(−raw/2)); comparable within one query. */
+  score: number;
+  raw: number;
+}
+
+/** A phrase-weighted index over any items (curated occupations, or registry standards). */
+export class PhraseIndex<T> {
+  private readonly idf = new Map<string, number>();
+  private readonly vocabulary: string[];
+  private readonly known: Set<string>;
+
+  constructor(private readonly entries: Array<Entry<T>>) {
+    const df = new Map<string, number>();
+    for (const e of entries) for (const key of new Set(e.phrases.flatMap((p) => p.keys))) df.set(key, (df.get(key) ?? 0) + 1);
+    for (const [key, n] of df) this.idf.set(key, Math.log(1 + entries.length / n));
+    this.vocabulary = [...df.keys()];
+    this.known = new Set(this.vocabulary);
+  }
+
+  static phrase(text: string, weight: number): Phrase | undefined {
+    const keys = [...new Set(contentWords(text).map(matchKey))];
+    return keys.length > 0 ? { keys, weight } : undefined;
+  }
+
+  /** Items the text points to, best first; only those within `relative` of the best. */
+  rank(text: string, { limit = 3, relative = 0.35, minRaw = 1.2 } = {}): Array<Ranked<T>> {
+    const queryKeys = [...new Set(contentWords(text).slice(0, MAX_WORDS).map(matchKey))];
+    if (queryKeys.length === 0) return [];
+    // Best similarity of each vocabulary key to a query key, and which query key (most keys: none).
+    const hit = new Map<string, { sim: number; q: number }>();
+    for (const v of this.vocabulary) {
+      let best = { sim: 0, q: -1 };
+      queryKeys.forEach((q, i) => {
+        const sim = keySimilarity(q, v);
+        // A word the index knows as written is not a typo of another ("mason" is not "meson").
+        if (sim === TYPO_SIMILARITY && this.known.has(q)) return;
+        if (sim > best.sim) best = { sim, q: i };
+      });
+      if (best.sim > 0) hit.set(v, best);
+    }
+    if (hit.size === 0) return [];
+
+    const scored: Array<Ranked<T>> = [];
+    for (const entry of this.entries) {
+      const matches: Array<{ score: number; covers: Set<number> }> = [];
+      for (const p of entry.phrases) {
+        let simSum = 0;
+        let idfSum = 0;
+        const covers = new Set<number>();
+        let matched = 0;
+        for (const k of p.keys) {
+          const h = hit.get(k);
+          // Typos are forgiven in names ("carpitero"), not in task words, where they mostly find noise.
+          if (h === undefined || (h.sim === TYPO_SIMILARITY && p.weight < TERM_WEIGHT)) continue;
+          matched += 1;
+          simSum += h.sim;
+          idfSum += this.idf.get(k) ?? 0;
+          covers.add(h.q);
+        }
+        if (matched === 0) continue;
+        const meanSim = simSum / matched;
+        const meanIdf = idfSum / matched;
+        const score =
+          matched === p.keys.length
+            ? p.weight * meanSim * meanIdf * (1 + 0.5 * (covers.size - 1))
+            : p.weight * 0.35 * (matched / p.keys.length) * meanSim * meanIdf;
+        matches.push({ score, covers });
+      }
+      if (matches.length === 0) continue;
+      // The best phrase counts in full; others add 40% each, but only for words of the
+      // description not yet explained — five phrases that all say "machine" count once.
+      matches.sort((a, b) => b.score - a.score);
+      const covered = new Set<number>();
+      let raw = 0;
+      for (const m of matches) {
+        const fresh = [...m.covers].filter((q) => !covered.has(q));
+        if (fresh.length === 0) continue;
+        raw += (covered.size === 0 ? 1 : 0.4) * m.score * (fresh.length / m.covers.size);
+        for (const q of fresh) covered.add(q);
+      }
+      scored.push({ item: entry.item, raw, score: round(1 - Math.exp(-raw / 2)) });
+    }
+    // Stable: equal scores keep catalog order (the more common trade first).
+    scored.sort((a, b) => b.raw - a.raw);
+    const best = scored[0]?.raw ?? 0;
+    return scored.filter((s) => s.raw >= minRaw && s.raw >= relative * best).slice(0, limit);
+  }
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** The index over the curated occupations: names and terms weigh 1, tasks 0.6. */
+export function occupationIndex(occupations: readonly Occupation[]): PhraseIndex<Occupation> {
+  return new PhraseIndex(
+    occupations.map((o) => ({
+      item: o,
+      phrases: [
+        ...[o.name.es, o.name.en, o.name.ht, ...o.terms.es, ...o.terms.en, ...o.terms.ht].map((t) => PhraseIndex.phrase(t, TERM_WEIGHT)),
+        ...[...o.tasks.es, ...o.tasks.en, ...o.tasks.ht].map((t) => PhraseIndex.phrase(t, TASK_WEIGHT)),
+      ].filter((p): p is Phrase => p !== undefined),
+    })),
+  );
+}
+
+/**
+ * The index over Mexico's RENEC registry: each standard's occupations (as names) and the words
+ * of its title (as tasks). Spanish only, as the registry is.
+ */
+export function renecIndex(standards: readonly RenecStandard[]): PhraseIndex<RenecStandard> {
+  return new PhraseIndex(
+    standards.map((s) => ({
+      item: s,
+      phrases: [
+        ...s.occupations.map((o) => PhraseIndex.phrase(o, TERM_WEIGHT)),
+        // Titles are long ("Realizar trabajos de albañilería en obra negra de edificación"): each word counts alone.
+        ...s.title.split(/\s+/).map((word) => PhraseIndex.phrase(word, TASK_WEIGHT)),
+      ].filter((p): p is Phrase => p !== undefined),
+    })),
+  );
+}

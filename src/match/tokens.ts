@@ -1,0 +1,113 @@
+import { editDistance, fold } from '../bot/text.js';
+
+/**
+ * Turning what workers type into comparable tokens, for the occupation matcher and the
+ * language detector. Deterministic and offline.
+ *
+ * A token has three forms: the folded word ("pegando"), and the matching key: a rough phonetic
+ * spelling that makes Spanish, English, official and older French-influenced Haitian Creole
+ * spellings meet ("maçon" and "mason" → "mason", "électricien" and "elektrisyen" → "elektrisien"),
+ * then lightly stemmed ("pegando", "pegar", "pegue" → "peg").
+ */
+
+/** SMS shorthand, whole words only (folded). */
+const SMS = new Map<string, string>(Object.entries({
+  q: 'que', k: 'que', ke: 'que', x: 'por', xq: 'porque', pq: 'porque', porq: 'porque', tb: 'tambien', tmb: 'tambien',
+  d: 'de', dl: 'del', bn: 'bien', mxo: 'mucho', tbj: 'trabajo', trab: 'trabajo', trabj: 'trabajo', yrs: 'years', yr: 'year',
+  u: 'you', ur: 'your', r: 'are', n: 'and', im: 'i am', ive: 'i have', wrk: 'work', exp: 'experience', pls: 'please',
+  m: 'mwen', mw: 'mwen', w: 'ou', map: 'mwen ap', kap: 'ki ap', mte: 'mwen te', konn: 'konnen', fem: 'fe mwen',
+}));
+
+/** Words that say nothing about a trade, in the three languages (folded). */
+const STOP = new Set(
+  [
+    // es
+    'a al algo como con de del desde el ella en es esta estoy fue fui hace hago he la las le lo los mas me mi mis muy no o para pero por porque que se ser si sin sobre soy su sus tambien tengo todo trabajo trabaje trabajaba trabajar trabajando trabaja un una unos uno y ya yo anos ano años meses mes experiencia oficio hice hacer hacia cosas aqui alla ahi bien mucho poco tiempo vez veces casi mas menos pais empresa compañia compania puedo quiero necesito certificado certificar certificacion titulo ayudar ayuda hola buenas buenos dias tardes noches gracias señor senor senora esto eso este ese esa estos esos cual cuales cuanto cuanta cuantos cuesta cuestan costo donde queda cuando quien quienes porque pues entonces asi ok okay vale dale claro bueno hay tiene tienen tenia puede pueden saber se sabe nada nadie otro otra otros mismo cada solo sola',
+    // en
+    'a an and are as at be been but by did do doing done for from had has have i in is it its me my of on or so that the their them there they this to was we were what when where with work worked working works job jobs year years month months experience also im ive just like some lot lots about around hello hi good thanks please want need get got am how much cost costs does which who why will would could should can cant dont not no yes ok okay thing things know one any all more',
+    // ht
+    'a ak an ap apre avan bay byen de deja depi e epi fe fè gen genyen la lan li lè le mwen m nan ni non nou ou pa pou sa se si sou te tou travay travayi ki kote konnen konn yo yon youn ane lane lanne mwa eksperyans kom kòm tankou anpil ti gran bonjou bonswa mesi tanpri kounye kounya kapab kab vle bezwen konbyen koute kisa kiyes kilè poukisa kijan kouman wi oke sak pase gade ede',
+  ]
+    .join(' ')
+    .split(' '),
+);
+
+export function isStopWord(folded: string): boolean {
+  return STOP.has(folded);
+}
+
+/** Folded words with SMS shorthand expanded and repeated letters squeezed ("albañiiil" → "albanil"). */
+export function normalizedWords(text: string): string[] {
+  // ç and ñ carry sound: keep them apart from c and n before folding removes the marks.
+  const pre = text.replace(/[çÇ]/g, 's');
+  const out: string[] = [];
+  for (const raw of fold(pre).split(' ')) {
+    if (raw === '') continue;
+    const squeezed = raw.replace(/(\p{L})\1{2,}/gu, '$1');
+    const expanded = SMS.get(squeezed) ?? squeezed;
+    out.push(...expanded.split(' '));
+  }
+  return out;
+}
+
+/** Content words of a text: normalised, stop words and bare numbers removed. */
+export function contentWords(text: string): string[] {
+  return normalizedWords(text).filter((w) => !STOP.has(w) && !/^\d+$/.test(w));
+}
+
+/**
+ * A rough phonetic key shared by the three languages' spellings of the same word.
+ * @example phoneticKey('electricien') === phoneticKey('elektrisyen')
+ */
+export function phoneticKey(word: string): string {
+  let k = word;
+  k = k.replace(/ph/g, 'f').replace(/th/g, 't');
+  k = k.replace(/sch|sh|ch/g, 'x');
+  k = k.replace(/qu/g, 'k').replace(/c(?=[eiy])/g, 's').replace(/c/g, 'k').replace(/q/g, 'k');
+  k = k.replace(/ll/g, 'y').replace(/z/g, 's').replace(/v/g, 'b');
+  k = k.replace(/eau|au/g, 'o').replace(/ou/g, 'u').replace(/w/g, 'u');
+  k = k.replace(/y(?=[aeiou])/g, 'i').replace(/y/g, 'i');
+  k = k.replace(/h/g, '');
+  k = k.replace(/(.)\1+/g, '$1');
+  return k === '' ? word : k;
+}
+
+// Endings removed for matching, longest first.
+const SUFFIXES = [
+  'amientos', 'imientos', 'amiento', 'imiento', 'aciones', 'iciones', 'andose', 'iendose',
+  'acion', 'icion', 'sion', 'xion', 'siones', 'ando', 'iendo', 'ados', 'adas', 'idos', 'idas', 'eria', 'erias', 'ería',
+  'eros', 'eras', 'ero', 'era', 'ista', 'istas', 'ador', 'adora', 'adores', 'edor', 'edora',
+  'ing', 'ings', 'ers', 'ed', 'er', 'es', 'ar', 'er', 'ir', 'ado', 'ada', 'ido', 'ida', 'as', 'os', 'is', 'us', 'e', 'a', 'o', 's', 'i', 'u',
+].sort((a, b) => b.length - a.length);
+
+/** The key with a common inflection ending removed. */
+export function stem(key: string): string {
+  for (const suffix of SUFFIXES) {
+    // A one-letter ending goes only when four letters stay ("chofe" keeps its e; "pintura" → "pintur").
+    const keep = suffix.length === 1 ? 4 : 3;
+    if (key.length - suffix.length >= keep && key.endsWith(suffix)) return key.slice(0, -suffix.length);
+  }
+  return key;
+}
+
+/** The matching form of a folded word. */
+export function matchKey(word: string): string {
+  return stem(phoneticKey(word));
+}
+
+/**
+ * How alike two matching keys are, 0–1: 1 the same; 0.55–0.85 when one starts the other (the
+ * closer in length, the higher: "pint" ~ "pintor"); 0.75 within a typo (keys of 5–7 letters) or
+ * two (8 or more); otherwise 0. Short keys must match exactly: "kok" (cook) is not "koktel".
+ */
+export const TYPO_SIMILARITY = 0.75;
+
+export function keySimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  const shorter = Math.min(a.length, b.length);
+  const longer = Math.max(a.length, b.length);
+  if ((shorter >= 4 || (shorter === 3 && longer === 4)) && (a.startsWith(b) || b.startsWith(a))) return 0.55 + (0.3 * shorter) / longer;
+  const allowed = shorter <= 4 ? 0 : shorter <= 7 ? 1 : 2;
+  if (allowed > 0 && editDistance(a, b, allowed) <= allowed) return TYPO_SIMILARITY;
+  return 0;
+}

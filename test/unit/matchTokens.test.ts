@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { contentWords, keySimilarity, matchKey, normalizedWords, phoneticKey } from '../../src/match/tokens.js';
+import { PhraseIndex } from '../../src/match/OccupationMatcher.js';
+
+describe('tokens for matching', () => {
+  it('expands SMS shorthand and squeezes repeated letters', () => {
+    expect(normalizedWords('trabaje x 5 años q soy albañiiil')).toEqual(['trabaje', 'por', '5', 'anos', 'que', 'soy', 'albanil']);
+    expect(normalizedWords('m se chofè')).toEqual(['mwen', 'se', 'chofe']);
+  });
+
+  it('drops words that say nothing about a trade, in the three languages', () => {
+    expect(contentWords('yo trabajo de albañil desde hace 10 años')).toEqual(['albanil']);
+    expect(contentWords('I have been working as a plumber for years')).toEqual(['plumber']);
+    expect(contentWords('mwen te travay kòm kizinyè pandan 5 lane')).toEqual(['kizinye', 'pandan']);
+  });
+
+  it('gives Spanish, English and old and new Creole spellings the same phonetic key', () => {
+    expect(phoneticKey('electricien')).toBe(phoneticKey('elektrisyen'));
+    expect(matchKey(normalizedWords('maçon')[0]!)).toBe(matchKey('mason'));
+    expect(phoneticKey('chauffeur').startsWith(phoneticKey('chofe'))).toBe(true);
+    expect(matchKey('pegando')).toBe(matchKey('pegar'));
+  });
+
+  it('scores keys: exact 1, prefixes by length, a typo 0.75, short keys only exactly', () => {
+    expect(keySimilarity('plomer', 'plomer')).toBe(1);
+    expect(keySimilarity('pint', 'pintor')).toBeCloseTo(0.75);
+    expect(keySimilarity('elektrisista', 'elektrisita')).toBe(0.75);
+    expect(keySimilarity('kok', 'koktel')).toBe(0);
+    expect(keySimilarity('ranj', 'manj')).toBe(0);
+  });
+});
+
+describe('PhraseIndex scoring', () => {
+  const index = new PhraseIndex([
+    { item: 'mason', phrases: [PhraseIndex.phrase('albañil', 1)!, PhraseIndex.phrase('pegar block', 0.6)!, PhraseIndex.phrase('obra', 0.6)!] },
+    { item: 'carpenter', phrases: [PhraseIndex.phrase('carpintero', 1)!, PhraseIndex.phrase('obra', 0.6)!, PhraseIndex.phrase('madera', 0.6)!] },
+    { item: 'cook', phrases: [PhraseIndex.phrase('cocinero', 1)!, PhraseIndex.phrase('cocina', 0.6)!] },
+  ]);
+
+  it('ranks the specific words above the shared ones', () => {
+    expect(index.rank('pegando block en la obra')[0]?.item).toBe('mason');
+    expect(index.rank('obra y madera', { minRaw: 0 })[0]?.item).toBe('carpenter');
+  });
+
+  it('reports scores between 0 and 1, best first', () => {
+    const ranked = index.rank('albañil, pego block en la obra');
+    expect(ranked[0]!.score).toBeGreaterThan(0.5);
+    expect(ranked[0]!.score).toBeLessThanOrEqual(1);
+    for (let i = 1; i < ranked.length; i++) expect(ranked[i]!.raw).toBeLessThanOrEqual(ranked[i - 1]!.raw);
+  });
+
+  it('counts a word of the description once, however many phrases it appears in', () => {
+    const repeated = new PhraseIndex([
+      { item: 'a', phrases: ['maquina', 'maquina de coser', 'operador de maquina', 'maquinista'].map((p) => PhraseIndex.phrase(p, 1)!) },
+      { item: 'b', phrases: [PhraseIndex.phrase('maquina', 1)!, PhraseIndex.phrase('taller', 1)!] },
+    ]);
+    expect(repeated.rank('maquina taller')[0]?.item).toBe('b');
+  });
+
+  it('finds nothing in words it does not know', () => {
+    expect(index.rank('')).toEqual([]);
+    expect(index.rank('hola buenas tardes')).toEqual([]);
+  });
+});
