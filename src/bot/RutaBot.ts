@@ -126,7 +126,7 @@ export class RutaBot {
     // Opt-out and resume. Twilio already replied when it recognised the keyword: never reply twice.
     if (extras.optOutType === 'STOP' || command === 'optOut') {
       if (!session.language) {
-        const detected = replyLanguage(text); // "SISPANN" as a first message
+        const detected = replyLanguage(text, this.deps.catalog.languageDetector); // "SISPANN" as a first message
         if (detected) turn.setLanguage(detected);
       }
       session.optedOut = extras.optOutType === 'STOP' ? 'twilio' : 'keyword';
@@ -151,7 +151,7 @@ export class RutaBot {
 
     // A new conversation: answer in the language of the first message (French → Haitian Creole).
     if (!session.language && !dc.activeDialog) {
-      const detected = replyLanguage(text);
+      const detected = replyLanguage(text, this.deps.catalog.languageDetector);
       if (detected) turn.setLanguage(detected);
       if (command !== 'erase') {
         await dc.beginDialog(DialogIds.start, { askLanguage: !detected });

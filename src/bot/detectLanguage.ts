@@ -1,65 +1,129 @@
+import { franc, francAll } from 'franc';
 import type { Language } from '../catalog/schema.js';
-import { words } from './text.js';
+import { normalizedWords } from '../match/tokens.js';
 
 /** What a message is written in. French is reported as such: Ruta answers it in Haitian Creole. */
 export type DetectedLanguage = 'es' | 'en' | 'ht' | 'fr';
+const DETECTED: readonly DetectedLanguage[] = ['es', 'en', 'ht', 'fr'];
 
 export interface Detection {
   language: DetectedLanguage | undefined;
-  /** Share of the message's words that point to the chosen language (0–1). */
+  /** How sure, 0–1: the chosen language's share of the evidence. */
   confidence: number;
 }
 
-// Folded (no accents) words that strongly suggest one language. Greetings weigh double, so that
-// "Hola", "Bonjou", "Hi" or "Bonjour" alone are enough.
+// Folded words that point to one language. Greetings weigh double, so that "Hola", "Bonjou",
+// "Hi" or "Bonjour" alone are enough: trigram models cannot tell from so few letters.
 const GREETINGS: Record<DetectedLanguage, string[]> = {
-  es: ['hola', 'ola', 'buenas', 'buenos', 'saludos', 'klk', 'que tal', 'buen', 'holi', 'epa'],
-  en: ['hi', 'hello', 'hey', 'good', 'morning', 'evening', 'afternoon', 'howdy', 'yo', 'wassup', 'sup'],
-  ht: ['bonjou', 'bonswa', 'sak', 'alo', 'onè', 'one', 'respe', 'kouman', 'kijan'],
+  es: ['hola', 'ola', 'buenas', 'buenos', 'saludos', 'klk', 'que tal', 'buen', 'holi', 'epa', 'onda', 'quiubo', 'wepa'],
+  en: ['hi', 'hello', 'hey', 'good', 'morning', 'evening', 'afternoon', 'howdy', 'yo', 'wassup', 'sup', 'hiya', 'greetings'],
+  ht: ['bonjou', 'bonswa', 'sak', 'alo', 'onè', 'one', 'respe', 'kouman', 'kijan', 'bonnwit', 'mezanmi'],
   fr: ['bonjour', 'bonsoir', 'salut', 'coucou'],
 };
 const WORDS: Record<DetectedLanguage, string[]> = {
   // The command words count too: a first message "EFASE" or "BORRAR" shows the language.
-  es: ['borrar', 'ayuda', 'idioma', 'parar', 'atras', 'iniciar', 'que', 'como', 'quiero', 'necesito', 'trabajo', 'trabaje', 'trabajar', 'soy', 'estoy', 'tengo', 'para', 'por', 'con', 'una', 'los', 'las', 'del', 'gracias', 'ayuda', 'informacion', 'si', 'pero', 'mi', 'mis', 'donde', 'cuando', 'certificado', 'certificar', 'certificacion', 'oficio', 'anos', 'favor', 'usted', 'dias', 'tardes', 'noches', 'el', 'es', 'yo', 'hace', 'quisiera', 'puedo', 'saber', 'hermano', 'q', 'xq', 'porfa', 'aqui', 'estan'],
-  en: ['delete', 'erase', 'help', 'language', 'stop', 'back', 'start', 'what', 'how', 'want', 'need', 'work', 'worked', 'working', 'i', 'am', 'im', 'have', 'for', 'with', 'the', 'and', 'my', 'thanks', 'thank', 'help', 'information', 'yes', 'but', 'where', 'when', 'certificate', 'job', 'years', 'please', 'is', 'are', 'you', 'can', 'do', 'get', 'there', 'this', 'been', 'doing', 'of', 'to', 'day'],
-  ht: ['efase', 'lanng', 'sispann', 'retounen', 'komanse', 'mwen', 'ou', 'nou', 'yo', 'li', 'se', 'ye', 'ki', 'kote', 'poukisa', 'vle', 'bezwen', 'travay', 'konnen', 'genyen', 'gen', 'pa', 'wi', 'mesi', 'anpil', 'tanpri', 'ede', 'enfomasyon', 'sètifika', 'setifika', 'sou', 'nan', 'ak', 'pou', 'yon', 'sa', 'm', 'w', 'fe', 'konsa', 'byen', 'zanmi', 'map', 'ap', 'te', 'pral', 'kounye', 'jodi', 'pase', 'bos', 'mache', 'kap', 'fem', 'ban', 'kisa', 'mezanmi', 'zot', 'ane', 'lane'],
-  fr: ['je', 'suis', 'vous', 'merci', 'oui', 'comment', 'pourquoi', 'travail', 'besoin', 'veux', 'avec', 'pour', 'est', 'les', 'des', 'une', 'c', 'est', 'ca', 'aide', 'plait', 'mon', 'ma', 'j', 'ai', 'voudrais', 'etes', 'allez', 'bien'],
+  es: ['borrar', 'ayuda', 'ayudas', 'idioma', 'parar', 'atras', 'iniciar', 'que', 'como', 'quiero', 'necesito', 'trabajo', 'trabaje', 'trabajar', 'soy', 'estoy', 'tengo', 'para', 'por', 'con', 'una', 'los', 'las', 'del', 'gracias', 'informacion', 'si', 'pero', 'mi', 'mis', 'donde', 'cuando', 'certificado', 'certificar', 'certificarme', 'certifico', 'certificacion', 'oficio', 'anos', 'favor', 'usted', 'dias', 'dia', 'tardes', 'noches', 'el', 'es', 'yo', 'hace', 'quisiera', 'puedo', 'saber', 'hermano', 'xq', 'porfa', 'aqui', 'estan', 'cuanto', 'cuesta', 'queda', 'papeles', 'tengo', 'me', 'ayudame', 'ahorita', 'chamba', 'pega', 'vaina', 'tambien', 'cuesta', 'necesitas', 'nada'],
+  en: ['delete', 'erase', 'help', 'language', 'stop', 'back', 'start', 'what', 'how', 'want', 'need', 'work', 'worked', 'working', 'i', 'am', 'im', 'have', 'for', 'with', 'the', 'and', 'my', 'thanks', 'thank', 'information', 'info', 'yes', 'but', 'where', 'when', 'certificate', 'certified', 'job', 'years', 'please', 'is', 'are', 'you', 'can', 'do', 'get', 'there', 'this', 'been', 'doing', 'of', 'to', 'day', 'much', 'does', 'it', 'cost', 'bring', 'office', 'papers', 'dont', 'me', 'as', 'a', 'an', 'should', 'would', 'tell', 'about'],
+  ht: ['efase', 'lanng', 'sispann', 'retounen', 'komanse', 'mwen', 'ou', 'nou', 'yo', 'li', 'se', 'ye', 'ki', 'kote', 'poukisa', 'vle', 'bezwen', 'travay', 'konnen', 'genyen', 'gen', 'pa', 'wi', 'mesi', 'anpil', 'tanpri', 'ede', 'ed', 'enfomasyon', 'setifika', 'sou', 'nan', 'ak', 'pou', 'yon', 'sa', 'fe', 'konsa', 'byen', 'zanmi', 'ap', 'te', 'pral', 'kounye', 'jodi', 'pase', 'bos', 'mache', 'ban', 'kisa', 'zot', 'ane', 'lane', 'konbyen', 'koute', 'biwo', 'pote', 'papye', 'jwenn', 'fet', 'tout', 'moun', 'souple', 'kom', 'sil', 'vou', 'plait', 'kijan', 'ka', 'kapab', 'dako', 'non', 'tande', 'pwoblem', 'lajan', 'bagay', 'ti'],
+  fr: ['je', 'suis', 'vous', 'merci', 'oui', 'comment', 'pourquoi', 'travail', 'besoin', 'veux', 'avec', 'pour', 'est', 'les', 'des', 'une', 'c', 'ca', 'aide', 'plait', 'mon', 'ma', 'j', 'ai', 'voudrais', 'etes', 'allez', 'bien', 'cherche', 'du', 'certificat', 'combien', 'coute', 'ou', 'bureau'],
 };
 
-const LEX = new Map<string, Map<DetectedLanguage, number>>();
-function add(word: string, lang: DetectedLanguage, weight: number) {
-  const entry = LEX.get(word) ?? new Map<DetectedLanguage, number>();
+// franc's ISO 639-3 codes for the languages Ruta tells apart.
+const FRANC: Record<string, DetectedLanguage> = { spa: 'es', eng: 'en', hat: 'ht', fra: 'fr' };
+const FRANC_ONLY = Object.keys(FRANC);
+
+type Lexicon = Map<string, Map<DetectedLanguage, number>>;
+
+function addTo(lex: Lexicon, word: string, lang: DetectedLanguage, weight: number) {
+  const entry = lex.get(word) ?? new Map<DetectedLanguage, number>();
   entry.set(lang, Math.max(entry.get(lang) ?? 0, weight));
-  LEX.set(word, entry);
+  lex.set(word, entry);
 }
-for (const [lang, list] of Object.entries(GREETINGS) as Array<[DetectedLanguage, string[]]>) for (const w of list) for (const part of w.split(' ')) add(part, lang, 2);
-for (const [lang, list] of Object.entries(WORDS) as Array<[DetectedLanguage, string[]]>) for (const w of list) add(w, lang, 1);
+
+function baseLexicon(): Lexicon {
+  const lex: Lexicon = new Map();
+  const folded = (w: string) => normalizedWords(w);
+  for (const lang of DETECTED) {
+    for (const g of GREETINGS[lang]) for (const part of folded(g)) addTo(lex, part, lang, 2);
+    for (const w of WORDS[lang]) for (const part of folded(w)) addTo(lex, part, lang, 1);
+  }
+  return lex;
+}
 
 /**
- * Language of a short message from its words. Undetermined (language undefined) when nothing or
- * several languages equally match.
+ * Language of a short message in Spanish, English, Haitian Creole (or French, which Ruta answers
+ * in Creole): a word lexicon for the few words of a greeting or a command, combined with franc's
+ * trigram models (restricted to these languages) as the text gets longer.
+ *
+ * @example new LanguageDetector().detect('Bonjou').language === 'ht'
+ */
+export class LanguageDetector {
+  private readonly lex: Lexicon = baseLexicon();
+
+  /** Adds words known to be of one language (e.g. the catalog's trade names), weight 1/2. */
+  constructor(extra?: Partial<Record<Language, readonly string[]>>) {
+    if (!extra) return;
+    const owners = new Map<string, Set<Language>>();
+    for (const [lang, list] of Object.entries(extra) as Array<[Language, string[]]>)
+      for (const phrase of list) for (const w of normalizedWords(phrase)) if (w.length >= 4) owners.set(w, (owners.get(w) ?? new Set()).add(lang));
+    // Only words that belong to one language ("albanil", "kizinye"), and only if the base
+    // lexicon has no opinion on them.
+    for (const [w, langs] of owners) if (langs.size === 1 && !this.lex.has(w)) addTo(this.lex, w, [...langs][0]!, 0.5);
+  }
+
+  detect(text: string): Detection {
+    const tokens = normalizedWords(text).filter((t) => !/^\d+$/.test(t));
+    if (tokens.length === 0) return { language: undefined, confidence: 0 };
+
+    const lexScores = new Map<DetectedLanguage, number>();
+    let matched = 0;
+    for (const token of tokens) {
+      const entry = this.lex.get(token);
+      if (!entry) continue;
+      matched += 1;
+      // A word shared by several languages counts less for each.
+      for (const [lang, weight] of entry) lexScores.set(lang, (lexScores.get(lang) ?? 0) + weight / entry.size);
+    }
+    const lexTotal = [...lexScores.values()].reduce((s, v) => s + v, 0);
+
+    // franc on the letters: reliable from about 20 letters, useless on a greeting.
+    const letters = tokens.join('').length;
+    const francWeight = letters < 8 ? 0 : Math.min(1, letters / 25) * 1.5;
+    const francScores = new Map<DetectedLanguage, number>();
+    if (francWeight > 0 && franc(text, { only: FRANC_ONLY, minLength: 1 }) !== 'und') {
+      const all = francAll(text, { only: FRANC_ONLY, minLength: 1 });
+      // franc scores the best language 1 and the others relative to it; sharpen, then share.
+      const sharpened = all.map(([code, s]) => [FRANC[code]!, s ** 8] as const);
+      const sum = sharpened.reduce((s, [, v]) => s + v, 0);
+      for (const [lang, v] of sharpened) francScores.set(lang, v / sum);
+    }
+
+    const lexWeight = Math.min(2, matched);
+    const combined = DETECTED.map((lang) => {
+      const lexShare = lexTotal > 0 ? (lexScores.get(lang) ?? 0) / lexTotal : 0;
+      return [lang, lexWeight * lexShare + francWeight * (francScores.get(lang) ?? 0)] as const;
+    }).sort((a, b) => b[1] - a[1]);
+    const total = combined.reduce((s, [, v]) => s + v, 0);
+    const [best, second] = combined;
+    if (!best || total === 0 || best[1] === second?.[1]) return { language: undefined, confidence: 0 };
+    const share = best[1] / total;
+    // A greeting alone is enough; one ambiguous word is not.
+    const evidence = Math.min(1, (lexWeight + francWeight) / 2);
+    return { language: best[0], confidence: Math.round(share * (0.5 + 0.5 * evidence) * 100) / 100 };
+  }
+}
+
+const defaultDetector = new LanguageDetector();
+
+/**
+ * Language of a short message. Undetermined (language undefined) when nothing or several
+ * languages equally match.
  *
  * @example detectLanguage('Bonjou').language === 'ht'
  * @example detectLanguage('Bonjour, je cherche du travail').language === 'fr'
  */
-export function detectLanguage(text: string): Detection {
-  const tokens = words(text);
-  if (tokens.length === 0) return { language: undefined, confidence: 0 };
-  const scores = new Map<DetectedLanguage, number>();
-  let matched = 0;
-  for (const token of tokens) {
-    const entry = LEX.get(token);
-    if (!entry) continue;
-    matched += 1;
-    // A word shared by several languages counts less for each.
-    for (const [lang, weight] of entry) scores.set(lang, (scores.get(lang) ?? 0) + weight / entry.size);
-  }
-  const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);
-  const [best, second] = ranked;
-  if (!best || best[1] === 0 || (second && second[1] === best[1])) return { language: undefined, confidence: 0 };
-  const share = best[1] / ranked.reduce((s, [, v]) => s + v, 0);
-  const coverage = matched / tokens.length;
-  return { language: best[0], confidence: Math.round(share * (0.5 + 0.5 * coverage) * 100) / 100 };
+export function detectLanguage(text: string, detector: LanguageDetector = defaultDetector): Detection {
+  return detector.detect(text);
 }
 
 /**
@@ -68,7 +132,7 @@ export function detectLanguage(text: string): Detection {
  *
  * @example replyLanguage('Bonjour') === 'ht'
  */
-export function replyLanguage(text: string): Language | undefined {
-  const detected = detectLanguage(text).language;
+export function replyLanguage(text: string, detector: LanguageDetector = defaultDetector): Language | undefined {
+  const detected = detector.detect(text).language;
   return detected === 'fr' ? 'ht' : detected;
 }

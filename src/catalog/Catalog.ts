@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../paths.js';
+import { LanguageDetector } from '../bot/detectLanguage.js';
 import { occupationIndex, renecIndex, type PhraseIndex, type Ranked } from '../match/OccupationMatcher.js';
 import { catalogSchema, type CatalogData, type Country, type Institution, type Occupation, type Sector, type StandardRef } from './schema.js';
 import { parseIsco, parseRenec, type RenecStandard } from './tsv.js';
@@ -33,6 +34,8 @@ export interface Registries {
  */
 export class Catalog {
   readonly occupationIndex: PhraseIndex<Occupation>;
+  /** Language identification that also knows the trade names of each language ("albañil", "kizinyè"). */
+  readonly languageDetector: LanguageDetector;
   private renecIdx: PhraseIndex<RenecStandard> | undefined;
 
   private constructor(
@@ -40,6 +43,11 @@ export class Catalog {
     readonly registries: Registries,
   ) {
     this.occupationIndex = occupationIndex(data.occupations);
+    this.languageDetector = new LanguageDetector({
+      es: data.occupations.flatMap((o) => [o.name.es, ...o.terms.es]),
+      en: data.occupations.flatMap((o) => [o.name.en, ...o.terms.en]),
+      ht: data.occupations.flatMap((o) => [o.name.ht, ...o.terms.ht]),
+    });
   }
 
   /** Reads and validates data/*.json and the registries; throws with every problem listed when invalid. */

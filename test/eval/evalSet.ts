@@ -46,7 +46,7 @@ export function accuracy(cases: EvalCase[], rank: (c: EvalCase) => string[]): Ac
   });
 }
 
-export function formatAccuracy(title: string, rows: Accuracy[]): string {
+export function formatAccuracy(title: string, rows: Accuracy[], { top3 = true } = {}): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-  return [title, ...rows.map((r) => `  ${r.lang}: n=${r.n}  top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}`)].join('\n');
+  return [title, ...rows.map((r) => `  ${r.lang}: n=${r.n}  ${top3 ? `top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}` : `accuracy ${pct(r.top1)}`}`)].join('\n');
 }
