@@ -46,6 +46,14 @@ export const configSchema = z
     MICROSOFT_APP_PASSWORD: optionalString,
     MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
     MICROSOFT_APP_TENANT_ID: optionalString,
+    /**
+     * Optional language model for reading workers' descriptions, as LangChain's `provider:model`
+     * (e.g. openai:gpt-4o-mini, anthropic:claude-3-5-haiku-latest, ollama:llama3.1). The provider's
+     * package must be installed (npm install @langchain/openai). Without it Ruta is fully deterministic.
+     */
+    LLM_MODEL: optionalString.pipe(z.string().regex(/^[a-z][a-z0-9-]*:\S+$/, 'must look like provider:model, e.g. openai:gpt-4o-mini').optional()),
+    /** How long a model may take before Ruta answers with the deterministic matcher instead. */
+    LLM_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(4_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

@@ -130,7 +130,7 @@ export class Catalog {
       ...known.map((s) => ({ ...s, toConfirm: s.code === null })),
       ...this.institutionsOf(countryCode)
         .filter((i) => !withKnown.has(i.id))
-        .map((i) => ({ institution: i.id, code: null, title: i.route.summary.text.es, source: i.sources.join('; '), toConfirm: true })),
+        .map((i) => ({ institution: i.id, code: null, title: `${i.acronym} general certification route (standard code to be confirmed with ${i.acronym})`, source: i.sources.join('; '), toConfirm: true })),
     ];
   }
 

@@ -1,0 +1,100 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { Catalog } from '../catalog/Catalog.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { createLogger } from '../log.js';
+import { matchWork, type MatchOut } from '../match/matchWork.js';
+import { loadChatModel, WorkProfiler } from '../match/WorkProfiler.js';
+
+const USAGE = `Usage:
+  ruta match [--country CC] [--limit N] [TEXT]   occupations and standards for a description of work
+  ruta detect [TEXT]                             language of a message (es, en, ht; fr is reported as such)
+
+Without TEXT, each line of standard input is one text and each answer one JSON line.
+With LLM_MODEL=provider:model set, 'match' reads the description with that model first
+(falling back to the deterministic matcher); otherwise it is fully offline.
+`;
+
+export interface CliIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  env: Record<string, string | undefined>;
+}
+
+/**
+ * The `ruta` command line: `match` and `detect`, JSON on stdout. Returns the exit code.
+ * (src/tools/rutaBin.ts is the executable.)
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const { stdout, stderr } = io;
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { country: { type: 'string' }, limit: { type: 'string', default: '3' }, help: { type: 'boolean', default: false } },
+    });
+  } catch (err) {
+    stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    stdout.write(USAGE);
+    return 0;
+  }
+  const catalog = Catalog.load();
+  const country = values.country?.toUpperCase();
+  if (country !== undefined && !catalog.country(country)) {
+    stderr.write(`Unknown country ${values.country}. Known: ${catalog.countries.map((c) => c.code).join(' ')}\n`);
+    return 2;
+  }
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10) {
+    stderr.write('--limit must be a whole number from 1 to 10\n');
+    return 2;
+  }
+
+  let answer: (text: string) => Promise<object>;
+  if (command === 'detect') {
+    answer = async (text) => {
+      const d = catalog.languageDetector.detect(text);
+      return { language: d.language ?? null, confidence: d.confidence };
+    };
+  } else if (command === 'match') {
+    // Logs go to stderr: stdout is JSON only.
+    const log = createLogger('warn', (line) => stderr.write(`${line}\n`));
+    let config;
+    try {
+      config = loadConfig(io.env);
+    } catch (err) {
+      stderr.write(err instanceof ConfigError ? `${err.message}\n` : `${String(err)}\n`);
+      return 2;
+    }
+    const model = await loadChatModel(config.LLM_MODEL, log);
+    const profiler = model ? new WorkProfiler(catalog, { model, timeoutMs: config.LLM_TIMEOUT_MS, log }) : undefined;
+    answer = async (text): Promise<MatchOut & { via?: string }> => {
+      if (!profiler) return matchWork(catalog, text, { country, limit });
+      const profile = await profiler.profile(text);
+      return { ...matchWork(catalog, text, { country, limit, ranked: profile.occupations }), via: profile.via };
+    };
+  } else {
+    stderr.write(`Unknown command ${command}\n\n${USAGE}`);
+    return 2;
+  }
+
+  if (positionals.length > 0) {
+    stdout.write(`${JSON.stringify(await answer(positionals.join(' ')))}\n`);
+    return 0;
+  }
+  const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+  for await (const line of lines) stdout.write(`${JSON.stringify(await answer(line))}\n`);
+  return 0;
+}
