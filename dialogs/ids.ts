@@ -5,4 +5,5 @@ export const DialogIds = {
   route: 'route',
   language: 'language',
   erase: 'erase',
+  prescreen: 'prescreen',
 } as const;

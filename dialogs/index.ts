@@ -3,6 +3,7 @@ import type { Catalog } from '../src/catalog/Catalog.js';
 import { EraseDialog } from './eraseDialog.js';
 import { LanguageDialog } from './languageDialog.js';
 import { MenuDialog } from './menuDialog.js';
+import { PrescreenDialog } from './prescreenDialog.js';
 import { RouteDialog } from './routeDialog.js';
 import { StartDialog } from './startDialog.js';
 
@@ -13,5 +14,6 @@ export function createDialogs(catalog: Catalog): DialogSet {
     .add(new MenuDialog())
     .add(new LanguageDialog())
     .add(new EraseDialog())
-    .add(new RouteDialog(catalog));
+    .add(new RouteDialog(catalog))
+    .add(new PrescreenDialog(catalog));
 }

@@ -15,6 +15,7 @@ export class MenuDialog extends StepDialog<Values> {
         text: ruta.t('menu.title'),
         options: [
           { id: 'route', label: ruta.t('menu.route'), synonyms: ['ruta', 'route', 'wout', 'certificar', 'certificacion', 'certify', 'sètifika', 'setifika'] },
+          { id: 'prescreen', label: ruta.t('menu.prescreen'), synonyms: ['prueba', 'evaluar', 'revisar', 'check', 'test', 'ready', 'pare', 'tès', 'tes'] },
           { id: 'language', label: ruta.t('menu.language') },
           { id: 'privacy', label: ruta.t('menu.privacy'), synonyms: ['privacidad', 'privacy', 'datos', 'data', 'done', 'vi prive'] },
           { id: 'help', label: ruta.t('menu.help') },
@@ -29,6 +30,8 @@ export class MenuDialog extends StepDialog<Values> {
         switch (choice) {
           case 'route':
             return begin(DialogIds.route);
+          case 'prescreen':
+            return begin(DialogIds.prescreen);
           case 'language':
             return begin(DialogIds.language);
           case 'privacy':

@@ -1,9 +1,11 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
 import { z } from 'zod';
-import { NO, YES } from '../src/bot/keywords.js';
+import { NO } from '../src/bot/keywords.js';
+import { confirmCountryQuestion, countryListQuestion, suggestedCountry } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
 import { routeMessages } from './routeMessages.js';
-import { end, go, retry, retryWith, StepDialog, type Step, type StepTurn } from './StepDialog.js';
+import { prescreenResultSchema } from './prescreenDialog.js';
+import { begin, end, go, retry, retryWith, stay, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
 
 interface Values {
   country?: string;
@@ -12,21 +14,18 @@ interface Values {
   sector?: string;
   /** Occupations that matched what the worker typed, best first. */
   candidates?: string[];
+  /** Begun with a known trade and country: the route is shown at once. */
+  direct?: boolean;
+  /** The route of `direct` was sent. */
+  shown?: boolean;
 }
 
-const routeOptionsSchema = z.object({ candidates: z.array(z.string()).max(5).optional() });
-
-/** Words for countries beyond their names: codes and everyday names. */
-const COUNTRY_SYNONYMS: Record<string, string[]> = {
-  DO: ['rd', 'dominicana', 'republica dominicana', 'santo domingo', 'dominikani', 'dominikanie', 'panyol'],
-  MX: ['mexico', 'méjico', 'mx'],
-  CR: ['tiquicia', 'cr'],
-  SV: ['salvador'],
-  PA: ['panama'],
-  BZ: ['belize', 'belice'],
-  CO: ['colombia'],
-  PE: ['peru'],
-};
+const routeOptionsSchema = z.object({
+  candidates: z.array(z.string()).max(5).optional(),
+  /** Show this trade's route in this country at once (e.g. from the end of a pre-screen). */
+  occupation: z.string().optional(),
+  country: z.string().optional(),
+});
 
 /**
  * Certification route: where are you (inferred from the phone number and confirmed, or chosen),
@@ -35,17 +34,23 @@ const COUNTRY_SYNONYMS: Record<string, string[]> = {
 export class RouteDialog extends StepDialog<Values> {
   /** Options: `{ candidates }` when the worker already typed a trade (e.g. at the main menu). */
   protected override initialValues(options: unknown): Values {
-    const parsed = routeOptionsSchema.safeParse(options);
-    return parsed.success && parsed.data.candidates ? { candidates: parsed.data.candidates } : {};
+    const parsed = routeOptionsSchema.safeParse(options ?? {});
+    if (!parsed.success) return {};
+    const { candidates, occupation, country } = parsed.data;
+    if (occupation && country && this.catalog.occupation(occupation) && this.catalog.country(country)) return { occupation, country, direct: true };
+    return candidates ? { candidates } : {};
+  }
+
+  protected override firstStep(values: Values): string {
+    return values.direct ? 'direct' : 'country';
   }
 
   constructor(private readonly catalog: Catalog) {
     super(DialogIds.route);
   }
 
-  /** The country to suggest: the one chosen before, or the one the phone number suggests. */
   private suggestion({ ruta }: StepTurn<Values>) {
-    return this.catalog.country(ruta.session.country ?? ruta.extras.countryHint ?? '');
+    return suggestedCountry(this.catalog, ruta);
   }
 
   protected readonly steps: Record<string, Step<Values>> = {
@@ -54,17 +59,7 @@ export class RouteDialog extends StepDialog<Values> {
       ask: (turn) => {
         const { ruta } = turn;
         const suggested = this.suggestion(turn);
-        if (suggested) {
-          return {
-            kind: 'menu',
-            text: ruta.t('route.confirmCountry', { country: suggested.name[ruta.language] }),
-            options: [
-              { id: 'yes', label: ruta.t('common.yes'), synonyms: YES },
-              { id: 'other', label: ruta.t('route.otherCountry'), synonyms: NO },
-            ],
-          };
-        }
-        return this.countryList(turn);
+        return suggested ? confirmCountryQuestion(ruta, suggested.name[ruta.language]) : countryListQuestion(this.catalog, ruta);
       },
       answer: (turn, { choice }) => {
         const suggested = this.suggestion(turn);
@@ -78,7 +73,7 @@ export class RouteDialog extends StepDialog<Values> {
     },
     // Which country are you in?
     countryList: {
-      ask: (turn) => this.countryList(turn),
+      ask: ({ ruta }) => countryListQuestion(this.catalog, ruta),
       answer: (turn, { choice }) => (choice ? this.setCountry(turn, choice) : retry),
     },
     // What is your trade? Type it, or choose a sector.
@@ -131,40 +126,58 @@ export class RouteDialog extends StepDialog<Values> {
         return choice ? this.explain(turn, choice) : retry;
       },
     },
-    // What next? Another trade, another country, or the main menu.
+    // The route of a known trade and country, then what next.
+    direct: {
+      ask: async (turn) => {
+        if (!turn.values.shown) {
+          turn.values.shown = true;
+          await this.sendRoute(turn);
+        }
+        return this.nextQuestion(turn);
+      },
+      answer: (turn, answer) => this.nextAnswer(turn, answer.choice),
+      resume: (turn, result) => this.afterPrescreen(turn, result),
+    },
+    // What next? Check readiness, another trade, another country, or the main menu.
     next: {
-      ask: ({ ruta }) => ({
+      ask: (turn) => this.nextQuestion(turn),
+      answer: (turn, answer) => this.nextAnswer(turn, answer.choice),
+      resume: (turn, result) => this.afterPrescreen(turn, result),
+    },
+  };
+
+  private nextQuestion({ ruta }: StepTurn<Values>): Question {
+    return {
         kind: 'menu',
         text: ruta.t('route.next'),
         options: [
+          { id: 'prescreen', label: ruta.t('route.nextPrescreen') },
           { id: 'trade', label: ruta.t('route.nextTrade') },
           { id: 'country', label: ruta.t('route.nextCountry') },
           { id: 'menu', label: ruta.t('route.nextMenu'), synonyms: ['menu', 'meni'] },
         ],
-      }),
-      answer: (turn, { choice }) => {
-        // "Another country" keeps the trade: the next country's route follows at once.
-        if (choice === 'trade') {
-          turn.values.occupation = undefined;
-          return go('trade');
-        }
-        if (choice === 'country') return go('countryList');
-        if (choice === 'menu') return end();
-        return retry;
-      },
-    },
-  };
-
-  private countryList({ ruta }: StepTurn<Values>) {
-    return {
-      kind: 'menu' as const,
-      text: ruta.t('route.askCountry'),
-      options: this.catalog.countries.map((c) => ({
-        id: c.code,
-        label: c.name[ruta.language],
-        synonyms: [c.name.es, c.name.en, c.name.ht, ...(COUNTRY_SYNONYMS[c.code] ?? [])],
-      })),
     };
+  }
+
+  private nextAnswer(turn: StepTurn<Values>, choice: string | undefined): Outcome {
+    // "Another country" keeps the trade: the next country's route follows at once.
+    if (choice === 'prescreen') return begin(DialogIds.prescreen, { occupation: turn.values.occupation, country: turn.values.country, fromRoute: true });
+    if (choice === 'trade') {
+      turn.values.occupation = undefined;
+      return go('trade');
+    }
+    if (choice === 'country') return go('countryList');
+    if (choice === 'menu') return end();
+    return retry;
+  }
+
+  /** Back from a pre-screen begun here: to the main menu, this route again, or this question. */
+  private async afterPrescreen(turn: StepTurn<Values>, result: unknown): Promise<Outcome> {
+    const parsed = prescreenResultSchema.safeParse(result);
+    if (!parsed.success) return stay;
+    if (parsed.data.next === 'menu') return end();
+    await this.sendRoute(turn);
+    return stay;
   }
 
   private setCountry(turn: StepTurn<Values>, code: string) {
@@ -176,11 +189,17 @@ export class RouteDialog extends StepDialog<Values> {
     return go(values.candidates && values.candidates.length > 0 ? 'tradeConfirm' : 'trade');
   }
 
-  private async explain({ ruta, values, say }: StepTurn<Values>, occupationId: string) {
+  private async explain(turn: StepTurn<Values>, occupationId: string) {
     const occupation = this.catalog.occupation(occupationId);
-    if (!occupation || !values.country) return retry;
-    values.occupation = occupation.id;
-    for (const message of routeMessages(this.catalog, ruta.t, ruta.language, values.country, occupation)) await say(message);
+    if (!occupation || !turn.values.country) return retry;
+    turn.values.occupation = occupation.id;
+    await this.sendRoute(turn);
     return go('next');
+  }
+
+  private async sendRoute({ ruta, values, say }: StepTurn<Values>) {
+    const occupation = this.catalog.occupation(values.occupation ?? '');
+    if (!occupation || !values.country) return;
+    for (const message of routeMessages(this.catalog, ruta.t, ruta.language, values.country, occupation)) await say(message);
   }
 }

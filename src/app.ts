@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Express } from 'express';
 import { Catalog } from './catalog/Catalog.js';
 import type { Config } from './config.js';
@@ -9,6 +10,7 @@ import { botFrameworkRoutes } from './channels/botframework.js';
 import { TwilioAdapter } from './channels/twilio/TwilioAdapter.js';
 import { twilioRoutes } from './channels/twilio/twilioRoutes.js';
 import { createServer } from './server.js';
+import { loadChatModel, WorkProfiler } from './match/WorkProfiler.js';
 import { BotStorage } from './store/BotStorage.js';
 import { MemoryStore } from './store/MemoryStore.js';
 import { RedisStore } from './store/RedisStore.js';
@@ -27,7 +29,16 @@ export interface App {
  * The composition root: builds the store (Redis, or memory without REDIS_URL), catalog, i18n,
  * bot and channels from a validated Config. Nothing connects before this is called.
  */
-export async function buildApp(config: Config, log: Logger, options: { redis?: Redis } = {}): Promise<App> {
+export interface BuildOptions {
+  /** An existing Redis connection (tests). */
+  redis?: Redis;
+  /** A chat model instead of the one LLM_MODEL names (tests use LangChain's fakes). */
+  model?: BaseChatModel;
+  /** A frozen clock (tests). */
+  now?: () => Date;
+}
+
+export async function buildApp(config: Config, log: Logger, options: BuildOptions = {}): Promise<App> {
   const catalog = Catalog.load();
   const i18n = await createI18n();
 
@@ -49,6 +60,8 @@ export async function buildApp(config: Config, log: Logger, options: { redis?: R
     const accepted = typeof session === 'object' && session !== null && 'consent' in session && session.consent === 'accepted';
     return accepted ? config.CONVERSATION_TTL_SECONDS : config.UNCONSENTED_TTL_SECONDS;
   });
+  const model = options.model ?? (await loadChatModel(config.LLM_MODEL, log));
+  const profiler = new WorkProfiler(catalog, { model, timeoutMs: config.LLM_TIMEOUT_MS, log });
   const bot = new RutaBot({
     catalog,
     i18n,
@@ -58,6 +71,8 @@ export async function buildApp(config: Config, log: Logger, options: { redis?: R
     pseudonymSecret: config.PSEUDONYM_SECRET,
     conversationTtlSeconds: config.CONVERSATION_TTL_SECONDS,
     unconsentedTtlSeconds: config.UNCONSENTED_TTL_SECONDS,
+    profiler,
+    now: options.now,
   });
 
   const app = createServer({

@@ -15,6 +15,8 @@ import { replyLanguage } from './detectLanguage.js';
 import { commandOf, TWILIO_SMS_KEYWORDS } from './keywords.js';
 import { RUTA_EXTRAS, RUTA_PID, RUTA_TURN, type InboundExtras, type RutaTurn } from './RutaTurn.js';
 import { readSession, type Session } from './session.js';
+import type { WorkProfiler } from '../match/WorkProfiler.js';
+import { ProfileStore } from '../prescreen/ProfileStore.js';
 import { clean, fold } from './text.js';
 
 export interface RutaBotDeps {
@@ -26,6 +28,9 @@ export interface RutaBotDeps {
   pseudonymSecret: string;
   conversationTtlSeconds: number;
   unconsentedTtlSeconds: number;
+  profiler: WorkProfiler;
+  /** The current time (tests freeze it); defaults to the clock. */
+  now?: () => Date;
 }
 
 /** The conversation item stored per sender and channel. */
@@ -38,9 +43,11 @@ const storedDialogState = z.object({ dialogStack: z.array(z.looseObject({ id: z.
  */
 export class RutaBot {
   private readonly dialogs: DialogSet;
+  private readonly profiles: ProfileStore;
 
   constructor(private readonly deps: RutaBotDeps) {
     this.dialogs = createDialogs(deps.catalog);
+    this.profiles = new ProfileStore(deps.store);
   }
 
   /** Storage key of a sender's conversation on one channel. */
@@ -113,6 +120,13 @@ export class RutaBot {
         turn.t = i18n.t(l);
       },
       eraseEverything: erase,
+      profiler: this.deps.profiler,
+      profile: {
+        load: () => this.profiles.load(pid),
+        // Kept as long as the conversation: the consent-dependent TTL.
+        save: (p) => this.profiles.save(pid, p, session.consent === 'accepted' ? this.deps.conversationTtlSeconds : this.deps.unconsentedTtlSeconds),
+      },
+      now: this.deps.now ?? (() => new Date()),
     };
     return turn;
   }

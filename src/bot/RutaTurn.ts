@@ -3,6 +3,8 @@ import type { Catalog } from '../catalog/Catalog.js';
 import type { Language } from '../catalog/schema.js';
 import type { Translate } from '../i18n.js';
 import type { Session } from './session.js';
+import type { WorkProfiler } from '../match/WorkProfiler.js';
+import type { WorkerProfile } from '../prescreen/ProfileStore.js';
 
 /** What a turn knows about the message beyond its text (set by the channel adapter). */
 export interface InboundExtras {
@@ -39,6 +41,15 @@ export interface RutaTurn {
   askedStep?: string;
   /** Deletes everything stored about this sender and stops this turn from saving anything. */
   eraseEverything(): Promise<void>;
+  /** Reads a worker's own description of their work (a language model if configured, else the matcher). */
+  profiler: WorkProfiler;
+  /** This worker's saved pre-screen profile (kept as long as the conversation; erased with it). */
+  profile: {
+    load(): Promise<WorkerProfile | undefined>;
+    save(profile: WorkerProfile): Promise<void>;
+  };
+  /** The current time (tests freeze it). */
+  now(): Date;
 }
 
 export const RUTA_TURN = Symbol('ruta.turn');

@@ -68,3 +68,36 @@ function similarity(typed: string, candidates: readonly string[]): number {
   }
   return best;
 }
+
+const NONE_WORDS = new Set(['0', 'cero', 'zero', 'ninguno', 'ninguna', 'nada', 'none', 'nothing', 'no', 'okenn', 'anyen', 'non', 'pa gen', 'pa genyen', 'ni uno', 'no tengo']);
+
+/**
+ * Understands a reply that may pick several options of a numbered menu: "1 3", "1,3", "1 y 3",
+ * "photos and letter", or none ("0", "ninguno", "none", "okenn"). Undefined when it is not
+ * understood or names a number outside the menu.
+ *
+ * @example recognizeMany('1 y 3', options) // ['letter', 'courses']
+ */
+export function recognizeMany(reply: string, options: readonly MenuOption[]): string[] | undefined {
+  const typed = fold(reply);
+  if (typed === '') return undefined;
+  if (NONE_WORDS.has(typed)) return [];
+  const chosen = new Set<string>();
+  const numbers = typed.match(/\d+/g);
+  if (numbers) {
+    for (const n of numbers.map(Number)) {
+      if (n === 0 && numbers.length === 1) return [];
+      const option = options[n - 1];
+      if (!option) return undefined;
+      chosen.add(option.id);
+    }
+    return options.filter((o) => chosen.has(o.id)).map((o) => o.id);
+  }
+  for (const part of typed.split(/\s*(?:,|;|\by\b|\band\b|\bak\b|\bepi\b|\be\b)\s*/)) {
+    if (part === '') continue;
+    const one = recognizeChoice(part, options);
+    if (!one.ok) return undefined;
+    chosen.add(one.id);
+  }
+  return chosen.size > 0 ? options.filter((o) => chosen.has(o.id)).map((o) => o.id) : undefined;
+}

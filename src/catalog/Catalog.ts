@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../paths.js';
 import { LanguageDetector } from '../bot/detectLanguage.js';
 import { occupationIndex, renecIndex, type PhraseIndex, type Ranked } from '../match/OccupationMatcher.js';
-import { catalogSchema, type CatalogData, type Country, type Institution, type Occupation, type Sector, type StandardRef } from './schema.js';
+import { catalogSchema, prescreensSchema, type CatalogData, type Country, type Institution, type Occupation, type Prescreen, type Sector, type StandardRef } from './schema.js';
 import { parseIsco, parseRenec, type RenecStandard } from './tsv.js';
 
 /**
@@ -18,11 +18,18 @@ export const RENEC_SOURCE = 'CONOCER, RENEC registry of competency standards (da
 /** A standard as Ruta names it to a worker: a catalog reference, or the institution's general route with the code to be confirmed. */
 export type StandardChoice = StandardRef & { toConfirm: boolean };
 
+export interface Prescreens {
+  source: string;
+  occupations: Record<string, Prescreen>;
+}
+
 export interface Registries {
   /** ISCO-08 unit group → Spanish title. */
   isco: Map<string, string>;
   /** Mexico's RENEC registry. */
   renec: RenecStandard[];
+  /** Pre-screen statements and evidence per curated occupation (data/prescreen.json). */
+  prescreens?: Prescreens;
 }
 
 /**
@@ -63,6 +70,7 @@ export class Catalog {
       {
         isco: parseIsco(readFileSync(join(dataDir, 'isco08-unit-groups-es.tsv'), 'utf8')),
         renec: parseRenec(readFileSync(join(dataDir, 'mx-conocer-standards.tsv'), 'utf8')),
+        prescreens: read('prescreen.json') as Prescreens,
       },
     );
   }
@@ -73,6 +81,16 @@ export class Catalog {
     if (parsed.success && registries.isco.size > 0)
       for (const o of parsed.data.occupations)
         if (!registries.isco.has(o.isco08)) problems.push(`  - occupation ${o.id}: ${o.isco08} is not an ISCO-08 unit group`);
+    if (parsed.success && registries.prescreens) {
+      const pre = prescreensSchema.safeParse(registries.prescreens);
+      if (!pre.success) problems.push(...pre.error.issues.map((i) => `  - prescreen.json ${i.path.join('.')}: ${i.message}`));
+      else {
+        const ids = new Set(parsed.data.occupations.map((o) => o.id));
+        for (const o of ids) if (!pre.data.occupations[o]) problems.push(`  - prescreen.json: no pre-screen for occupation ${o}`);
+        for (const o of Object.keys(pre.data.occupations)) if (!ids.has(o)) problems.push(`  - prescreen.json: unknown occupation ${o}`);
+        registries = { ...registries, prescreens: pre.data };
+      }
+    }
     if (!parsed.success || problems.length > 0) throw new Error(`Invalid catalog in data/:\n${problems.join('\n')}`);
     return new Catalog(parsed.data, registries);
   }
@@ -113,6 +131,11 @@ export class Catalog {
   /** ISCO-08 unit group title (Spanish, the official CIUO-08 wording). */
   iscoTitle(code: string): string | undefined {
     return this.registries.isco.get(code);
+  }
+
+  /** The pre-screen (statements and evidence) of a curated occupation. */
+  prescreen(occupationId: string): Prescreen | undefined {
+    return this.registries.prescreens?.occupations[occupationId];
   }
 
   renecStandard(code: string): RenecStandard | undefined {

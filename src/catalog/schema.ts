@@ -113,3 +113,22 @@ export const catalogSchema = z
     }
   });
 export type CatalogData = z.infer<typeof catalogSchema>;
+
+/** One self-assessment statement of a pre-screen, tied to the unit, element or task it comes from. */
+export const statementSchema = z.object({ id: slug, unit: text, text: localizedSchema });
+export type Statement = z.infer<typeof statementSchema>;
+
+/** The pre-screen of one occupation: 6–10 statements and the evidence its assessment usually asks for. */
+export const prescreenSchema = z
+  .object({
+    basis: text,
+    statements: z.array(statementSchema).min(6).max(10),
+    evidence: z.array(z.object({ id: slug, text: localizedSchema })).min(1).max(4),
+  })
+  .superRefine((p, ctx) => {
+    const ids = p.statements.map((s) => s.id);
+    for (const d of ids.filter((x, i) => ids.indexOf(x) !== i)) ctx.addIssue({ code: 'custom', message: `duplicate statement ${d}` });
+  });
+export type Prescreen = z.infer<typeof prescreenSchema>;
+
+export const prescreensSchema = z.object({ source: text, occupations: z.record(slug, prescreenSchema) });

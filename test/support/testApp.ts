@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Redis } from 'ioredis';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type BuildOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { sendAsTwilio, type TwilioReply, type TwilioSend } from '../../src/tools/twilioClient.js';
@@ -27,7 +27,12 @@ export interface TestApp {
 }
 
 /** Starts Ruta on an ephemeral port over real Redis with its own key prefix. */
-export async function startTestApp(label: string, env: Record<string, string> = {}, shared?: { redis: Redis; prefix: string }): Promise<TestApp> {
+export async function startTestApp(
+  label: string,
+  env: Record<string, string> = {},
+  shared?: { redis: Redis; prefix: string },
+  build: Omit<BuildOptions, 'redis'> = {},
+): Promise<TestApp> {
   const own = shared ? undefined : await testRedis(label);
   const redis = shared?.redis ?? own!.redis;
   const prefix = shared?.prefix ?? own!.prefix;
@@ -42,7 +47,7 @@ export async function startTestApp(label: string, env: Record<string, string> = 
     ...env,
   });
   const logs: string[] = [];
-  const ruta = await buildApp(config, createLogger('debug', (line) => logs.push(line)), { redis });
+  const ruta = await buildApp(config, createLogger('debug', (line) => logs.push(line)), { redis, ...build });
   const server: Server = await new Promise((resolve) => {
     const s = ruta.app.listen(0, '127.0.0.1', () => resolve(s));
   });

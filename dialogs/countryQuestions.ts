@@ -1,0 +1,46 @@
+import type { Catalog } from '../src/catalog/Catalog.js';
+import type { RutaTurn } from '../src/bot/RutaTurn.js';
+import { NO, YES } from '../src/bot/keywords.js';
+import type { Question } from './StepDialog.js';
+
+/** Words for countries beyond their names: codes and everyday names. */
+const COUNTRY_SYNONYMS: Record<string, string[]> = {
+  DO: ['rd', 'dominicana', 'republica dominicana', 'santo domingo', 'dominikani', 'dominikanie', 'panyol'],
+  MX: ['mexico', 'méjico', 'mx'],
+  CR: ['tiquicia', 'cr'],
+  SV: ['salvador'],
+  PA: ['panama'],
+  BZ: ['belize', 'belice'],
+  CO: ['colombia'],
+  PE: ['peru'],
+};
+
+/** The country to suggest: the one chosen before, or the one the phone number suggests (never assumed). */
+export function suggestedCountry(catalog: Catalog, ruta: RutaTurn) {
+  return catalog.country(ruta.session.country ?? ruta.extras.countryHint ?? '');
+}
+
+/** "Are you in <country> now?" — yes, or another country. */
+export function confirmCountryQuestion(ruta: RutaTurn, countryName: string): Question {
+  return {
+    kind: 'menu',
+    text: ruta.t('route.confirmCountry', { country: countryName }),
+    options: [
+      { id: 'yes', label: ruta.t('common.yes'), synonyms: YES },
+      { id: 'other', label: ruta.t('route.otherCountry'), synonyms: NO },
+    ],
+  };
+}
+
+/** "Which country are you in now?" with every catalog country. */
+export function countryListQuestion(catalog: Catalog, ruta: RutaTurn): Question {
+  return {
+    kind: 'menu',
+    text: ruta.t('route.askCountry'),
+    options: catalog.countries.map((c) => ({
+      id: c.code,
+      label: c.name[ruta.language],
+      synonyms: [c.name.es, c.name.en, c.name.ht, ...(COUNTRY_SYNONYMS[c.code] ?? [])],
+    })),
+  };
+}

@@ -1,0 +1,394 @@
+import { z } from 'zod';
+import type { Catalog } from '../src/catalog/Catalog.js';
+import type { Occupation, Prescreen } from '../src/catalog/schema.js';
+import { recognizeMany } from '../src/bot/choice.js';
+import { NO, YES } from '../src/bot/keywords.js';
+import type { RutaTurn } from '../src/bot/RutaTurn.js';
+import { parseYears } from '../src/bot/years.js';
+import { LEARNED_AT, type LearnedAt } from '../src/match/WorkProfiler.js';
+import type { WorkerProfile } from '../src/prescreen/ProfileStore.js';
+import { EVIDENCE_KINDS, readiness, SELF_ASSESSMENT, type EvidenceKind, type Readiness, type SelfAssessment } from '../src/prescreen/readiness.js';
+import { confirmCountryQuestion, countryListQuestion, suggestedCountry } from './countryQuestions.js';
+import { DialogIds } from './ids.js';
+import { end, go, replace, retry, retryWith, stay, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
+
+interface Values {
+  country?: string;
+  occupation?: string;
+  sector?: string;
+  candidates?: string[];
+  years?: number;
+  learnedAt?: LearnedAt;
+  evidence?: EvidenceKind[];
+  answers: Record<string, SelfAssessment>;
+  /** Begun from the end of a route explanation: "see the route" goes back to it. */
+  fromRoute?: boolean;
+  /** The introduction was sent. */
+  introduced?: boolean;
+}
+
+const optionsSchema = z.object({
+  occupation: z.string().optional(),
+  country: z.string().optional(),
+  candidates: z.array(z.string()).max(5).optional(),
+  fromRoute: z.boolean().optional(),
+});
+
+/** What the pre-screen ends with, for the dialog that began it. */
+export const prescreenResultSchema = z.object({ next: z.enum(['menu', 'route']) });
+
+/** The most statements a pre-screen has (data/prescreen.json allows 6–10): one step each. */
+const MAX_STATEMENTS = 10;
+const PARTLY = ['partly', 'en parte', 'mas o menos', 'más o menos', 'a veces', 'un poco', 'some', 'sometimes', 'somewhat', 'kind of', 'yon ti jan', 'ti jan', 'pafwa', 'kèk fwa', 'plus ou moins', 'regular', 'medio', 'mitad'];
+
+/**
+ * Pre-screen: how ready a worker looks for the standard of their trade in their country.
+ * Country → the worker's own description of their work (or sector menus), confirmed → years →
+ * where they learned → evidence they have → 6–10 statements (yes / partly / no) → result,
+ * saved as the worker's profile for booking, with a summary to show at the centre.
+ */
+export class PrescreenDialog extends StepDialog<Values> {
+  constructor(private readonly catalog: Catalog) {
+    super(DialogIds.prescreen);
+  }
+
+  protected override initialValues(options: unknown): Values {
+    const parsed = optionsSchema.safeParse(options ?? {});
+    const o = parsed.success ? parsed.data : {};
+    const occupation = o.occupation && this.catalog.prescreen(o.occupation) ? o.occupation : undefined;
+    return {
+      answers: {},
+      ...(o.country && this.catalog.country(o.country) ? { country: o.country } : {}),
+      ...(occupation ? { occupation } : {}),
+      ...(o.candidates ? { candidates: o.candidates.filter((c) => this.catalog.prescreen(c)) } : {}),
+      ...(o.fromRoute ? { fromRoute: true } : {}),
+    };
+  }
+
+  protected override firstStep(values: Values): string {
+    if (!values.country) return 'country';
+    if (values.occupation) return 'years';
+    return values.candidates && values.candidates.length > 0 ? 'confirm' : 'describe';
+  }
+
+  protected readonly steps: Record<string, Step<Values>> = {
+    // Are you in <country> now? (the standard and institution depend on it)
+    country: {
+      ask: async (turn) => {
+        await this.introOnce(turn);
+        const suggested = suggestedCountry(this.catalog, turn.ruta);
+        return suggested ? confirmCountryQuestion(turn.ruta, suggested.name[turn.ruta.language]) : countryListQuestion(this.catalog, turn.ruta);
+      },
+      answer: (turn, { choice }) => {
+        const suggested = suggestedCountry(this.catalog, turn.ruta);
+        if (!suggested) return choice ? this.setCountry(turn, choice) : retry;
+        if (choice === 'yes') return this.setCountry(turn, suggested.code);
+        return choice === 'other' ? go('countryList') : retry;
+      },
+    },
+    countryList: {
+      ask: ({ ruta }) => countryListQuestion(this.catalog, ruta),
+      answer: (turn, { choice }) => (choice ? this.setCountry(turn, choice) : retry),
+    },
+    // Tell me about your work in your own words — or choose a sector.
+    describe: {
+      ask: async (turn) => {
+        await this.introOnce(turn);
+        return this.describeQuestion(turn.ruta);
+      },
+      answer: async ({ ruta, values }, { choice, text }) => {
+        if (choice) {
+          values.sector = choice;
+          return go('sectorOccupation');
+        }
+        const profile = await ruta.profiler.profile(text);
+        const found = profile.occupations.map((o) => o.id).filter((id) => this.catalog.prescreen(id));
+        if (found.length === 0) return retryWith(ruta.t('prescreen.notFound', { count: this.catalog.sectors.length }));
+        values.candidates = found;
+        // What the description already says is not asked again ("8 años pegando block").
+        if (profile.years !== null) values.years = profile.years;
+        if (profile.learnedAt !== null) values.learnedAt = profile.learnedAt;
+        return go('confirm');
+      },
+    },
+    sectorOccupation: {
+      ask: ({ ruta, values }) => ({
+        kind: 'menu',
+        text: ruta.t('route.askOccupation'),
+        options: this.catalog.occupationsIn(values.sector ?? '').map((o) => ({ id: o.id, label: o.name[ruta.language], synonyms: [...o.terms.es, ...o.terms.en, ...o.terms.ht] })),
+      }),
+      answer: (turn, { choice }) => (choice ? this.setOccupation(turn, choice) : retry),
+    },
+    // Do you mean …? (what the description matched, best first)
+    confirm: {
+      ask: async (turn) => {
+        await this.introOnce(turn);
+        return this.confirmQuestion(turn);
+      },
+      answer: (turn, { choice }) => {
+        if (choice === 'none') {
+          turn.values.candidates = undefined;
+          turn.values.years = undefined;
+          turn.values.learnedAt = undefined;
+          return go('describe');
+        }
+        return choice ? this.setOccupation(turn, choice) : retry;
+      },
+    },
+    // How many years? "5", "cinco", "senk", "5 años", "since 2019"
+    years: {
+      ask: async (turn) => {
+        await this.introOnce(turn);
+        return { kind: 'text', text: turn.ruta.t('prescreen.years', { occupation: lowerFirst(this.occupation(turn).name[turn.ruta.language]) }) };
+      },
+      answer: ({ ruta, values }, { text }) => {
+        const years = parseYears(text, ruta.now().getUTCFullYear());
+        if (years === undefined) return retryWith(ruta.t('prescreen.yearsHint'));
+        values.years = years;
+        return go(this.afterYears(values));
+      },
+    },
+    // Where did you learn?
+    learned: {
+      ask: ({ ruta }) => ({
+        kind: 'menu',
+        text: ruta.t('prescreen.learned'),
+        options: LEARNED_AT.map((id) => ({ id, label: ruta.t(`prescreen.learnedAt.${id}`) })),
+      }),
+      answer: ({ values }, { choice }) => {
+        const parsed = z.enum(LEARNED_AT).safeParse(choice);
+        if (!parsed.success) return retry;
+        values.learnedAt = parsed.data;
+        return go('evidence');
+      },
+    },
+    // Which evidence do you have? (several numbers, or 0)
+    evidence: {
+      ask: ({ ruta }) => ({ kind: 'text', text: this.evidenceQuestion(ruta) }),
+      answer: ({ ruta, values }, { text }) => {
+        const chosen = recognizeMany(text, this.evidenceOptions(ruta));
+        if (chosen === undefined) return retryWith(ruta.t('prescreen.evidenceHint'));
+        values.evidence = chosen.filter((c): c is EvidenceKind => (EVIDENCE_KINDS as readonly string[]).includes(c));
+        return go('s0');
+      },
+    },
+    ...Object.fromEntries(Array.from({ length: MAX_STATEMENTS }, (_, i) => [`s${i}`, this.statementStep(i)])),
+    // What next: a summary to show, the route, or the main menu.
+    next: {
+      ask: ({ ruta }) => ({
+        kind: 'menu',
+        text: ruta.t('prescreen.next'),
+        options: [
+          { id: 'summary', label: ruta.t('prescreen.nextSummary'), synonyms: ['resumen', 'summary', 'rezime'] },
+          { id: 'route', label: ruta.t('prescreen.nextRoute'), synonyms: ['ruta', 'route', 'wout'] },
+          { id: 'menu', label: ruta.t('prescreen.nextMenu'), synonyms: ['menu', 'meni'] },
+        ],
+      }),
+      answer: async (turn, { choice }) => {
+        const { ruta, values } = turn;
+        if (choice === 'summary') {
+          const profile = await ruta.profile.load();
+          await turn.say(profile ? this.summary(ruta, profile) : ruta.t('common.error'));
+          return stay;
+        }
+        if (choice === 'route') {
+          if (values.fromRoute) return end({ next: 'route' });
+          return replace(DialogIds.route, { occupation: values.occupation, country: values.country });
+        }
+        if (choice === 'menu') return end({ next: 'menu' });
+        return retry;
+      },
+    },
+  };
+
+  /** The statement step `s<i>`: "(2/7) I have built block walls… 1 Yes 2 Partly 3 No". */
+  private statementStep(i: number): Step<Values> {
+    return {
+      ask: async (turn) => {
+        const { ruta } = turn;
+        const statements = this.prescreenOf(turn).statements;
+        const statement = statements[i];
+        // A stored step beyond this trade's statements (cannot happen through the dialog) ends the list.
+        if (!statement) return this.nextQuestion(ruta);
+        const text = ruta.t('prescreen.statement', { n: i + 1, total: statements.length, text: statement.text[ruta.language] });
+        return {
+          kind: 'menu',
+          text: i === 0 ? `${ruta.t('prescreen.statementsIntro', { total: statements.length })}\n\n${text}` : text,
+          options: SELF_ASSESSMENT.map((id) => ({ id, label: ruta.t(`prescreen.answer.${id}`), synonyms: id === 'yes' ? YES : id === 'no' ? NO : PARTLY })),
+        };
+      },
+      answer: async (turn, { choice }) => {
+        const statements = this.prescreenOf(turn).statements;
+        const statement = statements[i];
+        const parsed = z.enum(SELF_ASSESSMENT).safeParse(choice);
+        if (!statement || !parsed.success) return retry;
+        turn.values.answers[statement.id] = parsed.data;
+        if (i + 1 < statements.length) return go(`s${i + 1}`);
+        return this.finish(turn);
+      },
+    };
+  }
+
+  private async finish(turn: StepTurn<Values>): Promise<Outcome> {
+    const { ruta, values } = turn;
+    const occupation = this.occupation(turn);
+    const prescreen = this.prescreenOf(turn);
+    const years = values.years ?? 0;
+    const evidence = values.evidence ?? [];
+    const result = readiness(prescreen, values.answers, years, evidence);
+    const country = values.country!;
+    const profile: WorkerProfile = {
+      v: 1,
+      occupation: occupation.id,
+      isco08: occupation.isco08,
+      country,
+      standards: this.catalog.standardsFor(occupation, country).map((s) => ({ institution: s.institution, code: s.code })),
+      years,
+      learnedAt: values.learnedAt ?? 'other',
+      evidence,
+      answers: values.answers,
+      level: result.level,
+      share: result.share,
+      language: ruta.language,
+      completedAt: ruta.now().toISOString(),
+    };
+    await ruta.profile.save(profile);
+    for (const message of this.resultMessages(ruta, occupation, prescreen, result, profile)) await turn.say(message);
+    return go('next');
+  }
+
+  private resultMessages(ruta: RutaTurn, occupation: Occupation, prescreen: Prescreen, r: Readiness, profile: WorkerProfile): string[] {
+    const { t, language } = ruta;
+    const name = occupation.name[language];
+    const countryName = this.catalog.country(profile.country)?.name[language] ?? profile.country;
+    const standards = this.catalog.standardsFor(occupation, profile.country);
+    const institutions = [...new Set(standards.map((s) => this.catalog.institution(s.institution)?.acronym ?? s.institution))];
+    const bullet = (s: string) => `- ${s}`;
+
+    const standardLines = standards.map((s) => {
+      const institution = this.catalog.institution(s.institution)?.acronym ?? s.institution;
+      return s.code ? t('prescreen.result.standard', { code: s.code, title: s.title, institution, country: countryName }) : t('prescreen.result.standardToConfirm', { institution, country: countryName });
+    });
+    const gather = [
+      ...r.missingEvidence.map((k) => t(`prescreen.evidenceKind.${k}`)),
+      ...prescreen.evidence.map((e) => e.text[language]),
+    ];
+    return [
+      [t(`prescreen.result.heading_${r.level}`, { occupation: name }), t('prescreen.result.why', { yes: r.counts.yes, partly: r.counts.partly, total: prescreen.statements.length, experience: this.experience(ruta, profile.years) })].join('\n'),
+      [
+        ...(r.strong.length > 0 ? [t('prescreen.result.strong'), ...r.strong.map((s) => bullet(s.text[language]))] : [t('prescreen.result.noneStrong')]),
+        ...(r.practise.length > 0 ? [t('prescreen.result.practise'), ...r.practise.map((s) => bullet(s.text[language]))] : [t('prescreen.result.nothingToPractise')]),
+      ].join('\n'),
+      [t('prescreen.result.gather'), ...gather.map(bullet)].join('\n'),
+      [...standardLines, t('prescreen.result.disclaimer', { institution: institutions.join(' / ') })].join('\n'),
+    ];
+  }
+
+  /** The short summary a worker can show at the assessment centre: no name, no number. */
+  private summary(ruta: RutaTurn, p: WorkerProfile): string {
+    const { t, language } = ruta;
+    const occupation = this.catalog.occupation(p.occupation);
+    const standard = p.standards
+      .map((s) => {
+        const institution = this.catalog.institution(s.institution)?.acronym ?? s.institution;
+        return s.code ? `${s.code} · ${institution} (${p.country})` : t('prescreen.standardToConfirmShort', { institution });
+      })
+      .join('; ');
+    const counts = { yes: 0, partly: 0, no: 0 };
+    for (const a of Object.values(p.answers)) counts[a] += 1;
+    return t('prescreen.summary', {
+      occupation: occupation?.name[language] ?? p.occupation,
+      isco: p.isco08,
+      standard,
+      experience: this.experience(ruta, p.years),
+      learned: t(`prescreen.learnedAt.${p.learnedAt}`).toLowerCase(),
+      evidence: p.evidence.length > 0 ? p.evidence.map((k) => t(`prescreen.evidenceKind.${k}`).toLowerCase()).join('; ') : t('prescreen.noEvidence'),
+      ...counts,
+      total: Object.keys(p.answers).length,
+      level: t(`prescreen.level.${p.level}`),
+      date: p.completedAt.slice(0, 10),
+    });
+  }
+
+  private experience(ruta: RutaTurn, years: number): string {
+    return years < 1 ? ruta.t('prescreen.lessThanYear') : ruta.t('prescreen.experience', { count: Math.round(years) });
+  }
+
+  private describeQuestion(ruta: RutaTurn): Question {
+    return {
+      kind: 'menu',
+      acceptsText: true,
+      text: ruta.t('prescreen.describe'),
+      options: this.catalog.sectors.map((s) => ({ id: s.id, label: s.name[ruta.language] })),
+    };
+  }
+
+  private confirmQuestion({ ruta, values }: StepTurn<Values>): Question {
+    return {
+      kind: 'menu',
+      text: ruta.t('route.didYouMean'),
+      options: [
+        ...(values.candidates ?? []).flatMap((id) => {
+          const o = this.catalog.occupation(id);
+          return o ? [{ id: o.id, label: o.name[ruta.language] }] : [];
+        }),
+        { id: 'none', label: ruta.t('route.noneOfThese'), synonyms: NO },
+      ],
+    };
+  }
+
+  private evidenceOptions(ruta: RutaTurn) {
+    return EVIDENCE_KINDS.map((id) => ({ id, label: ruta.t(`prescreen.evidenceKind.${id}`) }));
+  }
+
+  private evidenceQuestion(ruta: RutaTurn): string {
+    return [ruta.t('prescreen.evidence'), ...this.evidenceOptions(ruta).map((o, i) => `${i + 1}. ${o.label}`)].join('\n');
+  }
+
+  private nextQuestion(ruta: RutaTurn): Question {
+    return { kind: 'text', text: ruta.t('prescreen.next') };
+  }
+
+  /** The short introduction, once, before the first question of a pre-screen. */
+  private async introOnce(turn: StepTurn<Values>): Promise<void> {
+    if (turn.values.introduced) return;
+    turn.values.introduced = true;
+    await turn.say(turn.ruta.t('prescreen.intro'));
+  }
+
+  private setCountry(turn: StepTurn<Values>, code: string): Outcome {
+    if (!this.catalog.country(code)) return retry;
+    turn.values.country = code;
+    turn.ruta.session.country = code;
+    if (turn.values.occupation) return go(turn.values.years === undefined ? 'years' : this.afterYears(turn.values));
+    return go(turn.values.candidates && turn.values.candidates.length > 0 ? 'confirm' : 'describe');
+  }
+
+  private setOccupation(turn: StepTurn<Values>, id: string): Outcome {
+    if (!this.catalog.prescreen(id)) return retry;
+    turn.values.occupation = id;
+    turn.values.answers = {};
+    return go(turn.values.years === undefined ? 'years' : this.afterYears(turn.values));
+  }
+
+  private afterYears(values: Values): string {
+    return values.learnedAt === undefined ? 'learned' : 'evidence';
+  }
+
+  private occupation(turn: StepTurn<Values>): Occupation {
+    const o = this.catalog.occupation(turn.values.occupation ?? '');
+    if (!o) throw new Error('pre-screen step reached without an occupation');
+    return o;
+  }
+
+  private prescreenOf(turn: StepTurn<Values>): Prescreen {
+    const p = this.catalog.prescreen(turn.values.occupation ?? '');
+    if (!p) throw new Error('pre-screen step reached without a pre-screen');
+    return p;
+  }
+}
+
+/** "Albañil" → "albañil" inside a sentence. */
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLocaleLowerCase() + s.slice(1);
+}

@@ -1,0 +1,146 @@
+import { FakeListChatModel } from '@langchain/core/utils/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pseudonymize } from '../../src/privacy/pseudonym.js';
+import { ProfileStore, type WorkerProfile } from '../../src/prescreen/ProfileStore.js';
+import { SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
+
+const NOW = new Date('2026-11-22T15:00:00Z');
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp('prescreen', {}, undefined, { now: () => NOW });
+});
+afterAll(async () => {
+  await app.close();
+});
+
+let n = 0;
+const phone = (prefix: string) => `${prefix}${String(5550000 + ++n).padStart(7, '0')}`;
+
+async function savedProfile(a: TestApp, from: string): Promise<WorkerProfile | undefined> {
+  const raw = await a.ruta.store.get(ProfileStore.key(pseudonymize(SECRET, from)));
+  return raw === null ? undefined : (JSON.parse(raw) as WorkerProfile);
+}
+
+/** Consent, then "check if I am ready" from the main menu. */
+const START = (greeting: string) => [greeting, '1', '2'];
+
+describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
+  it('es: a description in the worker\'s own words reaches the standard and an honest result, saved for booking', async () => {
+    const from = phone('+1809');
+    const lines = [...START('Hola'), '1', 'trabajé 8 años pegando block en la obra', '1', '1', '1 2', '1', '1', '2', '1', '3', '1', '1'];
+    const replies = await app.chat(from, lines);
+    const t = replies.map(text);
+    expect(t[2]).toMatch(/Revisa si puedes certificarte[\s\S]*Republica Dominicana/);
+    expect(t[3]).toMatch(/Cuéntame de tu trabajo/);
+    expect(t[4]).toMatch(/Te refieres a[\s\S]*1\. Albañil/);
+    // "8 años" was in the description: the years question is skipped.
+    expect(t[5]).toMatch(/Donde aprendiste/);
+    expect(t[7]).toMatch(/Ahora 7 frases[\s\S]*\(1\/7\)/);
+    const result = t[t.length - 1]!;
+    expect(result).toMatch(/Resultado para Albañil: casi/);
+    expect(result).toMatch(/si a 5 de 7 frases y en parte a 1, con 8 años de experiencia/);
+    expect(result).toMatch(/Para practicar:[\s\S]*Preparo mezcla[\s\S]*repellar/);
+    expect(result).toMatch(/Pruebas para reunir:[\s\S]*Constancias de cursos[\s\S]*maestro de obra/);
+    expect(result).toMatch(/INFOTEP certifica este oficio en Republica Dominicana; confirma el codigo/);
+    expect(result).toMatch(/orientacion, no una certificacion: solo INFOTEP/);
+
+    const profile = await savedProfile(app, from);
+    expect(profile).toMatchObject({ occupation: 'mason', isco08: '7112', country: 'DO', years: 8, learnedAt: 'job', evidence: ['letter', 'photos'], level: 'gaps', language: 'es' });
+    expect(profile!.standards).toEqual([{ institution: 'infotep', code: null }]);
+    expect(JSON.stringify(profile)).not.toMatch(/809|555|pegando/);
+    const ttl = await app.redis.ttl(`${app.prefix}${ProfileStore.key(pseudonymize(SECRET, from))}`);
+    expect(ttl).toBeGreaterThan(29 * 24 * 3600);
+
+    const [summary] = await app.chat(from, ['1']);
+    expect(text(summary!)).toMatch(/RUTA: revision de habilidades\nOficio: Albañil \(CIUO-08 7112\)\nNorma: INFOTEP \(codigo por confirmar\)\nExperiencia: 8 años, aprendio: trabajando[\s\S]*5 si, 1 en parte, 1 no \(de 7\)[\s\S]*Fecha: 2026-11-22/);
+  });
+
+  it('en: from the end of a route in Mexico, "since 2019", evidence in words; the result names EC0326 and CONOCER', async () => {
+    const from = phone('+52155');
+    const route = await app.chat(from, ['Hi', '1', '1', '1', 'mason', '1']);
+    expect(text(route[5]!)).toMatch(/EC0326[\s\S]*1\. Check if I am ready/);
+    const replies = await app.chat(from, ['1', 'since 2019', '3', 'photos and letter', ...Array(7).fill('yes')]);
+    const t = replies.map(text);
+    expect(t[0]).toMatch(/How many years have you worked as mason \/ bricklayer/);
+    expect(t[1]).toMatch(/Where did you learn/);
+    expect(t[3]).toMatch(/\(1\/7\)/);
+    const result = t[t.length - 1]!;
+    expect(result).toMatch(/Result for Mason \/ bricklayer: you look ready/);
+    expect(result).toMatch(/with 7 years of experience/);
+    expect(result).toMatch(/Standard: EC0326: Realizar trabajos de albañiler(í|i)a en obra negra de edificaci(ó|o)n \(CONOCER, Mexico\)/);
+    expect(result).toMatch(/only CONOCER can assess and certify you/);
+    expect(await savedProfile(app, from)).toMatchObject({ country: 'MX', years: 7, learnedAt: 'course', evidence: ['letter', 'photos'], level: 'ready', standards: [{ institution: 'conocer', code: 'EC0326' }] });
+
+    // "How to certify" returns to the route it came from; then the main menu.
+    const [back] = await app.chat(from, ['2']);
+    expect(text(back!)).toMatch(/Mason \/ bricklayer in Mexico: CONOCER[\s\S]*What do you want to do now\?/);
+    const [menu] = await app.chat(from, ['5']);
+    expect(text(menu!)).toMatch(/Main menu/);
+  });
+
+  it('ht: sector menus, "senk", no evidence, answers in words; BACK goes to the previous statement; EFASE erases the profile', async () => {
+    const from = phone('+1829');
+    const replies = await app.chat(from, [...START('Bonjou'), '1', '1', '1', 'senk', '2', 'okenn', 'wi', 'yon ti jan', 'RETOUNEN', 'non', 'non', 'non', 'non', 'non', 'non']);
+    const t = replies.map(text);
+    expect(t[4]).toMatch(/Ki(y|)[eè]s nan|1\. /); // occupation menu of the construction sector
+    expect(t[5]).toMatch(/Konbyen ane ou genyen ap travay kòm b(ò|o)s mason/);
+    expect(t[8]).toMatch(/Kounye a, 7 fraz[\s\S]*\(1\/7\)/);
+    expect(t[10]).toMatch(/\(3\/7\)/);
+    expect(t[11]).toMatch(/\(2\/7\)/); // BACK
+    const result = t[t.length - 1]!;
+    expect(result).toMatch(/Rezilta pou B(ò|o)s mason: poko/);
+    expect(result).toMatch(/Pwen f(ò|o):[\s\S]*trase ak nivle/);
+    expect(result).toMatch(/Pr(è|e)v pou rasanble:[\s\S]*Yon l(è|e)t yon patwon[\s\S]*Foto oswa videyo/);
+    expect(await savedProfile(app, from)).toMatchObject({ occupation: 'mason', years: 5, learnedAt: 'family', evidence: [], level: 'notYet', answers: { setout: 'yes', walls: 'no' } });
+
+    await app.chat(from, ['EFASE', '1']);
+    expect(await savedProfile(app, from)).toBeUndefined();
+  });
+
+  it('re-asks kindly on unclear years and evidence, in the worker\'s language', async () => {
+    const from = phone('+1809');
+    const t = (await app.chat(from, [...START('Hola'), '1', 'soy plomero', '1', 'muchos', '7', '1', '9', '1 3'])).map(text);
+    expect(t[5]).toMatch(/Cuantos años has trabajado como plomero/);
+    expect(t[6]).toMatch(/Escribe un numero de años, por ejemplo 5/);
+    expect(t[7]).toMatch(/Donde aprendiste/);
+    expect(t[9]).toMatch(/Envia los numeros de lo que tienes/);
+    expect(t[10]).toMatch(/Ahora 6 frases/);
+  });
+
+  it('a trade it cannot recognise gets the sector menu again, never a guess', async () => {
+    const from = phone('+1809');
+    const t = (await app.chat(from, [...START('Hola'), '1', 'hago de todo un poco'])).map(text);
+    expect(t[4]).toMatch(/No reconoci el oficio[\s\S]*1\. Construccion/);
+  });
+});
+
+describe('pre-screen with a language model (LangChain fake at the model boundary)', () => {
+  it('uses the model\'s reading of a description the word matcher cannot place', async () => {
+    const model = new FakeListChatModel({ responses: [JSON.stringify({ occupations: [{ id: 'elder-care', confidence: 0.8 }], years: null, tasks: ['acompañar a doña Marta'], tools: [], learnedAt: 'family' })] });
+    const withModel = await startTestApp('prescreen-llm', {}, undefined, { now: () => NOW, model });
+    try {
+      const from = phone('+1809');
+      const t = (await withModel.chat(from, [...START('Hola'), '1', 'acompaño a doña Marta todas las tardes desde 2020'])).map(text);
+      expect(t[4]).toMatch(/Te refieres a[\s\S]*1\. Cuidado de personas mayores/);
+      const next = (await withModel.chat(from, ['1'])).map(text);
+      // Years came from "desde 2020" and where learned from the model: straight to evidence.
+      expect(next[0]).toMatch(/Cuales de estas cosas tienes/);
+      expect(withModel.logs.join('\n')).toContain('"event":"llm_profile"');
+      expect(withModel.logs.join('\n')).not.toContain('Marta');
+    } finally {
+      await withModel.close();
+    }
+  });
+
+  it('falls back to the matcher when the model times out, and the worker notices nothing', async () => {
+    const model = new FakeListChatModel({ responses: ['{}'], sleep: 5000 });
+    const slow = await startTestApp('prescreen-slow', { LLM_TIMEOUT_MS: '200' }, undefined, { now: () => NOW, model });
+    try {
+      const t = (await slow.chat(phone('+1809'), [...START('Hola'), '1', 'soy mesero'])).map(text);
+      expect(t[4]).toMatch(/Te refieres a[\s\S]*1\. Mesero/);
+      expect(slow.logs.join('\n')).toMatch(/"event":"llm_fallback".*"reason":"timeout"/);
+    } finally {
+      await slow.close();
+    }
+  });
+});
