@@ -24,8 +24,8 @@ export class MenuDialog extends StepDialog<Values> {
       answer: async ({ ruta, say }, { choice, text }) => {
         // A trade typed here ("albañil") goes straight to its certification route.
         if (!choice) {
-          const found = ruta.catalog.searchOccupations(text);
-          return found.length > 0 ? begin(DialogIds.route, { candidates: found.map((o) => o.id) }) : retry;
+          const found = (await ruta.profiler.profile(text)).occupations.map((o) => o.id);
+          return found.length > 0 ? begin(DialogIds.route, { candidates: found }) : retry;
         }
         switch (choice) {
           case 'route':

@@ -1,9 +1,11 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
+import type { Language } from '../src/catalog/schema.js';
 import { z } from 'zod';
 import { NO } from '../src/bot/keywords.js';
 import { confirmCountryQuestion, countryListQuestion, suggestedCountry } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
-import { routeMessages } from './routeMessages.js';
+import { occupationSubject, routeMessages, type RouteSubject } from './routeMessages.js';
+import { RENEC_SOURCE } from '../src/catalog/Catalog.js';
 import { prescreenResultSchema } from './prescreenDialog.js';
 import { begin, end, go, retry, retryWith, stay, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
 
@@ -16,6 +18,9 @@ interface Values {
   candidates?: string[];
   /** Begun with a known trade and country: the route is shown at once. */
   direct?: boolean;
+  /** Mexico: RENEC standards that matched a trade outside the curated list, and the one chosen. */
+  renec?: string[];
+  standard?: string;
   /** The route of `direct` was sent. */
   shown?: boolean;
 }
@@ -84,16 +89,25 @@ export class RouteDialog extends StepDialog<Values> {
         text: ruta.t('route.askTrade'),
         options: this.catalog.sectors.map((s) => ({ id: s.id, label: s.name[ruta.language] })),
       }),
-      answer: ({ ruta, values }, { choice, text }) => {
+      answer: async ({ ruta, values }, { choice, text }) => {
         values.candidates = undefined;
+        values.renec = undefined;
         if (choice) {
           values.sector = choice;
           return go('occupation');
         }
-        const found = this.catalog.searchOccupations(text);
-        if (found.length === 0) return retryWith(ruta.t('route.tradeNotFound', { count: this.catalog.sectors.length }));
-        values.candidates = found.map((o) => o.id);
-        return go('tradeConfirm');
+        const found = (await ruta.profiler.profile(text)).occupations.map((o) => o.id);
+        if (found.length > 0) {
+          values.candidates = found;
+          return go('tradeConfirm');
+        }
+        // In Mexico every standard of the RENEC registry can be reached, not only the curated trades.
+        const renec = values.country === 'MX' ? this.catalog.searchRenec(text, 3).map((r) => r.item.code) : [];
+        if (renec.length > 0) {
+          values.renec = renec;
+          return go('renecConfirm');
+        }
+        return retryWith(ruta.t('route.tradeNotFound', { count: this.catalog.sectors.length }));
       },
     },
     // Which occupation in that sector?
@@ -124,6 +138,48 @@ export class RouteDialog extends StepDialog<Values> {
           return go('trade');
         }
         return choice ? this.explain(turn, choice) : retry;
+      },
+    },
+    // Mexico: which of these CONOCER standards? (RENEC matches for a trade outside the curated list)
+    renecConfirm: {
+      ask: ({ ruta, values }) => ({
+        kind: 'menu',
+        text: ruta.t('route.renecDidYouMean'),
+        options: [
+          ...(values.renec ?? []).flatMap((code) => {
+            const s = this.catalog.renecStandard(code);
+            return s ? [{ id: s.code, label: `${s.code}: ${s.title}` }] : [];
+          }),
+          { id: 'none', label: ruta.t('route.noneOfThese'), synonyms: NO },
+        ],
+      }),
+      answer: async (turn, { choice }) => {
+        if (choice === 'none' || !choice) {
+          if (choice === 'none') turn.values.renec = undefined;
+          return choice ? go('trade') : retry;
+        }
+        turn.values.occupation = undefined;
+        turn.values.standard = choice;
+        await this.sendRoute(turn);
+        return go('renecNext');
+      },
+    },
+    // After a RENEC standard's route: another trade, or the main menu (no pre-screen for it).
+    renecNext: {
+      ask: ({ ruta }) => ({
+        kind: 'menu',
+        text: ruta.t('route.next'),
+        options: [
+          { id: 'trade', label: ruta.t('route.nextTrade') },
+          { id: 'menu', label: ruta.t('route.nextMenu'), synonyms: ['menu', 'meni'] },
+        ],
+      }),
+      answer: (turn, { choice }) => {
+        if (choice === 'trade') {
+          turn.values.standard = undefined;
+          return go('trade');
+        }
+        return choice === 'menu' ? end() : retry;
       },
     },
     // The route of a known trade and country, then what next.
@@ -198,8 +254,21 @@ export class RouteDialog extends StepDialog<Values> {
   }
 
   private async sendRoute({ ruta, values, say }: StepTurn<Values>) {
+    if (!values.country) return;
+    const subject = this.subject(ruta.language, values);
+    if (!subject) return;
+    for (const message of routeMessages(this.catalog, ruta.t, ruta.language, values.country, subject)) await say(message);
+  }
+
+  /** The curated occupation chosen, or the RENEC standard chosen (Mexico). */
+  private subject(language: Language, values: Values): RouteSubject | undefined {
     const occupation = this.catalog.occupation(values.occupation ?? '');
-    if (!occupation || !values.country) return;
-    for (const message of routeMessages(this.catalog, ruta.t, ruta.language, values.country, occupation)) await say(message);
+    if (occupation) return occupationSubject(occupation, language);
+    const standard = this.catalog.renecStandard(values.standard ?? '');
+    if (!standard) return undefined;
+    return {
+      name: standard.occupations[0] ?? standard.title,
+      standards: { MX: [{ institution: 'conocer', code: standard.code, title: standard.title, source: RENEC_SOURCE }] },
+    };
   }
 }

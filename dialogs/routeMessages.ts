@@ -1,5 +1,17 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
-import type { Fact, Institution, Language, Occupation } from '../src/catalog/schema.js';
+import type { Fact, Institution, Language, Occupation, StandardRef } from '../src/catalog/schema.js';
+
+/** What a route is explained for: a curated occupation, or a standard of Mexico's RENEC registry. */
+export interface RouteSubject {
+  /** The trade's name in the worker's language. */
+  name: string;
+  /** The standards that certify it, by country. */
+  standards: Record<string, StandardRef[]>;
+}
+
+export function occupationSubject(occupation: Occupation, lang: Language): RouteSubject {
+  return { name: occupation.name[lang], standards: occupation.standards };
+}
 import type { Translate } from '../src/i18n.js';
 
 /**
@@ -7,9 +19,9 @@ import type { Translate } from '../src/i18n.js';
  * language. Every fact comes from the catalog with its source; an unknown fact says so and
  * names the institution to ask.
  *
- * @example routeMessages(catalog, t, 'es', 'DO', catalog.occupation('mason')!)
+ * @example routeMessages(catalog, t, 'es', 'DO', occupationSubject(catalog.occupation('mason')!, 'es'))
  */
-export function routeMessages(catalog: Catalog, t: Translate, lang: Language, countryCode: string, occupation: Occupation): string[] {
+export function routeMessages(catalog: Catalog, t: Translate, lang: Language, countryCode: string, occupation: RouteSubject): string[] {
   const country = catalog.country(countryCode);
   const institutions = catalog.institutionsOf(countryCode);
   if (!country || institutions.length === 0) return [t('route.noInstitution')];
@@ -19,7 +31,7 @@ export function routeMessages(catalog: Catalog, t: Translate, lang: Language, co
 type FactName = 'steps' | 'documents' | 'withoutPapers' | 'cost' | 'duration' | 'validity';
 const FACTS: readonly FactName[] = ['steps', 'documents', 'withoutPapers', 'cost', 'duration', 'validity'];
 
-function institutionMessages(t: Translate, lang: Language, countryName: string, inst: Institution, occupation: Occupation): string[] {
+function institutionMessages(t: Translate, lang: Language, countryName: string, inst: Institution, occupation: RouteSubject): string[] {
   const ask = { institution: inst.acronym };
   const r = inst.route;
 
@@ -47,7 +59,7 @@ function institutionMessages(t: Translate, lang: Language, countryName: string, 
   const contact = r.contact ? r.contact.text[lang] : t('route.contactUnknown', ask);
 
   return [
-    [t('route.heading', { occupation: occupation.name[lang], country: countryName, institution: inst.acronym }), r.summary.text[lang]].join('\n'),
+    [t('route.heading', { occupation: occupation.name, country: countryName, institution: inst.acronym }), r.summary.text[lang]].join('\n'),
     [t('route.standardHeading'), ...standardLines].join('\n'),
     ...known,
     ...(unknown.length > 0 ? [t('route.unknownList', { list: unknown.join(', '), ...ask })] : []),

@@ -156,3 +156,18 @@ describe('shortcuts', () => {
     expect(text(replies[7]!)).toMatch(/Cook in Chile: ChileValora[\s\S]*P-5600-5120-001-V02[\s\S]*National and permanent/);
   });
 });
+
+describe('Mexico: any standard of the RENEC registry', () => {
+  it('a trade outside the curated list reaches its EC standard and CONOCER\'s route', async () => {
+    const from = phone('+52155');
+    const [choose, route] = await app.chat(from, ['Hola', '1', '1', '1', 'soy brigadista de protección civil', '1']).then((r) => r.slice(4));
+    expect(text(choose!)).toMatch(/normas de M(é|e)xico \(CONOCER\)[\s\S]*1\. EC0002: Asistencia primaria de un evento adverso/);
+    expect(text(route!)).toMatch(/Brigadista de protecci(ó|o)n civil en M(é|e)xico: CONOCER[\s\S]*EC0002: Asistencia primaria[\s\S]*1\. Ver otro oficio\n2\. Men(ú|u) principal/);
+  });
+
+  it('outside Mexico the registry is not offered: an unknown trade is asked again', async () => {
+    const from = phone('+1809');
+    const [again] = await app.chat(from, ['Hola', '1', '1', '1', 'soy brigadista de protección civil']).then((r) => r.slice(4));
+    expect(text(again!)).toMatch(/No encontr(é|e) ese oficio/);
+  });
+});
