@@ -36,3 +36,25 @@ describe('SMS cost of a route explanation (mason), measured through the webhook'
     }
   }
 });
+
+describe('SMS cost of a pre-screen (mason, Dominican Republic), measured through the webhook', () => {
+  const table: string[] = [];
+  afterAll(() => {
+    process.stdout.write(`\nSMS segments of the pre-screen (mason, DO): statement turns and the result turn:\n${table.join('\n')}\n`);
+  });
+  let n = 0;
+  for (const lang of ['es', 'en', 'ht'] as const) {
+    it(`${lang}: every turn stays GSM-7; the result fits in 12 segments`, async () => {
+      const from = `+1809${String(6200000 + ++n)}`;
+      // Consent, pre-screen, country, trade, confirm, years, learned, evidence, 7 statements (mixed).
+      const replies = await app.chat(from, [GREETING[lang], '1', '2', '1', TRADE[lang], '1', '6', '1', '2', '1', '1', '2', '1', '3', '1', '1']);
+      const statementTurns = replies.slice(8, 15).map((r) => r.messages.map(countSegments).reduce((s, c) => s + c.segments, 0));
+      const result = replies.at(-1)!.messages.map(countSegments);
+      const resultSegments = result.reduce((s, c) => s + c.segments, 0);
+      const all = replies.flatMap((r) => r.messages.map(countSegments));
+      table.push(`  ${lang}: statements ${Math.min(...statementTurns)}–${Math.max(...statementTurns)} segments each; result ${resultSegments} segments in ${result.length} message(s); whole pre-screen ${all.slice(2).reduce((s, c) => s + c.segments, 0)} segments`);
+      expect(all.every((c) => c.encoding === 'GSM-7')).toBe(true);
+      expect(resultSegments).toBeLessThanOrEqual(12);
+    });
+  }
+});
