@@ -9,6 +9,7 @@ import { LEARNED_AT, type LearnedAt } from '../src/match/WorkProfiler.js';
 import type { WorkerProfile } from '../src/prescreen/ProfileStore.js';
 import { EVIDENCE_KINDS, readiness, SELF_ASSESSMENT, type EvidenceKind, type Readiness, type SelfAssessment } from '../src/prescreen/readiness.js';
 import { confirmCountryQuestion, countryListQuestion, suggestedCountry } from './countryQuestions.js';
+import { didYouMeanQuestion, occupationMenu } from './tradeQuestions.js';
 import { DialogIds } from './ids.js';
 import { end, go, replace, retry, retryWith, stay, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
 
@@ -112,18 +113,14 @@ export class PrescreenDialog extends StepDialog<Values> {
       },
     },
     sectorOccupation: {
-      ask: ({ ruta, values }) => ({
-        kind: 'menu',
-        text: ruta.t('route.askOccupation'),
-        options: this.catalog.occupationsIn(values.sector ?? '').map((o) => ({ id: o.id, label: o.name[ruta.language], synonyms: [...o.terms.es, ...o.terms.en, ...o.terms.ht] })),
-      }),
+      ask: ({ ruta, values }) => occupationMenu(this.catalog, ruta, values.sector ?? ''),
       answer: (turn, { choice }) => (choice ? this.setOccupation(turn, choice) : retry),
     },
     // Do you mean …? (what the description matched, best first)
     confirm: {
       ask: async (turn) => {
         await this.introOnce(turn);
-        return this.confirmQuestion(turn);
+        return didYouMeanQuestion(this.catalog, turn.ruta, turn.values.candidates);
       },
       answer: (turn, { choice }) => {
         if (choice === 'none') {
@@ -320,20 +317,6 @@ export class PrescreenDialog extends StepDialog<Values> {
       acceptsText: true,
       text: ruta.t('prescreen.describe'),
       options: this.catalog.sectors.map((s) => ({ id: s.id, label: s.name[ruta.language] })),
-    };
-  }
-
-  private confirmQuestion({ ruta, values }: StepTurn<Values>): Question {
-    return {
-      kind: 'menu',
-      text: ruta.t('route.didYouMean'),
-      options: [
-        ...(values.candidates ?? []).flatMap((id) => {
-          const o = this.catalog.occupation(id);
-          return o ? [{ id: o.id, label: o.name[ruta.language] }] : [];
-        }),
-        { id: 'none', label: ruta.t('route.noneOfThese'), synonyms: NO },
-      ],
     };
   }
 

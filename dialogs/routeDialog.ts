@@ -7,6 +7,7 @@ import { DialogIds } from './ids.js';
 import { occupationSubject, routeMessages, type RouteSubject } from './routeMessages.js';
 import { RENEC_SOURCE } from '../src/catalog/Catalog.js';
 import { prescreenResultSchema } from './prescreenDialog.js';
+import { didYouMeanQuestion, occupationMenu } from './tradeQuestions.js';
 import { begin, end, go, retry, retryWith, stay, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
 
 interface Values {
@@ -112,26 +113,12 @@ export class RouteDialog extends StepDialog<Values> {
     },
     // Which occupation in that sector?
     occupation: {
-      ask: ({ ruta, values }) => ({
-        kind: 'menu',
-        text: ruta.t('route.askOccupation'),
-        options: this.catalog.occupationsIn(values.sector ?? '').map((o) => ({ id: o.id, label: o.name[ruta.language], synonyms: [...o.terms.es, ...o.terms.en, ...o.terms.ht] })),
-      }),
+      ask: ({ ruta, values }) => occupationMenu(this.catalog, ruta, values.sector ?? ''),
       answer: (turn, { choice }) => (choice ? this.explain(turn, choice) : retry),
     },
     // Did you mean …? (the occupations that matched what was typed)
     tradeConfirm: {
-      ask: ({ ruta, values }) => ({
-        kind: 'menu',
-        text: ruta.t('route.didYouMean'),
-        options: [
-          ...(values.candidates ?? []).flatMap((id) => {
-            const o = this.catalog.occupation(id);
-            return o ? [{ id: o.id, label: o.name[ruta.language] }] : [];
-          }),
-          { id: 'none', label: ruta.t('route.noneOfThese'), synonyms: NO },
-        ],
-      }),
+      ask: ({ ruta, values }) => didYouMeanQuestion(this.catalog, ruta, values.candidates),
       answer: (turn, { choice }) => {
         if (choice === 'none') {
           turn.values.candidates = undefined;
@@ -154,9 +141,10 @@ export class RouteDialog extends StepDialog<Values> {
         ],
       }),
       answer: async (turn, { choice }) => {
-        if (choice === 'none' || !choice) {
-          if (choice === 'none') turn.values.renec = undefined;
-          return choice ? go('trade') : retry;
+        if (!choice) return retry;
+        if (choice === 'none') {
+          turn.values.renec = undefined;
+          return go('trade');
         }
         turn.values.occupation = undefined;
         turn.values.standard = choice;
