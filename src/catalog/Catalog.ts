@@ -172,7 +172,9 @@ export class Catalog {
 
   /** Curated occupations a worker's own words point to, best first (see OccupationMatcher). */
   rankOccupations(typed: string, limit = 3): Array<Ranked<Occupation>> {
-    return this.occupationIndex.rank(typed, { limit, relative: 0.5 });
+    const detected = this.languageDetector.detect(typed);
+    const language = detected.language === 'fr' ? 'ht' : detected.confidence >= 0.5 ? detected.language : undefined;
+    return this.occupationIndex.rank(typed, { limit, relative: 0.5, ...(language ? { language } : {}) });
   }
 
   /** Occupations a typed description points to, best first. */

@@ -1,4 +1,4 @@
-import type { Occupation } from '../catalog/schema.js';
+import { LANGUAGES, type Language, type Occupation } from '../catalog/schema.js';
 import type { RenecStandard } from '../catalog/tsv.js';
 import { contentWords, keySimilarity, matchKey, TYPO_SIMILARITY } from './tokens.js';
 
@@ -21,7 +21,15 @@ const MAX_WORDS = 40;
 interface Phrase {
   keys: string[];
   weight: number;
+  /** The language the phrase is written in, when known. */
+  lang?: Language;
 }
+
+/**
+ * Phrases of another language than the description's weigh this much: "frizè" (Creole, a
+ * freezer) and "frisar" (Spanish, to plaster) share a key, and the language decides.
+ */
+const OTHER_LANGUAGE = 0.85;
 
 interface Entry<T> {
   item: T;
@@ -49,13 +57,16 @@ export class PhraseIndex<T> {
     this.known = new Set(this.vocabulary);
   }
 
-  static phrase(text: string, weight: number): Phrase | undefined {
+  static phrase(text: string, weight: number, lang?: Language): Phrase | undefined {
     const keys = [...new Set(contentWords(text).map(matchKey))];
-    return keys.length > 0 ? { keys, weight } : undefined;
+    return keys.length > 0 ? { keys, weight, ...(lang ? { lang } : {}) } : undefined;
   }
 
-  /** Items the text points to, best first; only those within `relative` of the best. */
-  rank(text: string, { limit = 3, relative = 0.35, minRaw = 1.2 } = {}): Array<Ranked<T>> {
+  /**
+   * Items the text points to, best first; only those within `relative` of the best. With the
+   * description's `language`, phrases of the other languages weigh a little less.
+   */
+  rank(text: string, { limit = 3, relative = 0.35, minRaw = 1.2, language }: { limit?: number; relative?: number; minRaw?: number; language?: Language } = {}): Array<Ranked<T>> {
     const queryKeys = [...new Set(contentWords(text).slice(0, MAX_WORDS).map(matchKey))];
     if (queryKeys.length === 0) return [];
     // Best similarity of each vocabulary key to a query key, and which query key (most keys: none).
@@ -92,10 +103,11 @@ export class PhraseIndex<T> {
         if (matched === 0) continue;
         const meanSim = simSum / matched;
         const meanIdf = idfSum / matched;
+        const weight = p.weight * (language && p.lang && p.lang !== language ? OTHER_LANGUAGE : 1);
         const score =
           matched === p.keys.length
-            ? p.weight * meanSim * meanIdf * (1 + 0.5 * (covers.size - 1))
-            : p.weight * 0.35 * (matched / p.keys.length) * meanSim * meanIdf;
+            ? weight * meanSim * meanIdf * (1 + 0.5 * (covers.size - 1))
+            : weight * 0.35 * (matched / p.keys.length) * meanSim * meanIdf;
         matches.push({ score, covers });
       }
       if (matches.length === 0) continue;
@@ -126,10 +138,10 @@ export function occupationIndex(occupations: readonly Occupation[]): PhraseIndex
   return new PhraseIndex(
     occupations.map((o) => ({
       item: o,
-      phrases: [
-        ...[o.name.es, o.name.en, o.name.ht, ...o.terms.es, ...o.terms.en, ...o.terms.ht].map((t) => PhraseIndex.phrase(t, TERM_WEIGHT)),
-        ...[...o.tasks.es, ...o.tasks.en, ...o.tasks.ht].map((t) => PhraseIndex.phrase(t, TASK_WEIGHT)),
-      ].filter((p): p is Phrase => p !== undefined),
+      phrases: LANGUAGES.flatMap((lang) => [
+        ...[o.name[lang], ...o.terms[lang]].map((t) => PhraseIndex.phrase(t, TERM_WEIGHT, lang)),
+        ...o.tasks[lang].map((t) => PhraseIndex.phrase(t, TASK_WEIGHT, lang)),
+      ]).filter((p): p is Phrase => p !== undefined),
     })),
   );
 }

@@ -36,6 +36,13 @@ export function isStopWord(folded: string): boolean {
   return STOP.has(folded);
 }
 
+/** Creole words often written in two ("ti moun"), joined as the official spelling writes them. */
+const JOINED = new Map<string, string>([
+  ['ti moun', 'timoun'],
+  ['ti bebe', 'tibebe'],
+  ['gran moun', 'granmoun'],
+]);
+
 /** Folded words with SMS shorthand expanded and repeated letters squeezed ("albañiiil" → "albanil"). */
 export function normalizedWords(text: string): string[] {
   // ç and ñ carry sound: keep them apart from c and n before folding removes the marks.
@@ -46,6 +53,10 @@ export function normalizedWords(text: string): string[] {
     const squeezed = raw.replace(/(\p{L})\1{2,}/gu, '$1');
     const expanded = SMS.get(squeezed) ?? squeezed;
     out.push(...expanded.split(' '));
+  }
+  for (let i = out.length - 2; i >= 0; i--) {
+    const joined = JOINED.get(`${out[i]} ${out[i + 1]}`);
+    if (joined) out.splice(i, 2, joined);
   }
   return out;
 }

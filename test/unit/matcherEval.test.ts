@@ -4,7 +4,7 @@ import { accuracy, formatAccuracy, readEvalSet } from '../eval/evalSet.js';
 
 const catalog = Catalog.load();
 
-describe.each(['occupations.tsv', 'occupations-2.tsv', 'occupations-3.tsv'])('occupation matcher evaluation (test/eval/%s)', (file) => {
+describe.each(['occupations.tsv', 'occupations-2.tsv', 'occupations-3.tsv', 'occupations-4.tsv'])('occupation matcher evaluation (test/eval/%s)', (file) => {
   const cases = readEvalSet(file);
   const rows = accuracy(cases, (c) => catalog.searchOccupations(c.text, 3).map((o) => o.id));
   // Printed for the record: the note and README quote these figures.
