@@ -8,7 +8,7 @@ const detector = catalog.languageDetector;
 
 describe.each([
   ['short first messages', ['languages.tsv']],
-  ['work descriptions', ['occupations.tsv', 'occupations-2.tsv', 'occupations-3.tsv']],
+  ['work descriptions', ['occupations.tsv', 'occupations-2.tsv', 'occupations-3.tsv', 'occupations-4.tsv']],
 ])('language identification: %s', (title, files) => {
   const cases = files.flatMap((f) => readEvalSet(f));
   // Reply language: French is answered in Creole, so it counts as 'ht' here.
