@@ -38,6 +38,8 @@ const optionsSchema = z.object({
 /** What the pre-screen ends with, for the dialog that began it. */
 export const prescreenResultSchema = z.object({ next: z.enum(['menu', 'route']) });
 
+/** Longer experience than this is not a plausible answer (the profile schema's limit). */
+const MAX_YEARS = 60;
 /** The most statements a pre-screen has (data/prescreen.json allows 6–10): one step each. */
 const MAX_STATEMENTS = 10;
 const PARTLY = ['partly', 'en parte', 'mas o menos', 'más o menos', 'a veces', 'un poco', 'some', 'sometimes', 'somewhat', 'kind of', 'yon ti jan', 'ti jan', 'pafwa', 'kèk fwa', 'plus ou moins', 'regular', 'medio', 'mitad'];
@@ -136,13 +138,30 @@ export class PrescreenDialog extends StepDialog<Values> {
     years: {
       ask: async (turn) => {
         await this.introOnce(turn);
-        return { kind: 'text', text: turn.ruta.t('prescreen.years', { occupation: lowerFirst(this.occupation(turn).name[turn.ruta.language]) }) };
+        return { kind: 'text', text: turn.ruta.t('prescreen.years', { occupation: this.occupation(turn).name[turn.ruta.language] }) };
       },
       answer: ({ ruta, values }, { text }) => {
         const years = parseYears(text, ruta.now().getUTCFullYear());
-        if (years === undefined) return retryWith(ruta.t('prescreen.yearsHint'));
+        if (years === undefined || years > MAX_YEARS) return retryWith(ruta.t('prescreen.yearsHint'));
         values.years = years;
         return go(this.afterYears(values));
+      },
+    },
+    // "You said 8 years of experience as a mason: right?" (years read from the description)
+    yearsConfirm: {
+      ask: (turn) => ({
+        kind: 'menu',
+        text: turn.ruta.t('prescreen.yearsConfirm', { experience: this.experience(turn.ruta, turn.values.years ?? 0), occupation: this.occupation(turn).name[turn.ruta.language] }),
+        options: [
+          { id: 'yes', label: turn.ruta.t('common.yes'), synonyms: YES },
+          { id: 'no', label: turn.ruta.t('prescreen.yearsNo'), synonyms: NO },
+        ],
+      }),
+      answer: ({ values }, { choice }) => {
+        if (choice === 'yes' && values.years !== undefined && values.years <= MAX_YEARS) return go(this.afterYears(values));
+        if (choice !== 'no' && choice !== 'yes') return retry;
+        values.years = undefined;
+        return go('years');
       },
     },
     // Where did you learn?
@@ -343,7 +362,7 @@ export class PrescreenDialog extends StepDialog<Values> {
     if (!this.catalog.country(code)) return retry;
     turn.values.country = code;
     turn.ruta.session.country = code;
-    if (turn.values.occupation) return go(turn.values.years === undefined ? 'years' : this.afterYears(turn.values));
+    if (turn.values.occupation) return go(turn.values.years === undefined ? 'years' : 'yearsConfirm');
     return go(turn.values.candidates && turn.values.candidates.length > 0 ? 'confirm' : 'describe');
   }
 
@@ -351,7 +370,8 @@ export class PrescreenDialog extends StepDialog<Values> {
     if (!this.catalog.prescreen(id)) return retry;
     turn.values.occupation = id;
     turn.values.answers = {};
-    return go(turn.values.years === undefined ? 'years' : this.afterYears(turn.values));
+    // Years read from the description are confirmed: "tengo 45 años" may be an age.
+    return go(turn.values.years === undefined ? 'years' : 'yearsConfirm');
   }
 
   private afterYears(values: Values): string {
@@ -371,7 +391,3 @@ export class PrescreenDialog extends StepDialog<Values> {
   }
 }
 
-/** "Albañil" → "albañil" inside a sentence. */
-function lowerFirst(s: string): string {
-  return s.charAt(0).toLocaleLowerCase() + s.slice(1);
-}

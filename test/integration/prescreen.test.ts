@@ -27,15 +27,16 @@ const START = (greeting: string) => [greeting, '1', '2'];
 describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
   it('es: a description in the worker\'s own words reaches the standard and an honest result, saved for booking', async () => {
     const from = phone('+1809');
-    const lines = [...START('Hola'), '1', 'trabajé 8 años pegando block en la obra', '1', '1', '1 2', '1', '1', '2', '1', '3', '1', '1'];
+    const lines = [...START('Hola'), '1', 'trabajé 8 años pegando block en la obra', '1', 'si', '1', '1 2', '1', '1', '2', '1', '3', '1', '1'];
     const replies = await app.chat(from, lines);
     const t = replies.map(text);
     expect(t[2]).toMatch(/Revisa si puedes certificarte[\s\S]*Republica Dominicana/);
     expect(t[3]).toMatch(/Cuéntame de tu trabajo/);
     expect(t[4]).toMatch(/Te refieres a[\s\S]*1\. Albañil/);
-    // "8 años" was in the description: the years question is skipped.
-    expect(t[5]).toMatch(/Donde aprendiste/);
-    expect(t[7]).toMatch(/Ahora 7 frases[\s\S]*\(1\/7\)/);
+    // "8 años" was in the description: it is confirmed, not asked again.
+    expect(t[5]).toMatch(/Dijiste 8 años de experiencia en este oficio \(Albañil\)\. ¿Es correcto\?/);
+    expect(t[6]).toMatch(/Donde aprendiste/);
+    expect(t[8]).toMatch(/Ahora 7 frases[\s\S]*\(1\/7\)/);
     const result = t[t.length - 1]!;
     expect(result).toMatch(/Resultado para Albañil: casi/);
     expect(result).toMatch(/si a 5 de 7 frases y en parte a 1, con 8 años de experiencia/);
@@ -61,7 +62,7 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
     expect(text(route[5]!)).toMatch(/EC0326[\s\S]*1\. Check if I am ready/);
     const replies = await app.chat(from, ['1', 'since 2019', '3', 'photos and letter', ...Array(7).fill('yes')]);
     const t = replies.map(text);
-    expect(t[0]).toMatch(/How many years have you worked as mason \/ bricklayer/);
+    expect(t[0]).toMatch(/How many years of experience do you have in this trade \(Mason \/ bricklayer\)/);
     expect(t[1]).toMatch(/Where did you learn/);
     expect(t[3]).toMatch(/\(1\/7\)/);
     const result = t[t.length - 1]!;
@@ -83,7 +84,7 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
     const replies = await app.chat(from, [...START('Bonjou'), '1', '1', '1', 'senk', '2', 'okenn', 'wi', 'yon ti jan', 'RETOUNEN', 'non', 'non', 'non', 'non', 'non', 'non']);
     const t = replies.map(text);
     expect(t[4]).toMatch(/Ki(y|)[eè]s nan|1\. /); // occupation menu of the construction sector
-    expect(t[5]).toMatch(/Konbyen ane ou genyen ap travay kòm b(ò|o)s mason/);
+    expect(t[5]).toMatch(/Konbyen ane eksperyans ou genyen nan metye sa a \(B(ò|o)s mason\)/);
     expect(t[8]).toMatch(/Kounye a, 7 fraz[\s\S]*\(1\/7\)/);
     expect(t[10]).toMatch(/\(3\/7\)/);
     expect(t[11]).toMatch(/\(2\/7\)/); // BACK
@@ -97,10 +98,20 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
     expect(await savedProfile(app, from)).toBeUndefined();
   });
 
+  it('asks again when the years read from a description were an age, and refuses implausible years', async () => {
+    const from = phone('+1809');
+    const t = (await app.chat(from, [...START('Hola'), '1', 'tengo 45 años y soy albañil', '1', '2', '75', '3'])).map(text);
+    expect(t[5]).toMatch(/Dijiste 45 años de experiencia en este oficio \(Albañil\)/);
+    expect(t[6]).toMatch(/Cuantos años de experiencia tienes en este oficio \(Albañil\)/);
+    expect(t[7]).toMatch(/Escribe un numero de años/);
+    expect(t[8]).toMatch(/Donde aprendiste/);
+    expect(await savedProfile(app, from)).toBeUndefined();
+  });
+
   it('re-asks kindly on unclear years and evidence, in the worker\'s language', async () => {
     const from = phone('+1809');
     const t = (await app.chat(from, [...START('Hola'), '1', 'soy plomero', '1', 'muchos', '7', '1', '9', '1 3'])).map(text);
-    expect(t[5]).toMatch(/Cuantos años has trabajado como plomero/);
+    expect(t[5]).toMatch(/Cuantos años de experiencia tienes en este oficio \(Plomero \/ fontanero\)/);
     expect(t[6]).toMatch(/Escribe un numero de años, por ejemplo 5/);
     expect(t[7]).toMatch(/Donde aprendiste/);
     expect(t[9]).toMatch(/Envia los numeros de lo que tienes/);
@@ -122,9 +133,10 @@ describe('pre-screen with a language model (LangChain fake at the model boundary
       const from = phone('+1809');
       const t = (await withModel.chat(from, [...START('Hola'), '1', 'acompaño a doña Marta todas las tardes desde 2020'])).map(text);
       expect(t[4]).toMatch(/Te refieres a[\s\S]*1\. Cuidado de personas mayores/);
-      const next = (await withModel.chat(from, ['1'])).map(text);
-      // Years came from "desde 2020" and where learned from the model: straight to evidence.
-      expect(next[0]).toMatch(/Cuales de estas cosas tienes/);
+      const next = (await withModel.chat(from, ['1', '1'])).map(text);
+      // Years came from "desde 2020" (confirmed) and where learned from the model: then evidence.
+      expect(next[0]).toMatch(/Dijiste 6 años de experiencia en este oficio \(Cuidado de personas mayores\)/);
+      expect(next[1]).toMatch(/Cuales de estas cosas tienes/);
       expect(withModel.logs.join('\n')).toContain('"event":"llm_profile"');
       expect(withModel.logs.join('\n')).not.toContain('Marta');
     } finally {
