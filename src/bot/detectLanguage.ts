@@ -28,6 +28,14 @@ const WORDS: Record<DetectedLanguage, string[]> = {
   fr: ['je', 'suis', 'vous', 'merci', 'oui', 'comment', 'pourquoi', 'travail', 'besoin', 'veux', 'avec', 'pour', 'est', 'les', 'des', 'une', 'c', 'ca', 'aide', 'plait', 'mon', 'ma', 'j', 'ai', 'voudrais', 'etes', 'allez', 'bien', 'cherche', 'du', 'certificat', 'combien', 'coute', 'ou', 'bureau'],
 };
 
+// Frequent everyday words of each language (folded), so that short messages without a greeting
+// or a command word ("esta bien", "can u help", "m ap chèche travay") are still recognised.
+const COMMON: Record<Exclude<DetectedLanguage, 'fr'>, string> = {
+  es: "el la los las un una unos unas de del al y o pero porque como cuando donde quien que cual esto eso esta este estan estoy estas esta bien muy mas menos mucho poco todo nada algo alguien siempre nunca tambien ya aun todavia aqui alli ahora despues antes hoy manana ayer buscar busco buscando ando andamos vivo vive vivimos soy eres somos son fue fui era tengo tiene tienen tenemos hay hacer hago hace hacemos puedo puede pueden quiero quiere necesito necesita saber se sabe conocer creo digo dice decir pido piden pedir dar doy venir vengo ir voy vamos llegar trabajo trabajar empleo empresa jefe patron dinero pago precio costo gratis cuanto cuantos cuanta papeles documentos cedula pasaporte nombre apellido casa pais ciudad familia hijos amigo hermano senor senora disculpe disculpa perdon permiso consulta pregunta respuesta ayudeme ayudame ayudar ayuda favor xfa porfa gracias amable saludos cordiales bueno buena buenos buenas claro vale listo dale chevere genial inscribo inscribir registro titulo diploma curso escuela ademas entonces pues asi mismo otra otro ningun ninguna ese esa",
+  en: "the a an and or but because how when where who what which this that these those is are was were be been being am do does did done have has had having i me my mine you your yours he she it we they them our their not no yes yeah please thanks thank much many more less very so too also just only still now then at in on by for of to up out as if today tomorrow yesterday here there want wants need needs looking look find work job jobs boss money pay price cost free how much papers documents passport name house country city family kids friend sir madam sorry excuse question answer help explain sign up register certificate course school good nice great fine cool sure right well from with without about into over under can could would should will shall may might must know think say tell ask get give go come make take see long time",
+  ht: "mwen m ou w li l nou n yo y se ye te ap pral va ta konn konnen pa pat gen genyen fe fè kap k ki kisa kiyes kilè kote kijan kouman poukisa konbyen paske men epi oswa ak avek nan lan la a yon youn de sa sila tout anpil ti gwo bon byen mal mesi souple tanpri wi non oke dakò jodi a demen yè kounye kounya isit la lakay travay chache chèche jwenn bezwen vle kapab ka rete soti vini ale fè di mande bay pran wè tande konprann eksplike enskri papye paspò non m adrès kay peyi vil fanmi pitit zanmi mesye madanm ti gason fi lajan pri gratis sètifika fòmasyon lekòl kou eksperyans metye enfòmasyon oryantasyon biwo sant randevou",
+};
+
 // franc's ISO 639-3 codes for the languages Ruta tells apart.
 const FRANC: Record<string, DetectedLanguage> = { spa: 'es', eng: 'en', hat: 'ht', fra: 'fr' };
 const FRANC_ONLY = Object.keys(FRANC);
@@ -46,6 +54,7 @@ function baseLexicon(): Lexicon {
   for (const lang of DETECTED) {
     for (const g of GREETINGS[lang]) for (const part of folded(g)) addTo(lex, part, lang, 2);
     for (const w of WORDS[lang]) for (const part of folded(w)) addTo(lex, part, lang, 1);
+    if (lang !== 'fr') for (const w of COMMON[lang].split(' ')) for (const part of folded(w)) addTo(lex, part, lang, 0.6);
   }
   return lex;
 }

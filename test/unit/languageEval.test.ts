@@ -8,6 +8,7 @@ const detector = catalog.languageDetector;
 
 describe.each([
   ['short first messages', ['languages.tsv']],
+  ['short messages, second set', ['languages-2.tsv']],
   ['work descriptions', ['occupations.tsv', 'occupations-2.tsv', 'occupations-3.tsv', 'occupations-4.tsv']],
 ])('language identification: %s', (title, files) => {
   const cases = files.flatMap((f) => readEvalSet(f));
