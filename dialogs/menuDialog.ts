@@ -24,7 +24,7 @@ export class MenuDialog extends StepDialog<Values> {
       answer: async ({ ruta, say }, { choice, text }) => {
         // A trade typed here ("albañil") goes straight to its certification route.
         if (!choice) {
-          const found = (await ruta.profiler.profile(text)).occupations.map((o) => o.id);
+          const found = (await ruta.readWork(text)).occupations.map((o) => o.id);
           return found.length > 0 ? begin(DialogIds.route, { candidates: found }) : retry;
         }
         switch (choice) {

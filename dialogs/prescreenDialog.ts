@@ -104,7 +104,7 @@ export class PrescreenDialog extends StepDialog<Values> {
           values.sector = choice;
           return go('sectorOccupation');
         }
-        const profile = await ruta.profiler.profile(text);
+        const profile = await ruta.readWork(text);
         const found = profile.occupations.map((o) => o.id).filter((id) => this.catalog.prescreen(id));
         if (found.length === 0) return retryWith(ruta.t('prescreen.notFound', { count: this.catalog.sectors.length }));
         values.candidates = found;

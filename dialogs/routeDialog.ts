@@ -97,7 +97,7 @@ export class RouteDialog extends StepDialog<Values> {
           values.sector = choice;
           return go('occupation');
         }
-        const found = (await ruta.profiler.profile(text)).occupations.map((o) => o.id);
+        const found = (await ruta.readWork(text)).occupations.map((o) => o.id);
         if (found.length > 0) {
           values.candidates = found;
           return go('tradeConfirm');

@@ -44,7 +44,7 @@ export class StartDialog extends StepDialog<Values> {
     consent: {
       ask: ({ ruta }) => ({
         kind: 'menu',
-        text: ruta.t('consent.notice', { days: ruta.retentionDays }),
+        text: ruta.t('consent.notice', { days: ruta.retentionDays, ai: ruta.profiler.usesModel ? `${ruta.t('consent.ai')} ` : '' }),
         options: [
           { id: 'accept', label: ruta.t('consent.accept'), synonyms: YES },
           { id: 'decline', label: ruta.t('consent.decline'), synonyms: NO },

@@ -121,6 +121,7 @@ export class RutaBot {
       },
       eraseEverything: erase,
       profiler: this.deps.profiler,
+      readWork: (text) => this.deps.profiler.profile(text, { allowModel: session.consent === 'accepted' }),
       profile: {
         load: () => this.profiles.load(pid),
         // Kept as long as the conversation: the consent-dependent TTL.

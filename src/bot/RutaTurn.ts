@@ -41,8 +41,10 @@ export interface RutaTurn {
   askedStep?: string;
   /** Deletes everything stored about this sender and stops this turn from saving anything. */
   eraseEverything(): Promise<void>;
-  /** Reads a worker's own description of their work (a language model if configured, else the matcher). */
+  /** Reads descriptions of work (the model, if configured, only with consent: use readWork). */
   profiler: WorkProfiler;
+  /** A worker's own description of their work, read by the model only if they accepted the privacy notice. */
+  readWork(text: string): ReturnType<WorkProfiler['profile']>;
   /** This worker's saved pre-screen profile (kept as long as the conversation; erased with it). */
   profile: {
     load(): Promise<WorkerProfile | undefined>;

@@ -104,10 +104,14 @@ export class WorkProfiler {
     };
   }
 
-  async profile(text: string): Promise<WorkProfile> {
+  /**
+   * The profile of a description. `allowModel: false` keeps it on this machine (a worker who
+   * did not accept the privacy notice is never sent to a model).
+   */
+  async profile(text: string, { allowModel = true }: { allowModel?: boolean } = {}): Promise<WorkProfile> {
     const fallback = this.deterministic(text);
     const model = this.options.model;
-    if (!model) return fallback;
+    if (!model || !allowModel) return fallback;
     const started = Date.now();
     try {
       const answer = await this.ask(model, scrubPii(text));

@@ -144,6 +144,27 @@ describe('pre-screen with a language model (LangChain fake at the model boundary
     }
   });
 
+  it('says so in the privacy notice, and never sends the words of a worker who did not accept', async () => {
+    let calls = 0;
+    const model = new (class extends FakeListChatModel {
+      override async _generate(...args: Parameters<FakeListChatModel['_generate']>) {
+        calls += 1;
+        return super._generate(...args);
+      }
+    })({ responses: [JSON.stringify({ occupations: [{ id: 'waiter', confidence: 1 }], years: null, tasks: [], tools: [], learnedAt: null })] });
+    const withModel = await startTestApp('prescreen-consent', {}, undefined, { now: () => NOW, model });
+    try {
+      const [notice] = await withModel.chat(phone('+1809'), ['Hola']);
+      expect(text(notice!)).toMatch(/permiso\. Si aceptas, un servicio de inteligencia artificial puede ayudar a leer como describes tu trabajo/);
+      // Declined: the pre-screen still works, on the matcher alone.
+      const t = (await withModel.chat(phone('+1809'), ['Hola', '2', '2', '1', 'soy mesero'])).map(text);
+      expect(t[4]).toMatch(/Te refieres a[\s\S]*1\. Mesero/);
+      expect(calls).toBe(0);
+    } finally {
+      await withModel.close();
+    }
+  });
+
   it('falls back to the matcher when the model times out, and the worker notices nothing', async () => {
     const model = new FakeListChatModel({ responses: ['{}'], sleep: 5000 });
     const slow = await startTestApp('prescreen-slow', { LLM_TIMEOUT_MS: '200' }, undefined, { now: () => NOW, model });
