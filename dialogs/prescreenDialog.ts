@@ -7,7 +7,8 @@ import type { RutaTurn } from '../src/bot/RutaTurn.js';
 import { parseYears } from '../src/bot/years.js';
 import { LEARNED_AT, type LearnedAt } from '../src/match/WorkProfiler.js';
 import type { WorkerProfile } from '../src/prescreen/ProfileStore.js';
-import { EVIDENCE_KINDS, readiness, SELF_ASSESSMENT, type EvidenceKind, type Readiness, type SelfAssessment } from '../src/prescreen/readiness.js';
+import { EVIDENCE_KINDS, readiness, SELF_ASSESSMENT, type EvidenceKind, type SelfAssessment } from '../src/prescreen/readiness.js';
+import { experienceText, prescreenResultMessages, prescreenSummary } from './prescreenMessages.js';
 import { confirmCountryQuestion, countryListQuestion, suggestedCountry } from './countryQuestions.js';
 import { didYouMeanQuestion, occupationMenu } from './tradeQuestions.js';
 import { DialogIds } from './ids.js';
@@ -151,7 +152,7 @@ export class PrescreenDialog extends StepDialog<Values> {
     yearsConfirm: {
       ask: (turn) => ({
         kind: 'menu',
-        text: turn.ruta.t('prescreen.yearsConfirm', { experience: this.experience(turn.ruta, turn.values.years ?? 0), occupation: this.occupation(turn).name[turn.ruta.language] }),
+        text: turn.ruta.t('prescreen.yearsConfirm', { experience: experienceText(turn.ruta.t, turn.values.years ?? 0), occupation: this.occupation(turn).name[turn.ruta.language] }),
         options: [
           { id: 'yes', label: turn.ruta.t('common.yes'), synonyms: YES },
           { id: 'no', label: turn.ruta.t('prescreen.yearsNo'), synonyms: NO },
@@ -204,7 +205,7 @@ export class PrescreenDialog extends StepDialog<Values> {
         const { ruta, values } = turn;
         if (choice === 'summary') {
           const profile = await ruta.profile.load();
-          await turn.say(profile ? this.summary(ruta, profile) : ruta.t('common.error'));
+          await turn.say(profile ? prescreenSummary(this.catalog, ruta.t, ruta.language, profile) : ruta.t('common.error'));
           return stay;
         }
         if (choice === 'route') {
@@ -252,7 +253,8 @@ export class PrescreenDialog extends StepDialog<Values> {
     const years = values.years ?? 0;
     const evidence = values.evidence ?? [];
     const result = readiness(prescreen, values.answers, years, evidence);
-    const country = values.country!;
+    const country = values.country;
+    if (!country) return go('country');
     const profile: WorkerProfile = {
       v: 1,
       occupation: occupation.id,
@@ -269,65 +271,8 @@ export class PrescreenDialog extends StepDialog<Values> {
       completedAt: ruta.now().toISOString(),
     };
     await ruta.profile.save(profile);
-    for (const message of this.resultMessages(ruta, occupation, prescreen, result, profile)) await turn.say(message);
+    for (const message of prescreenResultMessages(this.catalog, ruta.t, ruta.language, { occupation, prescreen, readiness: result, profile })) await turn.say(message);
     return go('next');
-  }
-
-  private resultMessages(ruta: RutaTurn, occupation: Occupation, prescreen: Prescreen, r: Readiness, profile: WorkerProfile): string[] {
-    const { t, language } = ruta;
-    const name = occupation.name[language];
-    const countryName = this.catalog.country(profile.country)?.name[language] ?? profile.country;
-    const standards = this.catalog.standardsFor(occupation, profile.country);
-    const institutions = [...new Set(standards.map((s) => this.catalog.institution(s.institution)?.acronym ?? s.institution))];
-    const bullet = (s: string) => `- ${s}`;
-
-    const standardLines = standards.map((s) => {
-      const institution = this.catalog.institution(s.institution)?.acronym ?? s.institution;
-      return s.code ? t('prescreen.result.standard', { code: s.code, title: s.title, institution, country: countryName }) : t('prescreen.result.standardToConfirm', { institution, country: countryName });
-    });
-    const gather = [
-      ...r.missingEvidence.map((k) => t(`prescreen.evidenceKind.${k}`)),
-      ...prescreen.evidence.map((e) => e.text[language]),
-    ];
-    return [
-      [t(`prescreen.result.heading_${r.level}`, { occupation: name }), t('prescreen.result.why', { yes: r.counts.yes, partly: r.counts.partly, total: prescreen.statements.length, experience: this.experience(ruta, profile.years) })].join('\n'),
-      [
-        ...(r.strong.length > 0 ? [t('prescreen.result.strong'), ...r.strong.map((s) => bullet(s.text[language]))] : [t('prescreen.result.noneStrong')]),
-        ...(r.practise.length > 0 ? [t('prescreen.result.practise'), ...r.practise.map((s) => bullet(s.text[language]))] : [t('prescreen.result.nothingToPractise')]),
-      ].join('\n'),
-      [t('prescreen.result.gather'), ...gather.map(bullet)].join('\n'),
-      [...standardLines, t('prescreen.result.disclaimer', { institution: institutions.join(' / ') })].join('\n'),
-    ];
-  }
-
-  /** The short summary a worker can show at the assessment centre: no name, no number. */
-  private summary(ruta: RutaTurn, p: WorkerProfile): string {
-    const { t, language } = ruta;
-    const occupation = this.catalog.occupation(p.occupation);
-    const standard = p.standards
-      .map((s) => {
-        const institution = this.catalog.institution(s.institution)?.acronym ?? s.institution;
-        return s.code ? `${s.code} · ${institution} (${p.country})` : t('prescreen.standardToConfirmShort', { institution });
-      })
-      .join('; ');
-    const counts = { yes: 0, partly: 0, no: 0 };
-    for (const a of Object.values(p.answers)) counts[a] += 1;
-    return t('prescreen.summary', {
-      occupation: occupation?.name[language] ?? p.occupation,
-      isco: p.isco08,
-      standard,
-      experience: this.experience(ruta, p.years),
-      learned: t(`prescreen.learnedAt.${p.learnedAt}`).toLowerCase(),
-      evidence: p.evidence.length > 0 ? p.evidence.map((k) => t(`prescreen.evidenceKind.${k}`).toLowerCase()).join('; ') : t('prescreen.noEvidence'),
-      ...counts,
-      total: Object.keys(p.answers).length,
-      level: t(`prescreen.level.${p.level}`),
-      date: p.completedAt.slice(0, 10),
-    });
-  }
-
-  private experience(ruta: RutaTurn, years: number): string {
-    return years < 1 ? ruta.t('prescreen.lessThanYear') : ruta.t('prescreen.experience', { count: Math.round(years) });
   }
 
   private describeQuestion(ruta: RutaTurn): Question {

@@ -70,19 +70,21 @@ export class Catalog {
       {
         isco: parseIsco(readFileSync(join(dataDir, 'isco08-unit-groups-es.tsv'), 'utf8')),
         renec: parseRenec(readFileSync(join(dataDir, 'mx-conocer-standards.tsv'), 'utf8')),
-        prescreens: read('prescreen.json') as Prescreens,
+        prescreens: read('prescreen.json'),
       },
     );
   }
 
-  static fromData(raw: unknown, registries: Registries = { isco: new Map(), renec: [] }): Catalog {
+  /** Validates catalog data; `input.prescreens` is data/prescreen.json as read (validated here). */
+  static fromData(raw: unknown, input: Omit<Registries, 'prescreens'> & { prescreens?: unknown } = { isco: new Map(), renec: [] }): Catalog {
+    let registries: Registries = { isco: input.isco, renec: input.renec };
     const parsed = catalogSchema.safeParse(raw);
     const problems = parsed.success ? [] : parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
     if (parsed.success && registries.isco.size > 0)
       for (const o of parsed.data.occupations)
         if (!registries.isco.has(o.isco08)) problems.push(`  - occupation ${o.id}: ${o.isco08} is not an ISCO-08 unit group`);
-    if (parsed.success && registries.prescreens) {
-      const pre = prescreensSchema.safeParse(registries.prescreens);
+    if (parsed.success && input.prescreens !== undefined) {
+      const pre = prescreensSchema.safeParse(input.prescreens);
       if (!pre.success) problems.push(...pre.error.issues.map((i) => `  - prescreen.json ${i.path.join('.')}: ${i.message}`));
       else {
         const ids = new Set(parsed.data.occupations.map((o) => o.id));

@@ -1,0 +1,71 @@
+import type { Catalog } from '../src/catalog/Catalog.js';
+import type { Language, Occupation, Prescreen } from '../src/catalog/schema.js';
+import type { Translate } from '../src/i18n.js';
+import type { WorkerProfile } from '../src/prescreen/ProfileStore.js';
+import type { Readiness } from '../src/prescreen/readiness.js';
+
+/** "8 años", "8 years", "8 an"; "menos de un año" below one year. */
+export function experienceText(t: Translate, years: number): string {
+  return years < 1 ? t('prescreen.lessThanYear') : t('prescreen.experience', { count: Math.round(years) });
+}
+
+const bullet = (s: string) => `- ${s}`;
+
+/**
+ * The pre-screen result as short messages in the worker's language: how ready and why, strong
+ * points and what to practise, evidence to gather, the standard and institution, and that this
+ * is an orientation. Pure: everything comes from the catalog and the worker's answers.
+ */
+export function prescreenResultMessages(
+  catalog: Catalog,
+  t: Translate,
+  language: Language,
+  { occupation, prescreen, readiness: r, profile }: { occupation: Occupation; prescreen: Prescreen; readiness: Readiness; profile: WorkerProfile },
+): string[] {
+  const countryName = catalog.country(profile.country)?.name[language] ?? profile.country;
+  const standards = catalog.standardsFor(occupation, profile.country);
+  const acronym = (id: string) => catalog.institution(id)?.acronym ?? id;
+  const institutions = [...new Set(standards.map((s) => acronym(s.institution)))];
+  const standardLines = standards.map((s) =>
+    s.code
+      ? t('prescreen.result.standard', { code: s.code, title: s.title, institution: acronym(s.institution), country: countryName })
+      : t('prescreen.result.standardToConfirm', { institution: acronym(s.institution), country: countryName }),
+  );
+  const gather = [...r.missingEvidence.map((k) => t(`prescreen.evidenceKind.${k}`)), ...prescreen.evidence.map((e) => e.text[language])];
+  return [
+    [
+      t(`prescreen.result.heading_${r.level}`, { occupation: occupation.name[language] }),
+      t('prescreen.result.why', { yes: r.counts.yes, partly: r.counts.partly, total: prescreen.statements.length, experience: experienceText(t, profile.years) }),
+    ].join('\n'),
+    [
+      ...(r.strong.length > 0 ? [t('prescreen.result.strong'), ...r.strong.map((s) => bullet(s.text[language]))] : [t('prescreen.result.noneStrong')]),
+      ...(r.practise.length > 0 ? [t('prescreen.result.practise'), ...r.practise.map((s) => bullet(s.text[language]))] : [t('prescreen.result.nothingToPractise')]),
+    ].join('\n'),
+    [t('prescreen.result.gather'), ...gather.map(bullet)].join('\n'),
+    [...standardLines, t('prescreen.result.disclaimer', { institution: institutions.join(' / ') })].join('\n'),
+  ];
+}
+
+/** The short summary a worker can show at the assessment centre: no name, no number. */
+export function prescreenSummary(catalog: Catalog, t: Translate, language: Language, p: WorkerProfile): string {
+  const standard = p.standards
+    .map((s) => {
+      const institution = catalog.institution(s.institution)?.acronym ?? s.institution;
+      return s.code ? `${s.code} · ${institution} (${p.country})` : t('prescreen.standardToConfirmShort', { institution });
+    })
+    .join('; ');
+  const counts = { yes: 0, partly: 0, no: 0 };
+  for (const a of Object.values(p.answers)) counts[a] += 1;
+  return t('prescreen.summary', {
+    occupation: catalog.occupation(p.occupation)?.name[language] ?? p.occupation,
+    isco: p.isco08,
+    standard,
+    experience: experienceText(t, p.years),
+    learned: t(`prescreen.learnedAt.${p.learnedAt}`).toLowerCase(),
+    evidence: p.evidence.length > 0 ? p.evidence.map((k) => t(`prescreen.evidenceKind.${k}`).toLowerCase()).join('; ') : t('prescreen.noEvidence'),
+    ...counts,
+    total: Object.keys(p.answers).length,
+    level: t(`prescreen.level.${p.level}`),
+    date: p.completedAt.slice(0, 10),
+  });
+}
