@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../paths.js';
-import { LanguageDetector } from '../bot/detectLanguage.js';
+import { LanguageDetector, type Detection } from '../bot/detectLanguage.js';
 import { occupationIndex, renecIndex, type PhraseIndex, type Ranked } from '../match/OccupationMatcher.js';
 import { catalogSchema, prescreensSchema, type CatalogData, type Country, type Institution, type Occupation, type Prescreen, type Sector, type StandardRef } from './schema.js';
 import { parseIsco, parseRenec, type RenecStandard } from './tsv.js';
@@ -44,6 +44,7 @@ export class Catalog {
   /** Language identification that also knows the trade names of each language ("albañil", "kizinyè"). */
   readonly languageDetector: LanguageDetector;
   private renecIdx: PhraseIndex<RenecStandard> | undefined;
+  private renecByCode: Map<string, RenecStandard> | undefined;
 
   private constructor(
     readonly data: CatalogData,
@@ -141,7 +142,8 @@ export class Catalog {
   }
 
   renecStandard(code: string): RenecStandard | undefined {
-    return this.registries.renec.find((s) => s.code === code);
+    this.renecByCode ??= new Map(this.registries.renec.map((s) => [s.code, s]));
+    return this.renecByCode.get(code);
   }
 
   /**
@@ -173,8 +175,7 @@ export class Catalog {
   }
 
   /** Curated occupations a worker's own words point to, best first (see OccupationMatcher). */
-  rankOccupations(typed: string, limit = 3): Array<Ranked<Occupation>> {
-    const detected = this.languageDetector.detect(typed);
+  rankOccupations(typed: string, limit = 3, detected: Detection = this.languageDetector.detect(typed)): Array<Ranked<Occupation>> {
     const language = detected.language === 'fr' ? 'ht' : detected.confidence >= 0.5 ? detected.language : undefined;
     return this.occupationIndex.rank(typed, { limit, relative: 0.5, ...(language ? { language } : {}) });
   }

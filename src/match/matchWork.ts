@@ -47,9 +47,10 @@ export function matchWork(
   text: string,
   { country, limit = 3, ranked }: { country?: string; limit?: number; /** occupations already ranked (by a model) */ ranked?: Array<{ id: string; score: number }> } = {},
 ): MatchOut {
-  const detected = catalog.languageDetector.detect(text).language;
+  const detection = catalog.languageDetector.detect(text);
+  const detected = detection.language;
   const nameLanguage: Language = detected === 'fr' ? 'ht' : (detected ?? 'es');
-  const order = ranked ?? catalog.rankOccupations(text, limit).map((r) => ({ id: r.item.id, score: r.score }));
+  const order = ranked ?? catalog.rankOccupations(text, limit, detection).map((r) => ({ id: r.item.id, score: r.score }));
   const curated: CandidateOut[] = order.slice(0, limit).flatMap(({ id, score }) => {
     const o = catalog.occupation(id);
     return o ? [{ isco08: o.isco08, id: o.id, occupation: o.name[nameLanguage], score, standards: standardsOut(catalog, o, country) }] : [];
