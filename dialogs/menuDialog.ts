@@ -31,7 +31,8 @@ export class MenuDialog extends StepDialog<Values> {
           case 'route':
             return begin(DialogIds.route);
           case 'prescreen':
-            return begin(DialogIds.prescreen);
+            // A worker with a saved result may just want its summary again.
+            return begin(DialogIds.prescreen, { saved: (await ruta.profile.load()) !== undefined });
           case 'language':
             return begin(DialogIds.language);
           case 'privacy':

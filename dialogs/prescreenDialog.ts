@@ -27,6 +27,8 @@ interface Values {
   fromRoute?: boolean;
   /** The introduction was sent. */
   introduced?: boolean;
+  /** Begun with a saved result to offer. */
+  saved?: boolean;
 }
 
 const optionsSchema = z.object({
@@ -34,6 +36,8 @@ const optionsSchema = z.object({
   country: z.string().optional(),
   candidates: z.array(z.string()).max(5).optional(),
   fromRoute: z.boolean().optional(),
+  /** The worker has a saved result: offer its summary before a new check. */
+  saved: z.boolean().optional(),
 });
 
 /** What the pre-screen ends with, for the dialog that began it. */
@@ -66,16 +70,41 @@ export class PrescreenDialog extends StepDialog<Values> {
       ...(occupation ? { occupation } : {}),
       ...(o.candidates ? { candidates: o.candidates.filter((c) => this.catalog.prescreen(c)) } : {}),
       ...(o.fromRoute ? { fromRoute: true } : {}),
+      ...(o.saved ? { saved: true } : {}),
     };
   }
 
   protected override firstStep(values: Values): string {
+    if (values.saved) return 'saved';
     if (!values.country) return 'country';
     if (values.occupation) return 'years';
     return values.candidates && values.candidates.length > 0 ? 'confirm' : 'describe';
   }
 
   protected readonly steps: Record<string, Step<Values>> = {
+    // You already have a result: see its summary, or check again?
+    saved: {
+      ask: ({ ruta }) => ({
+        kind: 'menu',
+        text: ruta.t('prescreen.saved'),
+        options: [
+          { id: 'summary', label: ruta.t('prescreen.nextSummary'), synonyms: ['resumen', 'summary', 'rezime'] },
+          { id: 'again', label: ruta.t('prescreen.again') },
+        ],
+      }),
+      answer: async (turn, { choice }) => {
+        const { ruta, values } = turn;
+        if (choice === 'summary') {
+          const profile = await ruta.profile.load();
+          if (profile) {
+            await turn.say(prescreenSummary(this.catalog, ruta.t, ruta.language, profile));
+            return end({ next: 'menu' });
+          }
+        } else if (choice !== 'again') return retry;
+        values.saved = undefined;
+        return go(this.firstStep(values));
+      },
+    },
     // Are you in <country> now? (the standard and institution depend on it)
     country: {
       ask: async (turn) => {

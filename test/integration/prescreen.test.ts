@@ -54,6 +54,12 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
 
     const [summary] = await app.chat(from, ['1']);
     expect(text(summary!)).toMatch(/RUTA: revision de habilidades\nOficio: Albañil \(CIUO-08 7112\)\nNorma: INFOTEP \(codigo por confirmar\)\nExperiencia: 8 años, aprendio: trabajando[\s\S]*5 si, 1 en parte, 1 no \(de 7\)[\s\S]*Fecha: 2026-11-22/);
+
+    // Days later, from the main menu: the saved result's summary, without answering everything again.
+    const [menu, saved, again] = await app.chat(from, ['MENU', '2', '1']);
+    expect(text(menu!)).toMatch(/Menu principal/);
+    expect(text(saved!)).toMatch(/Ya tienes un resultado[\s\S]*1\. Un resumen para mostrar en el centro\n2\. Revisar de nuevo/);
+    expect(text(again!)).toMatch(/RUTA: revision de habilidades[\s\S]*Menu principal/);
   });
 
   it('en: from the end of a route in Mexico, "since 2019", evidence in words; the result names EC0326 and CONOCER', async () => {
