@@ -15,17 +15,22 @@ afterAll(async () => {
   await env.cleanup();
 });
 
-/** Starts `n` turns 2 ms apart on alternating locks; records overlap and completion order. */
+/**
+ * Starts `n` turns 10 ms apart on alternating locks; records overlap and completion order. Each
+ * turn holds the lock 25 ms, so a queue forms; the 10 ms spacing keeps the order in which turns
+ * reach Redis the order they started even when parallel test files load the machine (2 ms was
+ * not enough: a turn on the other connection could overtake its neighbour).
+ */
 async function race(locks: TurnLock[], n: number, key: string) {
   let inside = 0;
   let maxInside = 0;
   const order: number[] = [];
   const runs = Array.from({ length: n }, async (_, i) => {
-    await sleep(i * 2);
+    await sleep(i * 10);
     return locks[i % locks.length]!.run(key, 5000, async () => {
       inside += 1;
       maxInside = Math.max(maxInside, inside);
-      await sleep(5);
+      await sleep(25);
       order.push(i);
       inside -= 1;
     });
