@@ -43,6 +43,8 @@ const optionsSchema = z.object({
 /** What the pre-screen ends with, for the dialog that began it. */
 export const prescreenResultSchema = z.object({ next: z.enum(['menu', 'route']) });
 
+const summaryOption = (ruta: RutaTurn) => ({ id: 'summary', label: ruta.t('prescreen.nextSummary'), synonyms: ['resumen', 'summary', 'rezime'] });
+
 /** Longer experience than this is not a plausible answer (the profile schema's limit). */
 const MAX_YEARS = 60;
 /** The most statements a pre-screen has (data/prescreen.json allows 6–10): one step each. */
@@ -88,18 +90,14 @@ export class PrescreenDialog extends StepDialog<Values> {
         kind: 'menu',
         text: ruta.t('prescreen.saved'),
         options: [
-          { id: 'summary', label: ruta.t('prescreen.nextSummary'), synonyms: ['resumen', 'summary', 'rezime'] },
+          summaryOption(ruta),
           { id: 'again', label: ruta.t('prescreen.again') },
         ],
       }),
       answer: async (turn, { choice }) => {
         const { ruta, values } = turn;
         if (choice === 'summary') {
-          const profile = await ruta.profile.load();
-          if (profile) {
-            await turn.say(prescreenSummary(this.catalog, ruta.t, ruta.language, profile));
-            return end({ next: 'menu' });
-          }
+          if (await this.sayLastSummary(turn)) return end({ next: 'menu' });
         } else if (choice !== 'again') return retry;
         values.saved = undefined;
         return go(this.firstStep(values));
@@ -225,7 +223,7 @@ export class PrescreenDialog extends StepDialog<Values> {
         kind: 'menu',
         text: ruta.t('prescreen.next'),
         options: [
-          { id: 'summary', label: ruta.t('prescreen.nextSummary'), synonyms: ['resumen', 'summary', 'rezime'] },
+          summaryOption(ruta),
           { id: 'route', label: ruta.t('prescreen.nextRoute'), synonyms: ['ruta', 'route', 'wout'] },
           { id: 'menu', label: ruta.t('prescreen.nextMenu'), synonyms: ['menu', 'meni'] },
         ],
@@ -233,8 +231,7 @@ export class PrescreenDialog extends StepDialog<Values> {
       answer: async (turn, { choice }) => {
         const { ruta, values } = turn;
         if (choice === 'summary') {
-          const profile = await ruta.profile.load();
-          await turn.say(profile ? prescreenSummary(this.catalog, ruta.t, ruta.language, profile) : ruta.t('common.error'));
+          if (!(await this.sayLastSummary(turn))) await turn.say(ruta.t('common.error'));
           return stay;
         }
         if (choice === 'route') {
@@ -302,6 +299,13 @@ export class PrescreenDialog extends StepDialog<Values> {
     await ruta.profile.save(profile);
     for (const message of prescreenResultMessages(this.catalog, ruta.t, ruta.language, { occupation, prescreen, readiness: result, profile })) await turn.say(message);
     return go('next');
+  }
+
+  /** Sends the saved result's summary; false when there is none (expired or erased). */
+  private async sayLastSummary({ ruta, say }: StepTurn<Values>): Promise<boolean> {
+    const profile = await ruta.profile.load();
+    if (profile) await say(prescreenSummary(this.catalog, ruta.t, ruta.language, profile));
+    return profile !== undefined;
   }
 
   private describeQuestion(ruta: RutaTurn): Question {
