@@ -19,8 +19,8 @@ interface Values {
   candidates?: string[];
   /** Begun with a known trade and country: the route is shown at once. */
   direct?: boolean;
-  /** Mexico: RENEC standards that matched a trade outside the curated list, and the one chosen. */
-  renec?: string[];
+  /** Mexico: RENEC standards that matched a trade outside the curated list (code → name to show), and the one chosen. */
+  renec?: Record<string, string>;
   standard?: string;
   /** The route of `direct` was sent. */
   shown?: boolean;
@@ -103,9 +103,9 @@ export class RouteDialog extends StepDialog<Values> {
           return go('tradeConfirm');
         }
         // In Mexico every standard of the RENEC registry can be reached, not only the curated trades.
-        const renec = values.country === 'MX' ? this.catalog.searchRenec(text, 3).map((r) => r.item.code) : [];
+        const renec = values.country === 'MX' ? this.catalog.searchRenec(text, 3) : [];
         if (renec.length > 0) {
-          values.renec = renec;
+          values.renec = Object.fromEntries(renec.map((r) => [r.item.code, this.catalog.renecName(r.item, text)]));
           return go('renecConfirm');
         }
         return retryWith(ruta.t('route.tradeNotFound', { count: this.catalog.sectors.length }));
@@ -133,7 +133,7 @@ export class RouteDialog extends StepDialog<Values> {
         kind: 'menu',
         text: ruta.t('route.renecDidYouMean'),
         options: [
-          ...(values.renec ?? []).flatMap((code) => {
+          ...Object.keys(values.renec ?? {}).flatMap((code) => {
             const s = this.catalog.renecStandard(code);
             return s ? [{ id: s.code, label: `${s.code}: ${s.title}` }] : [];
           }),
@@ -255,7 +255,7 @@ export class RouteDialog extends StepDialog<Values> {
     const standard = this.catalog.renecStandard(values.standard ?? '');
     if (!standard) return undefined;
     return {
-      name: standard.occupations[0] ?? standard.title,
+      name: values.renec?.[standard.code] ?? standard.title,
       standards: { MX: [{ institution: 'conocer', code: standard.code, title: standard.title, source: RENEC_SOURCE }] },
     };
   }

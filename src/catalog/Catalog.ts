@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../paths.js';
 import { LanguageDetector, type Detection } from '../bot/detectLanguage.js';
+import { contentWords, keySimilarity, matchKey } from '../match/tokens.js';
 import { occupationIndex, renecIndex, type PhraseIndex, type Ranked } from '../match/OccupationMatcher.js';
 import { catalogSchema, prescreensSchema, type CatalogData, type Country, type Institution, type Occupation, type Prescreen, type Sector, type StandardRef } from './schema.js';
 import { parseIsco, parseRenec, type RenecStandard } from './tsv.js';
@@ -183,6 +184,23 @@ export class Catalog {
   /** Occupations a typed description points to, best first. */
   searchOccupations(typed: string, limit = 3): Occupation[] {
     return this.rankOccupations(typed, limit).map((r) => r.item);
+  }
+
+  /**
+   * The name under which to show a RENEC standard to someone who described their work this way:
+   * the registry occupation that shares most words with the description, else the title (the
+   * registry's occupation lists are sometimes loose: EC1340, heavy machinery, lists financial advisers first).
+   */
+  renecName(standard: RenecStandard, typed: string): string {
+    const typedKeys = contentWords(typed).map(matchKey);
+    let best = { name: standard.title, hits: 0 };
+    for (const name of standard.occupations) {
+      const hits = contentWords(name)
+        .map(matchKey)
+        .filter((k) => typedKeys.some((q) => keySimilarity(q, k) > 0)).length;
+      if (hits > best.hits) best = { name, hits };
+    }
+    return best.name;
   }
 
   /** Standards of Mexico's whole RENEC registry that a description points to, best first. */

@@ -66,7 +66,7 @@ export function matchWork(
       candidates.push({
         isco08: null,
         id: null,
-        occupation: r.item.occupations[0] ?? r.item.title,
+        occupation: catalog.renecName(r.item, text),
         score: Math.min(r.score, previous),
         standards: [{ institution: 'conocer', country: 'MX', code: r.item.code, title: r.item.title }],
       });

@@ -75,6 +75,8 @@ export function phoneticKey(word: string): string {
   k = k.replace(/ph/g, 'f').replace(/th/g, 't');
   k = k.replace(/sch|sh|ch/g, 'x');
   k = k.replace(/qu/g, 'k').replace(/c(?=[eiy])/g, 's').replace(/c/g, 'k').replace(/q/g, 'k');
+  // A soft g is Creole's j: "ménagère" ~ "menajè", "garaje" ~ "garaj".
+  k = k.replace(/gu(?=[ei])/g, 'g').replace(/g(?=[ei])/g, 'j');
   k = k.replace(/ll/g, 'y').replace(/z/g, 's').replace(/v/g, 'b');
   k = k.replace(/eau|au/g, 'o').replace(/ou/g, 'u').replace(/w/g, 'u');
   k = k.replace(/y(?=[aeiou])/g, 'i').replace(/y/g, 'i');
@@ -117,7 +119,10 @@ export function keySimilarity(a: string, b: string): number {
   if (a === b) return 1;
   const shorter = Math.min(a.length, b.length);
   const longer = Math.max(a.length, b.length);
-  if ((shorter >= 4 || (shorter === 3 && longer === 4)) && (a.startsWith(b) || b.startsWith(a))) return 0.55 + (0.3 * shorter) / longer;
+  // A short prefix counts only when it is most of the word: "pint" ~ "pintor", but "maki"
+  // (makiyèz) is not "makinaria"; five letters or more are a stem ("frieg" ~ "friegaplatos").
+  const prefixOk = shorter >= 5 || (shorter === 4 && shorter / longer >= 0.6) || (shorter === 3 && longer === 4);
+  if (prefixOk && (a.startsWith(b) || b.startsWith(a))) return 0.55 + (0.3 * shorter) / longer;
   const allowed = shorter <= 4 ? 0 : shorter <= 7 ? 1 : 2;
   if (allowed > 0 && editDistance(a, b, allowed) <= allowed) return TYPO_SIMILARITY;
   return 0;

@@ -41,6 +41,9 @@ describe('ruta command line', () => {
   it('match reaches any EC standard of the RENEC registry for Mexico, ranked after the curated trades', async () => {
     const json = JSON.parse((await cli(['match', '--country', 'MX', 'soy brigadista de protección civil'])).out);
     expect(json.candidates[0]).toMatchObject({ isco08: null, id: null, standards: [{ institution: 'conocer', code: 'EC0002' }] });
+    // The registry's occupation lists can be loose; the name shown is the one the description fits.
+    const machinery = JSON.parse((await cli(['match', '--country', 'MX', 'soy operador de maquinaria pesada'])).out);
+    expect(machinery.candidates[0]).toMatchObject({ occupation: expect.stringMatching(/maquinaria/i), standards: [{ code: 'EC1340' }] });
     const mason = JSON.parse((await cli(['match', '--country', 'MX', 'albañil'])).out);
     expect(mason.candidates[0].id).toBe('mason');
     for (let i = 1; i < mason.candidates.length; i++) expect(mason.candidates[i].score).toBeLessThanOrEqual(mason.candidates[i - 1].score);

@@ -19,6 +19,7 @@ describe('tokens for matching', () => {
     expect(matchKey(normalizedWords('maçon')[0]!)).toBe(matchKey('mason'));
     expect(phoneticKey('chauffeur').startsWith(phoneticKey('chofe'))).toBe(true);
     expect(matchKey('pegando')).toBe(matchKey('pegar'));
+    expect(matchKey(normalizedWords('ménagère')[0]!).startsWith(matchKey(normalizedWords('menajè')[0]!))).toBe(true);
   });
 
   it('scores keys: exact 1, prefixes by length, a typo 0.75, short keys only exactly', () => {
@@ -27,6 +28,9 @@ describe('tokens for matching', () => {
     expect(keySimilarity('elektrisista', 'elektrisita')).toBe(0.75);
     expect(keySimilarity('kok', 'koktel')).toBe(0);
     expect(keySimilarity('ranj', 'manj')).toBe(0);
+    // A short prefix must be most of the word; five letters are a stem.
+    expect(keySimilarity('maki', 'makinari')).toBe(0);
+    expect(keySimilarity('frieg', 'friegaplat')).toBeGreaterThan(0);
   });
 });
 
