@@ -192,14 +192,14 @@ export class RouteDialog extends StepDialog<Values> {
 
   private nextQuestion({ ruta }: StepTurn<Values>): Question {
     return {
-        kind: 'menu',
-        text: ruta.t('route.next'),
-        options: [
-          { id: 'prescreen', label: ruta.t('route.nextPrescreen') },
-          { id: 'trade', label: ruta.t('route.nextTrade') },
-          { id: 'country', label: ruta.t('route.nextCountry') },
-          { id: 'menu', label: ruta.t('route.nextMenu'), synonyms: ['menu', 'meni'] },
-        ],
+      kind: 'menu',
+      text: ruta.t('route.next'),
+      options: [
+        { id: 'prescreen', label: ruta.t('route.nextPrescreen') },
+        { id: 'trade', label: ruta.t('route.nextTrade') },
+        { id: 'country', label: ruta.t('route.nextCountry') },
+        { id: 'menu', label: ruta.t('route.nextMenu'), synonyms: ['menu', 'meni'] },
+      ],
     };
   }
 

@@ -3,9 +3,9 @@
  * Haitian Creole in both the official spelling and common older/French-influenced spellings.
  */
 const NUMBER_WORDS: Record<number, string[]> = {
-  1: ['uno', 'una', 'un', 'primero', 'primera', 'one', 'first', 'en', 'youn', 'premye'],
-  2: ['dos', 'two', 'second', 'segundo', 'segunda', 'de', 'deux', 'dezyem'],
-  3: ['tres', 'three', 'third', 'tercero', 'tercera', 'twa', 'trois'],
+  1: ['uno', 'una', 'un', 'one', 'en', 'youn'],
+  2: ['dos', 'two', 'de', 'deux'],
+  3: ['tres', 'three', 'twa', 'trois'],
   4: ['cuatro', 'four', 'kat', 'quatre'],
   5: ['cinco', 'five', 'senk', 'sink', 'cinq'],
   6: ['seis', 'six', 'sis'],
@@ -25,8 +25,25 @@ const NUMBER_WORDS: Record<number, string[]> = {
   20: ['veinte', 'twenty', 'ven', 'vent'],
 };
 
-const BY_WORD = new Map<string, number>();
-for (const [n, list] of Object.entries(NUMBER_WORDS)) for (const w of list) BY_WORD.set(w, Number(n));
+/** Ordinals answer a menu ("la primera") but are not amounts. */
+const ORDINALS: Record<number, string[]> = {
+  1: ['primero', 'primera', 'first', 'premye'],
+  2: ['second', 'segundo', 'segunda', 'dezyem'],
+  3: ['third', 'tercero', 'tercera'],
+};
+
+const CARDINAL = new Map<string, number>();
+for (const [n, list] of Object.entries(NUMBER_WORDS)) for (const w of list) CARDINAL.set(w, Number(n));
+const BY_WORD = new Map(CARDINAL);
+for (const [n, list] of Object.entries(ORDINALS)) for (const w of list) BY_WORD.set(w, Number(n));
+
+/**
+ * The amount a folded number word stands for ("cinco", "senk", "five"), 1–20; no ordinals.
+ * @example cardinalOfWord('senk') === 5
+ */
+export function cardinalOfWord(folded: string): number | undefined {
+  return CARDINAL.get(folded);
+}
 
 /**
  * The number a whole folded reply stands for: "2", "2.", "#2", "dos", "de", "opcion 2", "numero dos".
