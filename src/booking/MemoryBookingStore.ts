@@ -1,0 +1,106 @@
+import { isActive, type Booking } from './booking.js';
+import type { BookingStore, BookingTimes, CreateResult, StoredBooking, UpdateResult } from './BookingStore.js';
+import { bookingKeys as K } from './keys.js';
+import { sortBySlot } from './RedisBookingStore.js';
+
+/**
+ * Bookings in this process's memory, for the quick start only: the same rules as Redis
+ * (JavaScript runs one call at a time, so each method is atomic), lost on restart.
+ */
+export class MemoryBookingStore implements BookingStore {
+  private readonly bookings = new Map<string, StoredBooking & { keepUntil: number }>();
+  private readonly slots = new Map<string, Set<string>>();
+  private readonly active = new Map<string, { code: string; until: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async create(b: Booking, capacity: number, times: BookingTimes): Promise<CreateResult> {
+    if (this.live(b.code)) return { ok: false, reason: 'code_taken' };
+    const held = this.heldBy(K.active(b));
+    if (held) return { ok: false, reason: 'already', code: held };
+    const slot = this.slot(b.centreId, b.slot.local);
+    if (slot.size >= capacity) return { ok: false, reason: 'full' };
+    slot.add(b.code);
+    this.bookings.set(b.code, { booking: structuredClone(b), rev: 1, keepUntil: times.keepUntil });
+    this.active.set(K.active(b), { code: b.code, until: times.activeUntil });
+    return { ok: true };
+  }
+
+  async update(previous: StoredBooking, next: Booking, capacity: number, times: BookingTimes): Promise<UpdateResult> {
+    const current = this.live(next.code);
+    if (!current) return { ok: false, reason: 'missing' };
+    if (current.rev !== previous.rev) return { ok: false, reason: 'conflict' };
+    const before = current.booking;
+    const oldSlot = this.slot(before.centreId, before.slot.local);
+    let keepUntil = current.keepUntil;
+    if (isActive(next) && next.slot.local !== before.slot.local) {
+      const newSlot = this.slot(next.centreId, next.slot.local);
+      if (!newSlot.has(next.code) && newSlot.size >= capacity) return { ok: false, reason: 'full' };
+      newSlot.add(next.code);
+      oldSlot.delete(next.code);
+      const hold = this.active.get(K.active(next));
+      if (hold?.code === next.code) hold.until = times.activeUntil;
+      keepUntil = times.keepUntil;
+    }
+    if (isActive(before) && !isActive(next)) {
+      oldSlot.delete(next.code);
+      if (this.active.get(K.active(next))?.code === next.code) this.active.delete(K.active(next));
+    }
+    this.bookings.set(next.code, { booking: structuredClone(next), rev: current.rev + 1, keepUntil });
+    return { ok: true };
+  }
+
+  async get(code: string): Promise<StoredBooking | undefined> {
+    const stored = this.live(code);
+    return stored ? { booking: structuredClone(stored.booking), rev: stored.rev } : undefined;
+  }
+
+  async byWorker(pid: string): Promise<Booking[]> {
+    return sortBySlot(this.all().filter((b) => b.pid === pid));
+  }
+
+  async byInstitution(institution: string, fromMs: number, toMs: number, centreId?: string): Promise<Booking[]> {
+    return sortBySlot(
+      this.all().filter((b) => b.institution === institution && (!centreId || b.centreId === centreId) && Date.parse(b.slot.start) >= fromMs && Date.parse(b.slot.start) < toMs),
+    );
+  }
+
+  async taken(centreId: string, locals: readonly string[]): Promise<number[]> {
+    return locals.map((local) => [...this.slot(centreId, local)].filter((code) => this.live(code)).length);
+  }
+
+  async remove(b: Booking): Promise<void> {
+    this.slot(b.centreId, b.slot.local).delete(b.code);
+    this.bookings.delete(b.code);
+    if (this.active.get(K.active(b))?.code === b.code) this.active.delete(K.active(b));
+  }
+
+  private all(): Booking[] {
+    return [...this.bookings.keys()].flatMap((code) => {
+      const stored = this.live(code);
+      return stored ? [structuredClone(stored.booking)] : [];
+    });
+  }
+
+  private live(code: string) {
+    const stored = this.bookings.get(code);
+    if (stored && stored.keepUntil <= this.now()) {
+      this.bookings.delete(code);
+      return undefined;
+    }
+    return stored;
+  }
+
+  private heldBy(key: string): string | undefined {
+    const hold = this.active.get(key);
+    if (hold && hold.until <= this.now()) this.active.delete(key);
+    return hold && hold.until > this.now() ? hold.code : undefined;
+  }
+
+  private slot(centreId: string, local: string): Set<string> {
+    const key = K.slot(centreId, local);
+    let set = this.slots.get(key);
+    if (!set) this.slots.set(key, (set = new Set()));
+    return set;
+  }
+}

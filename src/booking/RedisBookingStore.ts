@@ -1,0 +1,169 @@
+import type { Redis } from 'ioredis';
+import { RedisScript } from '../store/redisScript.js';
+import { bookingSchema, isActive, type Booking } from './booking.js';
+import type { BookingStore, BookingTimes, CreateResult, StoredBooking, UpdateResult } from './BookingStore.js';
+import { bookingKeys as K } from './keys.js';
+
+/** Sets a key's expiry to `at` (ms) unless it already lives longer. */
+const EXTEND = `
+local function extend(key, at)
+  local ttl = redis.call('PTTL', key)
+  local now = redis.call('TIME')
+  local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  if ttl < 0 or nowMs + ttl < at then redis.call('PEXPIREAT', key, at) end
+end
+`;
+
+/**
+ * KEYS: booking, slot, active, byCentre, byInstitution, byWorker
+ * ARGV: code, json, capacity, startMs, activeUntil, keepUntil
+ */
+const CREATE = new RedisScript(`${EXTEND}
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'code_taken' end
+local held = redis.call('GET', KEYS[3])
+if held then return 'already:' .. held end
+if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 'full' end
+redis.call('SADD', KEYS[2], ARGV[1])
+extend(KEYS[2], tonumber(ARGV[6]))
+redis.call('HSET', KEYS[1], 'rev', 1, 'json', ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], ARGV[6])
+redis.call('SET', KEYS[3], ARGV[1], 'PXAT', ARGV[5])
+redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
+redis.call('ZADD', KEYS[5], ARGV[4], ARGV[1])
+redis.call('SADD', KEYS[6], ARGV[1])
+extend(KEYS[6], tonumber(ARGV[6]))
+return 'ok'
+`);
+
+/**
+ * KEYS: booking, newSlot, oldSlot, active, byCentre, byInstitution
+ * ARGV: code, rev, json, capacity, move (1/0), release (1/0), startMs, activeUntil, keepUntil
+ */
+const UPDATE = new RedisScript(`${EXTEND}
+local rev = redis.call('HGET', KEYS[1], 'rev')
+if not rev then return 'missing' end
+if rev ~= ARGV[2] then return 'conflict' end
+if ARGV[5] == '1' then
+  if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then
+    if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 'full' end
+    redis.call('SADD', KEYS[2], ARGV[1])
+    extend(KEYS[2], tonumber(ARGV[9]))
+  end
+  redis.call('SREM', KEYS[3], ARGV[1])
+  redis.call('ZADD', KEYS[5], ARGV[7], ARGV[1])
+  redis.call('ZADD', KEYS[6], ARGV[7], ARGV[1])
+  if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('PEXPIREAT', KEYS[4], ARGV[8]) end
+  redis.call('PEXPIREAT', KEYS[1], ARGV[9])
+end
+if ARGV[6] == '1' then
+  redis.call('SREM', KEYS[3], ARGV[1])
+  if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
+end
+redis.call('HSET', KEYS[1], 'rev', tonumber(rev) + 1, 'json', ARGV[3])
+return 'ok'
+`);
+
+/** Bookings in Redis: one hash per booking, a set per slot, sorted indexes per centre and institution. */
+export class RedisBookingStore implements BookingStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private k(key: string): string {
+    return this.prefix + key;
+  }
+
+  async create(b: Booking, capacity: number, times: BookingTimes): Promise<CreateResult> {
+    const keys = [K.booking(b.code), K.slot(b.centreId, b.slot.local), K.active(b), K.byCentre(b.centreId), K.byInstitution(b.institution), K.byWorker(b.pid)];
+    const reply = String(
+      await CREATE.run(this.redis, keys.map((x) => this.k(x)), [b.code, JSON.stringify(b), capacity, Date.parse(b.slot.start), times.activeUntil, times.keepUntil]),
+    );
+    if (reply === 'ok') return { ok: true };
+    if (reply.startsWith('already:')) return { ok: false, reason: 'already', code: reply.slice('already:'.length) };
+    return { ok: false, reason: reply === 'full' ? 'full' : 'code_taken' };
+  }
+
+  async update(previous: StoredBooking, next: Booking, capacity: number, times: BookingTimes): Promise<UpdateResult> {
+    const before = previous.booking;
+    const move = isActive(next) && next.slot.local !== before.slot.local;
+    const release = isActive(before) && !isActive(next);
+    const keys = [K.booking(next.code), K.slot(next.centreId, next.slot.local), K.slot(before.centreId, before.slot.local), K.active(next), K.byCentre(next.centreId), K.byInstitution(next.institution)];
+    const reply = String(
+      await UPDATE.run(this.redis, keys.map((x) => this.k(x)), [
+        next.code,
+        previous.rev,
+        JSON.stringify(next),
+        capacity,
+        move ? 1 : 0,
+        release ? 1 : 0,
+        Date.parse(next.slot.start),
+        times.activeUntil,
+        times.keepUntil,
+      ]),
+    );
+    return reply === 'ok' ? { ok: true } : { ok: false, reason: reply === 'full' ? 'full' : reply === 'missing' ? 'missing' : 'conflict' };
+  }
+
+  async get(code: string): Promise<StoredBooking | undefined> {
+    const [rev, json] = await this.redis.hmget(this.k(K.booking(code)), 'rev', 'json');
+    if (typeof rev !== 'string' || typeof json !== 'string') return undefined;
+    const booking = parseBooking(json);
+    return booking ? { booking, rev: Number(rev) } : undefined;
+  }
+
+  async byWorker(pid: string): Promise<Booking[]> {
+    const codes = await this.redis.smembers(this.k(K.byWorker(pid)));
+    return sortBySlot(await this.many(codes));
+  }
+
+  async byInstitution(institution: string, fromMs: number, toMs: number, centreId?: string): Promise<Booking[]> {
+    const index = centreId ? K.byCentre(centreId) : K.byInstitution(institution);
+    const codes = await this.redis.zrangebyscore(this.k(index), fromMs, `(${toMs}`);
+    return sortBySlot((await this.many(codes)).filter((b) => b.institution === institution));
+  }
+
+  async taken(centreId: string, locals: readonly string[]): Promise<number[]> {
+    if (locals.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const local of locals) pipeline.scard(this.k(K.slot(centreId, local)));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([err, n]) => {
+      if (err) throw err;
+      return Number(n);
+    });
+  }
+
+  async remove(b: Booking): Promise<void> {
+    await this.redis
+      .multi()
+      .srem(this.k(K.slot(b.centreId, b.slot.local)), b.code)
+      .zrem(this.k(K.byCentre(b.centreId)), b.code)
+      .zrem(this.k(K.byInstitution(b.institution)), b.code)
+      .srem(this.k(K.byWorker(b.pid)), b.code)
+      .del(this.k(K.booking(b.code)), this.k(K.active(b)))
+      .exec();
+  }
+
+  private async many(codes: readonly string[]): Promise<Booking[]> {
+    if (codes.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const code of codes) pipeline.hget(this.k(K.booking(code)), 'json');
+    const replies = (await pipeline.exec()) ?? [];
+    // Expired records leave stale index entries behind: skipped here.
+    return replies.flatMap(([err, json]) => (err || typeof json !== 'string' ? [] : (parseBooking(json) ?? [])));
+  }
+}
+
+/** A stored booking, or undefined when it does not parse (it is then treated as absent). */
+export function parseBooking(json: string): Booking | undefined {
+  try {
+    const parsed = bookingSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const sortBySlot = (bookings: Booking[]): Booking[] =>
+  bookings.sort((a, b) => Date.parse(a.slot.start) - Date.parse(b.slot.start) || a.createdAt.localeCompare(b.createdAt) || a.code.localeCompare(b.code));

@@ -1,0 +1,138 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Booking } from '../../src/booking/booking.js';
+import type { BookingStore } from '../../src/booking/BookingStore.js';
+import { MemoryBookingStore } from '../../src/booking/MemoryBookingStore.js';
+import { RedisBookingStore } from '../../src/booking/RedisBookingStore.js';
+import { aBooking } from '../support/bookings.js';
+import { REDIS_URL, testRedis } from '../support/redis.js';
+
+let env: Awaited<ReturnType<typeof testRedis>>;
+beforeAll(async () => {
+  env = await testRedis('booking-store');
+});
+afterAll(async () => {
+  await env.cleanup();
+});
+
+const FAR = Date.parse('2030-01-01T00:00:00Z');
+const times = { activeUntil: FAR, keepUntil: FAR };
+let n = 0;
+const implementations: Array<[string, () => BookingStore]> = [
+  ['RedisBookingStore', () => new RedisBookingStore(env.redis, `${env.prefix}${++n}:`)],
+  ['MemoryBookingStore', () => new MemoryBookingStore()],
+];
+
+describe.each(implementations)('%s', (_name, make) => {
+  it('fills a slot up to its capacity and no further', async () => {
+    const store = make();
+    expect(await store.create(aBooking({ code: 'AAAAAA', pid: 'worker-one-0001' }), 2, times)).toEqual({ ok: true });
+    expect(await store.create(aBooking({ code: 'CCCCCC', pid: 'worker-two-0002' }), 2, times)).toEqual({ ok: true });
+    expect(await store.create(aBooking({ code: 'EEEEEE', pid: 'worker-three-03' }), 2, times)).toEqual({ ok: false, reason: 'full' });
+    expect(await store.taken('infotep-santo-domingo', ['2026-11-24T09:00', '2026-11-24T10:00'])).toEqual([2, 0]);
+  });
+
+  it('gives a worker one active booking per standard, and never reuses a code', async () => {
+    const store = make();
+    await store.create(aBooking({ code: 'AAAAAA' }), 5, times);
+    expect(await store.create(aBooking({ code: 'CCCCCC', slot: { local: '2026-11-25T09:00', start: '2026-11-25T09:00:00-04:00', end: '2026-11-25T10:00:00-04:00' } }), 5, times)).toEqual({
+      ok: false,
+      reason: 'already',
+      code: 'AAAAAA',
+    });
+    // Another standard is fine.
+    expect(await store.create(aBooking({ code: 'CCCCCC', occupation: 'electrician' }), 5, times)).toEqual({ ok: true });
+    expect(await store.create(aBooking({ code: 'CCCCCC', pid: 'someone-else-01' }), 5, times)).toEqual({ ok: false, reason: 'code_taken' });
+  });
+
+  it('moves a booking only when the new slot has room, releasing the old place in the same step', async () => {
+    const store = make();
+    const mine = aBooking({ code: 'AAAAAA' });
+    await store.create(mine, 1, times);
+    const elsewhere = { local: '2026-11-24T10:00', start: '2026-11-24T10:00:00-04:00', end: '2026-11-24T11:00:00-04:00' };
+    await store.create(aBooking({ code: 'CCCCCC', pid: 'other-worker-01', slot: elsewhere }), 1, times);
+
+    const stored = (await store.get('AAAAAA'))!;
+    expect(await store.update(stored, { ...mine, slot: elsewhere }, 1, times)).toEqual({ ok: false, reason: 'full' });
+    expect(await store.taken('infotep-santo-domingo', ['2026-11-24T09:00'])).toEqual([1]);
+
+    const later = { local: '2026-11-24T11:00', start: '2026-11-24T11:00:00-04:00', end: '2026-11-24T12:00:00-04:00' };
+    expect(await store.update(stored, { ...mine, slot: later }, 1, times)).toEqual({ ok: true });
+    expect(await store.taken('infotep-santo-domingo', ['2026-11-24T09:00', '2026-11-24T11:00'])).toEqual([0, 1]);
+    expect((await store.get('AAAAAA'))?.rev).toBe(2);
+    // A change made from a stale read is refused.
+    expect(await store.update(stored, { ...mine, status: 'cancelled' }, 1, times)).toEqual({ ok: false, reason: 'conflict' });
+  });
+
+  it('gives the place and the per-standard hold back when a booking is cancelled', async () => {
+    const store = make();
+    const mine = aBooking({ code: 'AAAAAA' });
+    await store.create(mine, 1, times);
+    await store.update((await store.get('AAAAAA'))!, { ...mine, status: 'cancelled' }, 1, times);
+    expect(await store.taken('infotep-santo-domingo', ['2026-11-24T09:00'])).toEqual([0]);
+    expect(await store.create(aBooking({ code: 'CCCCCC' }), 1, times)).toEqual({ ok: true });
+    expect((await store.byWorker(mine.pid)).map((b) => [b.code, b.status])).toEqual([
+      ['AAAAAA', 'cancelled'],
+      ['CCCCCC', 'booked'],
+    ]);
+  });
+
+  it('lists an institution’s bookings by slot time and centre, and forgets removed ones', async () => {
+    const store = make();
+    const slot = (d: string) => ({ local: `2026-11-${d}T09:00`, start: `2026-11-${d}T09:00:00-04:00`, end: `2026-11-${d}T10:00:00-04:00` });
+    await store.create(aBooking({ code: 'AAAAAA', pid: 'w-one-00000001', slot: slot('26') }), 5, times);
+    await store.create(aBooking({ code: 'CCCCCC', pid: 'w-two-00000002', slot: slot('24') }), 5, times);
+    await store.create(aBooking({ code: 'EEEEEE', pid: 'w-three-000003', slot: slot('25'), centreId: 'infotep-santiago' }), 5, times);
+    await store.create(aBooking({ code: 'FFFFFF', pid: 'w-four-0000004', institution: 'ina', centreId: 'ina-san-jose' }), 5, times);
+    const all = await store.byInstitution('infotep', Date.parse('2026-11-01T00:00:00Z'), Date.parse('2026-12-01T00:00:00Z'));
+    expect(all.map((b) => b.code)).toEqual(['CCCCCC', 'EEEEEE', 'AAAAAA']);
+    const window = await store.byInstitution('infotep', Date.parse('2026-11-25T00:00:00Z'), Date.parse('2026-11-26T14:00:00Z'), 'infotep-santo-domingo');
+    expect(window.map((b) => b.code)).toEqual(['AAAAAA']);
+    await store.remove(all[0]!);
+    expect(await store.get('CCCCCC')).toBeUndefined();
+    expect(await store.byWorker('w-two-00000002')).toEqual([]);
+  });
+});
+
+describe('RedisBookingStore under concurrency', () => {
+  it('books exactly the capacity when 40 workers on 8 connections race for one slot', async () => {
+    const connections = Array.from({ length: 8 }, () => new Redis(REDIS_URL, { maxRetriesPerRequest: 1 }));
+    const prefix = `${env.prefix}race:`;
+    try {
+      const stores = connections.map((c) => new RedisBookingStore(c, prefix));
+      const results = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => {
+          const b: Booking = aBooking({ code: `A${String.fromCharCode(65 + (i % 26))}${'CEFHK'[Math.floor(i / 26)]}AAA`, pid: `racer-${String(i).padStart(10, '0')}` });
+          return stores[i % stores.length]!.create(b, 3, times);
+        }),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(3);
+      expect(results.filter((r) => !r.ok && r.reason === 'full')).toHaveLength(37);
+      expect(await stores[0]!.taken('infotep-santo-domingo', ['2026-11-24T09:00'])).toEqual([3]);
+    } finally {
+      await Promise.all(connections.map((c) => c.quit()));
+    }
+  });
+
+  it('never double-books when a worker’s move races another worker’s booking for the last place', async () => {
+    const connections = Array.from({ length: 2 }, () => new Redis(REDIS_URL, { maxRetriesPerRequest: 1 }));
+    const prefix = `${env.prefix}race-move:`;
+    try {
+      const [a, b] = connections.map((c) => new RedisBookingStore(c, prefix));
+      const target = { local: '2026-11-24T10:00', start: '2026-11-24T10:00:00-04:00', end: '2026-11-24T11:00:00-04:00' };
+      for (let round = 0; round < 20; round++) {
+        const mover = aBooking({ code: `M${'ACEFHKMNPRTWXY3479'[round % 18]}${round < 18 ? 'A' : 'C'}AAA`, pid: `mover-${round}-00000` });
+        const other = aBooking({ code: `N${'ACEFHKMNPRTWXY3479'[round % 18]}${round < 18 ? 'A' : 'C'}AAA`, pid: `other-${round}-00000`, slot: { ...target, local: `${target.local}` } });
+        const slotLocal = `2026-11-${String(10 + round).padStart(2, '0')}T10:00`;
+        const t = { ...target, local: slotLocal };
+        await a!.create({ ...mover }, 1, times);
+        const stored = (await a!.get(mover.code))!;
+        const [moved, booked] = await Promise.all([a!.update(stored, { ...mover, slot: t }, 1, times), b!.create({ ...other, slot: t }, 1, times)]);
+        expect([moved.ok, booked.ok].filter(Boolean)).toHaveLength(1);
+        expect(await a!.taken('infotep-santo-domingo', [slotLocal])).toEqual([1]);
+      }
+    } finally {
+      await Promise.all(connections.map((c) => c.quit()));
+    }
+  });
+});
