@@ -5,13 +5,23 @@ import { rutaTurn, type RutaTurn } from '../src/bot/RutaTurn.js';
 
 /** What a step asks: a numbered menu, or one simple free-text question. */
 export type Question =
-  | { kind: 'menu'; text: string; options: MenuOption[]; /** free text that matches no option goes to answer() */ acceptsText?: boolean }
-  | { kind: 'text'; text: string };
+  | {
+      kind: 'menu';
+      text: string;
+      options: MenuOption[];
+      /** free text that matches no option goes to answer() */
+      acceptsText?: boolean;
+      acceptsLocation?: boolean;
+    }
+  /** acceptsLocation: a shared location (WhatsApp) is an answer too. */
+  | { kind: 'text'; text: string; acceptsLocation?: boolean };
 
 /** The worker's reply, already read: the option chosen (menus) and the cleaned text. */
 export interface Answer {
   text: string;
   choice?: string;
+  /** A shared location, when the question accepts one. */
+  location?: { latitude: number; longitude: number };
 }
 
 /** What happens after an answer. */
@@ -83,6 +93,14 @@ export abstract class StepDialog<V extends object> extends Dialog {
     return {} as V;
   }
 
+  /**
+   * Runs once when the dialog begins, before its first question: a dialog begun with everything
+   * it needs may decide from stored facts where to go (or end at once). undefined: ask the first step.
+   */
+  protected async onBegin(_turn: StepTurn<V>): Promise<Outcome | undefined> {
+    return undefined;
+  }
+
   /** Stable id of the step the dialog is on, e.g. 'route.country'. */
   stepId(step: string): string {
     return `${this.id}.${step}`;
@@ -92,7 +110,8 @@ export abstract class StepDialog<V extends object> extends Dialog {
     const values = this.initialValues(options);
     const state: StepState<V> = { step: this.firstStep(values), history: [], values, misses: 0 };
     dc.activeDialog!.state = state;
-    return this.enter(dc, state);
+    const outcome = await this.onBegin(this.turn(dc, state));
+    return outcome ? this.apply(dc, state, outcome) : this.enter(dc, state);
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
@@ -102,6 +121,9 @@ export abstract class StepDialog<V extends object> extends Dialog {
     const text = clean(dc.context.activity.text ?? '');
     const question = await this.step(state.step).ask(turn);
 
+    if (text === '' && extras.location && question.acceptsLocation) {
+      return this.apply(dc, state, await this.step(state.step).answer(turn, { text, location: extras.location }));
+    }
     if (text === '' && extras.location) {
       await turn.say(t('common.locationNotExpected'));
       return this.ask(dc, state, question);

@@ -6,4 +6,6 @@ export const DialogIds = {
   language: 'language',
   erase: 'erase',
   prescreen: 'prescreen',
+  booking: 'booking',
+  appointment: 'appointment',
 } as const;

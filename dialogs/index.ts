@@ -1,5 +1,7 @@
 import { DialogSet } from 'botbuilder-dialogs';
 import type { Catalog } from '../src/catalog/Catalog.js';
+import { AppointmentDialog } from './appointmentDialog.js';
+import { BookingDialog } from './bookingDialog.js';
 import { EraseDialog } from './eraseDialog.js';
 import { LanguageDialog } from './languageDialog.js';
 import { MenuDialog } from './menuDialog.js';
@@ -15,5 +17,7 @@ export function createDialogs(catalog: Catalog): DialogSet {
     .add(new LanguageDialog())
     .add(new EraseDialog())
     .add(new RouteDialog(catalog))
-    .add(new PrescreenDialog(catalog));
+    .add(new PrescreenDialog(catalog))
+    .add(new BookingDialog(catalog))
+    .add(new AppointmentDialog(catalog));
 }

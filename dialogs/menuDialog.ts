@@ -16,6 +16,7 @@ export class MenuDialog extends StepDialog<Values> {
         options: [
           { id: 'route', label: ruta.t('menu.route'), synonyms: ['ruta', 'route', 'wout', 'certificar', 'certificacion', 'certify', 'sètifika', 'setifika'] },
           { id: 'prescreen', label: ruta.t('menu.prescreen'), synonyms: ['prueba', 'evaluar', 'revisar', 'check', 'test', 'ready', 'pare', 'tès', 'tes'] },
+          { id: 'appointments', label: ruta.t('menu.appointments'), synonyms: ['cita', 'citas', 'reservar', 'appointment', 'book', 'randevou', 'rezève', 'rezeve'] },
           { id: 'language', label: ruta.t('menu.language') },
           { id: 'privacy', label: ruta.t('menu.privacy'), synonyms: ['privacidad', 'privacy', 'datos', 'data', 'done', 'vi prive'] },
           { id: 'help', label: ruta.t('menu.help') },
@@ -33,10 +34,16 @@ export class MenuDialog extends StepDialog<Values> {
           case 'prescreen':
             // A worker with a saved result may just want its summary again.
             return begin(DialogIds.prescreen, { saved: (await ruta.profile.load()) !== undefined });
+          case 'appointments': {
+            // An active booking: see or change it. None: book, with the pre-screen's trade when there is one.
+            if ((await ruta.booking.service.activeFor(ruta.pid)).length > 0) return begin(DialogIds.appointment);
+            const profile = await ruta.profile.load();
+            return begin(DialogIds.booking, profile ? { occupation: profile.occupation, country: profile.country } : {});
+          }
           case 'language':
             return begin(DialogIds.language);
           case 'privacy':
-            await say(ruta.t('privacy.summary', { days: ruta.retentionDays, hours: ruta.unconsentedHours, context: ruta.session.consent === 'accepted' ? 'accepted' : 'declined' }));
+            await say(ruta.t('privacy.summary', { days: ruta.retentionDays, hours: ruta.unconsentedHours, bookingDays: ruta.booking.service.rules.retentionDays, context: ruta.session.consent === 'accepted' ? 'accepted' : 'declined' }));
             return stay;
           case 'help':
             await say(ruta.t('help.text'));

@@ -224,6 +224,7 @@ export class PrescreenDialog extends StepDialog<Values> {
         text: ruta.t('prescreen.next'),
         options: [
           summaryOption(ruta),
+          { id: 'book', label: ruta.t('prescreen.nextBook'), synonyms: ['reservar', 'cita', 'book', 'appointment', 'rezève', 'randevou'] },
           { id: 'route', label: ruta.t('prescreen.nextRoute'), synonyms: ['ruta', 'route', 'wout'] },
           { id: 'menu', label: ruta.t('prescreen.nextMenu'), synonyms: ['menu', 'meni'] },
         ],
@@ -234,6 +235,8 @@ export class PrescreenDialog extends StepDialog<Values> {
           if (!(await this.sayLastSummary(turn))) await turn.say(ruta.t('common.error'));
           return stay;
         }
+        // Booking takes this check's trade and country (and its result, from the saved profile).
+        if (choice === 'book') return replace(DialogIds.booking, { occupation: values.occupation, country: values.country });
         if (choice === 'route') {
           if (values.fromRoute) return end({ next: 'route' });
           return replace(DialogIds.route, { occupation: values.occupation, country: values.country });

@@ -190,12 +190,15 @@ export class RouteDialog extends StepDialog<Values> {
     },
   };
 
-  private nextQuestion({ ruta }: StepTurn<Values>): Question {
+  private nextQuestion({ ruta, values }: StepTurn<Values>): Question {
+    // Booking needs a trade of the catalog (a RENEC-only standard has no centre list yet).
+    const bookable = this.catalog.occupation(values.occupation ?? '') !== undefined;
     return {
       kind: 'menu',
       text: ruta.t('route.next'),
       options: [
         { id: 'prescreen', label: ruta.t('route.nextPrescreen') },
+        ...(bookable ? [{ id: 'book', label: ruta.t('route.nextBook'), synonyms: ['reservar', 'cita', 'book', 'appointment', 'rezève', 'randevou'] }] : []),
         { id: 'trade', label: ruta.t('route.nextTrade') },
         { id: 'country', label: ruta.t('route.nextCountry') },
         { id: 'menu', label: ruta.t('route.nextMenu'), synonyms: ['menu', 'meni'] },
@@ -206,6 +209,7 @@ export class RouteDialog extends StepDialog<Values> {
   private nextAnswer(turn: StepTurn<Values>, choice: string | undefined): Outcome {
     // "Another country" keeps the trade: the next country's route follows at once.
     if (choice === 'prescreen') return begin(DialogIds.prescreen, { occupation: turn.values.occupation, country: turn.values.country, fromRoute: true });
+    if (choice === 'book') return begin(DialogIds.booking, { occupation: turn.values.occupation, country: turn.values.country });
     if (choice === 'trade') {
       turn.values.occupation = undefined;
       return go('trade');

@@ -16,12 +16,22 @@ import { MemoryStore } from './store/MemoryStore.js';
 import { RedisStore } from './store/RedisStore.js';
 import { RedisTurnLock } from './store/RedisTurnLock.js';
 import type { Store } from './store/Store.js';
+import { BookingService } from './booking/BookingService.js';
+import type { BookingStore } from './booking/BookingStore.js';
+import { CentreDirectory, loadDefaultCentres } from './booking/CentreDirectory.js';
+import { MemoryBookingStore } from './booking/MemoryBookingStore.js';
+import { RedisBookingStore } from './booking/RedisBookingStore.js';
+import { Gazetteer } from './geo/Gazetteer.js';
+import { loadPlaceAliases } from './geo/placeAliases.js';
+import { ContactSealer } from './privacy/ContactSealer.js';
 import { MemoryTurnLock, type TurnLock } from './store/TurnLock.js';
 
 export interface App {
   app: Express;
   store: Store;
   catalog: Catalog;
+  bookings: BookingService;
+  sealer: ContactSealer;
   close(): Promise<void>;
 }
 
@@ -44,16 +54,33 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
 
   let store: Store;
   let lock: TurnLock;
+  let bookingStore: BookingStore;
   let redis: Redis | undefined;
   if (options.redis || config.REDIS_URL) {
     redis = options.redis ?? new Redis(config.REDIS_URL!, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
     redis.on('error', (err: Error) => log.error('redis_error', { code: 'code' in err ? String(err.code) : err.name }));
     store = new RedisStore(redis, config.REDIS_PREFIX);
     lock = new RedisTurnLock(redis, config.REDIS_PREFIX);
+    bookingStore = new RedisBookingStore(redis, config.REDIS_PREFIX);
   } else {
     store = new MemoryStore();
     lock = new MemoryTurnLock();
+    bookingStore = new MemoryBookingStore();
   }
+  const now = options.now ?? (() => new Date());
+  const sealer = new ContactSealer(config.PSEUDONYM_SECRET);
+  const centres = new CentreDirectory(catalog, store, loadDefaultCentres(catalog));
+  const bookings = new BookingService(
+    bookingStore,
+    centres,
+    catalog,
+    { horizonDays: config.BOOKING_HORIZON_DAYS, minLeadHours: config.BOOKING_MIN_LEAD_HOURS, retentionDays: config.BOOKING_RETENTION_DAYS },
+    now,
+  );
+  const gazetteer = new Gazetteer(
+    catalog.countries.map((c) => c.code),
+    loadPlaceAliases(),
+  );
 
   const storage = new BotStorage(store, (_key, item) => {
     const session = item.session;
@@ -73,6 +100,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     unconsentedTtlSeconds: config.UNCONSENTED_TTL_SECONDS,
     profiler,
     now: options.now,
+    booking: { service: bookings, gazetteer },
   });
 
   const app = createServer({
@@ -84,6 +112,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
         authToken: config.TWILIO_AUTH_TOKEN,
         accountSid: config.TWILIO_ACCOUNT_SID,
         pseudonymSecret: config.PSEUDONYM_SECRET,
+        sealer,
         dedupTtlSeconds: config.DEDUP_TTL_SECONDS,
         turnWaitMs: config.TURN_WAIT_MS,
         adapter: new TwilioAdapter(),
@@ -114,6 +143,8 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     app,
     store,
     catalog,
+    bookings,
+    sealer,
     close: async () => {
       if (!options.redis) await store.close();
     },

@@ -54,6 +54,12 @@ export const configSchema = z
     LLM_MODEL: optionalString.pipe(z.string().regex(/^[a-z][a-z0-9-]*:\S+$/, 'must look like provider:model, e.g. openai:gpt-4o-mini').optional()),
     /** How long a model may take before Ruta answers with the deterministic matcher instead. */
     LLM_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(4_000),
+    /** Booking: slots are offered this many days ahead … */
+    BOOKING_HORIZON_DAYS: z.coerce.number().int().min(1).max(180).default(28),
+    /** … starting at least this many hours from now … */
+    BOOKING_MIN_LEAD_HOURS: z.coerce.number().int().min(0).max(14 * 24).default(12),
+    /** … and a booking (with the worker's sealed number) is deleted this many days after its slot. */
+    BOOKING_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

@@ -78,18 +78,25 @@ export class BookingService {
     this.listeners.push(listener);
   }
 
-  /** The next free slots of a centre (up to `limit`), from the minimum lead time to the horizon. */
-  async freeSlots(centre: Centre, limit = 5, except?: string): Promise<Slot[]> {
+  /**
+   * The next free slots of a centre (up to `limit`, at most `perDay` on one day so a worker sees
+   * several days), from the minimum lead time to the horizon.
+   */
+  async freeSlots(centre: Centre, limit = 5, except?: string, perDay = 2): Promise<Slot[]> {
     const from = new Date(this.now().getTime() + this.rules.minLeadHours * HOUR);
     const to = new Date(this.now().getTime() + this.rules.horizonDays * DAY);
     const free: Slot[] = [];
     const candidates = slotsBetween(centre, from, to).filter((s) => s.local !== except);
+    const onDay = new Map<string, number>();
     // Counted in pages, so a busy centre does not cost one round trip per slot.
     for (let i = 0; i < candidates.length && free.length < limit; i += 50) {
       const page = candidates.slice(i, i + 50);
       const taken = await this.store.taken(centre.id, page.map((s) => s.local));
       page.forEach((slot, j) => {
-        if (free.length < limit && (taken[j] ?? 0) < slot.capacity) free.push(slot);
+        const day = slot.local.slice(0, 10);
+        if (free.length >= limit || (taken[j] ?? 0) >= slot.capacity || (onDay.get(day) ?? 0) >= perDay) return;
+        onDay.set(day, (onDay.get(day) ?? 0) + 1);
+        free.push(slot);
       });
     }
     return free;

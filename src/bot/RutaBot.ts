@@ -13,7 +13,7 @@ import { StepDialog } from '../../dialogs/StepDialog.js';
 import { createDialogs } from '../../dialogs/index.js';
 import { replyLanguage } from './detectLanguage.js';
 import { commandOf, TWILIO_SMS_KEYWORDS } from './keywords.js';
-import { RUTA_EXTRAS, RUTA_PID, RUTA_TURN, type InboundExtras, type RutaTurn } from './RutaTurn.js';
+import { RUTA_EXTRAS, RUTA_PID, RUTA_TURN, type BookingDeps, type InboundExtras, type RutaTurn } from './RutaTurn.js';
 import { readSession, type Session } from './session.js';
 import type { WorkProfiler } from '../match/WorkProfiler.js';
 import { ProfileStore } from '../prescreen/ProfileStore.js';
@@ -29,6 +29,7 @@ export interface RutaBotDeps {
   conversationTtlSeconds: number;
   unconsentedTtlSeconds: number;
   profiler: WorkProfiler;
+  booking: BookingDeps;
   /** The current time (tests freeze it); defaults to the clock. */
   now?: () => Date;
 }
@@ -71,6 +72,8 @@ export class RutaBot {
 
     let erased = false;
     const turn = this.makeTurn(pid, session, extras, async () => {
+      // Bookings first: their places are given back and their institutions told, then every key.
+      await deps.booking.service.eraseWorker(pid);
       await deps.store.eraseContaining(pid);
       erased = true;
       deps.log.info('erased', { user: pid.slice(0, 8) });
@@ -128,6 +131,7 @@ export class RutaBot {
         save: (p) => this.profiles.save(pid, p, session.consent === 'accepted' ? this.deps.conversationTtlSeconds : this.deps.unconsentedTtlSeconds),
       },
       now: this.deps.now ?? (() => new Date()),
+      booking: this.deps.booking,
     };
     return turn;
   }
@@ -188,6 +192,11 @@ export class RutaBot {
         return;
       case 'menu':
         return this.startOver(dc, turn);
+      case 'appointment':
+        await dc.cancelAllDialogs(true);
+        if (turn.session.consent === undefined) await dc.beginDialog(DialogIds.start, { askLanguage: false });
+        else await dc.beginDialog(DialogIds.appointment);
+        return;
       case 'back': {
         const active = dc.activeDialog ? this.dialogs.find(dc.activeDialog.id) : undefined;
         if (active instanceof StepDialog) {

@@ -5,6 +5,14 @@ import type { Translate } from '../i18n.js';
 import type { Session } from './session.js';
 import type { WorkProfiler } from '../match/WorkProfiler.js';
 import type { WorkerProfile } from '../prescreen/ProfileStore.js';
+import type { BookingService } from '../booking/BookingService.js';
+import type { Gazetteer } from '../geo/Gazetteer.js';
+
+/** What booking dialogs use: the booking rules and store, and the offline gazetteer. */
+export interface BookingDeps {
+  service: BookingService;
+  gazetteer: Gazetteer;
+}
 
 /** What a turn knows about the message beyond its text (set by the channel adapter). */
 export interface InboundExtras {
@@ -16,6 +24,8 @@ export interface InboundExtras {
   channelKind: 'sms' | 'whatsapp' | 'chat';
   hasMedia: boolean;
   location?: { latitude: number; longitude: number };
+  /** Where replies go, for a booking: the sender's address sealed (never plain), and Ruta's number they wrote to. */
+  contact?: { sealed: string; via: string };
 }
 
 /**
@@ -52,6 +62,7 @@ export interface RutaTurn {
   };
   /** The current time (tests freeze it). */
   now(): Date;
+  booking: BookingDeps;
 }
 
 export const RUTA_TURN = Symbol('ruta.turn');

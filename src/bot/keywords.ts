@@ -4,7 +4,7 @@ import { fold } from './text.js';
  * Words that work anywhere in the conversation, in es/en/ht (folded, whole message only).
  * These are input vocabulary, not sentences shown to workers.
  */
-export type Command = 'menu' | 'help' | 'back' | 'language' | 'erase' | 'optOut' | 'optIn';
+export type Command = 'menu' | 'help' | 'back' | 'language' | 'erase' | 'optOut' | 'optIn' | 'appointment';
 
 const COMMANDS: Record<Command, string[]> = {
   menu: ['menu', 'menu principal', 'main menu', 'meni', 'inicio', 'home', 'akey', 'lakay'],
@@ -14,6 +14,7 @@ const COMMANDS: Record<Command, string[]> = {
   erase: ['borrar', 'delete', 'efase', 'erase', 'borrar todo', 'delete all', 'efase tout', 'borrar mis datos', 'delete my data'],
   // Twilio's standard English opt-out words, and Spanish and Creole equivalents Twilio does not know.
   optOut: ['stop', 'stopall', 'unsubscribe', 'cancel', 'end', 'quit', 'revoke', 'optout', 'parar', 'para', 'alto', 'detener', 'baja', 'darme de baja', 'sispann', 'kanpe'],
+  appointment: ['cita', 'mi cita', 'citas', 'mis citas', 'ver cita', 'ver mi cita', 'appointment', 'my appointment', 'appointments', 'booking', 'my booking', 'randevou', 'randevou mwen', 'rendez vous', 'rdv'],
   optIn: ['start', 'unstop', 'yes', 'iniciar', 'comenzar', 'reanudar', 'alta', 'komanse', 'rekomanse', 'demare'],
 };
 

@@ -79,7 +79,7 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
     expect(await savedProfile(app, from)).toMatchObject({ country: 'MX', years: 7, learnedAt: 'course', evidence: ['letter', 'photos'], level: 'ready', standards: [{ institution: 'conocer', code: 'EC0326' }] });
 
     // "How to certify" returns to the route it came from; then the main menu.
-    const [back] = await app.chat(from, ['2']);
+    const [back] = await app.chat(from, ['3']);
     expect(text(back!)).toMatch(/Mason \/ bricklayer in Mexico: CONOCER[\s\S]*What do you want to do now\?/);
     const [menu] = await app.chat(from, ['5']);
     expect(text(menu!)).toMatch(/Main menu/);

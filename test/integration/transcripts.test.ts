@@ -100,7 +100,7 @@ describe('always-available words', () => {
   it('re-asks kindly on nonsense, then offers help and the menu', async () => {
     const from = phone('+1809');
     const replies = await app.chat(from, ['Hi', '1', 'xyzzy', 'qwerty']);
-    expect(text(replies[2]!)).toMatch(/Sorry, I did not understand.*1 to 5[\s\S]*1\. How to certify my trade/);
+    expect(text(replies[2]!)).toMatch(/Sorry, I did not understand.*1 to 6[\s\S]*1\. How to certify my trade/);
     expect(text(replies[3]!)).toMatch(/HELP[\s\S]*MENU[\s\S]*1\. How to certify my trade/);
   });
 
@@ -151,7 +151,7 @@ describe('shortcuts', () => {
 
   it('"another country" keeps the trade and shows that country\'s route at once', async () => {
     const from = phone('+52155');
-    const replies = await app.chat(from, ['Hi', '1', '1', '1', 'cook', '1', '3', 'chile']);
+    const replies = await app.chat(from, ['Hi', '1', '1', '1', 'cook', '1', '4', 'chile']);
     expect(text(replies[5]!)).toMatch(/CONOCER[\s\S]*EC0127/);
     expect(text(replies[7]!)).toMatch(/Cook in Chile: ChileValora[\s\S]*P-5600-5120-001-V02[\s\S]*National and permanent/);
   });

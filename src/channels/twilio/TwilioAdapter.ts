@@ -17,6 +17,8 @@ export interface TwilioTurnInput {
   /** Pseudonymous id of the sender; the phone number itself never enters the activity. */
   pid: string;
   countryHint: string | undefined;
+  /** The sender's address sealed, and Ruta's number they wrote to (for a booking's messages). */
+  contact?: { sealed: string; via: string };
 }
 
 export class UnsupportedOperationError extends Error {
@@ -55,6 +57,7 @@ export class TwilioAdapter extends BotAdapter {
       ...(input.countryHint ? { countryHint: input.countryHint } : {}),
       ...(message.OptOutType ? { optOutType: message.OptOutType } : {}),
       ...(location ? { location } : {}),
+      ...(input.contact ? { contact: input.contact } : {}),
     };
 
     const context = new TurnContext(this, activity);

@@ -16,6 +16,7 @@ import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema } fro
 import type { TwilioAdapter } from './TwilioAdapter.js';
 import { isLanguage } from '../../catalog/schema.js';
 import { replyLanguage } from '../../bot/detectLanguage.js';
+import type { ContactSealer } from '../../privacy/ContactSealer.js';
 
 export interface TwilioRoutesDeps {
   publicUrl: string;
@@ -23,6 +24,8 @@ export interface TwilioRoutesDeps {
   /** When set, webhooks for any other account are refused. */
   accountSid: string | undefined;
   pseudonymSecret: string;
+  /** Seals the sender's address for a booking (the only place it is kept). */
+  sealer: ContactSealer;
   dedupTtlSeconds: number;
   turnWaitMs: number;
   adapter: TwilioAdapter;
@@ -97,7 +100,8 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
       const locked = await deps.lock.run(`turn/${pid}`, deps.turnWaitMs, async () => {
         for (let attempt = 1; ; attempt++) {
           try {
-            return await deps.adapter.process({ message, pid, countryHint }, deps.bot.handleTurn);
+            const contact = { sealed: deps.sealer.seal(message.From), via: message.To };
+            return await deps.adapter.process({ message, pid, countryHint, contact }, deps.bot.handleTurn);
           } catch (err) {
             if (!(err instanceof StorageConflictError) || attempt >= CONFLICT_RETRIES) throw err;
             deps.log.warn('turn_conflict_retry', { user, attempt });

@@ -1,0 +1,359 @@
+import { z } from 'zod';
+import type { Catalog } from '../src/catalog/Catalog.js';
+import type { Occupation } from '../src/catalog/schema.js';
+import { NO, YES } from '../src/bot/keywords.js';
+import type { RutaTurn } from '../src/bot/RutaTurn.js';
+import { standardKey, type PrescreenSnapshot } from '../src/booking/booking.js';
+import { slotOf } from '../src/booking/slots.js';
+import { bookingDetails, slotText, standardText, whatToBring } from './bookingMessages.js';
+import { confirmCountryQuestion, countryListQuestion, suggestedCountry } from './countryQuestions.js';
+import { DialogIds } from './ids.js';
+import { end, endAll, go, retry, retryWith, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
+import { didYouMeanQuestion, occupationMenu } from './tradeQuestions.js';
+
+interface Values {
+  country?: string;
+  occupation?: string;
+  sector?: string;
+  candidates?: string[];
+  /** Places that fit what the worker typed, to choose from. */
+  places?: Array<{ name: string; region: string | undefined; lat: number; lon: number }>;
+  /** The nearest centres offered, with their distance. */
+  centres?: Array<{ id: string; km: number }>;
+  centreId?: string;
+  /** The slots offered (local starts), fixed when offered so "2" means what the worker saw. */
+  slots?: string[];
+  slot?: string;
+  firstName?: string | null;
+  introduced?: boolean;
+}
+
+const optionsSchema = z.object({ occupation: z.string().optional(), country: z.string().optional() });
+
+/** How many centres and slots are offered at once. */
+const MAX_CENTRES = 3;
+const MAX_SLOTS = 5;
+const FIRST_NAME = /^\p{L}[\p{L}'’-]*( \p{L}[\p{L}'’-]*)?$/u;
+const NO_NAME = ['0', 'no', 'non', 'nada', 'prefiero no', 'skip', 'none', 'okenn', 'pa bay'];
+
+/**
+ * Booking an assessment: country and trade (unless known from the pre-screen or the route) →
+ * where the worker is (a shared location, a typed town, or a province menu) → the nearest centres
+ * that assess the standard → the next free slots → first name (optional) → confirmation.
+ * Losing a race for the last place is answered kindly with the slots still free.
+ */
+export class BookingDialog extends StepDialog<Values> {
+  constructor(private readonly catalog: Catalog) {
+    super(DialogIds.booking);
+  }
+
+  protected override initialValues(options: unknown): Values {
+    const parsed = optionsSchema.safeParse(options ?? {});
+    const o = parsed.success ? parsed.data : {};
+    return {
+      ...(o.country && this.catalog.country(o.country) ? { country: o.country } : {}),
+      ...(o.occupation && this.catalog.occupation(o.occupation) ? { occupation: o.occupation } : {}),
+    };
+  }
+
+  protected override firstStep(values: Values): string {
+    if (!values.country) return 'country';
+    return values.occupation ? 'where' : 'trade';
+  }
+
+  /** Begun with the trade and country known (pre-screen, route): check for a booking first. */
+  protected override async onBegin(turn: StepTurn<Values>): Promise<Outcome | undefined> {
+    return turn.values.country && turn.values.occupation ? this.afterStandard(turn) : undefined;
+  }
+
+  protected readonly steps: Record<string, Step<Values>> = {
+    // Are you in <country> now?
+    country: {
+      ask: ({ ruta }) => {
+        const suggested = suggestedCountry(this.catalog, ruta);
+        return suggested ? confirmCountryQuestion(ruta, suggested.name[ruta.language]) : countryListQuestion(this.catalog, ruta);
+      },
+      answer: (turn, { choice }) => {
+        const suggested = suggestedCountry(this.catalog, turn.ruta);
+        if (!suggested) return choice ? this.setCountry(turn, choice) : retry;
+        if (choice === 'yes') return this.setCountry(turn, suggested.code);
+        return choice === 'other' ? go('countryList') : retry;
+      },
+    },
+    countryList: {
+      ask: ({ ruta }) => countryListQuestion(this.catalog, ruta),
+      answer: (turn, { choice }) => (choice ? this.setCountry(turn, choice) : retry),
+    },
+    // Which trade is the assessment for? (typed freely, or a sector menu)
+    trade: {
+      ask: ({ ruta }) => ({ kind: 'menu', acceptsText: true, text: ruta.t('booking.trade'), options: this.catalog.sectors.map((s) => ({ id: s.id, label: s.name[ruta.language] })) }),
+      answer: async (turn, { choice, text }) => {
+        if (choice) {
+          turn.values.sector = choice;
+          return go('sectorOccupation');
+        }
+        const found = (await turn.ruta.readWork(text)).occupations.map((o) => o.id);
+        if (found.length === 0) return retryWith(turn.ruta.t('prescreen.notFound', { count: this.catalog.sectors.length }));
+        turn.values.candidates = found;
+        return go('confirmTrade');
+      },
+    },
+    sectorOccupation: {
+      ask: ({ ruta, values }) => occupationMenu(this.catalog, ruta, values.sector ?? ''),
+      answer: (turn, { choice }) => (choice ? this.setOccupation(turn, choice) : retry),
+    },
+    // Do you mean …?
+    confirmTrade: {
+      ask: ({ ruta, values }) => didYouMeanQuestion(this.catalog, ruta, values.candidates),
+      answer: (turn, { choice }) => {
+        if (choice === 'none') return go('trade');
+        return choice ? this.setOccupation(turn, choice) : retry;
+      },
+    },
+    // Where are you? A town typed, or (WhatsApp) a shared location.
+    where: {
+      ask: ({ ruta }) => {
+        const whatsapp = ruta.extras.channelKind === 'whatsapp';
+        return { kind: 'text', acceptsLocation: true, text: ruta.t(whatsapp ? 'booking.whereWhatsapp' : 'booking.where') };
+      },
+      answer: async (turn, { text, location }) => {
+        if (location) return this.setPlace(turn, { lat: location.latitude, lon: location.longitude });
+        const found = turn.ruta.booking.gazetteer.search(this.country(turn), text);
+        if (found.kind === 'found') return this.setPlace(turn, found.place);
+        if (found.kind === 'choose') {
+          turn.values.places = found.places.map((p) => ({ name: p.name, region: p.region, lat: p.lat, lon: p.lon }));
+          return go('placeChoice');
+        }
+        await turn.say(turn.ruta.t('booking.placeNotFound', { country: this.catalog.country(this.country(turn))?.name[turn.ruta.language] ?? '' }));
+        return go('region');
+      },
+    },
+    // Which of these places? ("San José (Alajuela)", "San José (San José)")
+    placeChoice: {
+      ask: ({ ruta, values }) => ({
+        kind: 'menu',
+        text: ruta.t('booking.placeChoice'),
+        options: [
+          ...(values.places ?? []).map((p, i) => ({ id: String(i), label: p.region && p.region !== p.name ? `${p.name} (${p.region})` : p.name })),
+          { id: 'none', label: ruta.t('booking.placeNone'), synonyms: NO },
+        ],
+      }),
+      answer: (turn, { choice }) => {
+        if (choice === 'none') return go('region');
+        const place = turn.values.places?.[Number(choice)];
+        return place ? this.setPlace(turn, place) : retry;
+      },
+    },
+    // Choose your province or state (a typed town is tried too).
+    region: {
+      ask: (turn) => ({
+        kind: 'menu',
+        acceptsText: true,
+        text: turn.ruta.t('booking.regionAsk'),
+        options: turn.ruta.booking.gazetteer.regions(this.country(turn)).map((r) => ({ id: r.name, label: r.name })),
+      }),
+      answer: (turn, { choice, text }) => {
+        const regions = turn.ruta.booking.gazetteer.regions(this.country(turn));
+        const region = regions.find((r) => r.name === choice);
+        if (region) return this.setPlace(turn, region);
+        const found = turn.ruta.booking.gazetteer.search(this.country(turn), text);
+        return found.kind === 'found' ? this.setPlace(turn, found.place) : retry;
+      },
+    },
+    // Which centre? (nearest first, with the distance)
+    centre: {
+      ask: async ({ ruta, values }) => ({
+        kind: 'menu',
+        text: ruta.t('booking.centres', { occupation: this.occupationOf(values).name[ruta.language] }),
+        options: await Promise.all(
+          (values.centres ?? []).map(async (c) => ({ id: c.id, label: ruta.t('booking.centreOption', { centre: (await ruta.booking.service.centres.get(c.id))?.name ?? c.id, km: Math.round(c.km) }) })),
+        ),
+      }),
+      answer: (turn, { choice }) => {
+        if (!choice) return retry;
+        turn.values.centreId = choice;
+        return this.offerSlots(turn);
+      },
+    },
+    // Which time? (the next free slots)
+    slot: {
+      ask: (turn) => this.slotQuestion(turn, 'booking.slots'),
+      answer: (turn, { choice }) => {
+        if (choice === 'otherCentre') return go('centre');
+        if (!choice || !turn.values.slots?.includes(choice)) return retry;
+        turn.values.slot = choice;
+        return go('name');
+      },
+    },
+    // Your first name, for the centre (optional).
+    name: {
+      ask: ({ ruta }) => ({ kind: 'text', text: ruta.t('booking.name') }),
+      answer: ({ ruta, values }, { text }) => {
+        if (NO_NAME.includes(text.toLowerCase())) values.firstName = null;
+        else if (FIRST_NAME.test(text) && text.length <= 40) values.firstName = text;
+        else return retryWith(ruta.t('booking.nameInvalid'));
+        return go('confirm');
+      },
+    },
+    // Check your appointment: shall I book it? (and what the institution will see)
+    confirm: {
+      ask: async (turn) => {
+        const { ruta } = turn;
+        const centre = await this.centre(turn);
+        const slot = slotOf(centre, turn.values.slot ?? '');
+        const details = slot
+          ? bookingDetails(this.catalog, ruta.t, ruta.language, centre, { slot, timeZone: centre.timeZone, occupation: this.occupationOf(turn.values).id, standard: this.standard(turn) })
+          : '';
+        const institution = this.catalog.institution(centre.institution)?.acronym ?? centre.institution;
+        return {
+          kind: 'menu',
+          text: `${ruta.t('booking.confirm', { details })}\n${ruta.t('booking.shareNotice', { institution, days: ruta.booking.service.rules.retentionDays })}`,
+          options: [
+            { id: 'yes', label: ruta.t('booking.confirmYes'), synonyms: YES },
+            { id: 'other', label: ruta.t('booking.confirmOther'), synonyms: NO },
+          ],
+        };
+      },
+      answer: async (turn, { choice }) => {
+        if (choice === 'other') return this.offerSlots(turn);
+        return choice === 'yes' ? this.book(turn) : retry;
+      },
+    },
+  };
+
+  /** Reserves the chosen slot; a lost race shows the slots still free. */
+  private async book(turn: StepTurn<Values>): Promise<Outcome> {
+    const { ruta, values } = turn;
+    const centre = await this.centre(turn);
+    const occupation = this.occupationOf(values);
+    const profile = await ruta.profile.load();
+    const prescreen: PrescreenSnapshot | null =
+      profile && profile.occupation === occupation.id
+        ? { level: profile.level, share: profile.share, years: profile.years, learnedAt: profile.learnedAt, evidence: profile.evidence, completedAt: profile.completedAt }
+        : null;
+    const result = await ruta.booking.service.book({
+      pid: ruta.pid,
+      centreId: centre.id,
+      local: values.slot ?? '',
+      occupation: occupation.id,
+      standard: this.standard(turn),
+      channel: ruta.extras.channelKind,
+      contact: ruta.extras.contact?.sealed ?? null,
+      via: ruta.extras.contact?.via ?? null,
+      firstName: values.firstName ?? null,
+      language: ruta.language,
+      prescreen,
+    });
+    if (result.ok) {
+      const b = result.booking;
+      await turn.say(ruta.t('booking.done', { code: b.code, details: bookingDetails(this.catalog, ruta.t, ruta.language, centre, b) }));
+      await turn.say(`${whatToBring(this.catalog, ruta.t, ruta.language, centre.institution, occupation.id)}\n\n${ruta.t('booking.manage')}`);
+      return endAll;
+    }
+    if (result.reason === 'already') {
+      if (result.booking) await turn.say(ruta.t('booking.already', { code: result.booking.code, when: slotText(ruta.t, result.booking.slot.start, result.booking.timeZone) }));
+      return end();
+    }
+    // Someone took the last place first (or the slot is no longer offered): the slots still free.
+    return this.offerSlots(turn, 'booking.slotTaken');
+  }
+
+  /** The standard is known: say so, unless the worker already holds a booking for it. */
+  private async afterStandard(turn: StepTurn<Values>): Promise<Outcome> {
+    const { ruta } = turn;
+    const standard = this.standard(turn);
+    const occupation = this.occupationOf(turn.values);
+    const existing = (await ruta.booking.service.activeFor(ruta.pid)).find((b) => standardKey(b) === standardKey({ standard, occupation: occupation.id }));
+    if (existing) {
+      await turn.say(ruta.t('booking.already', { code: existing.code, when: slotText(ruta.t, existing.slot.start, existing.timeZone) }));
+      return end();
+    }
+    if (!turn.values.introduced) {
+      turn.values.introduced = true;
+      await turn.say(ruta.t('booking.intro', { standard: standardText(this.catalog, ruta.t, ruta.language, occupation.id, standard.code) }));
+    }
+    return go('where');
+  }
+
+  /** The nearest centres assessing the standard from where the worker is. */
+  private async setPlace(turn: StepTurn<Values>, point: { lat: number; lon: number }): Promise<Outcome> {
+    const { ruta, values } = turn;
+    const occupation = this.occupationOf(values);
+    const { institution } = this.standard(turn);
+    const nearest = (await ruta.booking.service.centres.assessing(institution, occupation.id, point)).slice(0, MAX_CENTRES);
+    values.places = undefined;
+    const acronym = this.catalog.institution(institution)?.acronym ?? institution;
+    if (nearest.length === 0) {
+      await turn.say(ruta.t('booking.noCentre', { institution: acronym, occupation: occupation.name[ruta.language] }));
+      return end();
+    }
+    values.centres = nearest.map((c) => ({ id: c.centre.id, km: c.km ?? 0 }));
+    if (nearest.length > 1) return go('centre');
+    const only = nearest[0]!;
+    await turn.say(ruta.t('booking.oneCentre', { occupation: occupation.name[ruta.language], centre: only.centre.name, km: Math.round(only.km ?? 0) }));
+    values.centreId = only.centre.id;
+    return this.offerSlots(turn);
+  }
+
+  /** Fixes the next free slots of the chosen centre and asks which one (after `lead`, when given). */
+  private async offerSlots(turn: StepTurn<Values>, lead?: string): Promise<Outcome> {
+    const { ruta, values } = turn;
+    const centre = await this.centre(turn);
+    const free = await ruta.booking.service.freeSlots(centre, MAX_SLOTS);
+    if (free.length === 0) {
+      const institution = this.catalog.institution(centre.institution)?.acronym ?? centre.institution;
+      await turn.say(ruta.t('booking.slotsNone', { centre: centre.name, institution, weeks: Math.round(ruta.booking.service.rules.horizonDays / 7) }));
+      return (values.centres?.length ?? 0) > 1 ? go('centre') : end();
+    }
+    values.slots = free.map((s) => s.local);
+    if (lead) await turn.say(ruta.t(lead));
+    return go('slot');
+  }
+
+  private async slotQuestion(turn: StepTurn<Values>, key: string): Promise<Question> {
+    const { ruta, values } = turn;
+    const centre = await this.centre(turn);
+    const options = (values.slots ?? []).flatMap((local) => {
+      const slot = slotOf(centre, local);
+      return slot ? [{ id: local, label: slotText(ruta.t, slot.start, centre.timeZone) }] : [];
+    });
+    if ((values.centres?.length ?? 0) > 1) options.push({ id: 'otherCentre', label: ruta.t('booking.otherCentre') });
+    return { kind: 'menu', text: ruta.t(key, { centre: centre.name }), options };
+  }
+
+  private async setCountry(turn: StepTurn<Values>, code: string): Promise<Outcome> {
+    if (!this.catalog.country(code)) return retry;
+    turn.values.country = code;
+    turn.ruta.session.country = code;
+    return turn.values.occupation ? this.afterStandard(turn) : go('trade');
+  }
+
+  private async setOccupation(turn: StepTurn<Values>, id: string): Promise<Outcome> {
+    if (!this.catalog.occupation(id)) return retry;
+    turn.values.occupation = id;
+    return this.afterStandard(turn);
+  }
+
+  private standard(turn: StepTurn<Values>): { institution: string; code: string | null } {
+    const [first] = this.catalog.standardsFor(this.occupationOf(turn.values), this.country(turn));
+    if (!first) throw new Error('booking: no institution certifies in this country');
+    return { institution: first.institution, code: first.code };
+  }
+
+  private country(turn: StepTurn<Values>): string {
+    if (!turn.values.country) throw new Error('booking step reached without a country');
+    return turn.values.country;
+  }
+
+  private occupationOf(values: Values): Occupation {
+    const o = this.catalog.occupation(values.occupation ?? '');
+    if (!o) throw new Error('booking step reached without an occupation');
+    return o;
+  }
+
+  private async centre(turn: StepTurn<Values>) {
+    const centre = await turn.ruta.booking.service.centres.get(turn.values.centreId ?? '');
+    if (!centre) throw new Error('booking step reached without a centre');
+    return centre;
+  }
+}

