@@ -24,6 +24,14 @@ import { RedisBookingStore } from './booking/RedisBookingStore.js';
 import { Gazetteer } from './geo/Gazetteer.js';
 import { loadPlaceAliases } from './geo/placeAliases.js';
 import { ContactSealer } from './privacy/ContactSealer.js';
+import { BullJobQueue } from './jobs/BullJobQueue.js';
+import type { JobQueue } from './jobs/JobQueue.js';
+import { MemoryJobQueue } from './jobs/MemoryJobQueue.js';
+import { BookingNotifier } from './notify/BookingNotifier.js';
+import { LocalOutbox } from './notify/LocalOutbox.js';
+import { Messenger } from './notify/Messenger.js';
+import type { OutboundSender } from './notify/OutboundSender.js';
+import { TwilioSender } from './notify/TwilioSender.js';
 import { MemoryTurnLock, type TurnLock } from './store/TurnLock.js';
 
 export interface App {
@@ -32,6 +40,9 @@ export interface App {
   catalog: Catalog;
   bookings: BookingService;
   sealer: ContactSealer;
+  messenger: Messenger;
+  sender: OutboundSender;
+  jobs: JobQueue;
   close(): Promise<void>;
 }
 
@@ -67,6 +78,11 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     lock = new MemoryTurnLock();
     bookingStore = new MemoryBookingStore();
   }
+  const storage = new BotStorage(store, (_key, item) => {
+    const session = item.session;
+    const accepted = typeof session === 'object' && session !== null && 'consent' in session && session.consent === 'accepted';
+    return accepted ? config.CONVERSATION_TTL_SECONDS : config.UNCONSENTED_TTL_SECONDS;
+  });
   const now = options.now ?? (() => new Date());
   const sealer = new ContactSealer(config.PSEUDONYM_SECRET);
   const centres = new CentreDirectory(catalog, store, loadDefaultCentres(catalog));
@@ -77,16 +93,32 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     { horizonDays: config.BOOKING_HORIZON_DAYS, minLeadHours: config.BOOKING_MIN_LEAD_HOURS, retentionDays: config.BOOKING_RETENTION_DAYS },
     now,
   );
+  const retry = { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS };
+  const jobs: JobQueue = redis ? new BullJobQueue(redis, `${config.REDIS_PREFIX}bull`, retry, log) : new MemoryJobQueue(retry, log);
+  const sender: OutboundSender =
+    config.TWILIO_ACCOUNT_SID !== undefined ? new TwilioSender(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, config.TWILIO_API_URL) : new LocalOutbox();
+  const messenger = new Messenger({
+    sender,
+    store,
+    storage,
+    sealer,
+    templates: config.TWILIO_TEMPLATES,
+    smsFrom: config.TWILIO_SMS_FROM,
+    statusCallback: `${config.PUBLIC_URL}/twilio/status`,
+    retentionSeconds: config.BOOKING_RETENTION_DAYS * 24 * 3600,
+    now,
+    log,
+  });
+  const notifier = new BookingNotifier({ bookings, jobs, messenger, i18n, catalog, reminderHours: config.REMINDER_HOURS, now });
+  bookings.on(notifier.onEvent);
+  jobs.start(async (name, data) => {
+    if (name === 'reminder' || name === 'notice') await notifier.run(name, data);
+  });
   const gazetteer = new Gazetteer(
     catalog.countries.map((c) => c.code),
     loadPlaceAliases(),
   );
 
-  const storage = new BotStorage(store, (_key, item) => {
-    const session = item.session;
-    const accepted = typeof session === 'object' && session !== null && 'consent' in session && session.consent === 'accepted';
-    return accepted ? config.CONVERSATION_TTL_SECONDS : config.UNCONSENTED_TTL_SECONDS;
-  });
   const model = options.model ?? (await loadChatModel(config.LLM_MODEL, log));
   const profiler = new WorkProfiler(catalog, { model, timeoutMs: config.LLM_TIMEOUT_MS, log });
   const bot = new RutaBot({
@@ -113,6 +145,8 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
         accountSid: config.TWILIO_ACCOUNT_SID,
         pseudonymSecret: config.PSEUDONYM_SECRET,
         sealer,
+        messenger,
+        now,
         dedupTtlSeconds: config.DEDUP_TTL_SECONDS,
         turnWaitMs: config.TURN_WAIT_MS,
         adapter: new TwilioAdapter(),
@@ -145,7 +179,11 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     catalog,
     bookings,
     sealer,
+    messenger,
+    sender,
+    jobs,
     close: async () => {
+      await jobs.close();
       if (!options.redis) await store.close();
     },
   };

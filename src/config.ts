@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { templatesSchema } from './notify/templates.js';
 
 /** The development Twilio auth token used when none is configured (never in production). */
 export const DEV_TWILIO_AUTH_TOKEN = 'ruta-dev-auth-token';
@@ -60,6 +61,32 @@ export const configSchema = z
     BOOKING_MIN_LEAD_HOURS: z.coerce.number().int().min(0).max(14 * 24).default(12),
     /** … and a booking (with the worker's sealed number) is deleted this many days after its slot. */
     BOOKING_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(90),
+    /** Reminders are sent this many hours before an appointment (comma-separated). */
+    REMINDER_HOURS: z
+      .string()
+      .default('24,2')
+      .transform((v) => v.split(',').map((h) => Number(h.trim())))
+      .pipe(z.array(z.number().positive().max(24 * 14)).min(0).max(5)),
+    /** Twilio REST base URL, for a proxy (tests point it at a fake Twilio). */
+    TWILIO_API_URL: optionalString.pipe(z.url().optional()),
+    /** An SMS-capable Twilio number (E.164) for reminders when WhatsApp cannot be used. */
+    TWILIO_SMS_FROM: optionalString.pipe(z.string().regex(/^\+\d{6,15}$/, 'must be an E.164 number such as +18095550100').optional()),
+    /**
+     * Approved WhatsApp templates for messages outside the 24-hour window, as JSON:
+     * {"reminder":{"es":"HX…","en":"HX…","ht":"HX…"},"cancelled":{…}}. Variables: 1 centre, 2 date and time, 3 code.
+     */
+    TWILIO_TEMPLATES: optionalString.transform((v, ctx) => {
+      if (v === undefined) return {};
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    }).pipe(templatesSchema),
+    /** Background jobs (reminders, notices, webhooks): attempts and first back-off before giving up. */
+    JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+    JOB_BACKOFF_MS: z.coerce.number().int().min(1).max(3600_000).default(30_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {

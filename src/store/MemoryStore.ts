@@ -67,6 +67,26 @@ export class MemoryStore implements Store {
     for (const k of keys) this.entries.delete(k);
   }
 
+  async setField(key: string, field: string, value: string, ttlSeconds: number): Promise<void> {
+    const map = { ...(await this.fields(key)), [field]: value };
+    this.entries.set(key, { value: JSON.stringify(map), expiresAt: this.expiry(ttlSeconds) });
+  }
+
+  async fields(key: string): Promise<Record<string, string>> {
+    const raw = this.live(key)?.value;
+    return raw === undefined ? {} : (JSON.parse(raw) as Record<string, string>);
+  }
+
+  async pushCapped(key: string, value: string, max: number, ttlSeconds: number): Promise<void> {
+    const items = [value, ...(await this.list(key))].slice(0, max);
+    this.entries.set(key, { value: JSON.stringify(items), expiresAt: this.expiry(ttlSeconds) });
+  }
+
+  async list(key: string): Promise<string[]> {
+    const raw = this.live(key)?.value;
+    return raw === undefined ? [] : (JSON.parse(raw) as string[]);
+  }
+
   async keysContaining(fragment: string): Promise<string[]> {
     return [...this.entries.keys()].filter((k) => k.includes(fragment) && !k.startsWith(LOCK_PREFIX) && this.live(k));
   }

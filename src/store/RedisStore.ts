@@ -77,6 +77,22 @@ export class RedisStore implements Store {
     if (keys.length > 0) await this.redis.unlink(...keys.map((k) => this.k(k)));
   }
 
+  async setField(key: string, field: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.redis.multi().hset(this.k(key), field, value).expire(this.k(key), ttlSeconds).exec();
+  }
+
+  async fields(key: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.k(key));
+  }
+
+  async pushCapped(key: string, value: string, max: number, ttlSeconds: number): Promise<void> {
+    await this.redis.multi().lpush(this.k(key), value).ltrim(this.k(key), 0, max - 1).expire(this.k(key), ttlSeconds).exec();
+  }
+
+  async list(key: string): Promise<string[]> {
+    return this.redis.lrange(this.k(key), 0, -1);
+  }
+
   async keysContaining(fragment: string): Promise<string[]> {
     const pattern = `${globEscape(this.prefix)}*${globEscape(fragment)}*`;
     const found = new Set<string>();

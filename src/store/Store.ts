@@ -26,6 +26,14 @@ export interface Store {
   /** Increments a counter (created at 0), refreshing its TTL when given. */
   incr(key: string, ttlSeconds?: number): Promise<number>;
   del(keys: readonly string[]): Promise<void>;
+  /** Sets one field of a map (created when absent) and the map's TTL. */
+  setField(key: string, field: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Every field of a map ({} when absent). */
+  fields(key: string): Promise<Record<string, string>>;
+  /** Adds to the front of a list kept to its `max` newest items, refreshing its TTL. */
+  pushCapped(key: string, value: string, max: number, ttlSeconds: number): Promise<void>;
+  /** A list's items, newest first. */
+  list(key: string): Promise<string[]>;
   /** Logical keys that contain the fragment (for erase and for tests). Turn-lock keys are not listed. */
   keysContaining(fragment: string): Promise<string[]>;
   /** Deletes every key containing the fragment; returns how many. */

@@ -32,6 +32,18 @@ describe.each(implementations)('%s', (_name, make) => {
     expect((await store.putVersioned('k', 'forced', 60, undefined)).ok).toBe(true);
   });
 
+  it('keeps maps by field and lists capped to their newest items', async () => {
+    const store = make();
+    await store.setField('m', 'a', '1', 60);
+    await store.setField('m', 'b', '2', 60);
+    await store.setField('m', 'a', '3', 60);
+    expect(await store.fields('m')).toEqual({ a: '3', b: '2' });
+    expect(await store.fields('absent')).toEqual({});
+    for (const v of ['1', '2', '3', '4']) await store.pushCapped('l', v, 3, 60);
+    expect(await store.list('l')).toEqual(['4', '3', '2']);
+    expect(await store.list('absent')).toEqual([]);
+  });
+
   it('sets a key only once with setIfAbsent', async () => {
     const store = make();
     expect(await store.setIfAbsent('seen/1', '1', 60)).toBe(true);

@@ -17,6 +17,7 @@ import type { TwilioAdapter } from './TwilioAdapter.js';
 import { isLanguage } from '../../catalog/schema.js';
 import { replyLanguage } from '../../bot/detectLanguage.js';
 import type { ContactSealer } from '../../privacy/ContactSealer.js';
+import { lastInboundKey, WHATSAPP_WINDOW_MS, type Messenger } from '../../notify/Messenger.js';
 
 export interface TwilioRoutesDeps {
   publicUrl: string;
@@ -26,6 +27,9 @@ export interface TwilioRoutesDeps {
   pseudonymSecret: string;
   /** Seals the sender's address for a booking (the only place it is kept). */
   sealer: ContactSealer;
+  /** Follows delivery statuses of proactive messages. */
+  messenger: Messenger;
+  now: () => Date;
   dedupTtlSeconds: number;
   turnWaitMs: number;
   adapter: TwilioAdapter;
@@ -97,6 +101,8 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
         return;
       }
       const countryHint = deps.catalog.countryFromPhone(message.From)?.code;
+      // WhatsApp's 24-hour window opens with each message the worker sends (reminders depend on it).
+      if (channel === 'whatsapp') await deps.store.set(lastInboundKey(pid), deps.now().toISOString(), WHATSAPP_WINDOW_MS / 1000);
       const locked = await deps.lock.run(`turn/${pid}`, deps.turnWaitMs, async () => {
         for (let attempt = 1; ; attempt++) {
           try {
@@ -136,6 +142,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
   router.post('/status', async (req, res) => {
     const status = accepted(statusCallbackSchema, req, res);
     if (!status) return;
+    await deps.messenger.onStatus(status.MessageSid, status.MessageStatus, status.ErrorCode);
     if (status.MessageStatus === 'failed' || status.MessageStatus === 'undelivered') {
       const code = status.ErrorCode ?? 0;
       await deps.store.incr(`stats/delivery_failed/${code}`);

@@ -1,0 +1,78 @@
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { errorCode, type Logger } from '../log.js';
+import { NotDueError, PermanentJobError, type JobHandler, type JobName, type JobQueue, type JobSpec, type RetryPolicy } from './JobQueue.js';
+
+export const QUEUE_NAME = 'ruta-jobs';
+
+/**
+ * Jobs in Redis through BullMQ: delayed jobs for reminders, retries with exponential back-off,
+ * one worker per job at a time across every process. Keys live under `<REDIS_PREFIX>bull`.
+ */
+export class BullJobQueue implements JobQueue {
+  private readonly queue: Queue;
+  private worker: Worker | undefined;
+  private readonly connections: Redis[] = [];
+
+  constructor(
+    private readonly redis: Redis,
+    readonly prefix: string,
+    private readonly retry: RetryPolicy,
+    private readonly log: Logger,
+  ) {
+    this.queue = new Queue(QUEUE_NAME, { connection: this.connection(), prefix });
+    this.queue.on('error', (err: Error) => this.log.debug('job_queue_error', { code: errorCode(err) }));
+  }
+
+  async add(spec: JobSpec): Promise<void> {
+    await this.queue.add(spec.name, spec.data, {
+      jobId: spec.id,
+      delay: Math.max(0, Math.round(spec.delayMs)),
+      attempts: this.retry.attempts,
+      backoff: { type: 'exponential', delay: this.retry.backoffMs },
+      removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    });
+  }
+
+  async remove(id: string): Promise<void> {
+    const job = await this.queue.getJob(id);
+    if (job && ((await job.isDelayed()) || (await job.isWaiting()))) await job.remove().catch(() => undefined);
+  }
+
+  start(handler: JobHandler): void {
+    this.worker = new Worker(
+      QUEUE_NAME,
+      async (job: Job, token?: string) => {
+        try {
+          await handler(job.name as JobName, job.data, job.attemptsMade + 1);
+        } catch (err) {
+          if (err instanceof NotDueError && token) {
+            await job.moveToDelayed(Date.now() + err.ms, token);
+            throw new DelayedError();
+          }
+          if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
+          throw err;
+        }
+      },
+      { connection: this.connection(), prefix: this.prefix, concurrency: 4 },
+    );
+    this.worker.on('failed', (job, err) => this.log.warn('job_failed', { job: job?.name ?? 'unknown', attempt: job?.attemptsMade ?? 0, code: errorCode(err) }));
+    this.worker.on('error', (err) => this.log.error('job_worker_error', { code: errorCode(err) }));
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    await Promise.all(this.connections.map((c) => c.quit().catch(() => c.disconnect())));
+  }
+
+  /** BullMQ needs connections that wait for Redis rather than fail (maxRetriesPerRequest: null). */
+  private connection(): Redis {
+    const c = this.redis.duplicate({ maxRetriesPerRequest: null });
+    // The main connection already reports Redis being down; these would repeat it on every retry.
+    c.on('error', (err: Error) => this.log.debug('job_redis_error', { code: errorCode(err) }));
+    this.connections.push(c);
+    return c;
+  }
+}

@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { Booking } from '../booking/booking.js';
+import type { BookingEvent, BookingService } from '../booking/BookingService.js';
+import type { Catalog } from '../catalog/Catalog.js';
+import type { RutaI18n } from '../i18n.js';
+import { NotDueError, type JobQueue } from '../jobs/JobQueue.js';
+import { slotText } from '../../dialogs/bookingMessages.js';
+import type { Messenger, MessageKind } from './Messenger.js';
+
+const reminderJob = z.object({ code: z.string(), hours: z.number(), local: z.string(), due: z.number() });
+const noticeJob = z.object({ id: z.string(), code: z.string(), event: z.enum(['cancelled', 'rescheduled', 'attended', 'no_show']) });
+
+/** Job ids: letters, digits, '-' and '_' only ("2027-03-02T09:00" → "202703020900"). */
+const compact = (local: string) => local.replace(/\D/g, '');
+export const reminderJobId = (code: string, hours: number, local: string) => `reminder_${code}_${hours}h_${compact(local)}`;
+const noticeJobId = (code: string, event: string, at: number) => `notice_${code}_${event}_${at}`;
+
+/**
+ * Keeps a worker informed about their booking without being asked: reminders before the slot
+ * (24 h and 2 h by default), and a message when the institution cancels, moves or marks it.
+ * Listens to BookingService events; the messages themselves go through the job queue.
+ */
+export class BookingNotifier {
+  constructor(
+    private readonly deps: {
+      bookings: BookingService;
+      jobs: JobQueue;
+      messenger: Messenger;
+      i18n: RutaI18n;
+      catalog: Catalog;
+      reminderHours: readonly number[];
+      now: () => Date;
+    },
+  ) {}
+
+  /** BookingService listener: schedules or withdraws reminders, queues notices of the institution's changes. */
+  readonly onEvent = async (event: BookingEvent): Promise<void> => {
+    const { booking, previous, by } = event;
+    if (previous) await this.withdrawReminders(previous);
+    if (booking.status === 'booked') await this.scheduleReminders(booking);
+    if (by === 'institution' && event.type !== 'created') {
+      const id = noticeJobId(booking.code, event.type, booking.history.length);
+      await this.deps.jobs.add({ name: 'notice', id, data: { id, code: booking.code, event: event.type }, delayMs: 0 });
+    }
+  };
+
+  /** Runs a 'reminder' or 'notice' job. */
+  async run(name: 'reminder' | 'notice', data: unknown): Promise<void> {
+    if (name === 'reminder') return this.remind(reminderJob.parse(data));
+    const notice = noticeJob.parse(data);
+    const booking = await this.deps.bookings.get(notice.code);
+    if (!booking) return; // erased meanwhile
+    await this.send(booking, notice.event, notice.id);
+  }
+
+  private async remind(job: z.infer<typeof reminderJob>): Promise<void> {
+    const early = job.due - this.deps.now().getTime();
+    if (early > 0) throw new NotDueError(early);
+    const booking = await this.deps.bookings.get(job.code);
+    // Cancelled, moved or already started: this reminder no longer applies.
+    if (!booking || booking.status !== 'booked' || booking.slot.local !== job.local || Date.parse(booking.slot.start) <= this.deps.now().getTime()) return;
+    await this.send(booking, 'reminder', reminderJobId(job.code, job.hours, job.local));
+  }
+
+  private async send(booking: Booking, kind: MessageKind, jobId: string): Promise<void> {
+    const t = this.deps.i18n.t(booking.language);
+    const centre = (await this.deps.bookings.centres.get(booking.centreId))?.name ?? booking.centreId;
+    const when = slotText(t, booking.slot.start, booking.timeZone);
+    const institution = this.deps.catalog.institution(booking.institution)?.acronym ?? booking.institution;
+    const key = kind === 'reminder' ? 'booking.reminder' : `booking.byCentre.${kind}`;
+    const body = t(key, { centre, when, code: booking.code, institution });
+    await this.deps.messenger.deliver(booking, kind, body, { '1': centre, '2': when, '3': booking.code }, jobId);
+  }
+
+  private async scheduleReminders(b: Booking): Promise<void> {
+    const start = Date.parse(b.slot.start);
+    const now = this.deps.now().getTime();
+    for (const hours of this.deps.reminderHours) {
+      const due = start - hours * 3600_000;
+      if (due <= now) continue; // booked too close to the slot for this reminder
+      await this.deps.jobs.add({ name: 'reminder', id: reminderJobId(b.code, hours, b.slot.local), data: { code: b.code, hours, local: b.slot.local, due }, delayMs: due - now });
+    }
+  }
+
+  private async withdrawReminders(b: Booking): Promise<void> {
+    for (const hours of this.deps.reminderHours) await this.deps.jobs.remove(reminderJobId(b.code, hours, b.slot.local));
+  }
+}
