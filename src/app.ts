@@ -32,6 +32,9 @@ import { LocalOutbox } from './notify/LocalOutbox.js';
 import { Messenger } from './notify/Messenger.js';
 import type { OutboundSender } from './notify/OutboundSender.js';
 import { TwilioSender } from './notify/TwilioSender.js';
+import { ApiTokens } from './api/ApiTokens.js';
+import { apiRoutes } from './api/apiRoutes.js';
+import { Webhooks } from './api/Webhooks.js';
 import { MemoryTurnLock, type TurnLock } from './store/TurnLock.js';
 
 export interface App {
@@ -43,6 +46,8 @@ export interface App {
   messenger: Messenger;
   sender: OutboundSender;
   jobs: JobQueue;
+  tokens: ApiTokens;
+  webhooks: Webhooks;
   close(): Promise<void>;
 }
 
@@ -111,9 +116,13 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   });
   const notifier = new BookingNotifier({ bookings, jobs, messenger, i18n, catalog, reminderHours: config.REMINDER_HOURS, now });
   bookings.on(notifier.onEvent);
-  jobs.start(async (name, data) => {
-    if (name === 'reminder' || name === 'notice') await notifier.run(name, data);
+  const webhooks = new Webhooks({ store, jobs, now, allowHttp: config.NODE_ENV !== 'production' });
+  bookings.on(webhooks.onEvent);
+  jobs.start(async (name, data, attempt) => {
+    if (name === 'webhook') await webhooks.deliver(data, attempt);
+    else await notifier.run(name, data);
   });
+  const tokens = new ApiTokens(store, now);
   const gazetteer = new Gazetteer(
     catalog.countries.map((c) => c.code),
     loadPlaceAliases(),
@@ -158,6 +167,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
         lock,
         log,
       }),
+      '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, sealer, now, log }),
       '/api/messages': botFrameworkRoutes({
         appId: config.MICROSOFT_APP_ID,
         appPassword: config.MICROSOFT_APP_PASSWORD,
@@ -182,6 +192,8 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     messenger,
     sender,
     jobs,
+    tokens,
+    webhooks,
     close: async () => {
       await jobs.close();
       if (!options.redis) await store.close();

@@ -6,10 +6,16 @@ import { ConfigError, loadConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { matchWork, type MatchOut } from '../match/matchWork.js';
 import { loadChatModel, WorkProfiler } from '../match/WorkProfiler.js';
+import { Redis } from 'ioredis';
+import { ApiTokens } from '../api/ApiTokens.js';
+import { RedisStore } from '../store/RedisStore.js';
 
 const USAGE = `Usage:
   ruta match [--country CC] [--limit N] [TEXT]   occupations and standards for a description of work
   ruta detect [TEXT]                             language of a message (es, en, ht; fr is reported as such)
+  ruta token create --institution ID             a new institution API token, printed once (needs REDIS_URL)
+  ruta token revoke TOKEN_ID                     revokes a token (its id, or the token itself)
+  ruta token list --institution ID               an institution's token ids and when they were made
 
 Without TEXT, each line of standard input is one text and each answer one JSON line.
 With LLM_MODEL=provider:model set, 'match' reads the description with that model first
@@ -39,7 +45,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { country: { type: 'string' }, limit: { type: 'string', default: '3' }, help: { type: 'boolean', default: false } },
+      options: { country: { type: 'string' }, limit: { type: 'string', default: '3' }, institution: { type: 'string' }, help: { type: 'boolean', default: false } },
     });
   } catch (err) {
     stderr.write(`${(err as Error).message}\n\n${USAGE}`);
@@ -51,6 +57,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const catalog = Catalog.load();
+  if (command === 'token') return tokenCommand(catalog, positionals, values.institution, io);
   const country = values.country?.toUpperCase();
   if (country !== undefined && !catalog.country(country)) {
     stderr.write(`Unknown country ${values.country}. Known: ${catalog.countries.map((c) => c.code).join(' ')}\n`);
@@ -97,4 +104,49 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   for await (const line of lines) stdout.write(`${JSON.stringify(await answer(line))}\n`);
   return 0;
+}
+
+/** `ruta token create|revoke|list`: institution API tokens, kept (hashed) in the service's Redis. */
+async function tokenCommand(catalog: Catalog, args: string[], institution: string | undefined, io: CliIo): Promise<number> {
+  const { stdout, stderr } = io;
+  const [action, target] = args;
+  let config;
+  try {
+    config = loadConfig(io.env);
+  } catch (err) {
+    stderr.write(err instanceof ConfigError ? `${err.message}\n` : `${String(err)}\n`);
+    return 2;
+  }
+  if (!config.REDIS_URL) {
+    stderr.write('Tokens are kept in the service\'s Redis: set REDIS_URL (and REDIS_PREFIX if the service uses one).\n');
+    return 2;
+  }
+  if ((action === 'create' || action === 'list') && (!institution || !catalog.institution(institution))) {
+    stderr.write(`--institution must be one of: ${catalog.data.institutions.map((i) => i.id).join(' ')}\n`);
+    return 2;
+  }
+  if (action !== 'create' && action !== 'list' && !(action === 'revoke' && target)) {
+    stderr.write(USAGE);
+    return 2;
+  }
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
+  try {
+    await redis.connect();
+    const tokens = new ApiTokens(new RedisStore(redis, config.REDIS_PREFIX));
+    if (action === 'create') {
+      const { id, token } = await tokens.create(institution!);
+      stdout.write(`${token}\n`);
+      stderr.write(`Token ${id} for ${institution}. It is shown only now: store it safely. Revoke it with: ruta token revoke ${id}\n`);
+    } else if (action === 'list') {
+      stdout.write(`${JSON.stringify(await tokens.list(institution!))}\n`);
+    } else if (!(await tokens.revoke(target!))) {
+      stderr.write('No such token (already revoked?).\n');
+      return 1;
+    } else {
+      stderr.write('Revoked.\n');
+    }
+    return 0;
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
 }

@@ -1,0 +1,216 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { availabilitySchema } from '../booking/availability.js';
+import { availabilityConflicts } from '../booking/availabilityConflicts.js';
+import { centreSchema, type Centre } from '../booking/centre.js';
+import type { BookingService, ChangeResult } from '../booking/BookingService.js';
+import type { Catalog } from '../catalog/Catalog.js';
+import type { Logger } from '../log.js';
+import { projectRoot } from '../paths.js';
+import type { ContactSealer } from '../privacy/ContactSealer.js';
+import type { ApiTokens } from './ApiTokens.js';
+import { bookingView } from './bookingView.js';
+import { bookingsCsv } from './csv.js';
+import { centreCalendar } from './ical.js';
+import type { Webhooks } from './Webhooks.js';
+
+export interface ApiDeps {
+  tokens: ApiTokens;
+  bookings: BookingService;
+  webhooks: Webhooks;
+  catalog: Catalog;
+  sealer: ContactSealer;
+  now: () => Date;
+  log: Logger;
+}
+
+const DAY = 24 * 3600_000;
+/** Without from/to, a listing covers a week back and 90 days ahead. */
+const DEFAULT_BACK = 7 * DAY;
+const DEFAULT_AHEAD = 90 * DAY;
+const MAX_RANGE = 400 * DAY;
+
+const listQuery = z.object({
+  centre: z.string().optional(),
+  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+});
+const patchBody = z.union([
+  z.object({ status: z.enum(['attended', 'no_show', 'cancelled']) }).strict(),
+  /** Move: the new slot's local start at the same centre, e.g. "2027-03-02T10:00". */
+  z.object({ start: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/) }).strict(),
+]);
+const centreBody = centreSchema.omit({ id: true, institution: true, source: true }).extend({ source: z.string().trim().min(1).optional() });
+const webhookBody = z.object({ url: z.string() }).strict();
+
+interface Authed {
+  institution: string;
+}
+
+/**
+ * The institution API, /api/v1 (documented in api/openapi.json, served at /api/v1/openapi.json).
+ * Every route but the document needs `Authorization: Bearer <token>`: 401 without a valid token,
+ * 403 for another institution's bookings or centres.
+ */
+export function apiRoutes(deps: ApiDeps): Router {
+  const router = express.Router();
+  const openapi = readFileSync(join(projectRoot(), 'api', 'openapi.json'), 'utf8');
+  router.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(openapi);
+  });
+
+  router.use(express.json({ limit: '64kb' }));
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
+    const header = req.get('authorization') ?? '';
+    const token = /^Bearer (\S+)$/i.exec(header)?.[1];
+    const record = token ? await deps.tokens.verify(token) : undefined;
+    if (!record) {
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="ruta"').json({ error: 'unauthorized', message: 'Send Authorization: Bearer <token> (npx ruta token create --institution <id>).' });
+      return;
+    }
+    res.locals.auth = { institution: record.institution } satisfies Authed;
+    next();
+  });
+  const auth = (res: Response): Authed => res.locals.auth as Authed;
+  const bad = (res: Response, issues: z.core.$ZodIssue[]) =>
+    res.status(400).json({ error: 'invalid_request', issues: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
+
+  /** The centre if it belongs to the token's institution (answers 404/403 otherwise). */
+  const ownCentre = async (req: Request, res: Response): Promise<Centre | undefined> => {
+    const centre = await deps.bookings.centres.get(String(req.params.centreId));
+    if (!centre) res.status(404).json({ error: 'not_found' });
+    else if (centre.institution !== auth(res).institution) res.status(403).json({ error: 'forbidden' });
+    else return centre;
+    return undefined;
+  };
+
+  const view = async (b: Parameters<typeof bookingView>[0]) => bookingView(b, await deps.bookings.centres.get(b.centreId), deps.catalog, deps.sealer);
+
+  router.get('/bookings', async (req, res) => {
+    const q = listQuery.safeParse(req.query);
+    if (!q.success) return bad(res, q.error.issues);
+    const now = deps.now().getTime();
+    const from = q.data.from ? Date.parse(q.data.from) : now - DEFAULT_BACK;
+    const to = q.data.to ? Date.parse(q.data.to) + (q.data.to.length === 10 ? DAY : 0) : now + DEFAULT_AHEAD;
+    if (!(to > from) || to - from > MAX_RANGE) return res.status(400).json({ error: 'invalid_request', issues: [{ path: 'to', message: 'to must be after from, at most 400 days later' }] });
+    if (q.data.centre) {
+      const centre = await deps.bookings.centres.get(q.data.centre);
+      if (!centre) return res.status(404).json({ error: 'not_found' });
+      if (centre.institution !== auth(res).institution) return res.status(403).json({ error: 'forbidden' });
+    }
+    const list = await Promise.all((await deps.bookings.store.byInstitution(auth(res).institution, from, to, q.data.centre)).map(view));
+    if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
+      res.type('text/csv; charset=utf-8').set('Content-Disposition', 'attachment; filename="ruta-bookings.csv"').send(bookingsCsv(list));
+      return;
+    }
+    res.json({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bookings: list });
+  });
+
+  router.get('/bookings/:code', async (req, res) => {
+    const b = await deps.bookings.get(String(req.params.code).toUpperCase());
+    if (!b) return res.status(404).json({ error: 'not_found' });
+    if (b.institution !== auth(res).institution) return res.status(403).json({ error: 'forbidden' });
+    res.json(await view(b));
+  });
+
+  router.patch('/bookings/:code', async (req, res) => {
+    const body = patchBody.safeParse(req.body);
+    if (!body.success) return bad(res, body.error.issues);
+    const code = String(req.params.code).toUpperCase();
+    const b = await deps.bookings.get(code);
+    if (!b) return res.status(404).json({ error: 'not_found' });
+    if (b.institution !== auth(res).institution) return res.status(403).json({ error: 'forbidden' });
+    let result: ChangeResult;
+    if ('start' in body.data) result = await deps.bookings.move(code, body.data.start, 'institution');
+    else if (body.data.status === 'cancelled') result = await deps.bookings.cancel(code, 'institution');
+    else result = await deps.bookings.mark(code, body.data.status);
+    if (!result.ok) {
+      const status = result.reason === 'not_found' ? 404 : 409;
+      return res.status(status).json({ error: result.reason, message: MESSAGES[result.reason] });
+    }
+    deps.log.info('api_booking_changed', { institution: b.institution, change: 'start' in body.data ? 'moved' : body.data.status });
+    res.json(await view(result.booking));
+  });
+
+  router.get('/centres', async (_req, res) => {
+    res.json({ centres: await deps.bookings.centres.ofInstitution(auth(res).institution) });
+  });
+
+  router.put('/centres/:centreId', async (req, res) => {
+    const id = String(req.params.centreId);
+    const existing = await deps.bookings.centres.get(id);
+    if (existing && existing.institution !== auth(res).institution) return res.status(403).json({ error: 'forbidden' });
+    const body = centreBody.safeParse(req.body);
+    if (!body.success) return bad(res, body.error.issues);
+    const centre = centreSchema.safeParse({ ...body.data, id, institution: auth(res).institution, source: body.data.source ?? `Set by ${auth(res).institution} through the API on ${deps.now().toISOString().slice(0, 10)}` });
+    if (!centre.success) return bad(res, centre.error.issues);
+    const conflicts = existing ? await conflictsOf(deps, centre.data) : [];
+    await deps.bookings.centres.save(centre.data);
+    res.status(existing ? 200 : 201).json({ centre: centre.data, conflicts });
+  });
+
+  router.get('/centres/:centreId/availability', async (req, res) => {
+    const centre = await ownCentre(req, res);
+    if (centre) res.json({ centre: centre.id, timeZone: centre.timeZone, availability: centre.availability });
+  });
+
+  router.put('/centres/:centreId/availability', async (req, res) => {
+    const centre = await ownCentre(req, res);
+    if (!centre) return;
+    const availability = availabilitySchema.safeParse(req.body);
+    if (!availability.success) return bad(res, availability.error.issues);
+    const next: Centre = { ...centre, availability: availability.data, source: `${centre.source} Availability set by ${centre.institution} through the API on ${deps.now().toISOString().slice(0, 10)}.`.slice(-1000) };
+    const conflicts = await conflictsOf(deps, next);
+    await deps.bookings.centres.save(next);
+    res.json({ centre: centre.id, timeZone: centre.timeZone, availability: next.availability, conflicts });
+  });
+
+  router.get('/centres/:centreId/calendar.ics', async (req, res) => {
+    const centre = await ownCentre(req, res);
+    if (!centre) return;
+    const now = deps.now().getTime();
+    const bookings = await deps.bookings.store.byInstitution(centre.institution, now - 30 * DAY, now + 365 * DAY, centre.id);
+    res.type('text/calendar; charset=utf-8').send(centreCalendar(centre, await Promise.all(bookings.map(view)), deps.now()));
+  });
+
+  router.get('/webhook', async (_req, res) => {
+    const hook = await deps.webhooks.get(auth(res).institution);
+    res.json(hook ? { url: hook.url, createdAt: hook.createdAt } : { url: null });
+  });
+
+  router.put('/webhook', async (req, res) => {
+    const body = webhookBody.safeParse(req.body);
+    if (!body.success) return bad(res, body.error.issues);
+    const registered = await deps.webhooks.register(auth(res).institution, body.data.url);
+    if ('error' in registered) return res.status(400).json({ error: 'invalid_request', issues: [{ path: 'url', message: registered.error }] });
+    // The secret is shown once, like a token.
+    res.json(registered);
+  });
+
+  router.delete('/webhook', async (_req, res) => {
+    await deps.webhooks.unregister(auth(res).institution);
+    res.status(204).end();
+  });
+
+  router.get('/webhook/deliveries', async (_req, res) => {
+    res.json({ deliveries: await deps.webhooks.log(auth(res).institution) });
+  });
+
+  return router;
+}
+
+const MESSAGES: Record<Exclude<ChangeResult, { ok: true }>['reason'], string> = {
+  not_found: 'No booking with this code.',
+  not_active: 'The booking is no longer active (cancelled, attended or no-show).',
+  full: 'That slot has no free place.',
+  unavailable: 'The centre offers no slot at that time (outside hours, closed, too soon or beyond the horizon).',
+};
+
+/** Future active bookings of the centre that `next` would no longer fit. */
+async function conflictsOf(deps: ApiDeps, next: Centre) {
+  const now = deps.now().getTime();
+  const bookings = await deps.bookings.store.byInstitution(next.institution, now, now + 400 * DAY, next.id);
+  return availabilityConflicts(next.timeZone, next.availability, bookings);
+}

@@ -1,0 +1,54 @@
+import type { BookingView } from './bookingView.js';
+
+/** Text escaped for an iCalendar TEXT value (RFC 5545 §3.3.11). */
+export function icalText(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+}
+
+/** A content line folded at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character. */
+export function foldLine(line: string): string {
+  const out: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const ch of line) {
+    const size = Buffer.byteLength(ch);
+    if (octets + size > (out.length === 0 ? 75 : 74)) {
+      out.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += ch;
+    octets += size;
+  }
+  out.push(current);
+  return out.join('\r\n ');
+}
+
+const utc = (iso: string) => new Date(Date.parse(iso)).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+/**
+ * A centre's bookings as an iCalendar feed: one VEVENT per booking, times in UTC so every calendar
+ * app places them right; cancelled bookings stay as STATUS:CANCELLED so subscribed calendars drop them.
+ * No phone numbers: calendars are synced to many devices.
+ */
+export function centreCalendar(centre: { id: string; name: string }, bookings: BookingView[], now: Date): string {
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Ruta//Assessment bookings//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${icalText(`Ruta – ${centre.name}`)}`];
+  for (const b of bookings) {
+    const who = b.firstName ? `${b.firstName} (${b.code})` : b.code;
+    const status = b.status === 'booked' || b.status === 'attended' || b.status === 'no_show' ? 'CONFIRMED' : 'CANCELLED';
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:${b.code}@ruta`,
+      `DTSTAMP:${utc(now.toISOString())}`,
+      `DTSTART:${utc(b.start)}`,
+      `DTEND:${utc(b.end)}`,
+      `SUMMARY:${icalText(`${b.standard.title}: ${who}`)}`,
+      `DESCRIPTION:${icalText(`Ruta booking ${b.code}\nStandard: ${b.standard.code ?? 'to be confirmed'} (${b.standard.title})\nStatus: ${b.status}${b.prescreen ? `\nPre-screen: ${b.prescreen.level}, ${b.prescreen.years} years` : ''}`)}`,
+      `LOCATION:${icalText(centre.name)}`,
+      `STATUS:${status}`,
+      'END:VEVENT',
+    );
+  }
+  lines.push('END:VCALENDAR');
+  return lines.map(foldLine).join('\r\n') + '\r\n';
+}
