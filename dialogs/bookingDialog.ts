@@ -6,7 +6,7 @@ import type { RutaTurn } from '../src/bot/RutaTurn.js';
 import { standardKey, type PrescreenSnapshot } from '../src/booking/booking.js';
 import { slotOf } from '../src/booking/slots.js';
 import { bookingDetails, slotText, standardText, whatToBring } from './bookingMessages.js';
-import { confirmCountryQuestion, countryListQuestion, suggestedCountry } from './countryQuestions.js';
+import { countryAnswer, countryListQuestion, countryQuestion } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
 import { end, endAll, go, retry, retryWith, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
 import { didYouMeanQuestion, occupationMenu } from './tradeQuestions.js';
@@ -69,15 +69,10 @@ export class BookingDialog extends StepDialog<Values> {
   protected readonly steps: Record<string, Step<Values>> = {
     // Are you in <country> now?
     country: {
-      ask: ({ ruta }) => {
-        const suggested = suggestedCountry(this.catalog, ruta);
-        return suggested ? confirmCountryQuestion(ruta, suggested.name[ruta.language]) : countryListQuestion(this.catalog, ruta);
-      },
+      ask: ({ ruta }) => countryQuestion(this.catalog, ruta),
       answer: (turn, { choice }) => {
-        const suggested = suggestedCountry(this.catalog, turn.ruta);
-        if (!suggested) return choice ? this.setCountry(turn, choice) : retry;
-        if (choice === 'yes') return this.setCountry(turn, suggested.code);
-        return choice === 'other' ? go('countryList') : retry;
+        const answer = countryAnswer(this.catalog, turn.ruta, choice);
+        return answer === 'list' ? go('countryList') : answer ? this.setCountry(turn, answer) : retry;
       },
     },
     countryList: {

@@ -44,3 +44,20 @@ export function countryListQuestion(catalog: Catalog, ruta: RutaTurn): Question 
     })),
   };
 }
+
+/** "Are you in <country> now?" when the number or an earlier answer suggests one, else the list. */
+export function countryQuestion(catalog: Catalog, ruta: RutaTurn): Question {
+  const suggested = suggestedCountry(catalog, ruta);
+  return suggested ? confirmCountryQuestion(ruta, suggested.name[ruta.language]) : countryListQuestion(catalog, ruta);
+}
+
+/**
+ * What the reply to countryQuestion means: a country code, 'list' (another country: show the
+ * list), or undefined (not understood).
+ */
+export function countryAnswer(catalog: Catalog, ruta: RutaTurn, choice: string | undefined): string | 'list' | undefined {
+  const suggested = suggestedCountry(catalog, ruta);
+  if (!suggested) return choice;
+  if (choice === 'yes') return suggested.code;
+  return choice === 'other' ? 'list' : undefined;
+}

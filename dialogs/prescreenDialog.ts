@@ -9,7 +9,7 @@ import { LEARNED_AT, type LearnedAt } from '../src/match/WorkProfiler.js';
 import type { WorkerProfile } from '../src/prescreen/ProfileStore.js';
 import { EVIDENCE_KINDS, readiness, SELF_ASSESSMENT, type EvidenceKind, type SelfAssessment } from '../src/prescreen/readiness.js';
 import { experienceText, prescreenResultMessages, prescreenSummary } from './prescreenMessages.js';
-import { confirmCountryQuestion, countryListQuestion, suggestedCountry } from './countryQuestions.js';
+import { countryAnswer, countryListQuestion, countryQuestion } from './countryQuestions.js';
 import { didYouMeanQuestion, occupationMenu } from './tradeQuestions.js';
 import { DialogIds } from './ids.js';
 import { end, go, replace, retry, retryWith, stay, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
@@ -107,14 +107,11 @@ export class PrescreenDialog extends StepDialog<Values> {
     country: {
       ask: async (turn) => {
         await this.introOnce(turn);
-        const suggested = suggestedCountry(this.catalog, turn.ruta);
-        return suggested ? confirmCountryQuestion(turn.ruta, suggested.name[turn.ruta.language]) : countryListQuestion(this.catalog, turn.ruta);
+        return countryQuestion(this.catalog, turn.ruta);
       },
       answer: (turn, { choice }) => {
-        const suggested = suggestedCountry(this.catalog, turn.ruta);
-        if (!suggested) return choice ? this.setCountry(turn, choice) : retry;
-        if (choice === 'yes') return this.setCountry(turn, suggested.code);
-        return choice === 'other' ? go('countryList') : retry;
+        const answer = countryAnswer(this.catalog, turn.ruta, choice);
+        return answer === 'list' ? go('countryList') : answer ? this.setCountry(turn, answer) : retry;
       },
     },
     countryList: {

@@ -2,7 +2,7 @@ import type { Catalog } from '../src/catalog/Catalog.js';
 import type { Language } from '../src/catalog/schema.js';
 import { z } from 'zod';
 import { NO } from '../src/bot/keywords.js';
-import { confirmCountryQuestion, countryListQuestion, suggestedCountry } from './countryQuestions.js';
+import { countryAnswer, countryListQuestion, countryQuestion } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
 import { occupationSubject, routeMessages, type RouteSubject } from './routeMessages.js';
 import { RENEC_SOURCE } from '../src/catalog/Catalog.js';
@@ -55,26 +55,13 @@ export class RouteDialog extends StepDialog<Values> {
     super(DialogIds.route);
   }
 
-  private suggestion({ ruta }: StepTurn<Values>) {
-    return suggestedCountry(this.catalog, ruta);
-  }
-
   protected readonly steps: Record<string, Step<Values>> = {
     // Are you in <country> now? (suggested by the number, never assumed) — or pick from the list.
     country: {
-      ask: (turn) => {
-        const { ruta } = turn;
-        const suggested = this.suggestion(turn);
-        return suggested ? confirmCountryQuestion(ruta, suggested.name[ruta.language]) : countryListQuestion(this.catalog, ruta);
-      },
+      ask: ({ ruta }) => countryQuestion(this.catalog, ruta),
       answer: (turn, { choice }) => {
-        const suggested = this.suggestion(turn);
-        if (suggested) {
-          if (choice === 'yes') return this.setCountry(turn, suggested.code);
-          if (choice === 'other') return go('countryList');
-          return retry;
-        }
-        return choice ? this.setCountry(turn, choice) : retry;
+        const answer = countryAnswer(this.catalog, turn.ruta, choice);
+        return answer === 'list' ? go('countryList') : answer ? this.setCountry(turn, answer) : retry;
       },
     },
     // Which country are you in?

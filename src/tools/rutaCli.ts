@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { Catalog } from '../catalog/Catalog.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { matchWork, type MatchOut } from '../match/matchWork.js';
 import { loadChatModel, WorkProfiler } from '../match/WorkProfiler.js';
@@ -78,13 +78,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } else if (command === 'match') {
     // Logs go to stderr: stdout is JSON only.
     const log = createLogger('warn', (line) => stderr.write(`${line}\n`));
-    let config;
-    try {
-      config = loadConfig(io.env);
-    } catch (err) {
-      stderr.write(err instanceof ConfigError ? `${err.message}\n` : `${String(err)}\n`);
-      return 2;
-    }
+    const config = configOrReport(io);
+    if (!config) return 2;
     const model = await loadChatModel(config.LLM_MODEL, log);
     const profiler = model ? new WorkProfiler(catalog, { model, timeoutMs: config.LLM_TIMEOUT_MS, log }) : undefined;
     answer = async (text): Promise<MatchOut & { via?: string }> => {
@@ -110,13 +105,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 async function tokenCommand(catalog: Catalog, args: string[], institution: string | undefined, io: CliIo): Promise<number> {
   const { stdout, stderr } = io;
   const [action, target] = args;
-  let config;
-  try {
-    config = loadConfig(io.env);
-  } catch (err) {
-    stderr.write(err instanceof ConfigError ? `${err.message}\n` : `${String(err)}\n`);
-    return 2;
-  }
+  const config = configOrReport(io);
+  if (!config) return 2;
   if (!config.REDIS_URL) {
     stderr.write('Tokens are kept in the service\'s Redis: set REDIS_URL (and REDIS_PREFIX if the service uses one).\n');
     return 2;
@@ -148,5 +138,15 @@ async function tokenCommand(catalog: Catalog, args: string[], institution: strin
     return 0;
   } finally {
     await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+/** The validated configuration, or undefined after writing its problems to stderr. */
+function configOrReport(io: CliIo): Config | undefined {
+  try {
+    return loadConfig(io.env);
+  } catch (err) {
+    io.stderr.write(err instanceof ConfigError ? `${err.message}\n` : `${String(err)}\n`);
+    return undefined;
   }
 }
