@@ -60,7 +60,8 @@ export class AppointmentDialog extends StepDialog<Values> {
           (values.codes ?? []).map(async (code) => {
             const b = await ruta.booking.service.get(code);
             const centre = b && (await ruta.booking.service.centres.get(b.centreId));
-            return { id: code, label: b ? ruta.t('appointment.option', { when: slotText(ruta.t, b.slot.start, b.timeZone), centre: centre?.name ?? b.centreId }) : code };
+            // The code itself also chooses it ("K7MX4P").
+            return { id: code, synonyms: [code], label: b ? ruta.t('appointment.option', { when: slotText(ruta.t, b.slot.start, b.timeZone), centre: centre?.name ?? b.centreId }) : code };
           }),
         ),
       }),

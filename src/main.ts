@@ -30,6 +30,9 @@ async function main(): Promise<void> {
   if (config.defaulted.includes('TWILIO_AUTH_TOKEN')) {
     process.stderr.write(`Development Twilio auth token (sign requests with it; npm run chat does): ${config.TWILIO_AUTH_TOKEN}\n`);
   }
+  if (config.TWILIO_ACCOUNT_SID === undefined) {
+    process.stderr.write('No TWILIO_ACCOUNT_SID: reminders and notices to workers are kept in a local outbox, not sent.\n');
+  }
   if (config.defaulted.includes('PSEUDONYM_SECRET')) {
     process.stderr.write('Using the development pseudonym secret: set PSEUDONYM_SECRET before real use.\n');
   }

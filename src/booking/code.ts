@@ -13,9 +13,3 @@ export function newBookingCode(): string {
   for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
   return code;
 }
-
-/** A typed code, normalised ('k7m-x4p' → 'K7MX4P'), or undefined when it cannot be one. */
-export function readBookingCode(text: string): string | undefined {
-  const code = text.toUpperCase().replace(/[\s-]/g, '');
-  return code.length === CODE_LENGTH && [...code].every((c) => CODE_ALPHABET.includes(c)) ? code : undefined;
-}

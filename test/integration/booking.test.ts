@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REDIS_URL } from '../support/redis.js';
 import { pseudonymize } from '../../src/privacy/pseudonym.js';
 import { bookByChat, BOOK_MASON_ES } from '../support/bookingJourney.js';
 import { SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
@@ -7,13 +9,17 @@ import { SECRET, startTestApp, text, type TestApp } from '../support/testApp.js'
 const NOW = new Date('2026-11-20T15:00:00Z');
 let app: TestApp;
 let second: TestApp;
+let secondRedis: Redis;
 beforeAll(async () => {
   app = await startTestApp('booking', {}, undefined, { now: () => NOW });
-  // A second server process on the same Redis (the race test books through both).
-  second = await startTestApp('booking-2', {}, { redis: app.redis, prefix: app.prefix }, { now: () => NOW });
+  // A second server on the same Redis data, with its own connection, as another process would have
+  // (the race test books through both).
+  secondRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  second = await startTestApp('booking-2', {}, { redis: secondRedis, prefix: app.prefix }, { now: () => NOW });
 });
 afterAll(async () => {
   await second.close();
+  await secondRedis.quit();
   await app.close();
 });
 
@@ -126,6 +132,20 @@ describe('booking journeys over the Twilio webhook (real Redis)', () => {
     const [where, slots] = all(await app.chat(from, ['2', 'santo domingo']));
     expect(where).toMatch(/Vamos a buscar un dia para tu evaluacion: Electricista/);
     expect(slots).toMatch(/INFOTEP Santo Domingo[\s\S]*1\. lunes 23 de noviembre/);
+  });
+
+  it('with two appointments (two trades), CITA asks which one; the code chooses it', async () => {
+    const from = phone('+1809');
+    const { code } = await bookByChat(app, from, BOOK_MASON_ES());
+    const other = await app.ruta.bookings.book({
+      pid: pseudonymize(SECRET, from), centreId: 'infotep-santo-domingo', local: '2026-11-26T10:00', occupation: 'electrician', standard: { institution: 'infotep', code: null },
+      channel: 'sms', contact: null, via: null, firstName: null, language: 'es', prescreen: null,
+    });
+    expect(other.ok).toBe(true);
+    const [which, shown] = all(await app.chat(from, ['cita', other.ok ? other.booking.code.toLowerCase() : '']));
+    expect(which).toMatch(/Tienes 2 citas\. ¿Cual quieres ver\?\n1\. lunes 23 de noviembre, \d+:00 - INFOTEP Santo Domingo\n2\. jueves 26 de noviembre, 10:00 - INFOTEP Santo Domingo/);
+    expect(shown).toMatch(/jueves 26 de noviembre, 10:00[\s\S]*Evaluacion: Electricista/);
+    expect(shown).not.toContain(code);
   });
 
   it('BORRAR cancels the worker\'s bookings and deletes them with everything else', async () => {

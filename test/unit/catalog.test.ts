@@ -100,3 +100,22 @@ describe('catalog', () => {
       }
   });
 });
+
+describe('default assessment centres (data/centres.json)', () => {
+  it('give every institution a centre, at its head-office city (marked as such), in a valid IANA time zone of its country', async () => {
+    const { loadDefaultCentres } = await import('../../src/booking/CentreDirectory.js');
+    const { isTimeZone } = await import('../../src/booking/centre.js');
+    const catalog = Catalog.load();
+    const centres = loadDefaultCentres(catalog);
+    for (const inst of catalog.data.institutions) {
+      const own = centres.filter((c) => c.institution === inst.id);
+      expect(own.length, inst.id).toBeGreaterThan(0);
+      expect(own[0]!.location).toEqual({ lat: inst.hq.lat, lon: inst.hq.lon, precision: 'hq-city' });
+      expect(own[0]!.address, inst.id).toBeNull();
+      expect(isTimeZone(own[0]!.timeZone)).toBe(true);
+      expect(own[0]!.source).toMatch(/defaults/);
+    }
+    expect(centres.find((c) => c.institution === 'conocer')?.timeZone).toBe('America/Mexico_City');
+    expect(centres.find((c) => c.institution === 'chilevalora')?.timeZone).toBe('America/Santiago');
+  });
+});
