@@ -6,7 +6,7 @@ import type { RutaTurn } from '../src/bot/RutaTurn.js';
 import { standardKey, type PrescreenSnapshot } from '../src/booking/booking.js';
 import { slotOf } from '../src/booking/slots.js';
 import { bookingDetails, slotText, standardText, whatToBring } from './bookingMessages.js';
-import { countryAnswer, countryListQuestion, countryQuestion } from './countryQuestions.js';
+import { countrySteps } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
 import { end, endAll, go, retry, retryWith, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
 import { didYouMeanQuestion, occupationMenu } from './tradeQuestions.js';
@@ -67,18 +67,8 @@ export class BookingDialog extends StepDialog<Values> {
   }
 
   protected readonly steps: Record<string, Step<Values>> = {
-    // Are you in <country> now?
-    country: {
-      ask: ({ ruta }) => countryQuestion(this.catalog, ruta),
-      answer: (turn, { choice }) => {
-        const answer = countryAnswer(this.catalog, turn.ruta, choice);
-        return answer === 'list' ? go('countryList') : answer ? this.setCountry(turn, answer) : retry;
-      },
-    },
-    countryList: {
-      ask: ({ ruta }) => countryListQuestion(this.catalog, ruta),
-      answer: (turn, { choice }) => (choice ? this.setCountry(turn, choice) : retry),
-    },
+    // Are you in <country> now? — or the list.
+    ...countrySteps<Values>((turn, code) => this.setCountry(turn, code)),
     // Which trade is the assessment for? (typed freely, or a sector menu)
     trade: {
       ask: ({ ruta }) => ({ kind: 'menu', acceptsText: true, text: ruta.t('booking.trade'), options: this.catalog.sectors.map((s) => ({ id: s.id, label: s.name[ruta.language] })) }),

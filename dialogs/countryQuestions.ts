@@ -1,6 +1,7 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
 import type { RutaTurn } from '../src/bot/RutaTurn.js';
 import { NO, YES } from '../src/bot/keywords.js';
+import { go, retry, type Outcome, type Step, type StepTurn } from './StepDialog.js';
 import type { Question } from './StepDialog.js';
 
 /** Words for countries beyond their names: codes and everyday names. */
@@ -60,4 +61,31 @@ export function countryAnswer(catalog: Catalog, ruta: RutaTurn, choice: string |
   if (!suggested) return choice;
   if (choice === 'yes') return suggested.code;
   return choice === 'other' ? 'list' : undefined;
+}
+
+/**
+ * The two country steps every dialog that needs a country shares: `country` ("Are you in <X>
+ * now?" or the list) and `countryList`. `setCountry` takes the chosen code; `before` runs
+ * before the first question (an introduction).
+ */
+export function countrySteps<V extends object>(
+  setCountry: (turn: StepTurn<V>, code: string) => Outcome | Promise<Outcome>,
+  before?: (turn: StepTurn<V>) => Promise<void>,
+): { country: Step<V>; countryList: Step<V> } {
+  return {
+    country: {
+      ask: async (turn) => {
+        await before?.(turn);
+        return countryQuestion(turn.ruta.catalog, turn.ruta);
+      },
+      answer: (turn, { choice }) => {
+        const answer = countryAnswer(turn.ruta.catalog, turn.ruta, choice);
+        return answer === 'list' ? go('countryList') : answer ? setCountry(turn, answer) : retry;
+      },
+    },
+    countryList: {
+      ask: ({ ruta }) => countryListQuestion(ruta.catalog, ruta),
+      answer: (turn, { choice }) => (choice ? setCountry(turn, choice) : retry),
+    },
+  };
 }

@@ -9,7 +9,7 @@ import { LEARNED_AT, type LearnedAt } from '../src/match/WorkProfiler.js';
 import type { WorkerProfile } from '../src/prescreen/ProfileStore.js';
 import { EVIDENCE_KINDS, readiness, SELF_ASSESSMENT, type EvidenceKind, type SelfAssessment } from '../src/prescreen/readiness.js';
 import { experienceText, prescreenResultMessages, prescreenSummary } from './prescreenMessages.js';
-import { countryAnswer, countryListQuestion, countryQuestion } from './countryQuestions.js';
+import { countrySteps } from './countryQuestions.js';
 import { didYouMeanQuestion, occupationMenu } from './tradeQuestions.js';
 import { DialogIds } from './ids.js';
 import { end, go, replace, retry, retryWith, stay, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
@@ -103,21 +103,8 @@ export class PrescreenDialog extends StepDialog<Values> {
         return go(this.firstStep(values));
       },
     },
-    // Are you in <country> now? (the standard and institution depend on it)
-    country: {
-      ask: async (turn) => {
-        await this.introOnce(turn);
-        return countryQuestion(this.catalog, turn.ruta);
-      },
-      answer: (turn, { choice }) => {
-        const answer = countryAnswer(this.catalog, turn.ruta, choice);
-        return answer === 'list' ? go('countryList') : answer ? this.setCountry(turn, answer) : retry;
-      },
-    },
-    countryList: {
-      ask: ({ ruta }) => countryListQuestion(this.catalog, ruta),
-      answer: (turn, { choice }) => (choice ? this.setCountry(turn, choice) : retry),
-    },
+    // Are you in <country> now? (the standard and institution depend on it) — or the list.
+    ...countrySteps<Values>((turn, code) => this.setCountry(turn, code), (turn) => this.introOnce(turn)),
     // Tell me about your work in your own words — or choose a sector.
     describe: {
       ask: async (turn) => {

@@ -2,7 +2,7 @@ import type { Catalog } from '../src/catalog/Catalog.js';
 import type { Language } from '../src/catalog/schema.js';
 import { z } from 'zod';
 import { NO } from '../src/bot/keywords.js';
-import { countryAnswer, countryListQuestion, countryQuestion } from './countryQuestions.js';
+import { countrySteps } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
 import { occupationSubject, routeMessages, type RouteSubject } from './routeMessages.js';
 import { RENEC_SOURCE } from '../src/catalog/Catalog.js';
@@ -57,18 +57,7 @@ export class RouteDialog extends StepDialog<Values> {
 
   protected readonly steps: Record<string, Step<Values>> = {
     // Are you in <country> now? (suggested by the number, never assumed) — or pick from the list.
-    country: {
-      ask: ({ ruta }) => countryQuestion(this.catalog, ruta),
-      answer: (turn, { choice }) => {
-        const answer = countryAnswer(this.catalog, turn.ruta, choice);
-        return answer === 'list' ? go('countryList') : answer ? this.setCountry(turn, answer) : retry;
-      },
-    },
-    // Which country are you in?
-    countryList: {
-      ask: ({ ruta }) => countryListQuestion(this.catalog, ruta),
-      answer: (turn, { choice }) => (choice ? this.setCountry(turn, choice) : retry),
-    },
+    ...countrySteps<Values>((turn, code) => this.setCountry(turn, code)),
     // What is your trade? Type it, or choose a sector.
     trade: {
       ask: ({ ruta }) => ({

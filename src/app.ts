@@ -48,6 +48,7 @@ export interface App {
   jobs: JobQueue;
   tokens: ApiTokens;
   webhooks: Webhooks;
+  gazetteer: Gazetteer;
   close(): Promise<void>;
 }
 
@@ -194,6 +195,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     jobs,
     tokens,
     webhooks,
+    gazetteer,
     close: async () => {
       await jobs.close();
       if (!options.redis) await store.close();

@@ -41,6 +41,8 @@ async function main(): Promise<void> {
   const server: Server = ruta.app.listen(config.PORT, config.HOST, () => {
     log.info('listening', { port: config.PORT, store: ruta.store.kind, publicUrl: config.PUBLIC_URL });
     process.stderr.write(`Ruta is listening on ${config.PUBLIC_URL}  —  try it: npm run chat\n`);
+    // The town gazetteer is loaded once the server listens, not during a worker's first booking.
+    setImmediate(() => ruta.gazetteer.warm());
   });
 
   const shutdown = (signal: string) => {

@@ -193,10 +193,7 @@ export class RutaBot {
       case 'menu':
         return this.startOver(dc, turn);
       case 'appointment':
-        await dc.cancelAllDialogs(true);
-        if (turn.session.consent === undefined) await dc.beginDialog(DialogIds.start, { askLanguage: false });
-        else await dc.beginDialog(DialogIds.appointment);
-        return;
+        return this.startOver(dc, turn, DialogIds.appointment);
       case 'back': {
         const active = dc.activeDialog ? this.dialogs.find(dc.activeDialog.id) : undefined;
         if (active instanceof StepDialog) {
@@ -215,11 +212,11 @@ export class RutaBot {
     }
   }
 
-  /** The main menu, or the privacy notice if it was never answered. */
-  private async startOver(dc: DialogContext, turn: RutaTurn): Promise<void> {
+  /** The main menu (or `dialogId`), or the privacy notice if it was never answered. */
+  private async startOver(dc: DialogContext, turn: RutaTurn, dialogId: string = DialogIds.menu): Promise<void> {
     await dc.cancelAllDialogs(true);
     if (turn.session.consent === undefined) await dc.beginDialog(DialogIds.start, { askLanguage: false });
-    else await dc.beginDialog(DialogIds.menu);
+    else await dc.beginDialog(dialogId);
   }
 }
 
