@@ -1,8 +1,7 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
 import { NO, YES } from '../src/bot/keywords.js';
 import type { Booking } from '../src/booking/booking.js';
-import { slotOf } from '../src/booking/slots.js';
-import { bookingDetails, slotText } from './bookingMessages.js';
+import { bookingDetails, noSlotsText, slotOptions, slotText } from './bookingMessages.js';
 import { DialogIds } from './ids.js';
 import { end, go, replace, retry, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
 
@@ -158,8 +157,7 @@ export class AppointmentDialog extends StepDialog<Values> {
     }
     const free = await ruta.booking.service.freeSlots(centre, MAX_SLOTS, b.slot.local);
     if (free.length === 0) {
-      const institution = this.catalog.institution(centre.institution)?.acronym ?? centre.institution;
-      await turn.say(ruta.t('booking.slotsNone', { centre: centre.name, institution, weeks: Math.round(ruta.booking.service.rules.horizonDays / 7) }));
+      await turn.say(noSlotsText(this.catalog, ruta, centre));
       return go('manage');
     }
     values.slots = free.map((s) => s.local);
@@ -171,12 +169,7 @@ export class AppointmentDialog extends StepDialog<Values> {
     const { ruta, values } = turn;
     const b = await this.booking(turn);
     const centre = b && (await ruta.booking.service.centres.get(b.centreId));
-    const options = centre
-      ? (values.slots ?? []).flatMap((local) => {
-          const slot = slotOf(centre, local);
-          return slot ? [{ id: local, label: slotText(ruta.t, slot.start, centre.timeZone) }] : [];
-        })
-      : [];
+    const options = centre ? slotOptions(ruta.t, centre, values.slots ?? []) : [];
     return { kind: 'menu', text: ruta.t('appointment.changeSlots', { centre: centre?.name ?? '' }), options };
   }
 

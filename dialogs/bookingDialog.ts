@@ -5,7 +5,7 @@ import { NO, YES } from '../src/bot/keywords.js';
 import type { RutaTurn } from '../src/bot/RutaTurn.js';
 import { standardKey, type PrescreenSnapshot } from '../src/booking/booking.js';
 import { slotOf } from '../src/booking/slots.js';
-import { bookingDetails, slotText, standardText, whatToBring } from './bookingMessages.js';
+import { bookingDetails, noSlotsText, slotOptions, slotText, standardText, whatToBring } from './bookingMessages.js';
 import { countrySteps } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
 import { end, endAll, go, retry, retryWith, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
@@ -223,7 +223,7 @@ export class BookingDialog extends StepDialog<Values> {
       occupation: occupation.id,
       standard: this.standard(turn),
       channel: ruta.extras.channelKind,
-      contact: ruta.extras.contact?.sealed ?? null,
+      contact: ruta.extras.contact?.seal() ?? null,
       via: ruta.extras.contact?.via ?? null,
       firstName: values.firstName ?? null,
       language: ruta.language,
@@ -286,8 +286,7 @@ export class BookingDialog extends StepDialog<Values> {
     const centre = await this.centre(turn);
     const free = await ruta.booking.service.freeSlots(centre, MAX_SLOTS);
     if (free.length === 0) {
-      const institution = this.catalog.institution(centre.institution)?.acronym ?? centre.institution;
-      await turn.say(ruta.t('booking.slotsNone', { centre: centre.name, institution, weeks: Math.round(ruta.booking.service.rules.horizonDays / 7) }));
+      await turn.say(noSlotsText(this.catalog, ruta, centre));
       return (values.centres?.length ?? 0) > 1 ? go('centre') : end();
     }
     values.slots = free.map((s) => s.local);
@@ -298,10 +297,7 @@ export class BookingDialog extends StepDialog<Values> {
   private async slotQuestion(turn: StepTurn<Values>, key: string): Promise<Question> {
     const { ruta, values } = turn;
     const centre = await this.centre(turn);
-    const options = (values.slots ?? []).flatMap((local) => {
-      const slot = slotOf(centre, local);
-      return slot ? [{ id: local, label: slotText(ruta.t, slot.start, centre.timeZone) }] : [];
-    });
+    const options = slotOptions(ruta.t, centre, values.slots ?? []);
     if ((values.centres?.length ?? 0) > 1) options.push({ id: 'otherCentre', label: ruta.t('booking.otherCentre') });
     return { kind: 'menu', text: ruta.t(key, { centre: centre.name }), options };
   }

@@ -1,6 +1,9 @@
 import { DateTime } from 'luxon';
 import type { Booking } from '../src/booking/booking.js';
 import type { Centre } from '../src/booking/centre.js';
+import { slotOf } from '../src/booking/slots.js';
+import type { MenuOption } from '../src/bot/choice.js';
+import type { RutaTurn } from '../src/bot/RutaTurn.js';
 import type { Catalog } from '../src/catalog/Catalog.js';
 import type { Language } from '../src/catalog/schema.js';
 import type { Translate } from '../src/i18n.js';
@@ -44,4 +47,18 @@ export function whatToBring(catalog: Catalog, t: Translate, language: Language, 
     ...(catalog.prescreen(occupationId)?.evidence ?? []).map((e) => e.text[language]),
   ];
   return t('booking.bring', { items: items.map((i) => `- ${i}`).join('\n') });
+}
+
+/** Menu options for slots offered earlier (their local starts), each written in the worker's language. */
+export function slotOptions(t: Translate, centre: Centre, locals: readonly string[]): MenuOption[] {
+  return locals.flatMap((local) => {
+    const slot = slotOf(centre, local);
+    return slot ? [{ id: local, label: slotText(t, slot.start, centre.timeZone) }] : [];
+  });
+}
+
+/** "No free times at <centre> in the next N weeks. Ask <institution> …" */
+export function noSlotsText(catalog: Catalog, ruta: RutaTurn, centre: Centre): string {
+  const institution = catalog.institution(centre.institution)?.acronym ?? centre.institution;
+  return ruta.t('booking.slotsNone', { centre: centre.name, institution, weeks: Math.round(ruta.booking.service.rules.horizonDays / 7) });
 }

@@ -86,7 +86,12 @@ export function apiRoutes(deps: ApiDeps): Router {
     return undefined;
   };
 
-  const view = async (b: Parameters<typeof bookingView>[0]) => bookingView(b, await deps.bookings.centres.get(b.centreId), deps.catalog, deps.sealer);
+  /** Bookings as the API shows them, each centre read once per request (a listing may hold hundreds). */
+  const views = async (bookings: Array<Parameters<typeof bookingView>[0]>) => {
+    const centres = new Map((await Promise.all([...new Set(bookings.map((b) => b.centreId))].map((id) => deps.bookings.centres.get(id)))).flatMap((c) => (c ? [[c.id, c] as const] : [])));
+    return bookings.map((b) => bookingView(b, centres.get(b.centreId), deps.catalog, deps.sealer));
+  };
+  const view = async (b: Parameters<typeof bookingView>[0]) => (await views([b]))[0]!;
 
   router.get('/bookings', async (req, res) => {
     const q = listQuery.safeParse(req.query);
@@ -100,7 +105,7 @@ export function apiRoutes(deps: ApiDeps): Router {
       if (!centre) return res.status(404).json({ error: 'not_found' });
       if (centre.institution !== auth(res).institution) return res.status(403).json({ error: 'forbidden' });
     }
-    const list = await Promise.all((await deps.bookings.store.byInstitution(auth(res).institution, from, to, q.data.centre)).map(view));
+    const list = await views(await deps.bookings.store.byInstitution(auth(res).institution, from, to, q.data.centre));
     if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
       res.type('text/csv; charset=utf-8').set('Content-Disposition', 'attachment; filename="ruta-bookings.csv"').send(bookingsCsv(list));
       return;
@@ -172,7 +177,7 @@ export function apiRoutes(deps: ApiDeps): Router {
     if (!centre) return;
     const now = deps.now().getTime();
     const bookings = await deps.bookings.store.byInstitution(centre.institution, now - 30 * DAY, now + 365 * DAY, centre.id);
-    res.type('text/calendar; charset=utf-8').send(centreCalendar(centre, await Promise.all(bookings.map(view)), deps.now()));
+    res.type('text/calendar; charset=utf-8').send(centreCalendar(centre, await views(bookings), deps.now()));
   });
 
   router.get('/webhook', async (_req, res) => {

@@ -81,6 +81,8 @@ export class RutaBot {
     context.turnState.set(RUTA_TURN, turn);
     const dc = new DialogContext(this.dialogs, context, dialogState);
 
+    // WhatsApp's 24-hour window opens with each message the worker sends (reminders depend on it).
+    if (extras.channelKind === 'whatsapp') session.lastInboundAt = turn.now().toISOString();
     await this.route(dc, turn, clean(activity.text ?? ''));
 
     if (!erased) await deps.storage.write({ [key]: { session, dialogState, eTag } });

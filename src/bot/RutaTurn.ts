@@ -24,8 +24,8 @@ export interface InboundExtras {
   channelKind: 'sms' | 'whatsapp' | 'chat';
   hasMedia: boolean;
   location?: { latitude: number; longitude: number };
-  /** Where replies go, for a booking: the sender's address sealed (never plain), and Ruta's number they wrote to. */
-  contact?: { sealed: string; via: string };
+  /** Where replies go, for a booking: the sender's address, sealed on demand (never plain), and Ruta's number they wrote to. */
+  contact?: { seal(): string; via: string };
 }
 
 /**

@@ -15,6 +15,8 @@ export const sessionSchema = z.object({
   optedOut: z.enum(['keyword', 'twilio']).optional(),
   /** Country the worker confirmed or chose (never inferred silently). */
   country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  /** WhatsApp: when the worker last wrote (their 24-hour window for free-form messages opens then). */
+  lastInboundAt: z.iso.datetime().optional(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Booking } from '../booking/booking.js';
 import { RutaBot } from '../bot/RutaBot.js';
-import { readSession } from '../bot/session.js';
+import { readSession, type Session } from '../bot/session.js';
 import type { Language } from '../catalog/schema.js';
 import type { Logger } from '../log.js';
 import type { ContactSealer } from '../privacy/ContactSealer.js';
@@ -42,7 +42,6 @@ export interface MessengerDeps {
   log: Logger;
 }
 
-export const lastInboundKey = (pid: string) => `inbound/${pid}`;
 const deliveriesKey = (code: string) => `deliveries/${code}`;
 const outboundKey = (sid: string) => `outbound/${sid}`;
 const sentKey = (id: string) => `sent/${id}`;
@@ -60,9 +59,10 @@ export class Messenger {
     if ((await deps.store.get(sentKey(jobId))) !== null) return; // sent before: exactly once
     const address = booking.contact ? deps.sealer.open(booking.contact) : undefined;
     if (!address) return this.record(booking.code, jobId, { kind, via: 'none', status: 'failed', error: 'no_address' });
-    if (await this.optedOut(booking)) return this.record(booking.code, jobId, { kind, via: 'none', status: 'skipped', error: 'opted_out' });
+    const session = await this.session(booking);
+    if (session.optedOut) return this.record(booking.code, jobId, { kind, via: 'none', status: 'skipped', error: 'opted_out' });
 
-    const plan = await this.plan(booking, address, kind, body, variables);
+    const plan = this.plan(booking, address, kind, body, variables, this.windowOpen(session));
     if (!plan) return this.record(booking.code, jobId, { kind, via: 'none', status: 'failed', error: 'no_template_no_sms' });
     try {
       const { sid } = await deps.sender.send({ ...plan.message, statusCallback: deps.statusCallback });
@@ -98,30 +98,37 @@ export class Messenger {
     return out;
   }
 
-  private async plan(booking: Booking, address: string, kind: MessageKind, body: string, variables: Record<string, string>): Promise<{ message: OutboundMessage; via: Delivery['via'] } | undefined> {
+  private plan(
+    booking: Booking,
+    address: string,
+    kind: MessageKind,
+    body: string,
+    variables: Record<string, string>,
+    windowOpen: boolean,
+  ): { message: OutboundMessage; via: Delivery['via'] } | undefined {
     const { deps } = this;
     if (!address.startsWith('whatsapp:')) {
       const from = booking.via ?? deps.smsFrom;
       return from ? { message: { to: address, from, body }, via: 'sms' } : undefined;
     }
     const from = booking.via ?? '';
-    if (from && (await this.windowOpen(booking.pid))) return { message: { to: address, from, body }, via: 'whatsapp' };
+    if (from && windowOpen) return { message: { to: address, from, body }, via: 'whatsapp' };
     const template = deps.templates[kind]?.[booking.language as Language];
     if (from && template) return { message: { to: address, from, contentSid: template, contentVariables: variables }, via: 'whatsapp-template' };
     if (deps.smsFrom) return { message: { to: address.slice('whatsapp:'.length), from: deps.smsFrom, body }, via: 'sms' };
     return undefined;
   }
 
-  private async windowOpen(pid: string): Promise<boolean> {
-    const last = await this.deps.store.get(lastInboundKey(pid));
-    return last !== null && this.deps.now().getTime() - Date.parse(last) < WHATSAPP_WINDOW_MS;
+  private windowOpen(session: Session): boolean {
+    const last = session.lastInboundAt;
+    return last !== undefined && this.deps.now().getTime() - Date.parse(last) < WHATSAPP_WINDOW_MS;
   }
 
-  private async optedOut(booking: Booking): Promise<boolean> {
-    if (booking.channel === 'chat') return false;
+  /** The worker's conversation session on the booking's channel (opt-out, WhatsApp window). */
+  private async session(booking: Booking): Promise<Session> {
+    if (booking.channel === 'chat') return readSession(undefined);
     const key = RutaBot.conversationKey(booking.channel, booking.pid);
-    const item = (await this.deps.storage.read([key]))[key];
-    return readSession(item?.session).optedOut !== undefined;
+    return readSession((await this.deps.storage.read([key]))[key]?.session);
   }
 
   private async record(code: string, jobId: string, d: Omit<Delivery, 'at'>): Promise<void> {

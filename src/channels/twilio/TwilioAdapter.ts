@@ -18,7 +18,7 @@ export interface TwilioTurnInput {
   pid: string;
   countryHint: string | undefined;
   /** The sender's address sealed, and Ruta's number they wrote to (for a booking's messages). */
-  contact?: { sealed: string; via: string };
+  contact?: { seal(): string; via: string };
 }
 
 export class UnsupportedOperationError extends Error {

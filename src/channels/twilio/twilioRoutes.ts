@@ -17,7 +17,7 @@ import type { TwilioAdapter } from './TwilioAdapter.js';
 import { isLanguage } from '../../catalog/schema.js';
 import { replyLanguage } from '../../bot/detectLanguage.js';
 import type { ContactSealer } from '../../privacy/ContactSealer.js';
-import { lastInboundKey, WHATSAPP_WINDOW_MS, type Messenger } from '../../notify/Messenger.js';
+import type { Messenger } from '../../notify/Messenger.js';
 
 export interface TwilioRoutesDeps {
   publicUrl: string;
@@ -101,12 +101,11 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
         return;
       }
       const countryHint = deps.catalog.countryFromPhone(message.From)?.code;
-      // WhatsApp's 24-hour window opens with each message the worker sends (reminders depend on it).
-      if (channel === 'whatsapp') await deps.store.set(lastInboundKey(pid), deps.now().toISOString(), WHATSAPP_WINDOW_MS / 1000);
       const locked = await deps.lock.run(`turn/${pid}`, deps.turnWaitMs, async () => {
         for (let attempt = 1; ; attempt++) {
           try {
-            const contact = { sealed: deps.sealer.seal(message.From), via: message.To };
+            // Sealed only if this turn books (most turns never need the address).
+            const contact = { seal: () => deps.sealer.seal(message.From), via: message.To };
             return await deps.adapter.process({ message, pid, countryHint, contact }, deps.bot.handleTurn);
           } catch (err) {
             if (!(err instanceof StorageConflictError) || attempt >= CONFLICT_RETRIES) throw err;
