@@ -1,21 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/Catalog.js';
-import { accuracy, formatAccuracy, readEvalSet } from '../eval/evalSet.js';
+import { accuracy, formatAccuracy, readEvalSet, type Floors } from '../eval/evalSet.js';
 
 const catalog = Catalog.load();
 
-describe.each(['occupations.tsv', 'occupations-2.tsv', 'occupations-3.tsv', 'occupations-4.tsv'])('occupation matcher evaluation (test/eval/%s)', (file) => {
+/**
+ * The figures measured on each set (README, "Tests"), as floors: a change to the matcher or the
+ * catalog that ranks fewer descriptions right fails here. `n` is pinned too: a set that changes
+ * must be measured again (and the README updated). Raise a floor when a change improves it.
+ */
+const FLOORS: Record<string, Floors> = {
+  // 100% / 100%, 100% / 100%, 97.2% / 100%
+  'occupations.tsv': { es: { n: 38, top1: 38, top3: 38 }, en: { n: 34, top1: 34, top3: 34 }, ht: { n: 36, top1: 35, top3: 36 } },
+  // 100% / 100% in all three (the set was used for tuning)
+  'occupations-2.tsv': { es: { n: 34, top1: 34, top3: 34 }, en: { n: 32, top1: 32, top3: 32 }, ht: { n: 33, top1: 33, top3: 33 } },
+  // 100% / 100%, 93.8% / 100%, 100% / 100%
+  'occupations-3.tsv': { es: { n: 33, top1: 33, top3: 33 }, en: { n: 32, top1: 30, top3: 32 }, ht: { n: 32, top1: 32, top3: 32 } },
+  // 100% / 100% in all three
+  'occupations-4.tsv': { es: { n: 25, top1: 25, top3: 25 }, en: { n: 25, top1: 25, top3: 25 }, ht: { n: 25, top1: 25, top3: 25 } },
+};
+
+describe.each(Object.keys(FLOORS))('occupation matcher evaluation (test/eval/%s)', (file) => {
   const cases = readEvalSet(file);
   const rows = accuracy(cases, (c) => catalog.searchOccupations(c.text, 3).map((o) => o.id));
-  // Printed for the record: the note and README quote these figures.
+  // Printed for the record: the README quotes these figures.
   console.log(formatAccuracy(`Occupation matcher, ${file}`, rows));
   for (const r of rows) if (r.misses.length > 0) console.log(`  ${r.lang} misses:\n    ${r.misses.join('\n    ')}`);
 
-  it('has at least 20 descriptions per language', () => {
-    for (const r of rows) expect(r.n).toBeGreaterThanOrEqual(20);
-  });
-  it.each(rows.map((r) => [r.lang, r] as const))('ranks the right trade in the top 3 for at least 90%% in %s', (_lang, r) => {
-    expect(r.top3).toBeGreaterThanOrEqual(0.9);
+  it.each(rows.map((r) => [r.lang, r] as const))('ranks at least as many trades right as measured, in %s', (lang, r) => {
+    const floor = FLOORS[file]![lang];
+    expect(r.n, 'descriptions in the set (changed? measure again and update the README)').toBe(floor.n);
+    expect(r.n).toBeGreaterThanOrEqual(20);
+    expect(r.hits1, `top-1 (${floor.top1}/${floor.n} measured)`).toBeGreaterThanOrEqual(floor.top1);
+    expect(r.hits3, `top-3 (${floor.top3}/${floor.n} measured)`).toBeGreaterThanOrEqual(floor.top3!);
   });
 });
 
