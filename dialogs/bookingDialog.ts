@@ -3,6 +3,7 @@ import type { Catalog } from '../src/catalog/Catalog.js';
 import type { Occupation } from '../src/catalog/schema.js';
 import { NO, YES } from '../src/bot/keywords.js';
 import type { RutaTurn } from '../src/bot/RutaTurn.js';
+import { clean } from '../src/bot/text.js';
 import { standardKey, type PrescreenSnapshot } from '../src/booking/booking.js';
 import { slotOf } from '../src/booking/slots.js';
 import { bookingDetails, noSlotsText, slotOptions, slotText, standardText, whatToBring } from './bookingMessages.js';
@@ -33,8 +34,30 @@ const optionsSchema = z.object({ occupation: z.string().optional(), country: z.s
 /** How many centres and slots are offered at once. */
 const MAX_CENTRES = 3;
 const MAX_SLOTS = 5;
-const FIRST_NAME = /^\p{L}[\p{L}'’-]*( \p{L}[\p{L}'’-]*)?$/u;
+/** One or two words of letters (accents as combining marks too), with ' ’ - inside words. */
+const FIRST_NAME = /^\p{L}[\p{L}\p{M}'’-]*( \p{L}[\p{L}\p{M}'’-]*)?$/u;
+/** The longest first name a booking stores (bookingSchema's limit, in UTF-16 code units). */
+const FIRST_NAME_MAX = 40;
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
 const NO_NAME = ['0', 'no', 'non', 'nada', 'prefiero no', 'skip', 'none', 'okenn', 'pa bay'];
+
+/**
+ * The first name as a booking stores it, or undefined when the text is not a name: control and
+ * format characters removed, white space collapsed, trimmed, composed (NFC), and cut to 40
+ * UTF-16 code units between two characters, never inside a surrogate pair or an accented letter.
+ *
+ * @example firstNameOf(' Ana\u0000 ') === 'Ana'; firstNameOf('me llamo Ana') === undefined
+ */
+export function firstNameOf(text: string): string | undefined {
+  const name = clean(text).normalize('NFC');
+  if (!FIRST_NAME.test(name)) return undefined;
+  let cut = '';
+  for (const { segment } of graphemes.segment(name)) {
+    if (cut.length + segment.length > FIRST_NAME_MAX) break;
+    cut += segment;
+  }
+  return cut.replace(/[\s'’-]+$/u, '') || undefined;
+}
 
 /**
  * Booking an assessment: country and trade (unless known from the pre-screen or the route) →
@@ -175,8 +198,9 @@ export class BookingDialog extends StepDialog<Values> {
       ask: ({ ruta }) => ({ kind: 'text', text: ruta.t('booking.name') }),
       answer: ({ ruta, values }, { text }) => {
         if (NO_NAME.includes(text.toLowerCase())) values.firstName = null;
-        else if (FIRST_NAME.test(text) && text.length <= 40) values.firstName = text;
-        else return retryWith(ruta.t('booking.nameInvalid'));
+        else values.firstName = firstNameOf(text);
+        // A long name is cut to what a booking stores; what is not a name is asked again.
+        if (values.firstName === undefined) return retryWith(ruta.t('booking.nameInvalid'));
         return go('confirm');
       },
     },

@@ -1,7 +1,10 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { z } from 'zod';
 import type { BookingEvent } from '../booking/BookingService.js';
 import type { JobQueue } from '../jobs/JobQueue.js';
+import { outboundUrlProblem, policyLookup, type OutboundPolicy, type ResolveAll } from '../net/addressPolicy.js';
 import type { Store } from '../store/Store.js';
 
 const registration = z.object({ url: z.url(), secret: z.string(), createdAt: z.string() });
@@ -33,21 +36,49 @@ export function webhookSignature(secret: string, body: string, unixSeconds: numb
 }
 
 /**
+ * What Webhooks needs. `allowHttp` means development: http and loopback or private addresses are
+ * allowed (a receiver on this machine); without it only https to public addresses, checked when
+ * the URL is registered and again at every delivery, on the address the host resolves to then.
+ *
+ * @example new Webhooks({ store, jobs, now, allowHttp: config.NODE_ENV !== 'production' })
+ */
+export interface WebhooksDeps {
+  store: Store;
+  jobs: JobQueue;
+  now: () => Date;
+  allowHttp: boolean;
+  /** Per attempt, connection to answer (default 10 s). */
+  timeoutMs?: number;
+  /** The DNS resolver (default node:dns lookup); tests resolve made-up host names with it. */
+  lookup?: ResolveAll;
+}
+
+/** Why a delivery attempt failed, as the delivery log names it. */
+const failure = (err: unknown): string => {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+  if (code === 'ERR_ADDRESS_NOT_ALLOWED') return 'address_not_allowed';
+  if (err instanceof Error && err.name === 'TimeoutError') return 'timeout';
+  return code || (err instanceof Error ? err.name : 'error');
+};
+
+/**
  * Institution webhooks: one URL per institution. Booking created / cancelled / rescheduled events
  * are POSTed as JSON with a Ruta-Signature header (HMAC-SHA256 with the institution's secret over
  * the timestamp and the body), through the job queue: retried with back-off, every attempt logged.
- * Payloads carry no phone numbers or names: the API has those, behind the token.
+ * Redirects are not followed. Payloads carry no phone numbers or names: the API has those, behind the token.
  */
 export class Webhooks {
-  constructor(
-    private readonly deps: { store: Store; jobs: JobQueue; now: () => Date; fetch?: typeof fetch; allowHttp: boolean; timeoutMs?: number },
-  ) {}
+  private readonly policy: OutboundPolicy;
+
+  constructor(private readonly deps: WebhooksDeps) {
+    this.policy = { allowPrivate: deps.allowHttp, requireHttps: !deps.allowHttp };
+  }
 
   async register(institution: string, url: string): Promise<{ url: string; secret: string } | { error: string }> {
     const parsed = z.url().safeParse(url);
     if (!parsed.success) return { error: 'url must be an absolute URL' };
-    const protocol = new URL(parsed.data).protocol;
-    if (protocol !== 'https:' && !(this.deps.allowHttp && protocol === 'http:')) return { error: 'url must use https' };
+    const problem = outboundUrlProblem(parsed.data, this.policy);
+    if (problem) return { error: problem };
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     await this.deps.store.set(key(institution), JSON.stringify({ url: parsed.data, secret, createdAt: this.deps.now().toISOString() }));
     return { url: parsed.data, secret };
@@ -93,24 +124,42 @@ export class Webhooks {
     const type = (JSON.parse(job.body) as { type: string }).type;
     const t = Math.floor(this.deps.now().getTime() / 1000);
     const entry = (ok: boolean, status: number | null, error?: string): WebhookAttempt => ({ eventId: job.eventId, type, attempt, ok, status, ...(error ? { error } : {}), at: this.deps.now().toISOString() });
-    let status: number | null = null;
+    // Registered before URLs were checked, or under another policy: refused without a request, not retried.
+    if (outboundUrlProblem(hook.url, this.policy)) return this.record(job.institution, entry(false, null, 'url_not_allowed'));
+    let status: number;
     try {
-      const res = await (this.deps.fetch ?? fetch)(hook.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'ruta-signature': webhookSignature(hook.secret, job.body, t), 'ruta-event-id': job.eventId, 'user-agent': 'Ruta-Webhooks/1' },
-        body: job.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.deps.timeoutMs ?? 10_000),
-      });
-      status = res.status;
-      await res.body?.cancel();
+      status = await this.post(hook.url, job.body, { 'content-type': 'application/json', 'ruta-signature': webhookSignature(hook.secret, job.body, t), 'ruta-event-id': job.eventId, 'user-agent': 'Ruta-Webhooks/1' });
     } catch (err) {
-      await this.record(job.institution, entry(false, null, err instanceof Error ? err.name : 'error'));
+      // An address refused at connection time is retried too: DNS may point elsewhere later.
+      await this.record(job.institution, entry(false, null, failure(err)));
       throw new Error('webhook delivery failed');
     }
     const ok = status >= 200 && status < 300;
     await this.record(job.institution, entry(ok, status));
     if (!ok) throw new Error(`webhook answered ${status}`);
+  }
+
+  /**
+   * One POST with node:http(s), the host resolved through the policy's lookup so the address
+   * connected to is the one checked (DNS rebinding); the answer's status, its body unread.
+   */
+  private post(url: string, body: string, headers: Record<string, string>): Promise<number> {
+    const target = new URL(url);
+    const options: RequestOptions = { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: false, lookup: policyLookup(this.policy, this.deps.lookup) };
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((done, fail) => {
+      const req = send(target, options, (res) => {
+        clearTimeout(timer);
+        done(res.statusCode ?? 0);
+        res.destroy();
+      });
+      const timer = setTimeout(() => req.destroy(Object.assign(new Error('webhook timed out'), { name: 'TimeoutError' })), this.deps.timeoutMs ?? 10_000);
+      req.on('error', (err) => {
+        clearTimeout(timer);
+        fail(err);
+      });
+      req.end(body);
+    });
   }
 
   private record(institution: string, attempt: WebhookAttempt): Promise<void> {

@@ -52,7 +52,8 @@ interface Authed {
 /**
  * The institution API, /api/v1 (documented in api/openapi.json, served at /api/v1/openapi.json).
  * Every route but the document needs `Authorization: Bearer <token>`: 401 without a valid token,
- * 403 for another institution's bookings or centres.
+ * checked before any body is read. Another institution's booking or centre answers 404, exactly
+ * like one that does not exist, so codes and ids cannot be enumerated.
  */
 export function apiRoutes(deps: ApiDeps): Router {
   const router = express.Router();
@@ -61,7 +62,7 @@ export function apiRoutes(deps: ApiDeps): Router {
     res.type('application/json').send(openapi);
   });
 
-  router.use(express.json({ limit: '64kb' }));
+  // Authentication first: an anonymous caller never makes the server read a body.
   router.use(async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const token = /^Bearer (\S+)$/i.exec(header)?.[1];
@@ -73,17 +74,23 @@ export function apiRoutes(deps: ApiDeps): Router {
     res.locals.auth = { institution: record.institution } satisfies Authed;
     next();
   });
+  router.use(express.json({ limit: '64kb' }));
   const auth = (res: Response): Authed => res.locals.auth as Authed;
   const bad = (res: Response, issues: z.core.$ZodIssue[]) =>
     res.status(400).json({ error: 'invalid_request', issues: issues.map((i) => ({ path: i.path.join('.'), message: i.message })) });
 
-  /** The centre if it belongs to the token's institution (answers 404/403 otherwise). */
+  const notFound = (res: Response) => res.status(404).json({ error: 'not_found' });
+  /** The centre if it belongs to the token's institution; 404 otherwise, whoever's it is. */
   const ownCentre = async (req: Request, res: Response): Promise<Centre | undefined> => {
     const centre = await deps.bookings.centres.get(String(req.params.centreId));
-    if (!centre) res.status(404).json({ error: 'not_found' });
-    else if (centre.institution !== auth(res).institution) res.status(403).json({ error: 'forbidden' });
-    else return centre;
+    if (centre?.institution === auth(res).institution) return centre;
+    notFound(res);
     return undefined;
+  };
+  /** The booking if it belongs to the token's institution (undefined for another's, as for an unknown code). */
+  const ownBooking = async (code: string, res: Response) => {
+    const b = await deps.bookings.get(code);
+    return b?.institution === auth(res).institution ? b : undefined;
   };
 
   /** Bookings as the API shows them, each centre read once per request (a listing may hold hundreds). */
@@ -100,11 +107,7 @@ export function apiRoutes(deps: ApiDeps): Router {
     const from = q.data.from ? Date.parse(q.data.from) : now - DEFAULT_BACK;
     const to = q.data.to ? Date.parse(q.data.to) + (q.data.to.length === 10 ? DAY : 0) : now + DEFAULT_AHEAD;
     if (!(to > from) || to - from > MAX_RANGE) return res.status(400).json({ error: 'invalid_request', issues: [{ path: 'to', message: 'to must be after from, at most 400 days later' }] });
-    if (q.data.centre) {
-      const centre = await deps.bookings.centres.get(q.data.centre);
-      if (!centre) return res.status(404).json({ error: 'not_found' });
-      if (centre.institution !== auth(res).institution) return res.status(403).json({ error: 'forbidden' });
-    }
+    if (q.data.centre && (await deps.bookings.centres.get(q.data.centre))?.institution !== auth(res).institution) return notFound(res);
     const list = await views(await deps.bookings.store.byInstitution(auth(res).institution, from, to, q.data.centre));
     if (req.accepts(['application/json', 'text/csv']) === 'text/csv') {
       res.type('text/csv; charset=utf-8').set('Content-Disposition', 'attachment; filename="ruta-bookings.csv"').send(bookingsCsv(list));
@@ -114,9 +117,8 @@ export function apiRoutes(deps: ApiDeps): Router {
   });
 
   router.get('/bookings/:code', async (req, res) => {
-    const b = await deps.bookings.get(String(req.params.code).toUpperCase());
-    if (!b) return res.status(404).json({ error: 'not_found' });
-    if (b.institution !== auth(res).institution) return res.status(403).json({ error: 'forbidden' });
+    const b = await ownBooking(String(req.params.code).toUpperCase(), res);
+    if (!b) return notFound(res);
     res.json(await view(b));
   });
 
@@ -124,9 +126,8 @@ export function apiRoutes(deps: ApiDeps): Router {
     const body = patchBody.safeParse(req.body);
     if (!body.success) return bad(res, body.error.issues);
     const code = String(req.params.code).toUpperCase();
-    const b = await deps.bookings.get(code);
-    if (!b) return res.status(404).json({ error: 'not_found' });
-    if (b.institution !== auth(res).institution) return res.status(403).json({ error: 'forbidden' });
+    const b = await ownBooking(code, res);
+    if (!b) return notFound(res);
     let result: ChangeResult;
     if ('start' in body.data) result = await deps.bookings.move(code, body.data.start, 'institution');
     else if (body.data.status === 'cancelled') result = await deps.bookings.cancel(code, 'institution');
@@ -145,11 +146,19 @@ export function apiRoutes(deps: ApiDeps): Router {
 
   router.put('/centres/:centreId', async (req, res) => {
     const id = String(req.params.centreId);
-    const existing = await deps.bookings.centres.get(id);
-    if (existing && existing.institution !== auth(res).institution) return res.status(403).json({ error: 'forbidden' });
+    const { institution } = auth(res);
+    const found = await deps.bookings.centres.get(id);
+    const existing = found?.institution === institution ? found : undefined;
+    if (!existing) {
+      // A new id must be in the institution's namespace; another's centre gets the same answer.
+      const problem = centreIdProblem(id, institution, deps.catalog.data.institutions.map((i) => i.id));
+      if (problem) return res.status(400).json({ error: 'invalid_request', issues: [{ path: 'centreId', message: problem }] });
+      // Only a centre saved before ids were checked can hold an id of this namespace.
+      if (found) return res.status(409).json({ error: 'centre_id_taken', message: 'Another institution holds this centre id; choose another one.' });
+    }
     const body = centreBody.safeParse(req.body);
     if (!body.success) return bad(res, body.error.issues);
-    const centre = centreSchema.safeParse({ ...body.data, id, institution: auth(res).institution, source: body.data.source ?? `Set by ${auth(res).institution} through the API on ${deps.now().toISOString().slice(0, 10)}` });
+    const centre = centreSchema.safeParse({ ...body.data, id, institution, source: body.data.source ?? `Set by ${institution} through the API on ${deps.now().toISOString().slice(0, 10)}` });
     if (!centre.success) return bad(res, centre.error.issues);
     const conflicts = existing ? await conflictsOf(deps, centre.data) : [];
     await deps.bookings.centres.save(centre.data);
@@ -212,6 +221,20 @@ const MESSAGES: Record<Exclude<ChangeResult, { ok: true }>['reason'], string> = 
   full: 'That slot has no free place.',
   unavailable: 'The centre offers no slot at that time (outside hours, closed, too soon or beyond the horizon).',
 };
+
+/**
+ * Why `id` may not name a new centre of `institution`, or undefined when it may: it must start
+ * with `<institution>-` and must not fall in the namespace of an institution whose id is longer
+ * (for "mdt", "mdt-ec-quito" is MDT Ecuador's).
+ *
+ * @example centreIdProblem('ina-heredia', 'infotep', ids) === "a new centre id must start with 'infotep-' (e.g. infotep-santiago)"
+ */
+export function centreIdProblem(id: string, institution: string, institutions: readonly string[]): string | undefined {
+  const prefix = `${institution}-`;
+  const other = institutions.find((o) => o !== institution && o.startsWith(prefix) && id.startsWith(`${o}-`));
+  if (!id.startsWith(prefix) || id.length === prefix.length || other) return `a new centre id must start with '${prefix}' (e.g. ${prefix}santiago)${other ? `, and not with '${other}-'` : ''}`;
+  return undefined;
+}
 
 /** Future active bookings of the centre that `next` would no longer fit. */
 async function conflictsOf(deps: ApiDeps, next: Centre) {

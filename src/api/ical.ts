@@ -1,8 +1,19 @@
 import type { BookingView } from './bookingView.js';
 
-/** Text escaped for an iCalendar TEXT value (RFC 5545 §3.3.11). */
+/**
+ * Text escaped for an iCalendar TEXT value (RFC 5545 §3.3.11): every line break (CRLF, a lone LF
+ * or a lone CR) becomes `\\n`, and the other control characters, which TEXT does not allow, are dropped,
+ * so a value can never start a content line of its own.
+ *
+ * @example icalText('a,b\rDTSTART:x') === 'a\\,b\\nDTSTART:x'
+ */
 export function icalText(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n|\u2028|\u2029/g, '\\n')
+    .replace(/[\u0000-\u0008\u000a-\u001f\u007f]/g, '');
 }
 
 /** A content line folded at 75 octets (RFC 5545 §3.1), never inside a UTF-8 character. */
@@ -29,12 +40,12 @@ const utc = (iso: string) => new Date(Date.parse(iso)).toISOString().replace(/[-
 /**
  * A centre's bookings as an iCalendar feed: one VEVENT per booking, times in UTC so every calendar
  * app places them right; cancelled bookings stay as STATUS:CANCELLED so subscribed calendars drop them.
- * No phone numbers: calendars are synced to many devices.
+ * No phone numbers and no names: calendars are synced to many devices. An event says the booking
+ * code, the standard and the status; the API (behind the token) has the rest.
  */
 export function centreCalendar(centre: { id: string; name: string }, bookings: BookingView[], now: Date): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Ruta//Assessment bookings//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${icalText(`Ruta – ${centre.name}`)}`];
   for (const b of bookings) {
-    const who = b.firstName ? `${b.firstName} (${b.code})` : b.code;
     const status = b.status === 'booked' || b.status === 'attended' || b.status === 'no_show' ? 'CONFIRMED' : 'CANCELLED';
     lines.push(
       'BEGIN:VEVENT',
@@ -42,7 +53,7 @@ export function centreCalendar(centre: { id: string; name: string }, bookings: B
       `DTSTAMP:${utc(now.toISOString())}`,
       `DTSTART:${utc(b.start)}`,
       `DTEND:${utc(b.end)}`,
-      `SUMMARY:${icalText(`${b.standard.title}: ${who}`)}`,
+      `SUMMARY:${icalText(`${b.standard.title}: ${b.code}`)}`,
       `DESCRIPTION:${icalText(`Ruta booking ${b.code}\nStandard: ${b.standard.code ?? 'to be confirmed'} (${b.standard.title})\nStatus: ${b.status}${b.prescreen ? `\nPre-screen: ${b.prescreen.level}, ${b.prescreen.years} years` : ''}`)}`,
       `LOCATION:${icalText(centre.name)}`,
       `STATUS:${status}`,

@@ -6,7 +6,8 @@ import { CODE_ALPHABET, newBookingCode } from '../../src/booking/code.js';
 import { csvField } from '../../src/api/csv.js';
 import { centreCalendar, foldLine, icalText } from '../../src/api/ical.js';
 import { webhookSignature } from '../../src/api/Webhooks.js';
-import { ContactSealer } from '../../src/privacy/ContactSealer.js';
+import { firstNameOf } from '../../dialogs/bookingDialog.js';
+import { bookingSchema } from '../../src/booking/booking.js';
 import { aBooking } from '../support/bookings.js';
 
 describe('booking codes', () => {
@@ -18,18 +19,30 @@ describe('booking codes', () => {
   });
 });
 
-describe('ContactSealer', () => {
-  it('opens what it sealed, with a fresh IV each time, and refuses altered or foreign values', () => {
-    const sealer = new ContactSealer('a-secret-of-at-least-16-chars');
-    const a = sealer.seal('whatsapp:+18095550100');
-    const b = sealer.seal('whatsapp:+18095550100');
-    expect(a).not.toBe(b);
-    expect(a).not.toContain('8095550100');
-    expect(sealer.open(a)).toBe('whatsapp:+18095550100');
-    const tampered = a.slice(0, -2) + (a.endsWith('A') ? 'B' : 'A') + a.slice(-1);
-    expect(sealer.open(tampered)).toBeUndefined();
-    expect(new ContactSealer('another-secret-of-16-chars').open(a)).toBeUndefined();
-    expect(sealer.open('not sealed')).toBeUndefined();
+describe('firstNameOf (the first-name step)', () => {
+  it('keeps a first name, or two, cleaned: control characters out, white space collapsed, trimmed', () => {
+    expect(firstNameOf('Ana')).toBe('Ana');
+    expect(firstNameOf('  María \t José\u0000 ')).toBe('María José');
+    expect(firstNameOf('Ana\u202e')).toBe('Ana');
+    expect(firstNameOf('Jose\u0301')).toBe('José'); // an accent typed as a combining mark
+    expect(firstNameOf("O'Neil")).toBe("O'Neil");
+  });
+
+  it('refuses what is not a name', () => {
+    for (const text of ['', '   ', '123', '=HYPERLINK("x")', 'me llamo Ana', 'Ana!', '-Ana']) expect(firstNameOf(text), text).toBeUndefined();
+  });
+
+  it('cuts a long name to the 40 code units a booking stores, never inside a surrogate pair or accented letter', () => {
+    const long = 'Anaïs'.repeat(40);
+    expect(long).toHaveLength(200);
+    expect(firstNameOf(long)).toBe('Anaïs'.repeat(8));
+    const astral = firstNameOf(`a${'𝒜'.repeat(100)}`)!; // U+1D49C: two UTF-16 code units each
+    expect(astral).toBe(`a${'𝒜'.repeat(19)}`);
+    expect(astral).not.toMatch(/\p{Cs}/u); // no lone surrogate
+    const decomposed = firstNameOf(`${'a'.repeat(39)}e\u0301\u0301\u0301 Pérez`)!; // the é does not compose with both extra marks
+    expect(decomposed).toBe('a'.repeat(39));
+    expect(firstNameOf(`${'a'.repeat(39)} Bartolomé`)).toBe('a'.repeat(39)); // no trailing space
+    for (const text of [long, `a${'𝒜'.repeat(100)}`, `${'Ñ'.repeat(30)} ${'ñ'.repeat(30)}`]) expect(bookingSchema.shape.firstName.safeParse(firstNameOf(text)).success, text).toBe(true);
   });
 });
 
@@ -66,23 +79,37 @@ describe('CSV fields', () => {
 });
 
 describe('iCalendar', () => {
+  const anEvent = (code: string, status: string) =>
+    ({
+      code, centre: 'c', centreName: 'INFOTEP; Santo Domingo', start: '2026-11-23T08:00:00-04:00', end: '2026-11-23T09:00:00-04:00', status, firstName: 'José, "Pepe"', phone: '+18095550100', channel: 'sms', language: 'es',
+      standard: { institution: 'infotep', code: null, occupation: 'mason', isco08: '7112', title: 'Albañil' }, prescreen: null, createdAt: '', updatedAt: '', history: [],
+    }) as Parameters<typeof centreCalendar>[1][number];
   it('escapes text and folds long lines at 75 octets without splitting a character', () => {
     expect(icalText('a,b;c\\d\ne')).toBe('a\\,b\\;c\\\\d\\ne');
     const folded = foldLine(`SUMMARY:${'Albañil '.repeat(20)}`);
     for (const line of folded.split('\r\n')) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
     expect(folded.replace(/\r\n /g, '')).toBe(`SUMMARY:${'Albañil '.repeat(20)}`);
   });
-  it('writes a feed ical.js reads back, with cancelled bookings marked as such', () => {
-    const view = (code: string, status: string) => ({
-      code, centre: 'c', centreName: 'INFOTEP; Santo Domingo', start: '2026-11-23T08:00:00-04:00', end: '2026-11-23T09:00:00-04:00', status, firstName: 'José, "Pepe"', phone: null, channel: 'sms', language: 'es',
-      standard: { institution: 'infotep', code: null, occupation: 'mason', isco08: '7112', title: 'Albañil' }, prescreen: null, createdAt: '', updatedAt: '', history: [],
-    }) as Parameters<typeof centreCalendar>[1][number];
+  it('escapes a lone carriage return, so a value cannot start a content line of its own', () => {
+    expect(icalText('a\rb')).toBe('a\\nb');
+    expect(icalText('a\r\nb\n\rc')).toBe('a\\nb\\n\\nc');
+    expect(icalText('x\u0000y\u001bz')).toBe('xyz');
+    const evil = 'INFOTEP\rEND:VEVENT\rBEGIN:VEVENT\rUID:EVIL@ruta';
+    const raw = centreCalendar({ id: 'c', name: evil }, [anEvent('AAAAAA', 'booked')], new Date('2026-11-20T15:00:00Z'));
+    expect(raw.split(/\r\n|\r|\n/).filter((l) => /^(BEGIN|END|UID)/.test(l))).toEqual(['BEGIN:VCALENDAR', 'BEGIN:VEVENT', 'UID:AAAAAA@ruta', 'END:VEVENT', 'END:VCALENDAR']);
+    const events = new ICAL.Component(ICAL.parse(raw)).getAllSubcomponents('vevent');
+    expect(events.map((e) => [e.getFirstPropertyValue('uid'), e.getFirstPropertyValue('location')])).toEqual([['AAAAAA@ruta', evil.replace(/\r/g, '\n')]]);
+  });
+  it('writes a feed ical.js reads back, with cancelled bookings marked as such and no names or numbers', () => {
+    const view = anEvent;
     const raw = centreCalendar({ id: 'c', name: 'INFOTEP; Santo Domingo' }, [view('AAAAAA', 'booked'), view('CCCCCC', 'cancelled_by_institution')], new Date('2026-11-20T15:00:00Z'));
     const events = new ICAL.Component(ICAL.parse(raw)).getAllSubcomponents('vevent');
     expect(events.map((e) => [e.getFirstPropertyValue('uid'), e.getFirstPropertyValue('status'), e.getFirstPropertyValue('summary'), e.getFirstPropertyValue('location')])).toEqual([
-      ['AAAAAA@ruta', 'CONFIRMED', 'Albañil: José, "Pepe" (AAAAAA)', 'INFOTEP; Santo Domingo'],
-      ['CCCCCC@ruta', 'CANCELLED', 'Albañil: José, "Pepe" (CCCCCC)', 'INFOTEP; Santo Domingo'],
+      ['AAAAAA@ruta', 'CONFIRMED', 'Albañil: AAAAAA', 'INFOTEP; Santo Domingo'],
+      ['CCCCCC@ruta', 'CANCELLED', 'Albañil: CCCCCC', 'INFOTEP; Santo Domingo'],
     ]);
+    expect(events[1]!.getFirstPropertyValue('description')).toBe('Ruta booking CCCCCC\nStandard: to be confirmed (Albañil)\nStatus: cancelled_by_institution');
+    expect(raw).not.toMatch(/José|Pepe|8095550100/);
   });
 });
 
