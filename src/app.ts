@@ -36,6 +36,11 @@ import { ApiTokens } from './api/ApiTokens.js';
 import { apiRoutes } from './api/apiRoutes.js';
 import { Webhooks } from './api/Webhooks.js';
 import { MemoryTurnLock, type TurnLock } from './store/TurnLock.js';
+import { connectRedis } from './store/connectRedis.js';
+import { EffectsReconciler } from './booking/EffectsReconciler.js';
+import type { EffectPoint } from './booking/BookingService.js';
+import { SenderLimits } from './channels/SenderLimits.js';
+import { PseudonymRotation } from './privacy/PseudonymRotation.js';
 
 export interface App {
   app: Express;
@@ -49,6 +54,7 @@ export interface App {
   tokens: ApiTokens;
   webhooks: Webhooks;
   gazetteer: Gazetteer;
+  reconciler: EffectsReconciler;
   close(): Promise<void>;
 }
 
@@ -65,7 +71,18 @@ export interface BuildOptions {
   now?: () => Date;
 }
 
+/** The real clock, or (tests only) one that starts at `start` and runs on in real time. */
+function clockFrom(start: string | undefined): () => Date {
+  if (start === undefined) return () => new Date();
+  const offset = Date.parse(start) - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
 export async function buildApp(config: Config, log: Logger, options: BuildOptions = {}): Promise<App> {
+  const production = config.NODE_ENV === 'production';
+  // The one clock: every component and every stored expiry takes its time from it.
+  const now = options.now ?? clockFrom(config.TEST_CLOCK_START);
+  const nowMs = () => now().getTime();
   const catalog = Catalog.load();
   const i18n = await createI18n();
 
@@ -74,33 +91,42 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   let bookingStore: BookingStore;
   let redis: Redis | undefined;
   if (options.redis || config.REDIS_URL) {
-    redis = options.redis ?? new Redis(config.REDIS_URL!, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+    redis = options.redis ?? (await connectRedis(config.REDIS_URL!, config.REDIS_START_TIMEOUT_MS, log));
     redis.on('error', (err: Error) => log.error('redis_error', { code: 'code' in err ? String(err.code) : err.name }));
     store = new RedisStore(redis, config.REDIS_PREFIX);
-    lock = new RedisTurnLock(redis, config.REDIS_PREFIX);
-    bookingStore = new RedisBookingStore(redis, config.REDIS_PREFIX);
+    lock = new RedisTurnLock(redis, config.REDIS_PREFIX, { leaseMs: config.TURN_LEASE_MS });
+    bookingStore = new RedisBookingStore(redis, config.REDIS_PREFIX, nowMs);
   } else {
-    store = new MemoryStore();
+    if (production) throw new Error('production needs REDIS_URL');
+    store = new MemoryStore(nowMs);
     lock = new MemoryTurnLock();
-    bookingStore = new MemoryBookingStore();
+    bookingStore = new MemoryBookingStore(nowMs);
   }
   const storage = new BotStorage(store, (_key, item) => {
     const session = item.session;
     const accepted = typeof session === 'object' && session !== null && 'consent' in session && session.consent === 'accepted';
     return accepted ? config.CONVERSATION_TTL_SECONDS : config.UNCONSENTED_TTL_SECONDS;
   });
-  const now = options.now ?? (() => new Date());
-  const sealer = new ContactSealer(config.PSEUDONYM_SECRET);
+  const previousSecrets = config.PSEUDONYM_SECRET_PREVIOUS ? [config.PSEUDONYM_SECRET_PREVIOUS] : [];
+  // Numbers sealed before contact keys existed ('v1.') open with the pseudonym secret they were sealed under.
+  const sealer = new ContactSealer(config.CONTACT_KEYS, [config.PSEUDONYM_SECRET, ...previousSecrets]);
   const centres = new CentreDirectory(catalog, store, loadDefaultCentres(catalog));
+  const crashAt = config.TEST_CRASH_AT;
   const bookings = new BookingService(
     bookingStore,
     centres,
     catalog,
     { horizonDays: config.BOOKING_HORIZON_DAYS, minLeadHours: config.BOOKING_MIN_LEAD_HOURS, retentionDays: config.BOOKING_RETENTION_DAYS },
     now,
+    {
+      log,
+      // Tests only (refused in production): a real SIGKILL between a booking's write and its side effects.
+      ...(crashAt ? { faultAt: (point: EffectPoint) => void (point === crashAt && process.kill(process.pid, 'SIGKILL')) } : {}),
+    },
   );
   const retry = { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS };
   const jobs: JobQueue = redis ? new BullJobQueue(redis, `${config.REDIS_PREFIX}bull`, retry, log) : new MemoryJobQueue(retry, log);
+  if (production && config.TWILIO_ACCOUNT_SID === undefined) throw new Error('production needs TWILIO_ACCOUNT_SID: reminders are never kept in a local outbox');
   const sender: OutboundSender =
     config.TWILIO_ACCOUNT_SID !== undefined ? new TwilioSender(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, config.TWILIO_API_URL) : new LocalOutbox();
   const messenger = new Messenger({
@@ -117,34 +143,55 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   });
   const notifier = new BookingNotifier({ bookings, jobs, messenger, i18n, catalog, reminderHours: config.REMINDER_HOURS, now });
   bookings.on(notifier.onEvent);
-  const webhooks = new Webhooks({ store, jobs, now, allowHttp: config.NODE_ENV !== 'production' });
+  const webhooks = new Webhooks({ store, jobs, now, allowHttp: !production });
   bookings.on(webhooks.onEvent);
   jobs.start(async (name, data, attempt) => {
     if (name === 'webhook') await webhooks.deliver(data, attempt);
     else await notifier.run(name, data);
   });
+  const reconciler = new EffectsReconciler({ bookings, store, intervalMs: config.RECONCILE_INTERVAL_MS, log });
+  reconciler.start();
   const tokens = new ApiTokens(store, now);
   const gazetteer = new Gazetteer(
     catalog.countries.map((c) => c.code),
     loadPlaceAliases(),
   );
+  const limits = new SenderLimits(
+    { burst: config.LIMIT_SENDER_BURST, perMinute: config.LIMIT_SENDER_PER_MINUTE, segmentsPerDay: config.LIMIT_SENDER_SEGMENTS_PER_DAY, globalPerMinute: config.LIMIT_GLOBAL_PER_MINUTE },
+    { redis, prefix: config.REDIS_PREFIX, store, now, log },
+  );
+  const rotation = config.PSEUDONYM_SECRET_PREVIOUS ? new PseudonymRotation({ previousSecret: config.PSEUDONYM_SECRET_PREVIOUS, store, bookings: bookingStore, log }) : undefined;
 
   const model = options.model ?? (await loadChatModel(config.LLM_MODEL, log));
-  const profiler = new WorkProfiler(catalog, { model, timeoutMs: config.LLM_TIMEOUT_MS, log });
+  const profiler = new WorkProfiler(catalog, { model, timeoutMs: config.LLM_TIMEOUT_MS, log, now });
   const bot = new RutaBot({
     catalog,
     i18n,
     storage,
     store,
     log,
-    pseudonymSecret: config.PSEUDONYM_SECRET,
     conversationTtlSeconds: config.CONVERSATION_TTL_SECONDS,
     unconsentedTtlSeconds: config.UNCONSENTED_TTL_SECONDS,
     profiler,
-    now: options.now,
+    now,
     booking: { service: bookings, gazetteer },
   });
 
+  const botFramework = botFrameworkRoutes({
+    production,
+    appId: config.MICROSOFT_APP_ID,
+    appPassword: config.MICROSOFT_APP_PASSWORD,
+    appType: config.MICROSOFT_APP_TYPE,
+    tenantId: config.MICROSOFT_APP_TENANT_ID,
+    openIdMetadataUrl: config.MICROSOFT_OPENID_METADATA_URL,
+    extraServiceHosts: config.BOT_SERVICE_URL_HOSTS,
+    pseudonymSecret: config.PSEUDONYM_SECRET,
+    turnWaitMs: config.TURN_WAIT_MS,
+    bot,
+    lock,
+    i18n,
+    log,
+  });
   const app = createServer({
     store,
     log,
@@ -166,21 +213,12 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
         store,
         storage,
         lock,
+        limits,
+        ...(rotation ? { rotation } : {}),
         log,
       }),
       '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, sealer, now, log }),
-      '/api/messages': botFrameworkRoutes({
-        appId: config.MICROSOFT_APP_ID,
-        appPassword: config.MICROSOFT_APP_PASSWORD,
-        appType: config.MICROSOFT_APP_TYPE,
-        tenantId: config.MICROSOFT_APP_TENANT_ID,
-        pseudonymSecret: config.PSEUDONYM_SECRET,
-        turnWaitMs: config.TURN_WAIT_MS,
-        bot,
-        lock,
-        i18n,
-        log,
-      }),
+      ...(botFramework ? { '/api/messages': botFramework } : {}),
     },
   });
 
@@ -196,7 +234,9 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     tokens,
     webhooks,
     gazetteer,
+    reconciler,
     close: async () => {
+      await reconciler.close();
       await jobs.close();
       if (!options.redis) await store.close();
     },

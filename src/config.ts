@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { templatesSchema } from './notify/templates.js';
+import { isLoopbackHost, isPublicAddress } from './net/addressPolicy.js';
+import { parseContactKeys, devContactKeys, type ContactKey } from './privacy/contactKeys.js';
 
 /** The development Twilio auth token used when none is configured (never in production). */
 export const DEV_TWILIO_AUTH_TOKEN = 'ruta-dev-auth-token';
@@ -20,8 +22,7 @@ const seconds = (fallback: number) => z.coerce.number().int().positive().default
  * @example
  *   const config = loadConfig({ PORT: '8080', REDIS_URL: 'redis://127.0.0.1:6379/0' });
  */
-export const configSchema = z
-  .object({
+const baseSchema = z.object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
     HOST: z.string().default('0.0.0.0'),
@@ -34,6 +35,25 @@ export const configSchema = z
     REDIS_PREFIX: z.string().default('ruta:'),
     /** Secret for pseudonymous ids (HMAC of phone numbers). */
     PSEUDONYM_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /**
+     * The secret before the last rotation: a worker's data found under their old pseudonym is moved
+     * to the new one when they next write (see "Key rotation" in the README).
+     */
+    PSEUDONYM_SECRET_PREVIOUS: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /**
+     * Keys that encrypt the phone numbers kept in bookings, `id:base64` (32 random bytes each),
+     * comma-separated, newest first: the first seals, every one opens what it sealed.
+     * Generate one with `npx ruta keys new`.
+     */
+    CONTACT_KEYS: optionalString.transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const parsed = parseContactKeys(v);
+      if ('error' in parsed) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed.keys;
+    }),
     /** Inactive conversations of workers who accepted the privacy notice expire after this many seconds. */
     CONVERSATION_TTL_SECONDS: seconds(30 * 24 * 3600),
     /** Conversations of workers who did not accept are forgotten sooner. */
@@ -42,11 +62,45 @@ export const configSchema = z
     DEDUP_TTL_SECONDS: seconds(2 * 24 * 3600),
     /** How long a turn may wait for the previous turn of the same sender (Twilio gives up at 15 s). */
     TURN_WAIT_MS: z.coerce.number().int().positive().default(10_000),
+    /**
+     * A running turn holds its sender's lock for this long and renews it while it runs, so the
+     * turn of a process that died frees its sender within about this time.
+     */
+    TURN_LEASE_MS: z.coerce.number().int().min(500).max(60_000).default(3_000),
+    /** Per sender: at most this many messages in 10 seconds … */
+    LIMIT_SENDER_BURST: z.coerce.number().int().min(1).max(1000).default(10),
+    /** … this many a minute … */
+    LIMIT_SENDER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+    /** … and replies of at most this many SMS segments a day (a whole journey is 25–50). */
+    LIMIT_SENDER_SEGMENTS_PER_DAY: z.coerce.number().int().min(1).max(100_000).default(300),
+    /** For everyone together: at most this many turns a minute (bounds the cost of a flood from many numbers). */
+    LIMIT_GLOBAL_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6_000),
+    /** At start, how long to wait for Redis (retrying) before giving up with a clear message. */
+    REDIS_START_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+    /** How often bookings whose reminders or webhooks were not queued (a crash) are looked for. */
+    RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+    /**
+     * Bot Framework: extra hosts /api/messages may reply to (comma-separated), besides the Bot
+     * Framework channels' own (*.botframework.com, smba.trafficmanager.net, …).
+     */
+    BOT_SERVICE_URL_HOSTS: optionalString.transform((v) => (v === undefined ? [] : v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))),
+    /**
+     * Tests only (refused in production): the process kills itself (SIGKILL) at this point between
+     * writing a booking and queuing its reminders and webhooks, to prove nothing is lost.
+     */
+    TEST_CRASH_AT: z.enum(['booking_written', 'effects_partial', 'effects_queued']).optional(),
+    /**
+     * Tests only (refused in production): the clock starts at this instant and runs on from it, so
+     * test servers in child processes share the frozen calendar of the tests that drive them.
+     */
+    TEST_CLOCK_START: optionalString.pipe(z.iso.datetime({ offset: true }).optional()),
     /** Bot Framework (/api/messages): anonymous when MICROSOFT_APP_ID is empty. */
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,
     MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
     MICROSOFT_APP_TENANT_ID: optionalString,
+    /** Where the Bot Framework SDK reads the channels' token signing keys (sovereign clouds; tests use a local one). */
+    MICROSOFT_OPENID_METADATA_URL: optionalString.pipe(z.url().optional()),
     /**
      * Optional language model for reading workers' descriptions, as LangChain's `provider:model`
      * (e.g. openai:gpt-4o-mini, anthropic:claude-3-5-haiku-latest, ollama:llama3.1). The provider's
@@ -88,26 +142,75 @@ export const configSchema = z
     JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
     JOB_BACKOFF_MS: z.coerce.number().int().min(1).max(3600_000).default(30_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-  })
+});
+
+export const configSchema = baseSchema
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    const required: Array<keyof typeof env> = ['REDIS_URL', 'TWILIO_AUTH_TOKEN', 'PUBLIC_URL', 'PSEUDONYM_SECRET'];
-    for (const key of required) {
-      if (env[key] === undefined) {
-        ctx.addIssue({ code: 'custom', path: [key], message: 'is required when NODE_ENV=production' });
-      }
-    }
+    for (const problem of productionProblems(env)) ctx.addIssue({ code: 'custom', path: [problem.key], message: problem.message });
   });
+
+/** A Twilio auth token: 32 hexadecimal characters (twilio.com/docs/iam/api/authtoken). */
+const TWILIO_TOKEN = /^[0-9a-f]{32}$/i;
+const MIN_SECRET = 32;
+
+/**
+ * What production refuses, each naming the setting and why. Development and tests run on
+ * embedded defaults; production never does, because those defaults are public (in this
+ * repository) and a deployment using them could be impersonated or decrypted by anyone.
+ */
+function productionProblems(env: z.infer<typeof baseSchema>): Array<{ key: string; message: string }> {
+  const out: Array<{ key: string; message: string }> = [];
+  const add = (key: string, message: string) => out.push({ key, message });
+  const required: Record<string, string> = {
+    REDIS_URL: 'is required when NODE_ENV=production (all state lives in Redis; memory is lost on restart and not shared)',
+    TWILIO_AUTH_TOKEN: 'is required when NODE_ENV=production (it proves webhooks come from Twilio)',
+    TWILIO_ACCOUNT_SID: 'is required when NODE_ENV=production (without it reminders would stay in a local outbox, never sent)',
+    PUBLIC_URL: 'is required when NODE_ENV=production (webhook signatures are checked against it)',
+    PSEUDONYM_SECRET: 'is required when NODE_ENV=production (it keys every pseudonymous id)',
+    CONTACT_KEYS: 'is required when NODE_ENV=production (it encrypts the phone numbers kept in bookings; generate one with npx ruta keys new)',
+  };
+  for (const [key, why] of Object.entries(required)) if (env[key as keyof typeof env] === undefined) add(key, why);
+
+  const token = env.TWILIO_AUTH_TOKEN;
+  if (token === DEV_TWILIO_AUTH_TOKEN) add('TWILIO_AUTH_TOKEN', 'is the public development token; use the auth token of your Twilio account');
+  else if (token !== undefined && !TWILIO_TOKEN.test(token)) add('TWILIO_AUTH_TOKEN', 'is not a Twilio auth token (32 hexadecimal characters, from the Twilio console)');
+
+  const secret = env.PSEUDONYM_SECRET;
+  if (secret === DEV_PSEUDONYM_SECRET) add('PSEUDONYM_SECRET', 'is the public development secret; anyone could link pseudonyms to phone numbers');
+  else if (secret !== undefined && secret.length < MIN_SECRET) add('PSEUDONYM_SECRET', `is too short to be a real secret (at least ${MIN_SECRET} random characters, e.g. openssl rand -base64 48)`);
+  if (secret !== undefined && secret === token) add('PSEUDONYM_SECRET', 'must not be the Twilio auth token');
+  const previous = env.PSEUDONYM_SECRET_PREVIOUS;
+  if (previous !== undefined && previous === secret) add('PSEUDONYM_SECRET_PREVIOUS', 'is the same as PSEUDONYM_SECRET; it must be the secret used before the rotation');
+  if (previous === DEV_PSEUDONYM_SECRET) add('PSEUDONYM_SECRET_PREVIOUS', 'is the public development secret');
+
+  const dev = devContactKeys()[0]!;
+  if (env.CONTACT_KEYS?.some((k) => k.key.equals(dev.key))) add('CONTACT_KEYS', 'contains the public development key');
+
+  if (env.PUBLIC_URL !== undefined && !env.PUBLIC_URL.startsWith('https://')) add('PUBLIC_URL', 'must use https in production (Twilio signs the URL it calls; phone numbers travel in the requests)');
+  if (env.TEST_CRASH_AT !== undefined) add('TEST_CRASH_AT', 'is for tests only');
+  if (env.TEST_CLOCK_START !== undefined) add('TEST_CLOCK_START', 'is for tests only');
+  if (env.MICROSOFT_APP_ID !== undefined && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
+    const password = env.MICROSOFT_APP_PASSWORD;
+    if (password === undefined) add('MICROSOFT_APP_PASSWORD', 'is required with MICROSOFT_APP_ID (Bot Framework authentication)');
+    else if (password.length < 16) add('MICROSOFT_APP_PASSWORD', 'is too short to be a real client secret');
+  }
+  for (const host of env.BOT_SERVICE_URL_HOSTS) {
+    if (isLoopbackHost(host) || (/^[0-9.:[\]]+$/.test(host) && !isPublicAddress(host))) add('BOT_SERVICE_URL_HOSTS', `${host} is a loopback or private address`);
+  }
+  return out;
+}
 
 type Env = z.infer<typeof configSchema>;
 
 /** Validated configuration with development defaults filled in. */
-export interface Config extends Omit<Env, 'PUBLIC_URL' | 'TWILIO_AUTH_TOKEN' | 'PSEUDONYM_SECRET'> {
+export interface Config extends Omit<Env, 'PUBLIC_URL' | 'TWILIO_AUTH_TOKEN' | 'PSEUDONYM_SECRET' | 'CONTACT_KEYS'> {
   PUBLIC_URL: string;
   TWILIO_AUTH_TOKEN: string;
   PSEUDONYM_SECRET: string;
+  CONTACT_KEYS: ContactKey[];
   /** Which settings fell back to development defaults (for the start-up warning). */
-  defaulted: Array<'PUBLIC_URL' | 'TWILIO_AUTH_TOKEN' | 'PSEUDONYM_SECRET' | 'REDIS_URL'>;
+  defaulted: Array<'PUBLIC_URL' | 'TWILIO_AUTH_TOKEN' | 'PSEUDONYM_SECRET' | 'REDIS_URL' | 'CONTACT_KEYS'>;
 }
 
 export class ConfigError extends Error {
@@ -129,8 +232,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.TWILIO_AUTH_TOKEN === undefined) defaulted.push('TWILIO_AUTH_TOKEN');
   if (e.PSEUDONYM_SECRET === undefined) defaulted.push('PSEUDONYM_SECRET');
   if (e.REDIS_URL === undefined) defaulted.push('REDIS_URL');
+  if (e.CONTACT_KEYS === undefined) defaulted.push('CONTACT_KEYS');
   return {
     ...e,
+    CONTACT_KEYS: e.CONTACT_KEYS ?? devContactKeys(),
     PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     TWILIO_AUTH_TOKEN: e.TWILIO_AUTH_TOKEN ?? DEV_TWILIO_AUTH_TOKEN,
     PSEUDONYM_SECRET: e.PSEUDONYM_SECRET ?? DEV_PSEUDONYM_SECRET,

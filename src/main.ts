@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, errorCode } from './log.js';
+import { RedisUnavailableError } from './store/connectRedis.js';
 
 /** Starts Ruta: validates the configuration, builds the app, listens, and shuts down cleanly. */
 async function main(): Promise<void> {
@@ -33,13 +34,23 @@ async function main(): Promise<void> {
   if (config.TWILIO_ACCOUNT_SID === undefined) {
     process.stderr.write('No TWILIO_ACCOUNT_SID: reminders and notices to workers are kept in a local outbox, not sent.\n');
   }
-  if (config.defaulted.includes('PSEUDONYM_SECRET')) {
-    process.stderr.write('Using the development pseudonym secret: set PSEUDONYM_SECRET before real use.\n');
+  if (config.defaulted.includes('PSEUDONYM_SECRET') || config.defaulted.includes('CONTACT_KEYS')) {
+    process.stderr.write('Using the development pseudonym secret and contact key: never for real workers (production refuses them).\n');
   }
 
-  const ruta = await buildApp(config, log);
+  let ruta;
+  try {
+    ruta = await buildApp(config, log);
+  } catch (err) {
+    if (err instanceof RedisUnavailableError) {
+      process.stderr.write(`Ruta cannot start: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
   const server: Server = ruta.app.listen(config.PORT, config.HOST, () => {
-    log.info('listening', { port: config.PORT, store: ruta.store.kind, publicUrl: config.PUBLIC_URL });
+    const address = server.address();
+    log.info('listening', { port: typeof address === 'object' && address ? address.port : config.PORT, store: ruta.store.kind, env: config.NODE_ENV });
     process.stderr.write(`Ruta is listening on ${config.PUBLIC_URL}  —  try it: npm run chat\n`);
     // The town gazetteer is loaded once the server listens, not during a worker's first booking.
     setImmediate(() => ruta.gazetteer.warm());

@@ -20,7 +20,7 @@ const tokenKey = (id: string) => `apitoken/${id}`;
 export class ApiTokens {
   constructor(
     private readonly store: Store,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date,
   ) {}
 
   async create(institution: string): Promise<{ id: string; token: string }> {

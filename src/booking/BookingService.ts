@@ -6,6 +6,7 @@ import type { Centre } from './centre.js';
 import type { CentreDirectory } from './CentreDirectory.js';
 import { newBookingCode } from './code.js';
 import { slotOf, slotsBetween, type Slot } from './slots.js';
+import { errorCode, type Logger } from '../log.js';
 
 export type BookingEventType = 'created' | 'cancelled' | 'rescheduled' | 'attended' | 'no_show';
 
@@ -16,6 +17,8 @@ export interface BookingEvent {
   by: 'worker' | 'institution' | 'system';
   /** The booking before the change (moves: the old slot). */
   previous?: Booking;
+  /** The change's entry in `booking.history`: with the code, it names the change (job and event ids derive from it). */
+  index: number;
 }
 export type BookingListener = (event: BookingEvent) => Promise<void>;
 
@@ -53,6 +56,12 @@ export type BookResult =
 
 export type ChangeResult = { ok: true; booking: Booking } | { ok: false; reason: 'not_found' | 'not_active' | 'full' | 'unavailable' };
 
+/**
+ * Points between a booking's write and its side effects, where a test can make the process die
+ * (a real SIGKILL) to show nothing is lost: see `TEST_CRASH_AT` in config.ts.
+ */
+export type EffectPoint = 'booking_written' | 'effects_partial' | 'effects_queued';
+
 /** How many times a change is retried when another process changed the booking meanwhile. */
 const CONFLICT_RETRIES = 8;
 const HOUR = 3600_000;
@@ -71,7 +80,8 @@ export class BookingService {
     readonly centres: CentreDirectory,
     private readonly catalog: Catalog,
     readonly rules: BookingRules,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => Date,
+    private readonly options: { log?: Logger; faultAt?: (point: EffectPoint) => void } = {},
   ) {}
 
   on(listener: BookingListener): void {
@@ -141,7 +151,7 @@ export class BookingService {
       };
       const created = await this.store.create(booking, slot.capacity, this.times(slot));
       if (created.ok) {
-        await this.emit({ type: 'created', booking, by: 'worker' });
+        await this.emit({ type: 'created', booking, by: 'worker', index: 0 });
         return { ok: true, booking };
       }
       if (created.reason === 'already') return { ok: false, reason: 'already', booking: (await this.store.get(created.code))?.booking };
@@ -182,14 +192,45 @@ export class BookingService {
     return this.change(code, 'rescheduled', by, (b) => ({ next: { ...b, slot: { local: slot.local, start: slot.start, end: slot.end } }, capacity: slot.capacity, times: this.times(slot) }));
   }
 
-  /** Deletes every booking of a worker, cancelling active ones first (the institution is told). */
+  /**
+   * Deletes every booking of a worker, cancelling active ones first: the institution is told and
+   * the reminders withdrawn before the record goes. If that cannot be done now, nothing is
+   * deleted and the error reaches the worker (who can send the erase word again).
+   */
   async eraseWorker(pid: string): Promise<number> {
     const bookings = await this.store.byWorker(pid);
     for (const b of bookings) {
-      if (isActive(b)) await this.cancel(b.code, 'worker');
-      await this.store.remove(b);
+      if (isActive(b)) {
+        const cancelled = await this.change(b.code, 'cancelled', 'worker', (x) => ({ next: { ...x, status: 'cancelled' }, capacity: Infinity }), { strict: true });
+        if (!cancelled.ok && cancelled.reason !== 'not_active' && cancelled.reason !== 'not_found') throw new Error(`erase: booking could not be cancelled (${cancelled.reason})`);
+      }
+      await this.store.remove((await this.store.get(b.code))?.booking ?? b);
     }
     return bookings.length;
+  }
+
+  /**
+   * Runs again the side effects of changes whose process died (or failed) between writing the
+   * booking and queuing its reminders, notices and webhooks. Every job id derives from the booking
+   * code and the change's index, so running an effect twice queues nothing twice.
+   * `writtenBefore`: only changes written at least this long ago (leave in-flight ones alone).
+   */
+  async reconcileEffects(minAgeMs: number): Promise<number> {
+    const pending = await this.store.pendingEffects(this.now().getTime() - minAgeMs);
+    let redone = 0;
+    for (const { code, index } of pending) {
+      const booking = (await this.store.get(code))?.booking;
+      const entry = booking?.history[index];
+      if (!booking || !entry) {
+        await this.store.effectsDone(code, index);
+        continue;
+      }
+      const type: BookingEventType = entry.action === 'booked' ? 'created' : entry.action;
+      const previous = type === 'rescheduled' && entry.from && entry.fromStart ? { ...booking, slot: { local: entry.from, start: entry.fromStart, end: entry.fromStart } } : undefined;
+      if (await this.emit({ type, booking, by: entry.by, index, ...(previous ? { previous } : {}) })) redone++;
+    }
+    if (redone > 0) this.options.log?.info('booking_effects_redone', { count: redone });
+    return redone;
   }
 
   private async change(
@@ -197,6 +238,7 @@ export class BookingService {
     type: BookingEventType,
     by: 'worker' | 'institution',
     apply: (b: Booking) => { next: Booking; capacity: number; times?: BookingTimes },
+    { strict = false }: { strict?: boolean } = {},
   ): Promise<ChangeResult> {
     for (let attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
       const stored: StoredBooking | undefined = await this.store.get(code);
@@ -207,10 +249,11 @@ export class BookingService {
       const { next, capacity, times } = apply(previous);
       const action: Booking['history'][number]['action'] = type === 'created' ? 'booked' : type;
       next.updatedAt = at;
-      next.history = [...previous.history, { at, action, by, ...(type === 'rescheduled' ? { from: previous.slot.local, to: next.slot.local } : {}) }].slice(-100);
+      next.history = [...previous.history, { at, action, by, ...(type === 'rescheduled' ? { from: previous.slot.local, fromStart: previous.slot.start, to: next.slot.local } : {}) }].slice(-100);
       const result = await this.store.update(stored, next, Number.isFinite(capacity) ? capacity : 1_000_000, times ?? this.times(previous.slot));
       if (result.ok) {
-        await this.emit({ type, booking: next, by, previous });
+        const done = await this.emit({ type, booking: next, by, previous, index: next.history.length - 1 });
+        if (!done && strict) throw new Error('booking side effects could not be queued');
         return { ok: true, booking: next };
       }
       if (result.reason === 'full') return { ok: false, reason: 'full' };
@@ -224,7 +267,25 @@ export class BookingService {
     return { activeUntil: end, keepUntil: end + this.rules.retentionDays * DAY };
   }
 
-  private async emit(event: BookingEvent): Promise<void> {
-    for (const listener of this.listeners) await listener(event);
+  /**
+   * Tells the listeners, then marks the change's effects done. A listener that fails (Redis or
+   * the queue down) leaves them pending: the change itself is stored and reconcileEffects runs
+   * them later, so the worker is not told a booking failed when it did not. True when all ran.
+   */
+  private async emit(event: BookingEvent): Promise<boolean> {
+    const fault = this.options.faultAt;
+    try {
+      fault?.('booking_written');
+      for (const [i, listener] of this.listeners.entries()) {
+        await listener(event);
+        if (i === 0) fault?.('effects_partial');
+      }
+      fault?.('effects_queued');
+      await this.store.effectsDone(event.booking.code, event.index);
+      return true;
+    } catch (err) {
+      this.options.log?.error('booking_effects_failed', { event: event.type, code: errorCode(err) });
+      return false;
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { isActive, type Booking } from './booking.js';
-import type { BookingStore, BookingTimes, CreateResult, StoredBooking, UpdateResult } from './BookingStore.js';
+import { effectId, parseEffectId, type BookingStore, type BookingTimes, type CreateResult, type PendingEffect, type StoredBooking, type UpdateResult } from './BookingStore.js';
 import { bookingKeys as K } from './keys.js';
 import { sortBySlot } from './RedisBookingStore.js';
 
@@ -11,8 +11,11 @@ export class MemoryBookingStore implements BookingStore {
   private readonly bookings = new Map<string, StoredBooking & { keepUntil: number }>();
   private readonly slots = new Map<string, Set<string>>();
   private readonly active = new Map<string, { code: string; until: number }>();
+  /** Pending side effects: effect id → when written. */
+  private readonly effects = new Map<string, number>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `now`: the injected clock (epoch ms); expiries are measured on it. */
+  constructor(private readonly now: () => number) {}
 
   async create(b: Booking, capacity: number, times: BookingTimes): Promise<CreateResult> {
     if (this.live(b.code)) return { ok: false, reason: 'code_taken' };
@@ -23,6 +26,7 @@ export class MemoryBookingStore implements BookingStore {
     slot.add(b.code);
     this.bookings.set(b.code, { booking: structuredClone(b), rev: 1, keepUntil: times.keepUntil });
     this.active.set(K.active(b), { code: b.code, until: times.activeUntil });
+    this.effects.set(effectId(b.code, b.history.length - 1), this.now());
     return { ok: true };
   }
 
@@ -47,6 +51,7 @@ export class MemoryBookingStore implements BookingStore {
       if (this.active.get(K.active(next))?.code === next.code) this.active.delete(K.active(next));
     }
     this.bookings.set(next.code, { booking: structuredClone(next), rev: current.rev + 1, keepUntil });
+    this.effects.set(effectId(next.code, next.history.length - 1), this.now());
     return { ok: true };
   }
 
@@ -69,7 +74,32 @@ export class MemoryBookingStore implements BookingStore {
     return locals.map((local) => [...this.slot(centreId, local)].filter((code) => this.live(code)).length);
   }
 
+  async rewrite(previous: StoredBooking, next: Booking): Promise<UpdateResult> {
+    const current = this.live(next.code);
+    if (!current) return { ok: false, reason: 'missing' };
+    if (current.rev !== previous.rev) return { ok: false, reason: 'conflict' };
+    const hold = this.active.get(K.active(previous.booking));
+    if (hold?.code === next.code) {
+      this.active.delete(K.active(previous.booking));
+      this.active.set(K.active(next), hold);
+    }
+    this.bookings.set(next.code, { booking: structuredClone(next), rev: current.rev + 1, keepUntil: current.keepUntil });
+    return { ok: true };
+  }
+
+  async pendingEffects(writtenBefore: number): Promise<PendingEffect[]> {
+    return [...this.effects.entries()]
+      .filter(([, at]) => at <= writtenBefore)
+      .sort((a, b) => a[1] - b[1])
+      .flatMap(([id]) => parseEffectId(id) ?? []);
+  }
+
+  async effectsDone(code: string, index: number): Promise<void> {
+    this.effects.delete(effectId(code, index));
+  }
+
   async remove(b: Booking): Promise<void> {
+    b.history.forEach((_, i) => this.effects.delete(effectId(b.code, i)));
     this.slot(b.centreId, b.slot.local).delete(b.code);
     this.bookings.delete(b.code);
     if (this.active.get(K.active(b))?.code === b.code) this.active.delete(K.active(b));

@@ -1,22 +1,25 @@
 import type { Redis } from 'ioredis';
 import { RedisScript } from '../store/redisScript.js';
 import { bookingSchema, isActive, type Booking } from './booking.js';
-import type { BookingStore, BookingTimes, CreateResult, StoredBooking, UpdateResult } from './BookingStore.js';
+import { effectId, parseEffectId, type BookingStore, type BookingTimes, type CreateResult, type PendingEffect, type StoredBooking, type UpdateResult } from './BookingStore.js';
 import { bookingKeys as K } from './keys.js';
 
-/** Sets a key's expiry to `at` (ms) unless it already lives longer. */
+/**
+ * Expiries are durations computed from the injected clock (never instants: Redis would measure
+ * an instant on its own real clock, and a frozen or skewed clock would make keys vanish at once).
+ * extend: gives a key at least `ms` more to live, unless it already lives longer.
+ */
 const EXTEND = `
-local function extend(key, at)
+local function extend(key, ms)
   local ttl = redis.call('PTTL', key)
-  local now = redis.call('TIME')
-  local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
-  if ttl < 0 or nowMs + ttl < at then redis.call('PEXPIREAT', key, at) end
+  if ttl < 0 or ttl < ms then redis.call('PEXPIRE', key, ms) end
 end
 `;
 
 /**
- * KEYS: booking, slot, active, byCentre, byInstitution, byWorker
- * ARGV: code, json, capacity, startMs, activeUntil, keepUntil
+ * KEYS: booking, slot, active, byCentre, byInstitution, byWorker, effects
+ * ARGV: code, json, capacity, startMs, activeMs, keepMs, effect, nowMs
+ * The booking and the intent to run its side effects (reminders, webhooks) are written in one step.
  */
 const CREATE = new RedisScript(`${EXTEND}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'code_taken' end
@@ -26,18 +29,19 @@ if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 'full' end
 redis.call('SADD', KEYS[2], ARGV[1])
 extend(KEYS[2], tonumber(ARGV[6]))
 redis.call('HSET', KEYS[1], 'rev', 1, 'json', ARGV[2])
-redis.call('PEXPIREAT', KEYS[1], ARGV[6])
-redis.call('SET', KEYS[3], ARGV[1], 'PXAT', ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[5])
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
 redis.call('ZADD', KEYS[5], ARGV[4], ARGV[1])
 redis.call('SADD', KEYS[6], ARGV[1])
 extend(KEYS[6], tonumber(ARGV[6]))
+redis.call('ZADD', KEYS[7], ARGV[8], ARGV[7])
 return 'ok'
 `);
 
 /**
- * KEYS: booking, newSlot, oldSlot, active, byCentre, byInstitution
- * ARGV: code, rev, json, capacity, move (1/0), release (1/0), startMs, activeUntil, keepUntil
+ * KEYS: booking, newSlot, oldSlot, active, byCentre, byInstitution, effects
+ * ARGV: code, rev, json, capacity, move (1/0), release (1/0), startMs, activeMs, keepMs, effect, nowMs
  */
 const UPDATE = new RedisScript(`${EXTEND}
 local rev = redis.call('HGET', KEYS[1], 'rev')
@@ -52,14 +56,24 @@ if ARGV[5] == '1' then
   redis.call('SREM', KEYS[3], ARGV[1])
   redis.call('ZADD', KEYS[5], ARGV[7], ARGV[1])
   redis.call('ZADD', KEYS[6], ARGV[7], ARGV[1])
-  if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('PEXPIREAT', KEYS[4], ARGV[8]) end
-  redis.call('PEXPIREAT', KEYS[1], ARGV[9])
+  if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('PEXPIRE', KEYS[4], ARGV[8]) end
+  redis.call('PEXPIRE', KEYS[1], ARGV[9])
 end
 if ARGV[6] == '1' then
   redis.call('SREM', KEYS[3], ARGV[1])
   if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
 end
 redis.call('HSET', KEYS[1], 'rev', tonumber(rev) + 1, 'json', ARGV[3])
+redis.call('ZADD', KEYS[7], ARGV[11], ARGV[10])
+return 'ok'
+`);
+
+/** KEYS: booking. ARGV: rev, json. */
+const REWRITE = new RedisScript(`
+local rev = redis.call('HGET', KEYS[1], 'rev')
+if not rev then return 'missing' end
+if rev ~= ARGV[1] then return 'conflict' end
+redis.call('HSET', KEYS[1], 'rev', tonumber(rev) + 1, 'json', ARGV[2])
 return 'ok'
 `);
 
@@ -68,16 +82,27 @@ export class RedisBookingStore implements BookingStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** The injected clock (epoch ms): every expiry is a duration from it. */
+    private readonly now: () => number,
   ) {}
 
   private k(key: string): string {
     return this.prefix + key;
   }
 
+  /** Milliseconds from the injected clock's now until `at` (at least one second). */
+  private msUntil(at: number): number {
+    return Math.max(1000, Math.round(at - this.now()));
+  }
+
   async create(b: Booking, capacity: number, times: BookingTimes): Promise<CreateResult> {
-    const keys = [K.booking(b.code), K.slot(b.centreId, b.slot.local), K.active(b), K.byCentre(b.centreId), K.byInstitution(b.institution), K.byWorker(b.pid)];
+    const keys = [K.booking(b.code), K.slot(b.centreId, b.slot.local), K.active(b), K.byCentre(b.centreId), K.byInstitution(b.institution), K.byWorker(b.pid), K.effects];
     const reply = String(
-      await CREATE.run(this.redis, keys.map((x) => this.k(x)), [b.code, JSON.stringify(b), capacity, Date.parse(b.slot.start), times.activeUntil, times.keepUntil]),
+      await CREATE.run(
+        this.redis,
+        keys.map((x) => this.k(x)),
+        [b.code, JSON.stringify(b), capacity, Date.parse(b.slot.start), this.msUntil(times.activeUntil), this.msUntil(times.keepUntil), effectId(b.code, b.history.length - 1), this.now()],
+      ),
     );
     if (reply === 'ok') return { ok: true };
     if (reply.startsWith('already:')) return { ok: false, reason: 'already', code: reply.slice('already:'.length) };
@@ -88,7 +113,7 @@ export class RedisBookingStore implements BookingStore {
     const before = previous.booking;
     const move = isActive(next) && next.slot.local !== before.slot.local;
     const release = isActive(before) && !isActive(next);
-    const keys = [K.booking(next.code), K.slot(next.centreId, next.slot.local), K.slot(before.centreId, before.slot.local), K.active(next), K.byCentre(next.centreId), K.byInstitution(next.institution)];
+    const keys = [K.booking(next.code), K.slot(next.centreId, next.slot.local), K.slot(before.centreId, before.slot.local), K.active(next), K.byCentre(next.centreId), K.byInstitution(next.institution), K.effects];
     const reply = String(
       await UPDATE.run(this.redis, keys.map((x) => this.k(x)), [
         next.code,
@@ -98,11 +123,27 @@ export class RedisBookingStore implements BookingStore {
         move ? 1 : 0,
         release ? 1 : 0,
         Date.parse(next.slot.start),
-        times.activeUntil,
-        times.keepUntil,
+        this.msUntil(times.activeUntil),
+        this.msUntil(times.keepUntil),
+        effectId(next.code, next.history.length - 1),
+        this.now(),
       ]),
     );
     return reply === 'ok' ? { ok: true } : { ok: false, reason: reply === 'full' ? 'full' : reply === 'missing' ? 'missing' : 'conflict' };
+  }
+
+  async rewrite(previous: StoredBooking, next: Booking): Promise<UpdateResult> {
+    const reply = String(await REWRITE.run(this.redis, [this.k(K.booking(next.code))], [previous.rev, JSON.stringify(next)]));
+    return reply === 'ok' ? { ok: true } : { ok: false, reason: reply === 'missing' ? 'missing' : 'conflict' };
+  }
+
+  async pendingEffects(writtenBefore: number): Promise<PendingEffect[]> {
+    const members = await this.redis.zrangebyscore(this.k(K.effects), '-inf', writtenBefore, 'LIMIT', 0, 500);
+    return members.flatMap((m) => parseEffectId(m) ?? []);
+  }
+
+  async effectsDone(code: string, index: number): Promise<void> {
+    await this.redis.zrem(this.k(K.effects), effectId(code, index));
   }
 
   async get(code: string): Promise<StoredBooking | undefined> {
@@ -142,6 +183,7 @@ export class RedisBookingStore implements BookingStore {
       .zrem(this.k(K.byInstitution(b.institution)), b.code)
       .srem(this.k(K.byWorker(b.pid)), b.code)
       .del(this.k(K.booking(b.code)), this.k(K.active(b)))
+      .zrem(this.k(K.effects), ...b.history.map((_, i) => effectId(b.code, i)))
       .exec();
   }
 

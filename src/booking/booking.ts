@@ -23,8 +23,9 @@ export const historyEntrySchema = z.object({
   at: z.iso.datetime(),
   action: z.enum(['booked', 'rescheduled', 'cancelled', 'attended', 'no_show']),
   by: z.enum(['worker', 'institution', 'system']),
-  /** Moves: the slot before and after (local wall-clock times). */
+  /** Moves: the slot before and after (local wall-clock times), and when the old one started. */
   from: z.string().optional(),
+  fromStart: isoWithOffset.optional(),
   to: z.string().optional(),
 });
 

@@ -8,4 +8,6 @@ export const bookingKeys = {
   byCentre: (centreId: string) => `centre-bookings/${centreId}`,
   byInstitution: (institution: string) => `institution-bookings/${institution}`,
   byWorker: (pid: string) => `worker-bookings/${pid}`,
+  /** Changes whose reminders, notices and webhooks are not yet queued (a sorted set by write time). */
+  effects: 'booking-effects',
 };

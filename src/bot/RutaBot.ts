@@ -5,7 +5,6 @@ import type { Catalog } from '../catalog/Catalog.js';
 import type { Language } from '../catalog/schema.js';
 import type { RutaI18n } from '../i18n.js';
 import type { Logger } from '../log.js';
-import { pseudonymize } from '../privacy/pseudonym.js';
 import { NEW_ITEM, type BotStorage } from '../store/BotStorage.js';
 import type { Store } from '../store/Store.js';
 import { DialogIds } from '../../dialogs/ids.js';
@@ -25,13 +24,12 @@ export interface RutaBotDeps {
   storage: BotStorage;
   store: Store;
   log: Logger;
-  pseudonymSecret: string;
   conversationTtlSeconds: number;
   unconsentedTtlSeconds: number;
   profiler: WorkProfiler;
   booking: BookingDeps;
-  /** The current time (tests freeze it); defaults to the clock. */
-  now?: () => Date;
+  /** The injected clock (tests freeze it). */
+  now: () => Date;
 }
 
 /** The conversation item stored per sender and channel. */
@@ -60,9 +58,12 @@ export class RutaBot {
     const activity = context.activity;
     if (activity.type !== 'message') return;
     const { deps } = this;
-    const pid: string = context.turnState.get(RUTA_PID) ?? pseudonymize(deps.pseudonymSecret, `${activity.channelId}:${activity.from.id}`);
-    const extras: InboundExtras = context.turnState.get(RUTA_EXTRAS) ?? chatExtras(context);
-    const key = RutaBot.conversationKey(activity.channelId, pid);
+    // The channel adapter names the sender (its pseudonym) and the channel; the activity's own
+    // channelId and from.id are what a caller claims, never an identity.
+    const pid: string | undefined = context.turnState.get(RUTA_PID);
+    const extras: InboundExtras | undefined = context.turnState.get(RUTA_EXTRAS);
+    if (!pid || !extras) throw new Error('RutaBot: the channel adapter must set the sender pseudonym and extras');
+    const key = RutaBot.conversationKey(extras.channelKind, pid);
 
     const items = await deps.storage.read([key]);
     const stored = items[key];
@@ -87,7 +88,7 @@ export class RutaBot {
 
     if (!erased) await deps.storage.write({ [key]: { session, dialogState, eTag } });
     // Where the worker now is (stable step ids), so drop-off can be counted; never the text.
-    deps.log.info('turn', { user: pid.slice(0, 8), channel: activity.channelId, language: turn.language, step: turn.askedStep ?? (erased ? 'erased' : 'none') });
+    deps.log.info('turn', { user: pid.slice(0, 8), channel: extras.channelKind, language: turn.language, step: turn.askedStep ?? (erased ? 'erased' : 'none') });
   };
 
   /**
@@ -132,7 +133,7 @@ export class RutaBot {
         // Kept as long as the conversation: the consent-dependent TTL.
         save: (p) => this.profiles.save(pid, p, session.consent === 'accepted' ? this.deps.conversationTtlSeconds : this.deps.unconsentedTtlSeconds),
       },
-      now: this.deps.now ?? (() => new Date()),
+      now: this.deps.now,
       booking: this.deps.booking,
     };
     return turn;
@@ -220,10 +221,4 @@ export class RutaBot {
     if (turn.session.consent === undefined) await dc.beginDialog(DialogIds.start, { askLanguage: false });
     else await dc.beginDialog(dialogId);
   }
-}
-
-/** Extras for Bot Framework channels (Emulator, Web Chat): no phone number, rich text. */
-function chatExtras(context: TurnContext): InboundExtras {
-  const attachments = context.activity.attachments ?? [];
-  return { channelKind: 'chat', hasMedia: attachments.length > 0 };
 }

@@ -59,8 +59,8 @@ export interface ProfilerOptions {
   model?: BaseChatModel;
   timeoutMs?: number;
   log?: Logger;
-  /** The current year, for "since 2019" (tests freeze it). */
-  currentYear?: () => number;
+  /** The injected clock: "since 2019" is counted from its year (tests freeze it). */
+  now: () => Date;
 }
 
 /**
@@ -78,14 +78,14 @@ export class WorkProfiler {
 
   constructor(
     private readonly catalog: Catalog,
-    private readonly options: ProfilerOptions = {},
+    private readonly options: ProfilerOptions,
   ) {
     const ids = catalog.occupations.map((o) => o.id);
     if (ids.length === 0) throw new Error('WorkProfiler needs a catalog with occupations');
     this.schema = profileSchema(ids as [string, ...string[]]);
     this.system = SYSTEM(catalog.occupations.map((o) => `- ${o.id}: ${o.name.en}; ${o.name.es}; ${o.name.ht}`).join('\n'));
     this.timeoutMs = options.timeoutMs ?? 4000;
-    this.year = options.currentYear ?? (() => new Date().getUTCFullYear());
+    this.year = () => options.now().getUTCFullYear();
   }
 
   get usesModel(): boolean {

@@ -15,6 +15,15 @@ const compact = (local: string) => local.replace(/\D/g, '');
 export const reminderJobId = (code: string, hours: number, local: string) => `reminder_${code}_${hours}h_${compact(local)}`;
 const noticeJobId = (code: string, event: string, at: number) => `notice_${code}_${event}_${at}`;
 
+/** When the booking's current slot was set: the last booking or move at or before `index`. */
+function lastSlotChange(b: Booking, index: number): number {
+  for (let i = Math.min(index, b.history.length - 1); i >= 0; i--) {
+    const h = b.history[i]!;
+    if (h.action === 'booked' || h.action === 'rescheduled') return Date.parse(h.at);
+  }
+  return Date.parse(b.createdAt);
+}
+
 /**
  * Keeps a worker informed about their booking without being asked: reminders before the slot
  * (24 h and 2 h by default), and a message when the institution cancels, moves or marks it.
@@ -37,9 +46,9 @@ export class BookingNotifier {
   readonly onEvent = async (event: BookingEvent): Promise<void> => {
     const { booking, previous, by } = event;
     if (previous) await this.withdrawReminders(previous);
-    if (booking.status === 'booked') await this.scheduleReminders(booking);
+    if (booking.status === 'booked') await this.scheduleReminders(booking, lastSlotChange(booking, event.index));
     if (by === 'institution' && event.type !== 'created') {
-      const id = noticeJobId(booking.code, event.type, booking.history.length);
+      const id = noticeJobId(booking.code, event.type, event.index + 1);
       await this.deps.jobs.add({ name: 'notice', id, data: { id, code: booking.code, event: event.type }, delayMs: 0 });
     }
   };
@@ -72,13 +81,20 @@ export class BookingNotifier {
     await this.deps.messenger.deliver(booking, kind, body, { '1': centre, '2': when, '3': booking.code }, jobId);
   }
 
-  private async scheduleReminders(b: Booking): Promise<void> {
+  /**
+   * Queues the reminders of an active booking (ids from code, hours and slot: queuing twice is a
+   * no-op). A reminder counts if it was due after the change that set this slot — so a booking
+   * made 10 h ahead gets no "24 h" reminder, but one whose process died before queuing it still
+   * gets it late, as long as the appointment has not started.
+   */
+  private async scheduleReminders(b: Booking, changedAt: number): Promise<void> {
     const start = Date.parse(b.slot.start);
     const now = this.deps.now().getTime();
+    if (start <= now) return;
     for (const hours of this.deps.reminderHours) {
       const due = start - hours * 3600_000;
-      if (due <= now) continue; // booked too close to the slot for this reminder
-      await this.deps.jobs.add({ name: 'reminder', id: reminderJobId(b.code, hours, b.slot.local), data: { code: b.code, hours, local: b.slot.local, due }, delayMs: due - now });
+      if (due <= changedAt) continue; // booked too close to the slot for this reminder
+      await this.deps.jobs.add({ name: 'reminder', id: reminderJobId(b.code, hours, b.slot.local), data: { code: b.code, hours, local: b.slot.local, due }, delayMs: Math.max(0, due - now) });
     }
   }
 

@@ -12,7 +12,8 @@ export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `now`: the injected clock (epoch ms); expiries are measured on it. */
+  constructor(private readonly now: () => number) {}
 
   private live(key: string): Entry | undefined {
     const e = this.entries.get(key);
@@ -89,6 +90,18 @@ export class MemoryStore implements Store {
 
   async keysContaining(fragment: string): Promise<string[]> {
     return [...this.entries.keys()].filter((k) => k.includes(fragment) && !k.startsWith(LOCK_PREFIX) && this.live(k));
+  }
+
+  async exists(keys: readonly string[]): Promise<number> {
+    return keys.filter((k) => this.live(k)).length;
+  }
+
+  async move(from: string, to: string): Promise<boolean> {
+    const entry = this.live(from);
+    if (!entry) return false;
+    if (!this.live(to)) this.entries.set(to, entry);
+    this.entries.delete(from);
+    return true;
   }
 
   async eraseContaining(fragment: string): Promise<number> {

@@ -108,6 +108,23 @@ export class RedisStore implements Store {
     return [...found];
   }
 
+  async exists(keys: readonly string[]): Promise<number> {
+    return keys.length === 0 ? 0 : this.redis.exists(...keys.map((k) => this.k(k)));
+  }
+
+  async move(from: string, to: string): Promise<boolean> {
+    // DUMP/RESTORE rather than RENAME: the two keys may live in different slots of a cluster.
+    const [[, dump], [, pttl]] = ((await this.redis.multi().dumpBuffer(this.k(from)).pttl(this.k(from)).exec()) ?? []) as [[unknown, Buffer | null], [unknown, number]];
+    if (!dump) return false;
+    try {
+      await this.redis.restore(this.k(to), Math.max(0, Number(pttl)), dump);
+    } catch (err) {
+      if (!(err instanceof Error && err.message.startsWith('BUSYKEY'))) throw err;
+    }
+    await this.redis.unlink(this.k(from));
+    return true;
+  }
+
   async eraseContaining(fragment: string): Promise<number> {
     const keys = await this.keysContaining(fragment);
     for (let i = 0; i < keys.length; i += 500) await this.del(keys.slice(i, i + 500));

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RedisScript } from './redisScript.js';
 import { LOCK_PREFIX } from './Store.js';
-import { sleep, type LockResult, type TurnLock } from './TurnLock.js';
+import { sleep, type LockResult, type Place, type SeenKey, type TurnLock } from './TurnLock.js';
 
 // A ticket lock with leases, shared by every server process through Redis:
 // each turn draws the next ticket; the ticket being served holds a lease. A waiter whose lease
@@ -25,20 +25,41 @@ local function skip_dead(ticket, grant_ms, ttl_ms)
 end
 `;
 
-/** ARGV: ticket ('' to draw one), lease_ms, grant_ms, ttl_ms. Returns {ticket, acquired}. */
+/**
+ * A message arrives: its de-duplication key and its ticket in one step, before anything else.
+ * KEYS: next, serving, lease, gone, seen ('' when none). ARGV: ttl_ms, seen_ttl_s.
+ * Returns the ticket, or -1 when the message was seen before.
+ */
+const ARRIVE = new RedisScript(`
+if ARGV[2] ~= '' then
+  if not redis.call('SET', KEYS[5], '1', 'EX', ARGV[2], 'NX') then return -1 end
+end
+local ticket = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+-- A new line: whatever a dead one left behind (its counters outlived by a moment) is cleared.
+if ticket == 1 then redis.call('DEL', KEYS[2], KEYS[3], KEYS[4]) end
+return ticket
+`);
+
+/** ARGV: ticket, lease_ms, grant_ms, ttl_ms. Returns 1 when this ticket now holds the lock. */
 const ACQUIRE = new RedisScript(`${SKIP_DEAD}
 local ticket = tonumber(ARGV[1])
-if not ticket then
-  ticket = redis.call('INCR', KEYS[1])
-  redis.call('PEXPIRE', KEYS[1], ARGV[4])
-end
 local serving = skip_dead(ticket, ARGV[3], ARGV[4])
 if serving == ticket then
   redis.call('SET', KEYS[2], serving, 'PX', ARGV[4])
   redis.call('SET', KEYS[3], ticket, 'PX', ARGV[2])
-  return {ticket, 1}
+  return 1
 end
-return {ticket, 0}
+return 0
+`);
+
+/** The holder's lease is renewed while its turn runs. ARGV: ticket, lease_ms, ttl_ms. */
+const RENEW = new RedisScript(`
+if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[3], ARGV[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
 `);
 
 /** ARGV: ticket, grant_ms, ttl_ms, mode ('release' or 'abandon'). */
@@ -68,7 +89,10 @@ return 1
 `);
 
 export interface RedisTurnLockOptions {
-  /** How long a turn may hold the lock before others may skip it. */
+  /**
+   * How long a turn holds the lock without renewing it; it is renewed every third of this while
+   * the turn runs, so a process that dies frees its sender within about this time.
+   */
   leaseMs?: number;
   /** How long the next waiter has to claim its turn once granted. */
   grantMs?: number;
@@ -87,10 +111,11 @@ export class RedisTurnLock implements TurnLock {
     private readonly prefix: string,
     options: RedisTurnLockOptions = {},
   ) {
-    this.leaseMs = options.leaseMs ?? 30_000;
-    this.grantMs = options.grantMs ?? 3_000;
+    this.leaseMs = options.leaseMs ?? 3_000;
+    this.grantMs = options.grantMs ?? Math.min(3_000, this.leaseMs);
     this.pollMs = options.pollMs ?? 15;
-    this.ttlMs = this.leaseMs * 4;
+    // Longer than any wait, so a line's counters outlive its waiters.
+    this.ttlMs = Math.max(this.leaseMs * 4, 60_000);
   }
 
   private keys(key: string): string[] {
@@ -98,17 +123,34 @@ export class RedisTurnLock implements TurnLock {
     return [base + 'next', base + 'serving', base + 'lease', base + 'gone'];
   }
 
-  async run<T>(key: string, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {
+  async arrive(key: string, seen?: SeenKey): Promise<Place | 'duplicate'> {
     const keys = this.keys(key);
-    const deadline = Date.now() + waitMs;
-    let ticketArg = '';
-    let ticket = 0;
+    const reply = Number(await ARRIVE.run(this.redis, [...keys, seen ? this.prefix + seen.key : ''], [this.ttlMs, seen ? seen.ttlSeconds : '']));
+    if (reply === -1) return 'duplicate';
+    if (!Number.isInteger(reply) || reply < 1) throw new Error('turn lock: unexpected reply from Redis');
+    const ticket = reply;
+    return {
+      run: (waitMs, fn) => this.runAt(keys, ticket, waitMs, fn),
+      abandon: async () => {
+        await RELEASE.run(this.redis, keys, [ticket, this.grantMs, this.ttlMs, 'abandon']);
+      },
+    };
+  }
+
+  async forget(seenKey: string): Promise<void> {
+    await this.redis.del(this.prefix + seenKey);
+  }
+
+  async run<T>(key: string, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {
+    const place = await this.arrive(key);
+    if (place === 'duplicate') throw new Error('unreachable: no seen key');
+    return place.run(waitMs, fn);
+  }
+
+  private async runAt<T>(keys: string[], ticket: number, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {
+    const deadline = Date.now() + waitMs; // elapsed real time, not the calendar: a wait, not a date
     for (;;) {
-      const reply = await ACQUIRE.run(this.redis, keys, [ticketArg, this.leaseMs, this.grantMs, this.ttlMs]);
-      const [drawn, acquired] = Array.isArray(reply) ? reply.map(Number) : [NaN, 0];
-      if (!Number.isInteger(drawn)) throw new Error('turn lock: unexpected reply from Redis');
-      ticket = drawn!;
-      ticketArg = String(ticket);
+      const acquired = Number(await ACQUIRE.run(this.redis, keys, [ticket, this.leaseMs, this.grantMs, this.ttlMs]));
       if (acquired === 1) break;
       if (Date.now() >= deadline) {
         await RELEASE.run(this.redis, keys, [ticket, this.grantMs, this.ttlMs, 'abandon']);
@@ -116,9 +158,14 @@ export class RedisTurnLock implements TurnLock {
       }
       await sleep(this.pollMs);
     }
+    const renewal = setInterval(() => {
+      RENEW.run(this.redis, keys, [ticket, this.leaseMs, this.ttlMs]).catch(() => undefined);
+    }, Math.max(100, Math.floor(this.leaseMs / 3)));
+    renewal.unref();
     try {
       return { ok: true, value: await fn() };
     } finally {
+      clearInterval(renewal);
       await RELEASE.run(this.redis, keys, [ticket, this.grantMs, this.ttlMs, 'release']);
     }
   }

@@ -36,6 +36,13 @@ export interface Store {
   list(key: string): Promise<string[]>;
   /** Logical keys that contain the fragment (for erase and for tests). Turn-lock keys are not listed. */
   keysContaining(fragment: string): Promise<string[]>;
+  /** How many of these keys exist. */
+  exists(keys: readonly string[]): Promise<number>;
+  /**
+   * Renames a key, keeping its value, type and expiry; false when `from` is absent. When `to`
+   * already exists it wins and `from` is deleted.
+   */
+  move(from: string, to: string): Promise<boolean>;
   /** Deletes every key containing the fragment; returns how many. */
   eraseContaining(fragment: string): Promise<number>;
   /** True when the store answers (promptly). */

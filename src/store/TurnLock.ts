@@ -1,13 +1,37 @@
 /**
- * Runs the turns of one sender one at a time, in arrival order.
+ * Runs the turns of one sender one at a time, in arrival order, across processes.
+ *
+ * A message takes its place in line the moment it arrives (`arrive`), atomically with its
+ * de-duplication, before anything else is awaited: two messages sent one after the other are
+ * answered in that order even when two processes receive them.
  *
  * @example
- *   const r = await lock.run(pid, 10_000, () => handleTurn());
+ *   const place = await lock.arrive(`turn/${pid}`, { key: `seen/${pid}/${sid}`, ttlSeconds: 172800 });
+ *   if (place === 'duplicate') return;                 // a re-delivery: already handled
+ *   const r = await place.run(10_000, () => handleTurn());
  *   if (!r.ok) replyBusy();
  */
 export type LockResult<T> = { ok: true; value: T } | { ok: false; reason: 'timeout' };
 
+/** A message's place in its sender's line. */
+export interface Place {
+  /** Waits (at most `waitMs`) for the turns before this one, then runs `fn` holding the lock. */
+  run<T>(waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>>;
+  /** Gives the place up without running (the line moves on at once). */
+  abandon(): Promise<void>;
+}
+
+/** The de-duplication key written with the place: a message already seen gets no place. */
+export interface SeenKey {
+  key: string;
+  ttlSeconds: number;
+}
+
 export interface TurnLock {
+  arrive(key: string, seen?: SeenKey): Promise<Place | 'duplicate'>;
+  /** Forgets a de-duplication key, so the same message can be sent again (its turn could not run). */
+  forget(seenKey: string): Promise<void>;
+  /** arrive() then run(): for turns that need no de-duplication (status callbacks, chat channels). */
   run<T>(key: string, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>>;
 }
 
@@ -16,32 +40,69 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /** In-process FIFO lock for the in-memory quick start (one process only). */
 export class MemoryTurnLock implements TurnLock {
   private readonly tails = new Map<string, Promise<void>>();
+  private readonly seen = new Map<string, number>();
 
-  async run<T>(key: string, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {
+  constructor(private readonly now: () => number = () => performance.timeOrigin + performance.now()) {}
+
+  async arrive(key: string, seenKey?: SeenKey): Promise<Place | 'duplicate'> {
+    if (seenKey) {
+      const until = this.seen.get(seenKey.key);
+      if (until !== undefined && until > this.now()) return 'duplicate';
+      this.seen.set(seenKey.key, this.now() + seenKey.ttlSeconds * 1000);
+      this.sweepSeen();
+    }
+    // Synchronously, before any await: the place in line is the order of arrival.
     const previous = this.tails.get(key) ?? Promise.resolve();
     let release!: () => void;
     const mine = new Promise<void>((resolve) => (release = resolve));
     const tail = previous.then(() => mine);
     this.tails.set(key, tail);
+    let done = false;
     const cleanup = () => {
+      if (done) return;
+      done = true;
       release();
       if (this.tails.get(key) === tail) this.tails.delete(key);
     };
-    let timer: NodeJS.Timeout | undefined;
-    const acquired = await Promise.race([
-      previous.then(() => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs))),
-    ]);
-    clearTimeout(timer);
-    if (!acquired) {
-      // Keep the queue moving: our place is released as soon as the turn before us ends.
-      void previous.then(cleanup);
-      return { ok: false, reason: 'timeout' };
-    }
-    try {
-      return { ok: true, value: await fn() };
-    } finally {
-      cleanup();
-    }
+    return {
+      run: async <T>(waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> => {
+        let timer: NodeJS.Timeout | undefined;
+        const acquired = await Promise.race([
+          previous.then(() => true),
+          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), waitMs))),
+        ]);
+        clearTimeout(timer);
+        if (!acquired) {
+          // Keep the line moving: our place is released as soon as the turn before us ends.
+          void previous.then(cleanup);
+          return { ok: false, reason: 'timeout' };
+        }
+        try {
+          return { ok: true, value: await fn() };
+        } finally {
+          cleanup();
+        }
+      },
+      abandon: async () => {
+        void previous.then(cleanup);
+      },
+    };
+  }
+
+  async forget(seenKey: string): Promise<void> {
+    this.seen.delete(seenKey);
+  }
+
+  async run<T>(key: string, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {
+    const place = await this.arrive(key);
+    if (place === 'duplicate') throw new Error('unreachable: no seen key');
+    return place.run(waitMs, fn);
+  }
+
+  /** Forgets expired de-duplication entries (a quick-start server must not grow without end). */
+  private sweepSeen(): void {
+    if (this.seen.size < 10_000) return;
+    const now = this.now();
+    for (const [k, until] of this.seen) if (until <= now) this.seen.delete(k);
   }
 }

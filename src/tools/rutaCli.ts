@@ -81,7 +81,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const config = configOrReport(io);
     if (!config) return 2;
     const model = await loadChatModel(config.LLM_MODEL, log);
-    const profiler = model ? new WorkProfiler(catalog, { model, timeoutMs: config.LLM_TIMEOUT_MS, log }) : undefined;
+    const profiler = model ? new WorkProfiler(catalog, { model, timeoutMs: config.LLM_TIMEOUT_MS, log, now: () => new Date() }) : undefined;
     answer = async (text): Promise<MatchOut & { via?: string }> => {
       if (!profiler) return matchWork(catalog, text, { country, limit });
       const profile = await profiler.profile(text);
@@ -122,7 +122,7 @@ async function tokenCommand(catalog: Catalog, args: string[], institution: strin
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
   try {
     await redis.connect();
-    const tokens = new ApiTokens(new RedisStore(redis, config.REDIS_PREFIX));
+    const tokens = new ApiTokens(new RedisStore(redis, config.REDIS_PREFIX), () => new Date());
     if (action === 'create') {
       const { id, token } = await tokens.create(institution!);
       stdout.write(`${token}\n`);

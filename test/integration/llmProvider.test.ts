@@ -60,7 +60,7 @@ describe('a configured OpenAI-compatible model (fake server at the HTTP boundary
     expect(model).toBeDefined();
     expect(lines.join('\n')).toContain('"event":"llm_configured"');
     mode = 'ok';
-    const profile = await new WorkProfiler(catalog, { model, timeoutMs: 5000, currentYear: () => 2026 }).profile('soy albañil hace 8 años, llamame al 809-555-0100');
+    const profile = await new WorkProfiler(catalog, { model, timeoutMs: 5000, now: () => new Date('2026-06-01T12:00:00Z') }).profile('soy albañil hace 8 años, llamame al 809-555-0100');
     expect(profile).toMatchObject({ via: 'model', years: 8, tasks: ['pegar block'], learnedAt: 'job' });
     expect(profile.occupations[0]).toEqual({ id: 'mason', score: 0.9 });
     const sent = JSON.stringify(requests.at(-1)!.body);
@@ -74,7 +74,7 @@ describe('a configured OpenAI-compatible model (fake server at the HTTP boundary
   it('falls back to the matcher when the provider answers 500', async () => {
     const model = await loadChatModel('openai:gpt-4o-mini', createLogger('silent'));
     mode = 'fail';
-    const profile = await new WorkProfiler(catalog, { model, timeoutMs: 5000 }).profile('soy plomero');
+    const profile = await new WorkProfiler(catalog, { model, timeoutMs: 5000, now: () => new Date('2026-06-01T12:00:00Z') }).profile('soy plomero');
     expect(profile).toMatchObject({ via: 'matcher', fallback: 'error' });
     expect(profile.occupations[0]?.id).toBe('plumber');
   });

@@ -15,12 +15,16 @@ afterAll(async () => {
   await env.cleanup();
 });
 
-const FAR = Date.parse('2030-01-01T00:00:00Z');
-const times = { activeUntil: FAR, keepUntil: FAR };
+// The stores' clock is frozen on the day of the test bookings (aBooking: slots on 24 November 2026);
+// expiries sent to Redis are durations from it, whatever the machine's date.
+const NOW = Date.parse('2026-11-22T12:00:00Z');
+const clock = () => NOW;
+const DAY = 24 * 3600_000;
+const times = { activeUntil: Date.parse('2026-11-24T10:00:00-04:00'), keepUntil: Date.parse('2026-11-24T10:00:00-04:00') + 90 * DAY };
 let n = 0;
 const implementations: Array<[string, () => BookingStore]> = [
-  ['RedisBookingStore', () => new RedisBookingStore(env.redis, `${env.prefix}${++n}:`)],
-  ['MemoryBookingStore', () => new MemoryBookingStore()],
+  ['RedisBookingStore', () => new RedisBookingStore(env.redis, `${env.prefix}${++n}:`, clock)],
+  ['MemoryBookingStore', () => new MemoryBookingStore(clock)],
 ];
 
 describe.each(implementations)('%s', (_name, make) => {
@@ -94,12 +98,50 @@ describe.each(implementations)('%s', (_name, make) => {
   });
 });
 
+describe('RedisBookingStore and the clock', () => {
+  it('sends Redis durations from the injected clock, so bookings made under a frozen clock neither vanish nor outlive it', async () => {
+    const prefix = `${env.prefix}clock:`;
+    const store = new RedisBookingStore(env.redis, prefix, clock);
+    const b = aBooking({ code: 'TTTTTT', pid: 'clock-worker-01' });
+    expect(await store.create(b, 1, times)).toEqual({ ok: true });
+    // The one-active-booking hold lives until the slot's end as measured on the injected clock
+    // (about 2 days from NOW), whatever Redis's own clock says today.
+    const holdMs = await env.redis.pttl(`${prefix}active/clock-worker-01/infotep:mason`);
+    expect(holdMs).toBeGreaterThan(times.activeUntil - NOW - 60_000);
+    expect(holdMs).toBeLessThanOrEqual(times.activeUntil - NOW);
+    const recordMs = await env.redis.pttl(`${prefix}booking/TTTTTT`);
+    expect(recordMs).toBeGreaterThan(times.keepUntil - NOW - 60_000);
+    expect(recordMs).toBeLessThanOrEqual(times.keepUntil - NOW);
+    expect(await store.create(aBooking({ code: 'WWWWWW', pid: 'clock-worker-01' }), 5, times)).toEqual({ ok: false, reason: 'already', code: 'TTTTTT' });
+  });
+});
+
+describe.each(implementations)('%s side effects', (_name, make) => {
+  it('records a pending effect with every write, until it is marked done', async () => {
+    const store = make();
+    const b = aBooking({ code: 'PPPPPP', pid: 'effects-worker-1' });
+    await store.create(b, 1, times);
+    expect(await store.pendingEffects(NOW)).toEqual([{ code: 'PPPPPP', index: 0 }]);
+    expect(await store.pendingEffects(NOW - 1)).toEqual([]);
+    const next = { ...b, status: 'cancelled' as const, history: [...b.history, { at: '2026-11-22T12:00:00.000Z', action: 'cancelled' as const, by: 'worker' as const }] };
+    expect(await store.update((await store.get('PPPPPP'))!, next, 1, times)).toEqual({ ok: true });
+    expect(await store.pendingEffects(NOW)).toEqual([
+      { code: 'PPPPPP', index: 0 },
+      { code: 'PPPPPP', index: 1 },
+    ]);
+    await store.effectsDone('PPPPPP', 0);
+    expect(await store.pendingEffects(NOW)).toEqual([{ code: 'PPPPPP', index: 1 }]);
+    await store.remove(next);
+    expect(await store.pendingEffects(NOW)).toEqual([]);
+  });
+});
+
 describe('RedisBookingStore under concurrency', () => {
   it('books exactly the capacity when 40 workers on 8 connections race for one slot', async () => {
     const connections = Array.from({ length: 8 }, () => new Redis(REDIS_URL, { maxRetriesPerRequest: 1 }));
     const prefix = `${env.prefix}race:`;
     try {
-      const stores = connections.map((c) => new RedisBookingStore(c, prefix));
+      const stores = connections.map((c) => new RedisBookingStore(c, prefix, clock));
       const results = await Promise.all(
         Array.from({ length: 40 }, (_, i) => {
           const b: Booking = aBooking({ code: `A${String.fromCharCode(65 + (i % 26))}${'CEFHK'[Math.floor(i / 26)]}AAA`, pid: `racer-${String(i).padStart(10, '0')}` });
@@ -118,7 +160,7 @@ describe('RedisBookingStore under concurrency', () => {
     const connections = Array.from({ length: 2 }, () => new Redis(REDIS_URL, { maxRetriesPerRequest: 1 }));
     const prefix = `${env.prefix}race-move:`;
     try {
-      const [a, b] = connections.map((c) => new RedisBookingStore(c, prefix));
+      const [a, b] = connections.map((c) => new RedisBookingStore(c, prefix, clock));
       const target = { local: '2026-11-24T10:00', start: '2026-11-24T10:00:00-04:00', end: '2026-11-24T11:00:00-04:00' };
       for (let round = 0; round < 20; round++) {
         const mover = aBooking({ code: `M${'ACEFHKMNPRTWXY3479'[round % 18]}${round < 18 ? 'A' : 'C'}AAA`, pid: `mover-${round}-00000` });
@@ -129,7 +171,14 @@ describe('RedisBookingStore under concurrency', () => {
         const stored = (await a!.get(mover.code))!;
         const [moved, booked] = await Promise.all([a!.update(stored, { ...mover, slot: t }, 1, times), b!.create({ ...other, slot: t }, 1, times)]);
         expect([moved.ok, booked.ok].filter(Boolean)).toHaveLength(1);
-        expect(await a!.taken('infotep-santo-domingo', [slotLocal])).toEqual([1]);
+        // The loser was told the slot is full, and the slot holds the winner and nobody else.
+        expect(moved.ok ? booked : moved).toEqual({ ok: false, reason: 'full' });
+        const holder = moved.ok ? mover.code : other.code;
+        expect(await connections[0]!.smembers(`${prefix}slot/infotep-santo-domingo/${slotLocal}`)).toEqual([holder]);
+        // The mover is where the outcome says: the new slot if it won, still its old place if not.
+        expect((await a!.get(mover.code))!.booking.slot.local).toBe(moved.ok ? slotLocal : mover.slot.local);
+        expect((await b!.get(other.code))?.booking.code).toBe(booked.ok ? other.code : undefined);
+        expect(await a!.taken('infotep-santo-domingo', [slotLocal, mover.slot.local])).toEqual([1, moved.ok ? 0 : 1]);
       }
     } finally {
       await Promise.all(connections.map((c) => c.quit()));

@@ -15,7 +15,7 @@ afterAll(async () => {
 
 const implementations: Array<[string, () => Store]> = [
   ['RedisStore', () => new RedisStore(redisEnv.redis, `${redisEnv.prefix}${Math.random().toString(36).slice(2)}:`)],
-  ['MemoryStore', () => new MemoryStore()],
+  ['MemoryStore', () => new MemoryStore(() => Date.parse('2026-11-20T15:00:00Z'))],
 ];
 
 describe.each(implementations)('%s', (_name, make) => {
@@ -65,6 +65,23 @@ describe.each(implementations)('%s', (_name, make) => {
     expect(await store.get('conv/sms/other')).toBeNull();
     expect(await store.ping()).toBe(true);
   });
+
+  it('moves a key of any kind with its value, and keeps an existing target', async () => {
+    const store = make();
+    await store.putVersioned('conv/sms/old', '{"a":1}', 60, null);
+    await store.setField('map/old', 'f', 'v', 60);
+    await store.set('profile/old', 'p', 60);
+    await store.set('profile/new', 'newer', 60);
+    expect(await store.exists(['conv/sms/old', 'map/old', 'nothing'])).toBe(2);
+    expect(await store.move('conv/sms/old', 'conv/sms/new')).toBe(true);
+    expect(await store.move('map/old', 'map/new')).toBe(true);
+    expect(await store.move('profile/old', 'profile/new')).toBe(true);
+    expect(await store.move('absent', 'whatever')).toBe(false);
+    expect((await store.getVersioned(['conv/sms/new']))[0]?.value).toBe('{"a":1}');
+    expect(await store.fields('map/new')).toEqual({ f: 'v' });
+    expect(await store.get('profile/new')).toBe('newer');
+    expect(await store.exists(['conv/sms/old', 'map/old', 'profile/old'])).toBe(0);
+  });
 });
 
 describe('RedisStore', () => {
@@ -75,6 +92,9 @@ describe('RedisStore', () => {
     await store.setIfAbsent('seen/x', '1', 60);
     expect(await redisEnv.redis.ttl(`${prefix}conv/x`)).toBeGreaterThan(100);
     expect(await redisEnv.redis.ttl(`${prefix}seen/x`)).toBeGreaterThan(50);
+    // A moved key keeps its expiry.
+    await store.move('conv/x', 'conv/y');
+    expect(await redisEnv.redis.ttl(`${prefix}conv/y`)).toBeGreaterThan(100);
   });
 });
 
@@ -92,7 +112,7 @@ describe('MemoryStore', () => {
 
 describe('BotStorage', () => {
   it('implements botbuilder Storage with real eTags, so a stale write fails', async () => {
-    const storage = new BotStorage(new MemoryStore(), () => 60);
+    const storage = new BotStorage(new MemoryStore(() => Date.parse('2026-11-20T15:00:00Z')), () => 60);
     await storage.write({ a: { n: 1, eTag: NEW_ITEM } });
     const read1 = (await storage.read(['a'])).a;
     const read2 = (await storage.read(['a'])).a;

@@ -2,12 +2,42 @@ import { z } from 'zod';
 
 const sid = (prefix: string) => z.string().regex(new RegExp(`^${prefix}[0-9a-fA-F]{32}$`), `must be a ${prefix}… id`);
 const address = z.string().min(3).max(64);
+
+/** How much of a message Ruta reads: Twilio's own limit for one inbound body. Longer text is cut, never refused. */
+export const MAX_BODY_CHARS = 1600;
+
+/**
+ * A coordinate, or undefined when missing, empty or invalid: a bad location is read as no
+ * location (an empty `Latitude=` must not become 0, a point in the Gulf of Guinea).
+ */
 const coordinate = (limit: number) =>
-  z.coerce.number().min(-limit).max(limit);
+  z
+    .unknown()
+    .optional()
+    .transform((v) => {
+      if (typeof v !== 'string' || !/^\s*[-+]?\d{1,3}(\.\d+)?\s*$/.test(v)) return undefined;
+      const n = Number(v);
+      return Number.isFinite(n) && Math.abs(n) <= limit ? n : undefined;
+    });
+
+/** The first MAX_BODY_CHARS characters, never half of a surrogate pair (an emoji). */
+export function cutBody(body: string): string {
+  if (body.length <= MAX_BODY_CHARS) return body;
+  const cut = body.slice(0, MAX_BODY_CHARS);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+/** An optional field Ruta can do without: a malformed value is dropped, never a reason to leave a worker unanswered. */
+const lenient = <T extends z.ZodType>(schema: T) => z.unknown().optional().transform((v) => {
+  const parsed = schema.safeParse(v);
+  return parsed.success ? (parsed.data as z.infer<T>) : undefined;
+});
 
 /**
  * Twilio's inbound message webhook (SMS and WhatsApp), as documented at
- * twilio.com/docs/messaging/guides/webhook-request. Unknown fields are ignored.
+ * twilio.com/docs/messaging/guides/webhook-request. Unknown fields are ignored. Only what
+ * identifies the message and its sender is required; everything else degrades (a long body is
+ * cut, a bad location or media count is dropped), because every signed message gets an answer.
  */
 export const inboundMessageSchema = z
   .object({
@@ -16,15 +46,18 @@ export const inboundMessageSchema = z
     MessagingServiceSid: sid('MG').optional(),
     From: address,
     To: address,
-    Body: z.string().max(4000).default(''),
-    NumMedia: z.coerce.number().int().min(0).max(10).default(0),
-    NumSegments: z.coerce.number().int().min(0).optional(),
-    ProfileName: z.string().optional(),
-    WaId: z.string().optional(),
-    Latitude: coordinate(90).optional(),
-    Longitude: coordinate(180).optional(),
-    OptOutType: z.enum(['STOP', 'START', 'HELP']).optional(),
-    ButtonPayload: z.string().optional(),
+    Body: z
+      .string()
+      .default('')
+      .transform(cutBody),
+    NumMedia: lenient(z.coerce.number().int().min(0).max(10)).transform((n) => n ?? 0),
+    NumSegments: lenient(z.coerce.number().int().min(0)),
+    ProfileName: lenient(z.string()),
+    WaId: lenient(z.string()),
+    Latitude: coordinate(90),
+    Longitude: coordinate(180),
+    OptOutType: lenient(z.enum(['STOP', 'START', 'HELP'])),
+    ButtonPayload: lenient(z.string()),
   })
   .loose();
 export type InboundMessage = z.infer<typeof inboundMessageSchema>;

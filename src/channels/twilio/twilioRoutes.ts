@@ -9,10 +9,12 @@ import { RutaBot } from '../../bot/RutaBot.js';
 import { readSession } from '../../bot/session.js';
 import { StorageConflictError, type BotStorage } from '../../store/BotStorage.js';
 import type { Store } from '../../store/Store.js';
-import type { TurnLock } from '../../store/TurnLock.js';
+import type { Place, TurnLock } from '../../store/TurnLock.js';
+import type { SenderLimits } from '../SenderLimits.js';
+import type { PseudonymRotation } from '../../privacy/PseudonymRotation.js';
 import { renderForChannel } from '../render.js';
 import { isValidTwilioSignature } from './signature.js';
-import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema } from './schemas.js';
+import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema, type InboundMessage } from './schemas.js';
 import type { TwilioAdapter } from './TwilioAdapter.js';
 import { isLanguage } from '../../catalog/schema.js';
 import { replyLanguage } from '../../bot/detectLanguage.js';
@@ -39,6 +41,10 @@ export interface TwilioRoutesDeps {
   store: Store;
   storage: BotStorage;
   lock: TurnLock;
+  /** Flood limits per sender and overall. */
+  limits: SenderLimits;
+  /** After a pseudonym secret rotation: moves a sender's data from the old pseudonym on contact. */
+  rotation?: PseudonymRotation;
   log: Logger;
 }
 
@@ -50,9 +56,11 @@ const OPTED_OUT_ERROR = 21610;
 
 /**
  * POST /twilio/messages — Twilio's inbound webhook for SMS and WhatsApp, answered with TwiML.
- * Order matters: signature first (403, nothing else happens), then parsing, then de-duplication
- * on MessageSid, then the sender's turn lock, then the bot.
- * POST /twilio/status — signed delivery status callbacks; failures are counted, 21610 marks opt-out.
+ * Order matters: signature first (403, nothing else happens), then parsing, then — in one atomic
+ * step, before anything else is awaited — de-duplication on MessageSid and the message's place
+ * in its sender's line; then the flood limits, then the turn once the sender's earlier ones ended.
+ * POST /twilio/status — signed delivery status callbacks, de-duplicated; failures are counted,
+ * 21610 marks opt-out.
  */
 export function twilioRoutes(deps: TwilioRoutesDeps): Router {
   const router = express.Router();
@@ -91,56 +99,50 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
     const channel = channelOf(message.From);
     const pid = pseudonymize(deps.pseudonymSecret, message.From);
     const user = pid.slice(0, 8);
+    const msg = message.MessageSid.slice(-8); // Twilio's id, not personal: lets a turn be followed in the logs
     const seenKey = `seen/${pid}/${message.MessageSid}`;
-    const started = Date.now();
+    const started = performance.now();
+    const apology = async (err: unknown): Promise<string[]> => {
+      // Never a stack trace, never silence: a kind apology in the worker's language.
+      deps.log.error('turn_failed', { user, msg, code: errorCode(err) });
+      await deps.lock.forget(seenKey).catch(() => undefined);
+      return [(await translatorFor(deps, channel, pid, message.Body))('common.error')];
+    };
+
     let texts: string[];
+    let heldAt: number | undefined;
+    const arrivedAt = preciseNow();
     try {
-      if (!(await deps.store.setIfAbsent(seenKey, '1', deps.dedupTtlSeconds))) {
-        deps.log.info('twilio_duplicate_dropped', { user });
+      // The first await after the body is read: the message's place in its sender's line is taken
+      // on arrival, atomically with its de-duplication (a re-delivered MessageSid gets no place).
+      const place = await deps.lock.arrive(`turn/${pid}`, { key: seenKey, ttlSeconds: deps.dedupTtlSeconds });
+      if (place === 'duplicate') {
+        deps.log.info('twilio_duplicate_dropped', { user, msg });
         sendTwiml(res, []);
         return;
       }
-      const countryHint = deps.catalog.countryFromPhone(message.From)?.code;
-      const locked = await deps.lock.run(`turn/${pid}`, deps.turnWaitMs, async () => {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            // Sealed only if this turn books (most turns never need the address).
-            const contact = { seal: () => deps.sealer.seal(message.From), via: message.To };
-            return await deps.adapter.process({ message, pid, countryHint, contact }, deps.bot.handleTurn);
-          } catch (err) {
-            if (!(err instanceof StorageConflictError) || attempt >= CONFLICT_RETRIES) throw err;
-            deps.log.warn('turn_conflict_retry', { user, attempt });
-          }
-        }
-      });
-      if (locked.ok) texts = locked.value;
-      else {
-        // The sender's previous turn is still running: say so, and let this message be sent again.
-        deps.log.warn('turn_lock_timeout', { user });
-        await deps.store.del([seenKey]);
-        texts = [(await translatorFor(deps, channel, pid, message.Body))('common.busy')];
-      }
+      ({ texts, heldAt } = await runTurn(deps, message, pid, place, seenKey));
     } catch (err) {
-      // Never a stack trace, never silence: a kind apology in the worker's language.
-      deps.log.error('turn_failed', { user, code: errorCode(err) });
-      await deps.store.del([seenKey]).catch(() => undefined);
-      texts = [(await translatorFor(deps, channel, pid, message.Body))('common.error')];
+      texts = await apology(err);
     }
 
     const rendered = renderForChannel(texts, channel);
-    deps.log.info('turn_done', {
-      user,
-      channel,
-      ms: Date.now() - started,
-      messages: rendered.length,
-      segments: rendered.reduce((s, m) => s + (m.segments?.segments ?? 0), 0),
-    });
+    const segments = rendered.reduce((sum, m) => sum + (m.segments?.segments ?? 0), 0);
+    // `arrived` (when the message was read) and `held` (when its turn got the sender's lock), epoch ms
+    // to the microsecond: the order turns ran in can be checked against the order they arrived in, across processes.
+    deps.log.info('turn_done', { user, msg, channel, ms: Math.round(performance.now() - started), messages: rendered.length, segments, arrived: arrivedAt, held: heldAt });
     sendTwiml(res, rendered.map((m) => m.body));
+    await deps.limits.charge(pid, segments).catch((err: unknown) => deps.log.warn('limits_charge_failed', { code: errorCode(err) }));
   });
 
   router.post('/status', async (req, res) => {
     const status = accepted(statusCallbackSchema, req, res);
     if (!status) return;
+    // Twilio redelivers callbacks: each (message, status) is counted once.
+    if (!(await deps.store.setIfAbsent(`status-seen/${status.MessageSid}/${status.MessageStatus}`, '1', deps.dedupTtlSeconds))) {
+      res.status(204).end();
+      return;
+    }
     await deps.messenger.onStatus(status.MessageSid, status.MessageStatus, status.ErrorCode);
     if (status.MessageStatus === 'failed' || status.MessageStatus === 'undelivered') {
       const code = status.ErrorCode ?? 0;
@@ -148,7 +150,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
       deps.log.warn('twilio_delivery_failed', { status: status.MessageStatus, errorCode: code });
       if (status.To) {
         const pid = pseudonymize(deps.pseudonymSecret, status.To);
-        await deps.store.set(`delivery/${pid}/last_failure`, JSON.stringify({ code, at: new Date().toISOString() }), 30 * 24 * 3600);
+        await deps.store.set(`delivery/${pid}/last_failure`, JSON.stringify({ code, at: deps.now().toISOString() }), 30 * 24 * 3600);
         if (code === OPTED_OUT_ERROR) await markOptedOut(deps, channelOf(status.To), pid);
       }
     }
@@ -156,6 +158,46 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * One inbound message's turn, from its place in line: flood limits first (over a limit the
+ * place is given up and the sender gets one short notice, then silence), then the bot, once the
+ * sender's previous turns are done.
+ */
+async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: string, place: Place, seenKey: string): Promise<{ texts: string[]; heldAt?: number }> {
+  const channel = channelOf(message.From);
+  const user = pid.slice(0, 8);
+  const admission = await deps.limits.admit(pid).catch(async (err: unknown) => {
+    await place.abandon();
+    throw err;
+  });
+  if (!admission.ok) {
+    await place.abandon();
+    if (!admission.notify) return { texts: [] };
+    return { texts: [(await translatorFor(deps, channel, pid, message.Body))(admission.limit === 'segments' ? 'common.tomorrow' : 'common.slowDown')] };
+  }
+  let heldAt: number | undefined;
+  const countryHint = deps.catalog.countryFromPhone(message.From)?.code;
+  const locked = await place.run(deps.turnWaitMs, async () => {
+    heldAt = preciseNow();
+    if (deps.rotation) await deps.rotation.adopt(message.From, pid);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Sealed only if this turn books (most turns never need the address).
+        const contact = { seal: () => deps.sealer.seal(message.From), via: message.To };
+        return await deps.adapter.process({ message, pid, countryHint, contact }, deps.bot.handleTurn);
+      } catch (err) {
+        if (!(err instanceof StorageConflictError) || attempt >= CONFLICT_RETRIES) throw err;
+        deps.log.warn('turn_conflict_retry', { user, attempt });
+      }
+    }
+  });
+  if (locked.ok) return { texts: locked.value, heldAt };
+  // The sender's previous turn is still running: say so, and let this message be sent again.
+  deps.log.warn('turn_lock_timeout', { user });
+  await deps.lock.forget(seenKey);
+  return { texts: [(await translatorFor(deps, channel, pid, message.Body))('common.busy')] };
 }
 
 /** Error 21610: the number opted out with Twilio; remember it so Ruta stops writing. */
@@ -184,6 +226,11 @@ async function translatorFor(deps: TwilioRoutesDeps, channel: string, pid: strin
   } catch {
     return deps.i18n.t(fallback);
   }
+}
+
+/** Epoch milliseconds with microseconds, comparable across processes on one machine. */
+function preciseNow(): number {
+  return Math.round((performance.timeOrigin + performance.now()) * 1000) / 1000;
 }
 
 function sendTwiml(res: Response, bodies: string[]): void {
