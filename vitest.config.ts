@@ -1,11 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects, run one after the other by `npm test`:
+ * - `suite`: unit and integration tests, files in parallel, each with its own Redis key prefix;
+ * - `processes`: tests that start real server processes (SIGKILL, ordering across processes,
+ *   start-up refusals), one file at a time so timing is theirs alone.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['./test/support/globalSetup.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     reporters: ['default', './test/support/summaryReporter.ts'],
+    projects: [
+      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: ['test/processes/**'] } },
+      { extends: true, test: { name: 'processes', include: ['test/processes/**/*.test.ts'], fileParallelism: false, testTimeout: 120_000 } },
+    ],
   },
 });

@@ -71,17 +71,15 @@ export interface BuildOptions {
   now?: () => Date;
 }
 
-/** The real clock, or (tests only) one that starts at `start` and runs on in real time. */
-function clockFrom(start: string | undefined): () => Date {
-  if (start === undefined) return () => new Date();
-  const offset = Date.parse(start) - Date.now();
-  return () => new Date(Date.now() + offset);
+/** The real clock, or (tests only) the real clock shifted by `offsetMs`. */
+function clockWithOffset(offsetMs: number): () => Date {
+  return offsetMs === 0 ? () => new Date() : () => new Date(Date.now() + offsetMs);
 }
 
 export async function buildApp(config: Config, log: Logger, options: BuildOptions = {}): Promise<App> {
   const production = config.NODE_ENV === 'production';
   // The one clock: every component and every stored expiry takes its time from it.
-  const now = options.now ?? clockFrom(config.TEST_CLOCK_START);
+  const now = options.now ?? clockWithOffset(config.TEST_CLOCK_OFFSET_MS ?? 0);
   const nowMs = () => now().getTime();
   const catalog = Catalog.load();
   const i18n = await createI18n();

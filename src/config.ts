@@ -90,10 +90,10 @@ const baseSchema = z.object({
      */
     TEST_CRASH_AT: z.enum(['booking_written', 'effects_partial', 'effects_queued']).optional(),
     /**
-     * Tests only (refused in production): the clock starts at this instant and runs on from it, so
-     * test servers in child processes share the frozen calendar of the tests that drive them.
+     * Tests only (refused in production): the clock runs this many ms ahead of (or behind) the
+     * machine's, so test servers in child processes share one calendar with the tests that drive them.
      */
-    TEST_CLOCK_START: optionalString.pipe(z.iso.datetime({ offset: true }).optional()),
+    TEST_CLOCK_OFFSET_MS: z.coerce.number().int().optional(),
     /** Bot Framework (/api/messages): anonymous when MICROSOFT_APP_ID is empty. */
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,
@@ -189,7 +189,7 @@ function productionProblems(env: z.infer<typeof baseSchema>): Array<{ key: strin
 
   if (env.PUBLIC_URL !== undefined && !env.PUBLIC_URL.startsWith('https://')) add('PUBLIC_URL', 'must use https in production (Twilio signs the URL it calls; phone numbers travel in the requests)');
   if (env.TEST_CRASH_AT !== undefined) add('TEST_CRASH_AT', 'is for tests only');
-  if (env.TEST_CLOCK_START !== undefined) add('TEST_CLOCK_START', 'is for tests only');
+  if (env.TEST_CLOCK_OFFSET_MS !== undefined) add('TEST_CLOCK_OFFSET_MS', 'is for tests only');
   if (env.MICROSOFT_APP_ID !== undefined && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
     const password = env.MICROSOFT_APP_PASSWORD;
     if (password === undefined) add('MICROSOFT_APP_PASSWORD', 'is required with MICROSOFT_APP_ID (Bot Framework authentication)');

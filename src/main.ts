@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, errorCode } from './log.js';
 import { RedisUnavailableError } from './store/connectRedis.js';
@@ -40,6 +39,9 @@ async function main(): Promise<void> {
 
   let ruta;
   try {
+    // Loaded only once the configuration is valid: a refused start answers in a moment, not after
+    // every library of the service has loaded.
+    const { buildApp } = await import('./app.js');
     ruta = await buildApp(config, log);
   } catch (err) {
     if (err instanceof RedisUnavailableError) {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { z } from 'zod';
@@ -104,11 +104,14 @@ export class Webhooks {
     const type = SENT[event.type];
     const b = event.booking;
     if (!type || !(await this.get(b.institution))) return;
-    const eventId = randomUUID();
+    // The event's id names the change (booking, history entry, and when the booking was made, since
+    // codes are reused once old bookings are deleted): queuing the same change again after a crash is
+    // a no-op, and an institution can de-duplicate on it.
+    const eventId = `evt_${b.code}_${event.index}_${Date.parse(b.createdAt).toString(36)}`;
     const body = JSON.stringify({
       id: eventId,
       type,
-      occurredAt: this.deps.now().toISOString(),
+      occurredAt: b.history[event.index]?.at ?? this.deps.now().toISOString(),
       by: event.by,
       booking: { code: b.code, centre: b.centreId, start: b.slot.start, end: b.slot.end, status: b.status, standard: b.standard, occupation: b.occupation },
       ...(event.type === 'rescheduled' && event.previous ? { previousStart: event.previous.slot.start } : {}),

@@ -284,7 +284,7 @@ export class BookingService {
       await this.store.effectsDone(event.booking.code, event.index);
       return true;
     } catch (err) {
-      this.options.log?.error('booking_effects_failed', { event: event.type, code: errorCode(err) });
+      this.options.log?.error('booking_effects_failed', { change: event.type, code: errorCode(err) });
       return false;
     }
   }

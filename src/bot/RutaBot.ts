@@ -208,7 +208,9 @@ export class RutaBot {
       }
       default: {
         const result = await dc.continueDialog();
-        if (result.status === DialogTurnStatus.empty) {
+        // Nothing was running, or what ran ended with nothing under it and said nothing ("CITA",
+        // then "menu"): the worker still gets an answer, the menu.
+        if (result.status === DialogTurnStatus.empty || (!dc.activeDialog && !dc.context.responded)) {
           await this.startOver(dc, turn);
         }
       }

@@ -55,7 +55,16 @@ export class BullJobQueue implements JobQueue {
           throw err;
         }
       },
-      { connection: this.connection(), prefix: this.prefix, concurrency: 4 },
+      {
+        connection: this.connection(),
+        prefix: this.prefix,
+        concurrency: 4,
+        // A job whose process died is taken up again within about 10 s (BullMQ's defaults: 30 s,
+        // and a job that stalled twice was failed for good — a lost reminder after two crashes).
+        lockDuration: 5_000,
+        stalledInterval: 5_000,
+        maxStalledCount: 10,
+      },
     );
     this.worker.on('failed', (job, err) => this.log.warn('job_failed', { job: job?.name ?? 'unknown', attempt: job?.attemptsMade ?? 0, code: errorCode(err) }));
     this.worker.on('error', (err) => this.log.error('job_worker_error', { code: errorCode(err) }));

@@ -67,7 +67,11 @@ export class BookingNotifier {
     if (early > 0) throw new NotDueError(early);
     const booking = await this.deps.bookings.get(job.code);
     // Cancelled, moved or already started: this reminder no longer applies.
-    if (!booking || booking.status !== 'booked' || booking.slot.local !== job.local || Date.parse(booking.slot.start) <= this.deps.now().getTime()) return;
+    const now = this.deps.now().getTime();
+    const start = booking ? Date.parse(booking.slot.start) : 0;
+    if (!booking || booking.status !== 'booked' || booking.slot.local !== job.local || start <= now) return;
+    // Sent late (the process was down when it was due) and a closer reminder is due too: that one says it.
+    if (this.deps.reminderHours.some((h) => h < job.hours && start - h * 3600_000 <= now)) return;
     await this.send(booking, 'reminder', reminderJobId(job.code, job.hours, job.local));
   }
 

@@ -23,7 +23,9 @@ export function redactRedisUrl(url: string): string {
  * process. Throws RedisUnavailableError naming the server (never its password) and the last error.
  */
 export async function connectRedis(url: string, timeoutMs: number, log: Logger): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 2_000, retryStrategy: () => null });
+  // connectTimeout is generous: a timer that fires while start-up work blocks the event loop would
+  // report a connection that succeeded as timed out (and BullMQ's copies of it would give up).
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 10_000, retryStrategy: () => null });
   let lastError = 'no answer';
   redis.on('error', (err: Error) => {
     lastError = errorCode(err);

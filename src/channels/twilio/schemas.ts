@@ -81,13 +81,17 @@ export function channelOf(from: string): 'sms' | 'whatsapp' {
   return /^whatsapp:/i.test(from) ? 'whatsapp' : 'sms';
 }
 
-/** Flattens an urlencoded body (express gives string | string[]) to Twilio's name → value map. */
-export function formParams(body: unknown): Record<string, string> {
+/**
+ * An urlencoded body as Twilio's name → value map, or undefined when a name is repeated: Twilio
+ * never repeats one, and keeping only the first value would check the signature over less than
+ * what was sent (a signed `Body=Hola` followed by an unsigned `Body=BORRAR` was accepted).
+ */
+export function formParams(body: unknown): Record<string, string> | undefined {
   const params: Record<string, string> = {};
   if (!body || typeof body !== 'object') return params;
   for (const [k, v] of Object.entries(body)) {
-    if (typeof v === 'string') params[k] = v;
-    else if (Array.isArray(v) && typeof v[0] === 'string') params[k] = v[0];
+    if (typeof v !== 'string') return undefined;
+    params[k] = v;
   }
   return params;
 }

@@ -69,7 +69,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
   const verified = (req: Request, res: Response): Record<string, string> | undefined => {
     const params = formParams(req.body);
     const url = deps.publicUrl + req.originalUrl;
-    if (!isValidTwilioSignature(deps.authToken, req.get('X-Twilio-Signature'), url, params)) {
+    if (!params || !isValidTwilioSignature(deps.authToken, req.get('X-Twilio-Signature'), url, params)) {
       deps.log.warn('twilio_signature_rejected', { path: req.path });
       res.status(403).type('text/plain').send('Forbidden');
       return undefined;

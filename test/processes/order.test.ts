@@ -31,11 +31,19 @@ interface Turn {
 
 /**
  * Messages whose turn ran after the turn of a message that arrived later. Arrivals closer than
- * `simultaneous` ms have no order to keep (two processes read them at the same moment).
+ * `simultaneous` ms have no order to keep: two processes read them at the same moment, and the
+ * operating system may pause either for a moment before its ticket reaches Redis. (With the
+ * ticket taken one round trip after arrival, as before, 1 to 8 of 40 were out of order even with
+ * a 2 ms margin.)
  */
-function outOfOrder(turns: Turn[], simultaneous = 0.5): number {
+function outOfOrder(turns: Turn[], simultaneous = 2): number {
   let late = 0;
-  for (const t of turns) if (turns.some((u) => u.arrived > t.arrived + simultaneous && u.held < t.held)) late++;
+  for (const t of turns) {
+    const overtaken = turns.filter((u) => u.arrived > t.arrived + simultaneous && u.held < t.held);
+    if (overtaken.length === 0) continue;
+    late++;
+    process.stdout.write(`order: message ${t.sent} (arrived ${t.arrived.toFixed(3)}) ran after ${overtaken.map((u) => `${u.sent} (arrived +${(u.arrived - t.arrived).toFixed(3)} ms)`).join(', ')}\n`);
+  }
   return late;
 }
 
