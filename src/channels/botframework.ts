@@ -1,5 +1,5 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
-import type { AuthenticateRequestResult } from 'botframework-connector';
+import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, type Activity, type TurnContext } from 'botbuilder';
+import { AuthenticationConstants, type AuthenticateRequestResult } from 'botframework-connector';
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { RutaBot } from '../bot/RutaBot.js';
@@ -68,7 +68,20 @@ export function botFrameworkRoutes(deps: BotFrameworkDeps): Router | undefined {
     MicrosoftAppPassword: deps.appPassword ?? '',
     MicrosoftAppType: deps.appType,
     MicrosoftAppTenantId: deps.tenantId ?? '',
-    ...(deps.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: deps.openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: deps.openIdMetadataUrl } : {}),
+    // The SDK takes either none or all of its endpoint settings: with another key endpoint, the
+    // public cloud's values for every other one.
+    ...(deps.openIdMetadataUrl
+      ? {
+          ValidateAuthority: true,
+          ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+          ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+          ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+          OAuthUrl: AuthenticationConstants.OAuthUrl,
+          ToBotFromChannelOpenIdMetadataUrl: deps.openIdMetadataUrl,
+          ToBotFromEmulatorOpenIdMetadataUrl: deps.openIdMetadataUrl,
+          CallerId: CallerIdConstants.PublicAzureChannel,
+        }
+      : {}),
   });
   const adapter = new RutaCloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, err: Error) => {

@@ -31,7 +31,7 @@ const post = async (text: string, user = 'emulator-user-1') => {
 };
 
 describe('POST /api/messages (Bot Framework)', () => {
-  it('answers anonymously in development with the same conversation as SMS and WhatsApp', async () => {
+  it('answers the Emulator anonymously in development, with the same bot as SMS and WhatsApp (its own conversations)', async () => {
     const greet = await post('Hello');
     expect(greet.status).toBe(200);
     expect(greet.texts.join('\n')).toMatch(/\*Your privacy:\*/);
