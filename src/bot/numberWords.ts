@@ -19,8 +19,8 @@ const NUMBER_WORDS: Record<number, string[]> = {
   14: ['catorce', 'fourteen', 'katoz', 'quatorze'],
   15: ['quince', 'fifteen', 'kenz', 'quinze'],
   16: ['dieciseis', 'sixteen', 'sez', 'seize'],
-  17: ['diecisiete', 'seventeen', 'disset'],
-  18: ['dieciocho', 'eighteen', 'dizuit'],
+  17: ['diecisiete', 'seventeen', 'diset', 'disset'],
+  18: ['dieciocho', 'eighteen', 'dizwit', 'dizuit'],
   19: ['diecinueve', 'nineteen', 'diznef'],
   20: ['veinte', 'twenty', 'ven', 'vent'],
 };

@@ -144,6 +144,10 @@ describe('number words', () => {
     expect(recognizeChoice('kat', twentyOptions.slice(0, 3))).toEqual({ ok: false, reason: 'out_of_range' });
   });
 
-  // Official Haitian Creole spellings that are not understood today (only "dissèt", "dizuit" are).
-  it.todo('reads Haitian Creole 17 "disèt" and 18 "dizwit" (official spellings)');
+  it('reads Haitian Creole 17 "disèt" and 18 "dizwit" in the official spelling, and the older "dissèt", "dizuit"', () => {
+    for (const [word, n] of [['disèt', 17], ['DISÈT', 17], ['dissèt', 17], ['dizwit', 18], ['dizuit', 18]] as const) {
+      expect(cardinalOfWord(fold(word)), word).toBe(n);
+      expect(numberFromReply(fold(word)), word).toBe(n);
+    }
+  });
 });
