@@ -26,8 +26,11 @@ export const MAIN = fileURLToPath(new URL('../../dist/src/main.js', import.meta.
 
 /** The environment a child server gets unless overridden: the tests' secrets, real Redis, a prefix. */
 export function childEnv(prefix: string, env: Record<string, string> = {}): Record<string, string> {
+  // A machine date moved by libfaketime (.ci/future) moves the children's too.
+  const faked = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(LD_PRELOAD|FAKETIME.*)$/.test(e[0]) && e[1] !== undefined));
   return {
     PATH: process.env.PATH ?? '',
+    ...faked,
     NODE_ENV: 'test',
     PORT: '0',
     HOST: '127.0.0.1',
