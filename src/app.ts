@@ -184,6 +184,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     openIdMetadataUrl: config.MICROSOFT_OPENID_METADATA_URL,
     extraServiceHosts: config.BOT_SERVICE_URL_HOSTS,
     pseudonymSecret: config.PSEUDONYM_SECRET,
+    ...(rotation ? { rotation } : {}),
     turnWaitMs: config.TURN_WAIT_MS,
     bot,
     lock,

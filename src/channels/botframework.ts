@@ -7,6 +7,7 @@ import { RUTA_EXTRAS, RUTA_PID, type InboundExtras } from '../bot/RutaTurn.js';
 import { errorCode, type Logger } from '../log.js';
 import { botFrameworkPseudonym } from '../privacy/pseudonym.js';
 import type { TurnLock } from '../store/TurnLock.js';
+import type { PseudonymRotation } from '../privacy/PseudonymRotation.js';
 import type { RutaI18n } from '../i18n.js';
 import { serviceUrlProblem } from './serviceUrls.js';
 
@@ -42,6 +43,8 @@ export interface BotFrameworkDeps {
   /** Hosts replies may go to besides the Bot Framework channels' own. */
   extraServiceHosts: readonly string[];
   pseudonymSecret: string;
+  /** After a pseudonym secret rotation: moves a sender's data from the old pseudonym on contact. */
+  rotation?: PseudonymRotation;
   turnWaitMs: number;
   bot: RutaBot;
   lock: TurnLock;
@@ -95,7 +98,10 @@ export function botFrameworkRoutes(deps: BotFrameworkDeps): Router | undefined {
     const extras: InboundExtras = { channelKind: 'chat', hasMedia: (attachments ?? []).length > 0 };
     context.turnState.set(RUTA_PID, pid);
     context.turnState.set(RUTA_EXTRAS, extras);
-    const result = await deps.lock.run(`turn/${pid}`, deps.turnWaitMs, () => deps.bot.handleTurn(context));
+    const result = await deps.lock.run(`turn/${pid}`, deps.turnWaitMs, async () => {
+      if (deps.rotation) await deps.rotation.adoptChat(channelId, from?.id ?? '', pid);
+      await deps.bot.handleTurn(context);
+    });
     if (!result.ok) await context.sendActivity(deps.i18n.t('es')('common.busy'));
   };
 

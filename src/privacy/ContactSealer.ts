@@ -38,10 +38,15 @@ export class ContactSealer {
     return ['v2', this.current.id, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
   }
 
-  /** The id of the key that sealed a value ('legacy' for the first format), or undefined if it is not sealed. */
+  /** The id of the contact key that sealed a value; undefined for the first format ('v1.', see isLegacy) and for anything not sealed. */
   keyIdOf(sealed: string): string | undefined {
     const [version, id] = sealed.split('.');
-    return version === 'v2' ? id : version === 'v1' ? 'legacy' : undefined;
+    return version === 'v2' ? id : undefined;
+  }
+
+  /** True for the first format ('v1.'), sealed with a key derived from a pseudonym secret. */
+  isLegacy(sealed: string): boolean {
+    return sealed.startsWith('v1.');
   }
 
   /** The address, or undefined when no configured key sealed the value (or it was altered). */

@@ -1,7 +1,8 @@
 import type { BookingStore } from '../booking/BookingStore.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/Store.js';
-import { pseudonymize } from './pseudonym.js';
+import { botFrameworkPseudonym, pseudonymize } from './pseudonym.js';
+import { STATE_NAMESPACE } from '../store/BotStorage.js';
 import { RutaBot } from '../bot/RutaBot.js';
 import { ProfileStore } from '../prescreen/ProfileStore.js';
 import { bookingKeys } from '../booking/keys.js';
@@ -21,10 +22,18 @@ export class PseudonymRotation {
 
   /** Moves what the previous secret's pseudonym of `address` holds to `pid`; the number of keys moved. */
   async adopt(address: string, pid: string): Promise<number> {
-    const old = pseudonymize(this.deps.previousSecret, address);
+    return this.adoptFrom(pseudonymize(this.deps.previousSecret, address), pid);
+  }
+
+  /** The same for a Bot Framework sender, whose pseudonym comes from its channel and id. */
+  async adoptChat(channelId: string, fromId: string, pid: string): Promise<number> {
+    return this.adoptFrom(botFrameworkPseudonym(this.deps.previousSecret, channelId, fromId), pid);
+  }
+
+  private async adoptFrom(old: string, pid: string): Promise<number> {
     if (old === pid) return 0;
     // Cheap first: most senders have nothing left under the old pseudonym (or were moved already).
-    const markers = ['sms', 'whatsapp'].map((c) => `state:${RutaBot.conversationKey(c, old)}`).concat(ProfileStore.key(old), bookingKeys.byWorker(old));
+    const markers = ['sms', 'whatsapp', 'chat'].map((c) => `${STATE_NAMESPACE}${RutaBot.conversationKey(c, old)}`).concat(ProfileStore.key(old), bookingKeys.byWorker(old));
     if ((await this.deps.store.exists(markers)) === 0) return 0;
     return this.move(old, pid);
   }
@@ -35,13 +44,20 @@ export class PseudonymRotation {
     const keys = await store.keysContaining(from);
     if (keys.length === 0) return 0;
     for (const key of keys) await store.move(key, key.split(from).join(to));
+    let stale = 0;
     for (const booking of await bookings.byWorker(to)) {
-      for (let attempt = 0; attempt < 5; attempt++) {
+      for (let attempt = 0; ; attempt++) {
         const stored = await bookings.get(booking.code);
         if (!stored || stored.booking.pid !== from) break;
         if ((await bookings.rewrite(stored, { ...stored.booking, pid: to })).ok) break;
+        if (attempt === 4) {
+          stale++;
+          break;
+        }
       }
     }
+    // Left for `ruta keys rotate-pseudonyms` (which checks and retries), never silently.
+    if (stale > 0) this.deps.log.warn('pseudonym_rotation_incomplete', { bookings: stale });
     this.deps.log.info('pseudonym_rotated', { keys: keys.length });
     return keys.length;
   }

@@ -33,9 +33,9 @@ export function devContactKeys(): ContactKey[] {
   return [{ id: 'dev', key: Buffer.from(hkdfSync('sha256', 'ruta-dev-contact-key', 'ruta', 'ruta contact dev', 32)) }];
 }
 
-/** A new key line for CONTACT_KEYS, e.g. `k1733312345:3q2+7w…`. */
+/** A new key line for CONTACT_KEYS, e.g. `ksn0x2ma3f9:3q2+7w…` (the id: when it was made, plus randomness, so two made in one second differ). */
 export function newContactKey(now: Date): string {
-  return `k${Math.floor(now.getTime() / 1000)}:${randomBytes(32).toString('base64')}`;
+  return `k${Math.floor(now.getTime() / 1000).toString(36)}${randomBytes(2).toString('hex')}:${randomBytes(32).toString('base64')}`;
 }
 
 /** The key that sealed values of the first format ('v1.'), derived from a pseudonym secret (before contact keys existed). */

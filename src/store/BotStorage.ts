@@ -9,6 +9,9 @@ export class StorageConflictError extends Error {
   }
 }
 
+/** Where conversation items live among the store's keys. */
+export const STATE_NAMESPACE = 'state:';
+
 /** Chooses how long an item lives, e.g. longer once the worker accepted the privacy notice. */
 export type TtlPolicy = (key: string, item: Record<string, unknown>) => number;
 
@@ -20,7 +23,7 @@ export class BotStorage implements Storage {
   constructor(
     private readonly store: Store,
     private readonly ttl: TtlPolicy,
-    private readonly namespace = 'state:',
+    private readonly namespace = STATE_NAMESPACE,
   ) {}
 
   async read(keys: string[]): Promise<StoreItems> {

@@ -120,6 +120,12 @@ export class RedisStore implements Store {
       await this.redis.restore(this.k(to), Math.max(0, Number(pttl)), dump);
     } catch (err) {
       if (!(err instanceof Error && err.message.startsWith('BUSYKEY'))) throw err;
+      const [a, b] = await Promise.all([this.redis.type(this.k(from)), this.redis.type(this.k(to))]);
+      if (a === 'set' && b === 'set') {
+        const members = await this.redis.smembers(this.k(from));
+        if (members.length > 0) await this.redis.sadd(this.k(to), ...members);
+        if (Number(pttl) > (await this.redis.pttl(this.k(to)))) await this.redis.pexpire(this.k(to), Number(pttl));
+      }
     }
     await this.redis.unlink(this.k(from));
     return true;

@@ -40,7 +40,8 @@ export interface Store {
   exists(keys: readonly string[]): Promise<number>;
   /**
    * Renames a key, keeping its value, type and expiry; false when `from` is absent. When `to`
-   * already exists it wins and `from` is deleted.
+   * already exists, two sets are merged (a worker's booking index under both pseudonyms);
+   * anything else keeps `to`. `from` is deleted either way.
    */
   move(from: string, to: string): Promise<boolean>;
   /** Deletes every key containing the fragment; returns how many. */

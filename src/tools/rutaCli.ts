@@ -9,6 +9,9 @@ import { loadChatModel, WorkProfiler } from '../match/WorkProfiler.js';
 import { Redis } from 'ioredis';
 import { ApiTokens } from '../api/ApiTokens.js';
 import { RedisStore } from '../store/RedisStore.js';
+import { newContactKey } from '../privacy/contactKeys.js';
+import { ContactSealer } from '../privacy/ContactSealer.js';
+import { KeyRotation } from '../privacy/KeyRotation.js';
 
 const USAGE = `Usage:
   ruta match [--country CC] [--limit N] [TEXT]   occupations and standards for a description of work
@@ -16,6 +19,12 @@ const USAGE = `Usage:
   ruta token create --institution ID             a new institution API token, printed once (needs REDIS_URL)
   ruta token revoke TOKEN_ID                     revokes a token (its id, or the token itself)
   ruta token list --institution ID               an institution's token ids and when they were made
+  ruta keys new                                  a new CONTACT_KEYS entry (goes in front of the existing ones)
+  ruta keys reseal                               seals every booking's number with the first CONTACT_KEYS key
+                                                 (needs REDIS_URL, REDIS_PREFIX, CONTACT_KEYS, PSEUDONYM_SECRET)
+  ruta keys rotate-pseudonyms                    moves workers from PSEUDONYM_SECRET_PREVIOUS's pseudonyms to
+                                                 PSEUDONYM_SECRET's (needs REDIS_URL, REDIS_PREFIX, CONTACT_KEYS,
+                                                 PSEUDONYM_SECRET, PSEUDONYM_SECRET_PREVIOUS)
 
 Without TEXT, each line of standard input is one text and each answer one JSON line.
 With LLM_MODEL=provider:model set, 'match' reads the description with that model first
@@ -30,7 +39,7 @@ export interface CliIo {
 }
 
 /**
- * The `ruta` command line: `match` and `detect`, JSON on stdout. Returns the exit code.
+ * The `ruta` command line: `match` and `detect` (JSON on stdout), `token` and `keys`. Returns the exit code.
  * (src/tools/rutaBin.ts is the executable.)
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -56,6 +65,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     stdout.write(USAGE);
     return 0;
   }
+  if (command === 'keys') return keysCommand(positionals, io);
   const catalog = Catalog.load();
   if (command === 'token') return tokenCommand(catalog, positionals, values.institution, io);
   const country = values.country?.toUpperCase();
@@ -134,6 +144,69 @@ async function tokenCommand(catalog: Catalog, args: string[], institution: strin
       return 1;
     } else {
       stderr.write('Revoked.\n');
+    }
+    return 0;
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+/** Why each `keys` command needs a setting (named when it is missing). */
+const KEYS_NEEDS: Record<'reseal' | 'rotate-pseudonyms', Partial<Record<Config['defaulted'][number] | 'PSEUDONYM_SECRET_PREVIOUS', string>>> = {
+  reseal: {
+    REDIS_URL: "is required: bookings are in the service's Redis (set REDIS_PREFIX too, as the service has it)",
+    CONTACT_KEYS: 'is required: the service\'s keys, newest first, exactly as the service has them',
+    PSEUDONYM_SECRET: 'is required: numbers sealed before contact keys existed open with it',
+  },
+  'rotate-pseudonyms': {
+    REDIS_URL: "is required: bookings are in the service's Redis (set REDIS_PREFIX too, as the service has it)",
+    CONTACT_KEYS: 'is required: the new pseudonym of a worker is computed from their number, sealed in their bookings',
+    PSEUDONYM_SECRET: 'is required: the new secret, the one the service now runs with',
+    PSEUDONYM_SECRET_PREVIOUS: 'is required: the secret before the rotation, whose pseudonyms are moved',
+  },
+};
+
+/**
+ * `ruta keys new|reseal|rotate-pseudonyms` (README, "Key rotation"). Counts go to stderr as one
+ * JSON line; nothing printed names a number or a pseudonym.
+ */
+async function keysCommand(args: string[], io: CliIo): Promise<number> {
+  const { stdout, stderr } = io;
+  const [action] = args;
+  if (action === 'new') {
+    stdout.write(`${newContactKey(new Date())}\n`);
+    stderr.write('Put it in front of the keys already in CONTACT_KEYS (CONTACT_KEYS=<new>,<old>…) on every process, restart them, then run: ruta keys reseal\n');
+    return 0;
+  }
+  if ((action !== 'reseal' && action !== 'rotate-pseudonyms') || args.length > 1) {
+    stderr.write(USAGE);
+    return 2;
+  }
+  const config = configOrReport(io);
+  if (!config) return 2;
+  const unset = new Set<string>(config.defaulted);
+  if (config.PSEUDONYM_SECRET_PREVIOUS === undefined) unset.add('PSEUDONYM_SECRET_PREVIOUS');
+  const missing = Object.entries(KEYS_NEEDS[action]).filter(([key]) => unset.has(key));
+  if (missing.length > 0) {
+    stderr.write(`ruta keys ${action}: ${new ConfigError(missing.map(([key, why]) => `${key}: ${why}`)).message}\n`);
+    return 2;
+  }
+  const previous = config.PSEUDONYM_SECRET_PREVIOUS;
+  // As the service builds it: numbers of the first format ('v1.') open with a pseudonym secret.
+  const sealer = new ContactSealer(config.CONTACT_KEYS, previous ? [config.PSEUDONYM_SECRET, previous] : [config.PSEUDONYM_SECRET]);
+  const redis = new Redis(config.REDIS_URL!, { maxRetriesPerRequest: 2, lazyConnect: true });
+  try {
+    await redis.connect();
+    const rotation = KeyRotation.onRedis(redis, config.REDIS_PREFIX, sealer, createLogger('warn', (line) => stderr.write(`${line}\n`)));
+    const report = action === 'reseal' ? await rotation.reseal() : await rotation.rotatePseudonyms({ secret: config.PSEUDONYM_SECRET, previousSecret: previous! });
+    stderr.write(`${JSON.stringify(report)}\n`);
+    if (('bookings' in report ? report.bookings : report.workers) === 0) stderr.write(`No bookings under the prefix ${config.REDIS_PREFIX} (is REDIS_PREFIX the service's?).\n`);
+    const unit = 'bookings' in report ? 'bookings' : 'workers';
+    if (report.unreadable > 0) stderr.write(`${report.unreadable} ${unit}: the number opens with no key in CONTACT_KEYS (left as they are, not deleted).\n`);
+    if ('unmatched' in report && report.unmatched > 0) stderr.write(`${report.unmatched} workers are under neither pseudonym of their number (an older secret?): left as they are.\n`);
+    if (report.retryLater > 0) {
+      stderr.write(`${report.retryLater} ${unit} changed or were busy while this ran: run it again.\n`);
+      return 1;
     }
     return 0;
   } finally {

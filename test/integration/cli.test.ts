@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/tools/rutaCli.js';
 import { projectRoot } from '../../src/paths.js';
+import { loadConfig } from '../../src/config.js';
 
 const run = promisify(execFile);
 
-async function cli(args: string[], input = '') {
+async function cli(args: string[], input = '', env: Record<string, string> = {}) {
   const stdin = new PassThrough();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -17,7 +18,7 @@ async function cli(args: string[], input = '') {
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
   stdin.end(input);
-  const code = await runCli(args, { stdin, stdout, stderr, env: {} });
+  const code = await runCli(args, { stdin, stdout, stderr, env });
   return { code, out, err };
 }
 
@@ -65,6 +66,32 @@ describe('ruta command line', () => {
     expect((await cli(['fly'])).err).toMatch(/Unknown command fly[\s\S]*Usage/);
     expect((await cli([])).code).toBe(2);
     expect((await cli(['match', '--limit', '0', 'x'])).err).toMatch(/--limit/);
+  });
+
+  it('keys new prints a fresh CONTACT_KEYS entry the configuration accepts, and says where it goes', async () => {
+    const [a, b] = [await cli(['keys', 'new']), await cli(['keys', 'new'])];
+    expect(a.code).toBe(0);
+    expect(a.out).toMatch(/^k[a-z0-9]+:\S+\n$/);
+    expect(a.out).not.toBe(b.out);
+    // Ids come from the clock's second (two made in one second share one): the keys never do.
+    for (const made of [a, b]) expect(loadConfig({ CONTACT_KEYS: made.out.trim() }).CONTACT_KEYS.map((k) => k.key.length)).toEqual([32]);
+    expect(a.err).toMatch(/in front of the keys already in CONTACT_KEYS[\s\S]*ruta keys reseal/);
+  });
+
+  it('keys reseal and rotate-pseudonyms refuse to run without the settings they need, naming each', async () => {
+    const reseal = await cli(['keys', 'reseal']);
+    expect(reseal.code).toBe(2);
+    for (const setting of ['REDIS_URL', 'CONTACT_KEYS', 'PSEUDONYM_SECRET']) expect(reseal.err).toMatch(new RegExp(`^  - ${setting}: is required`, 'm'));
+    expect(reseal.err).not.toMatch(/PSEUDONYM_SECRET_PREVIOUS/);
+    const env = { REDIS_URL: 'redis://127.0.0.1:1', CONTACT_KEYS: 'k1:' + 'A'.repeat(43) + '=', PSEUDONYM_SECRET: 'x'.repeat(32) };
+    const rotate = await cli(['keys', 'rotate-pseudonyms'], '', env);
+    expect([rotate.code, rotate.err]).toEqual([2, expect.stringMatching(/PSEUDONYM_SECRET_PREVIOUS: is required/)]);
+    expect(rotate.err).not.toMatch(/CONTACT_KEYS|REDIS_URL/);
+    // Malformed settings get the configuration's own message, whatever NODE_ENV is.
+    const bad = await cli(['keys', 'reseal'], '', { ...env, NODE_ENV: 'test', CONTACT_KEYS: 'k1:short' });
+    expect([bad.code, bad.err]).toEqual([2, expect.stringMatching(/CONTACT_KEYS: key k1 must be 32 random bytes/)]);
+    expect((await cli(['keys'])).code).toBe(2);
+    expect((await cli(['keys', 'rotate'])).err).toMatch(/ruta keys rotate-pseudonyms/);
   });
 
   it('runs as the package bin (built by npm test) and reads stdin', async () => {

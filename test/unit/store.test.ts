@@ -92,6 +92,12 @@ describe('RedisStore', () => {
     await store.setIfAbsent('seen/x', '1', 60);
     expect(await redisEnv.redis.ttl(`${prefix}conv/x`)).toBeGreaterThan(100);
     expect(await redisEnv.redis.ttl(`${prefix}seen/x`)).toBeGreaterThan(50);
+    // Two sets are merged: a worker's booking index under an old and a new pseudonym.
+    await redisEnv.redis.sadd(`${prefix}worker-bookings/old`, 'AAAAAA', 'CCCCCC');
+    await redisEnv.redis.sadd(`${prefix}worker-bookings/new`, 'EEEEEE');
+    expect(await store.move('worker-bookings/old', 'worker-bookings/new')).toBe(true);
+    expect((await redisEnv.redis.smembers(`${prefix}worker-bookings/new`)).sort()).toEqual(['AAAAAA', 'CCCCCC', 'EEEEEE']);
+    expect(await redisEnv.redis.exists(`${prefix}worker-bookings/old`)).toBe(0);
     // A moved key keeps its expiry.
     await store.move('conv/x', 'conv/y');
     expect(await redisEnv.redis.ttl(`${prefix}conv/y`)).toBeGreaterThan(100);
