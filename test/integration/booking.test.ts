@@ -1,31 +1,23 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_URL } from '../support/redis.js';
 import { pseudonymize } from '../../src/privacy/pseudonym.js';
+import type { TwilioReply } from '../../src/tools/twilioClient.js';
 import { bookByChat, BOOK_MASON_ES } from '../support/bookingJourney.js';
 import { SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
 
 // Friday 20 November 2026, 15:00 UTC: the first free slots are on Monday 23.
+// (Many workers racing for one slot across two server processes: test/processes/bookingRace.test.ts.)
 const NOW = new Date('2026-11-20T15:00:00Z');
 let app: TestApp;
-let second: TestApp;
-let secondRedis: Redis;
 beforeAll(async () => {
   app = await startTestApp('booking', {}, undefined, { now: () => NOW });
-  // A second server on the same Redis data, with its own connection, as another process would have
-  // (the race test books through both).
-  secondRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  second = await startTestApp('booking-2', {}, { redis: secondRedis, prefix: app.prefix }, { now: () => NOW });
 });
 afterAll(async () => {
-  await second.close();
-  await secondRedis.quit();
   await app.close();
 });
 
 let n = 0;
 const phone = (prefix: string) => `${prefix}${String(6000000 + ++n)}`;
-const all = (replies: Array<{ messages: string[] }>) => replies.map(text);
+const all = (replies: TwilioReply[]) => replies.map(text);
 
 describe('booking journeys over the Twilio webhook (real Redis)', () => {
   it('es, SMS: a typed town, the nearest centre, slots in Spanish, a code, what to bring; CITA shows, moves and cancels it', async () => {
@@ -155,32 +147,5 @@ describe('booking journeys over the Twilio webhook (real Redis)', () => {
     expect(erased).toMatch(/borré todo/);
     expect(await app.ruta.bookings.get(code)).toBeUndefined();
     expect(await app.ruta.store.keysContaining(pseudonymize(SECRET, from))).toEqual([]);
-  });
-});
-
-describe('many workers racing for one slot, across two server processes', () => {
-  it('books exactly its capacity; the others are told kindly and offered the slots still free', async () => {
-    const workers = Array.from({ length: 12 }, () => phone('+1849'));
-    const serverOf = (i: number) => (i % 2 === 0 ? app : second);
-    // Everyone is offered the same slots and chooses the 5th before anyone confirms.
-    const offered = await Promise.all(workers.map((from, i) => serverOf(i).chat(from, ['Hola', '1', '3', '1', '1', '1', 'santo domingo']).then((r) => text(r[6]!))));
-    const target = /5\. (.*)/.exec(offered[0]!)?.[1];
-    expect(target).toBeDefined();
-    for (const t of offered) expect(t).toContain(`5. ${target}`);
-    await Promise.all(workers.map((from, i) => serverOf(i).chat(from, ['5', '0'])));
-
-    const results = all(await Promise.all(workers.map((from, i) => serverOf(i).send(from, '1'))));
-    const won = results.filter((r) => /Cita reservada/.test(r));
-    const lost = results.filter((r) => /alguien acaba de tomar ese horario/.test(r));
-    expect(won).toHaveLength(2);
-    expect(lost).toHaveLength(10);
-    for (const r of lost) {
-      expect(r).toMatch(/Estos siguen libres:[\s\S]*1\. /);
-      expect(r).not.toContain(target);
-    }
-    const booked = await app.ruta.bookings.store.byInstitution('infotep', Date.parse('2026-11-20T00:00:00Z'), Date.parse('2026-12-31T00:00:00Z'));
-    const counts = new Map<string, number>();
-    for (const b of booked.filter((x) => x.status === 'booked')) counts.set(b.slot.local, (counts.get(b.slot.local) ?? 0) + 1);
-    expect(Math.max(...counts.values())).toBeLessThanOrEqual(2);
   });
 });

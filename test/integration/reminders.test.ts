@@ -1,6 +1,7 @@
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAME } from '../../src/jobs/BullJobQueue.js';
+import { reminderJobId } from '../../src/notify/BookingNotifier.js';
 import { twilioSignature } from '../../src/channels/twilio/signature.js';
 import { bookByChat, BOOK_MASON_ES, TEST_ACCOUNT_SID } from '../support/bookingJourney.js';
 import { eventually, startFakeTwilio, type FakeTwilio } from '../support/fakeTwilio.js';
@@ -38,7 +39,42 @@ async function advanceTo(w: World, at: number): Promise<void> {
   await w.queue.promoteJobs();
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 400));
+/** Waits (polling) until `check` holds, or fails saying what never happened. */
+async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not reached in ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** A booking's reminder job as BullMQ holds it; undefined if it was never queued, or withdrawn. */
+async function reminderJob(w: World, code: string, hours: number): Promise<Job | undefined> {
+  const b = await w.app.ruta.bookings.get(code);
+  if (!b) throw new Error(`booking ${code} not found`);
+  return w.queue.getJob(reminderJobId(code, hours, b.slot.local));
+}
+
+/**
+ * Waits until a booking's reminder job has run to its end (sent, skipped or recorded as failed:
+ * no attempt is left to come), finishing after `after` (epoch ms) when it is run a second time.
+ */
+async function reminderDone(w: World, code: string, hours: number, after = 0): Promise<Job> {
+  let job: Job | undefined;
+  await until(`the ${hours} h reminder of ${code} completed`, async () => {
+    job = await reminderJob(w, code, hours);
+    return job !== undefined && (await job.getState()) === 'completed' && (job.finishedOn ?? 0) > after;
+  });
+  return job!;
+}
+
+/** Waits until no job is waiting or running: every job the clock released has been handled. */
+async function idle(w: World): Promise<void> {
+  await until('the job queue is idle', async () => Object.values(await w.queue.getJobCounts('waiting', 'active', 'prioritized')).every((n) => n === 0));
+}
+
+/** What the fake Twilio accepted for one address. */
+const sentTo = (w: World, to: string) => w.twilio.accepted.filter((m) => m.form.To === to);
 
 /** When a booking's reminder is due (each test books with the clock back at START). */
 async function dueOf(w: World, code: string, hours: number): Promise<number> {
@@ -63,25 +99,32 @@ describe('reminders through a fake Twilio REST API (BullMQ on real Redis, frozen
   it('sends the 24 h and the 2 h reminder once each, from the number the worker wrote to, and follows delivery statuses', async () => {
     const from = phone();
     const { code } = await bookByChat(w.app, from, BOOK_MASON_ES());
-    const before = w.twilio.accepted.length;
+    // Booking queued both reminders, to wait for their time.
+    for (const hours of [24, 2]) expect(await (await reminderJob(w, code, hours))?.getState()).toBe('delayed');
 
     await advanceTo(w, REMINDER_24H + 60_000);
-    await eventually(() => w.twilio.accepted.length === before + 1);
-    const first = w.twilio.accepted[before]!;
+    const reminded24 = await reminderDone(w, code, 24);
+    expect(sentTo(w, from)).toHaveLength(1);
+    const first = sentTo(w, from)[0]!;
     expect(first.accountSid).toBe(TEST_ACCOUNT_SID);
     expect(first.auth).toBe(`Basic ${Buffer.from(`${TEST_ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`);
     expect(first.form).toMatchObject({ To: from, From: '+15005550006', StatusCallback: `${PUBLIC_URL}/twilio/status` });
     expect(first.form.Body).toBe(`Ruta: recuerda tu evaluación el lunes 23 de noviembre, 8:00 en INFOTEP Santo Domingo. Código ${code}. Para cambiarla o cancelarla, escribe CITA.`);
-    // The 2 h reminder was released too early by promoteJobs: it waits for its time.
-    await settle();
-    expect(w.twilio.accepted.length).toBe(before + 1);
+    // promoteJobs released the 2 h reminder too, 22 hours early: it ran, and went back to wait for its time without sending.
+    await until('the 2 h reminder ran early and went back to waiting', async () => {
+      const job = await reminderJob(w, code, 2);
+      return job !== undefined && job.attemptsStarted >= 1 && (await job.getState()) === 'delayed';
+    });
+    expect(sentTo(w, from)).toHaveLength(1);
 
     await advanceTo(w, REMINDER_2H + 60_000);
-    await eventually(() => w.twilio.accepted.length === before + 2);
-    // Released again: nothing more is sent.
-    await advanceTo(w, REMINDER_2H + 120_000);
-    await settle();
-    expect(w.twilio.accepted.length).toBe(before + 2);
+    const reminded2 = await reminderDone(w, code, 2);
+    expect(sentTo(w, from)).toHaveLength(2);
+    // Both jobs run again (as after a worker that stalled once it had sent): they complete, and nothing more is sent.
+    for (const job of [reminded24, reminded2]) await job.retry('completed');
+    await reminderDone(w, code, 24, reminded24.finishedOn);
+    await reminderDone(w, code, 2, reminded2.finishedOn);
+    expect(sentTo(w, from)).toHaveLength(2);
 
     // Twilio's status callback (signed) updates the booking's delivery record.
     const params = { MessageSid: first.sid, MessageStatus: 'delivered', AccountSid: TEST_ACCOUNT_SID, To: from };
@@ -99,18 +142,28 @@ describe('reminders through a fake Twilio REST API (BullMQ on real Redis, frozen
     expect(JSON.stringify(deliveries)).not.toContain(from.slice(1));
   });
 
-  it('sends nothing for a cancelled appointment', async () => {
-    const from = phone();
+  it('sends nothing for a cancelled appointment, while a booking due by the same time is reminded', async () => {
+    const [cancelled, kept] = [phone(), phone()];
     w.clock.now = START;
-    const { code } = await bookByChat(w.app, from, BOOK_MASON_ES());
-    const [due24, due2] = [await dueOf(w, code, 24), await dueOf(w, code, 2)];
-    await w.app.chat(from, ['CITA', '2', '1']);
+    const { code } = await bookByChat(w.app, cancelled, BOOK_MASON_ES());
+    const { code: control } = await bookByChat(w.app, kept, BOOK_MASON_ES()); // the same slot or a later one
+    for (const hours of [24, 2]) expect(await (await reminderJob(w, code, hours))?.getState()).toBe('delayed');
+    await w.app.chat(cancelled, ['CITA', '2', '1']);
     expect((await w.app.ruta.bookings.get(code))?.status).toBe('cancelled');
-    const before = w.twilio.accepted.length;
-    await advanceTo(w, due24 + 60_000);
-    await advanceTo(w, due2 + 60_000);
-    await settle();
-    expect(w.twilio.accepted.slice(before).filter((m) => m.form.To === from)).toEqual([]);
+    // Cancelling withdrew its reminders; the other booking's stay.
+    for (const hours of [24, 2]) {
+      expect(await reminderJob(w, code, hours)).toBeUndefined();
+      expect(await (await reminderJob(w, control, hours))?.getState()).toBe('delayed');
+    }
+    for (const [i, hours] of [24, 2].entries()) {
+      await advanceTo(w, Math.max(await dueOf(w, code, hours), await dueOf(w, control, hours)) + 60_000);
+      // The machinery ran at this moment: the other booking got its reminder, and nothing is left to run.
+      await reminderDone(w, control, hours);
+      await idle(w);
+      expect(sentTo(w, kept)).toHaveLength(i + 1);
+      expect(sentTo(w, cancelled)).toEqual([]);
+    }
+    expect(await w.app.ruta.messenger.deliveries(code)).toEqual({});
   });
 
   it('uses the approved template outside WhatsApp\'s 24-hour window', async () => {
@@ -157,10 +210,11 @@ describe('reminders when Twilio fails or WhatsApp cannot be used', () => {
     const before = w.twilio.accepted.length;
     w.twilio.failNext(2, 500, 20500);
     await advanceTo(w, REMINDER_24H + 60_000);
-    await eventually(() => w.twilio.accepted.length === before + 1);
-    await settle();
+    // Completed: no attempt is left to come.
+    expect((await reminderDone(w, code, 24)).attemptsMade).toBe(3);
     expect(w.twilio.requests - requests).toBe(3);
     expect(w.twilio.accepted.length).toBe(before + 1);
+    expect(sentTo(w, from)).toHaveLength(1);
     expect(Object.values(await w.app.ruta.messenger.deliveries(code)).map((d) => d.status)).toEqual(['queued']);
   });
 
@@ -171,8 +225,7 @@ describe('reminders when Twilio fails or WhatsApp cannot be used', () => {
     const requests = w.twilio.requests;
     w.twilio.failNext(1, 400, 21211);
     await advanceTo(w, (await dueOf(w, code, 24)) + 60_000);
-    await eventually(() => w.twilio.requests === requests + 1);
-    await settle();
+    expect((await reminderDone(w, code, 24)).attemptsMade).toBe(1);
     expect(w.twilio.requests).toBe(requests + 1);
     expect(Object.values(await w.app.ruta.messenger.deliveries(code))).toMatchObject([{ status: 'failed', error: 'twilio_21211' }]);
   });
@@ -198,8 +251,8 @@ describe('reminders with neither a template nor an SMS number', () => {
       const { code } = await bookByChat(w.app, from, BOOK_MASON_ES(), 'whatsapp');
       const requests = w.twilio.requests;
       await advanceTo(w, REMINDER_24H + 60_000);
-      await eventually(() => w.twilio.requests === requests, 100);
-      await settle();
+      // The reminder ran (and recorded why it could not go): only then does "no request" mean something.
+      await reminderDone(w, code, 24);
       expect(w.twilio.requests).toBe(requests);
       expect(Object.values(await w.app.ruta.messenger.deliveries(code))).toMatchObject([{ kind: 'reminder', via: 'none', status: 'failed', error: 'no_template_no_sms' }]);
     } finally {

@@ -6,14 +6,12 @@ import { newMessageSid, TEST_ACCOUNT_SID } from '../../src/tools/twilioClient.js
 import { keysUnder } from '../support/redis.js';
 import { AUTH_TOKEN, PUBLIC_URL, SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
 
+// De-duplication and one sender's turns across two server processes: test/processes/dedupAcrossProcesses.test.ts.
 let app: TestApp;
-let other: TestApp; // a second server process sharing the same Redis
 beforeAll(async () => {
   app = await startTestApp('webhook');
-  other = await startTestApp('webhook', {}, { redis: app.redis, prefix: app.prefix });
 });
 afterAll(async () => {
-  await other.close();
   await app.close();
 });
 
@@ -56,43 +54,6 @@ describe('POST /twilio/messages signature', () => {
   it('answers 400 to a signed but malformed webhook', async () => {
     const reply = await app.send(phone(), 'Hola', { extra: { MessageSid: 'not-a-sid' } });
     expect(reply.status).toBe(400);
-  });
-});
-
-describe('delivery guarantees', () => {
-  it('processes a MessageSid seen before only once', async () => {
-    const from = phone();
-    await app.send(from, 'Hola');
-    const sid = newMessageSid();
-    const first = await app.send(from, '1', { messageSid: sid });
-    const again = await other.send(from, '1', { messageSid: sid });
-    expect(text(first)).toMatch(/Menu principal/);
-    expect(again.status).toBe(200);
-    expect(again.messages).toEqual([]);
-    expect((await conversation(from)).dialogState.dialogStack.map((d: { id: string }) => d.id)).toEqual(['menu']);
-  });
-
-  it('answers two messages of one sender sent at the same time, one after the other', async () => {
-    const from = phone();
-    await app.chat(from, ['Hola', '1']); // main menu
-    const [a, b] = await Promise.all([app.send(from, '1'), other.send(from, '2')]);
-    expect(a.status).toBe(200);
-    expect(b.status).toBe(200);
-    expect(a.messages.length).toBeGreaterThan(0);
-    expect(b.messages.length).toBeGreaterThan(0);
-    // Whichever ran first, the second saw its result: the stack has exactly one route dialog on the menu.
-    const stack = (await conversation(from)).dialogState.dialogStack.map((d: { id: string }) => d.id);
-    expect(stack).toEqual(['menu', 'route']); // botbuilder keeps the active dialog last
-  });
-
-  it('keeps state consistent under a burst from one sender across two processes', async () => {
-    const from = phone();
-    await app.chat(from, ['Hola', '1']);
-    const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? other : app).send(from, 'xyzzy')));
-    expect(replies.every((r) => r.status === 200 && r.messages.length === 1)).toBe(true);
-    const stack = (await conversation(from)).dialogState.dialogStack;
-    expect(stack.map((d: { id: string }) => d.id)).toEqual(['menu']);
-    expect(stack[0].state.misses).toBe(8); // every turn saw the previous one's write
   });
 });
 
