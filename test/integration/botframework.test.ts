@@ -26,8 +26,8 @@ const post = async (text: string, user = 'emulator-user-1') => {
       text,
     }),
   });
-  const body = res.status === 200 ? await res.json() : undefined;
-  return { status: res.status, texts: ((body?.activities ?? []) as Array<{ text?: string }>).map((a) => a.text ?? '') };
+  const body = res.status === 200 ? ((await res.json()) as { activities?: Array<{ text?: string }> }) : undefined;
+  return { status: res.status, texts: (body?.activities ?? []).map((a) => a.text ?? '') };
 };
 
 describe('POST /api/messages (Bot Framework)', () => {

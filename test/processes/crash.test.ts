@@ -81,7 +81,7 @@ async function bookAndDie(point: (typeof POINTS)[number]): Promise<{ code: strin
 
 /** The job ids BullMQ holds for a booking, in any state. */
 async function jobsOf(code: string): Promise<string[]> {
-  const jobs = await queue.getJobs(['delayed', 'waiting', 'active', 'completed', 'failed', 'paused', 'prioritized', 'waiting-children']);
+  const jobs = await queue.getJobs(['delayed', 'waiting', 'active', 'completed', 'failed', 'prioritized', 'waiting-children']);
   return jobs.flatMap((j) => (j?.id && j.id.includes(code) ? [j.id] : [])).sort();
 }
 
