@@ -55,7 +55,11 @@ async function main(): Promise<void> {
     log.info('listening', { port: typeof address === 'object' && address ? address.port : config.PORT, store: ruta.store.kind, env: config.NODE_ENV });
     process.stderr.write(`Ruta is listening on ${config.PUBLIC_URL}  —  try it: npm run chat\n`);
     // The town gazetteer is loaded once the server listens, not during a worker's first booking.
-    setImmediate(() => ruta.gazetteer.warm());
+    setImmediate(() => {
+      const started = performance.now();
+      ruta.gazetteer.warm();
+      log.info('warm', { ms: Math.round(performance.now() - started) });
+    });
   });
 
   const shutdown = (signal: string) => {

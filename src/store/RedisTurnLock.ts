@@ -27,7 +27,7 @@ end
 
 /**
  * A message arrives: its de-duplication key and its ticket in one step, before anything else.
- * KEYS: next, serving, lease, gone, seen ('' when none). ARGV: ttl_ms, seen_ttl_s.
+ * KEYS: next, serving, lease, gone, seen ('' when none). ARGV: ttl_ms, seen_ttl_s, grant_ms.
  * Returns the ticket, or -1 when the message was seen before.
  */
 const ARRIVE = new RedisScript(`
@@ -38,6 +38,13 @@ local ticket = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 -- A new line: whatever a dead one left behind (its counters outlived by a moment) is cleared.
 if ticket == 1 then redis.call('DEL', KEYS[2], KEYS[3], KEYS[4]) end
+-- First in line: granted at once, as a release grants the next ticket, so that a later ticket
+-- polling before this one does cannot take its missing lease for a dead turn and skip it.
+local serving = tonumber(redis.call('GET', KEYS[2]) or '1')
+if serving == ticket and redis.call('EXISTS', KEYS[3]) == 0 then
+  redis.call('SET', KEYS[2], ticket, 'PX', ARGV[1])
+  redis.call('SET', KEYS[3], ticket, 'PX', ARGV[3])
+end
 return ticket
 `);
 
@@ -125,11 +132,12 @@ export class RedisTurnLock implements TurnLock {
 
   async arrive(key: string, seen?: SeenKey): Promise<Place | 'duplicate'> {
     const keys = this.keys(key);
-    const reply = Number(await ARRIVE.run(this.redis, [...keys, seen ? this.prefix + seen.key : ''], [this.ttlMs, seen ? seen.ttlSeconds : '']));
+    const reply = Number(await ARRIVE.run(this.redis, [...keys, seen ? this.prefix + seen.key : ''], [this.ttlMs, seen ? seen.ttlSeconds : '', this.grantMs]));
     if (reply === -1) return 'duplicate';
     if (!Number.isInteger(reply) || reply < 1) throw new Error('turn lock: unexpected reply from Redis');
     const ticket = reply;
     return {
+      ticket,
       run: (waitMs, fn) => this.runAt(keys, ticket, waitMs, fn),
       abandon: async () => {
         await RELEASE.run(this.redis, keys, [ticket, this.grantMs, this.ttlMs, 'abandon']);

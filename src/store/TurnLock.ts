@@ -15,6 +15,8 @@ export type LockResult<T> = { ok: true; value: T } | { ok: false; reason: 'timeo
 
 /** A message's place in its sender's line. */
 export interface Place {
+  /** The place's number in its sender's line (for logs). */
+  readonly ticket: number;
   /** Waits (at most `waitMs`) for the turns before this one, then runs `fn` holding the lock. */
   run<T>(waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>>;
   /** Gives the place up without running (the line moves on at once). */
@@ -41,6 +43,7 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export class MemoryTurnLock implements TurnLock {
   private readonly tails = new Map<string, Promise<void>>();
   private readonly seen = new Map<string, number>();
+  private tickets = 0;
 
   constructor(private readonly now: () => number = () => performance.timeOrigin + performance.now()) {}
 
@@ -58,6 +61,7 @@ export class MemoryTurnLock implements TurnLock {
     const tail = previous.then(() => mine);
     this.tails.set(key, tail);
     let done = false;
+    const ticket = ++this.tickets;
     const cleanup = () => {
       if (done) return;
       done = true;
@@ -65,6 +69,7 @@ export class MemoryTurnLock implements TurnLock {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     };
     return {
+      ticket,
       run: async <T>(waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> => {
         let timer: NodeJS.Timeout | undefined;
         const acquired = await Promise.race([

@@ -17,6 +17,8 @@ export interface ChildServer {
   stderr: string[];
   send(from: string, body: string, options?: Partial<TwilioSend>): Promise<TwilioReply>;
   chat(from: string, lines: string[], options?: Partial<TwilioSend>): Promise<TwilioReply[]>;
+  /** Resolves once the process has finished its start-up work (the town gazetteer), which blocks it for a moment. */
+  warmed: Promise<void>;
   /** Resolves with the exit code (or signal) once the process has ended. */
   exited: Promise<number | NodeJS.Signals>;
   kill(signal?: NodeJS.Signals): Promise<number | NodeJS.Signals>;
@@ -53,6 +55,8 @@ export async function startChild(env: Record<string, string>, { timeoutMs = 15_0
   const logs: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
   const exited = new Promise<number | NodeJS.Signals>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code ?? 0)));
+  let markWarm!: () => void;
+  const warmed = new Promise<void>((resolve) => (markWarm = resolve));
   let buffered = '';
   const port = new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`child did not listen in ${timeoutMs} ms: ${stderr.join('')}`)), timeoutMs);
@@ -65,6 +69,7 @@ export async function startChild(env: Record<string, string>, { timeoutMs = 15_0
         try {
           const entry = JSON.parse(line) as Record<string, unknown>;
           logs.push(entry);
+          if (entry.event === 'warm') markWarm();
           if (entry.event === 'listening' && typeof entry.port === 'number') {
             clearTimeout(timer);
             resolve(entry.port);
@@ -85,6 +90,7 @@ export async function startChild(env: Record<string, string>, { timeoutMs = 15_0
   return {
     baseUrl,
     process: child,
+    warmed,
     logs,
     stderr,
     send,

@@ -111,6 +111,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
 
     let texts: string[];
     let heldAt: number | undefined;
+    let ticket: number | undefined;
     const arrivedAt = preciseNow();
     try {
       // The first await after the body is read: the message's place in its sender's line is taken
@@ -121,6 +122,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
         sendTwiml(res, []);
         return;
       }
+      ticket = place.ticket;
       ({ texts, heldAt } = await runTurn(deps, message, pid, place, seenKey));
     } catch (err) {
       texts = await apology(err);
@@ -128,9 +130,9 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
 
     const rendered = renderForChannel(texts, channel);
     const segments = rendered.reduce((sum, m) => sum + (m.segments?.segments ?? 0), 0);
-    // `arrived` (when the message was read) and `held` (when its turn got the sender's lock), epoch ms
-    // to the microsecond: the order turns ran in can be checked against the order they arrived in, across processes.
-    deps.log.info('turn_done', { user, msg, channel, ms: Math.round(performance.now() - started), messages: rendered.length, segments, arrived: arrivedAt, held: heldAt });
+    // `arrived` (when the message was read) and `held` (when its turn got the sender's lock), on the
+    // machine's monotonic clock: the order turns ran in can be checked against the order they arrived in, across processes.
+    deps.log.info('turn_done', { user, msg, channel, ms: Math.round(performance.now() - started), messages: rendered.length, segments, ticket, arrived: arrivedAt, held: heldAt });
     sendTwiml(res, rendered.map((m) => m.body));
     await deps.limits.charge(pid, segments).catch((err: unknown) => deps.log.warn('limits_charge_failed', { code: errorCode(err) }));
   });
@@ -228,9 +230,13 @@ async function translatorFor(deps: TwilioRoutesDeps, channel: string, pid: strin
   }
 }
 
-/** Epoch milliseconds with microseconds, comparable across processes on one machine. */
+/**
+ * The machine's monotonic clock in milliseconds, to the microsecond: the same clock for every
+ * process on one machine (performance.timeOrigin is not: each process fixes it at start, a
+ * millisecond or more apart), so the order of turns can be compared across processes.
+ */
 function preciseNow(): number {
-  return Math.round((performance.timeOrigin + performance.now()) * 1000) / 1000;
+  return Number(process.hrtime.bigint() / 1000n) / 1000;
 }
 
 function sendTwiml(res: Response, bodies: string[]): void {
