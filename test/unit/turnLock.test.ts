@@ -83,13 +83,43 @@ describe('RedisTurnLock', () => {
   it('skips a holder that died (lease expired) and leaves no keys behind', async () => {
     const prefix = `${env.prefix}dead:`;
     const lock = new RedisTurnLock(env.redis, prefix, { leaseMs: 100, grantMs: 50 });
-    // A "crashed" process: takes the lock and never releases it.
-    void lock.run('k', 1000, () => new Promise(() => undefined));
-    await sleep(10);
+    // A crashed process: it held the lock (ticket 1, a lease of 100 ms) and stopped renewing it.
+    const base = `${prefix}lock:k:`;
+    await env.redis.multi().set(`${base}next`, 1, 'PX', 60_000).set(`${base}serving`, 1, 'PX', 60_000).set(`${base}lease`, 1, 'PX', 100).exec();
     const started = Date.now();
     const result = await lock.run('k', 2000, async () => 'after');
     expect(result).toEqual({ ok: true, value: 'after' });
     expect(Date.now() - started).toBeLessThan(1000);
     expect(await keysUnder(env.redis, `${prefix}lock:k:`)).toEqual([]);
+  });
+
+  it('keeps a turn longer than its lease exclusive while it runs (the lease is renewed)', async () => {
+    const [a, b] = [new RedisTurnLock(env.redis, `${env.prefix}renew:`, { leaseMs: 150 }), new RedisTurnLock(second, `${env.prefix}renew:`, { leaseMs: 150 })];
+    const events: string[] = [];
+    const long = a.run('k', 2000, async () => {
+      events.push('long start');
+      await sleep(600); // four leases
+      events.push('long end');
+    });
+    await sleep(20);
+    const next = await b.run('k', 3000, async () => events.push('next'));
+    await long;
+    expect(next.ok).toBe(true);
+    expect(events).toEqual(['long start', 'long end', 'next']);
+  });
+
+  it('does not skip the first ticket of a line before it has polled (it is granted on arrival)', async () => {
+    const [a, b] = [new RedisTurnLock(env.redis, `${env.prefix}first:`), new RedisTurnLock(second, `${env.prefix}first:`)];
+    const first = await a.arrive('k');
+    const later = await b.arrive('k');
+    if (first === 'duplicate' || later === 'duplicate') throw new Error('no seen key was given');
+    expect(later.ticket).toBe(first.ticket + 1);
+    const order: number[] = [];
+    // The later ticket polls for a while before the first one even starts waiting.
+    const laterRun = later.run(3000, async () => order.push(later.ticket));
+    await sleep(150);
+    const firstRun = first.run(3000, async () => order.push(first.ticket));
+    expect((await firstRun).ok && (await laterRun).ok).toBe(true);
+    expect(order).toEqual([first.ticket, later.ticket]);
   });
 });
