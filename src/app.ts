@@ -108,7 +108,8 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   const previousSecrets = config.PSEUDONYM_SECRET_PREVIOUS ? [config.PSEUDONYM_SECRET_PREVIOUS] : [];
   // Numbers sealed before contact keys existed ('v1.') open with the pseudonym secret they were sealed under.
   const sealer = new ContactSealer(config.CONTACT_KEYS, [config.PSEUDONYM_SECRET, ...previousSecrets]);
-  const centres = new CentreDirectory(catalog, store, loadDefaultCentres(catalog));
+  // Sample centres (invented hours, so instant booking can be tried) never exist in production.
+  const centres = new CentreDirectory(catalog, store, loadDefaultCentres(catalog).filter((c) => !(production && c.sample)));
   const crashAt = config.TEST_CRASH_AT;
   const bookings = new BookingService(
     bookingStore,

@@ -4,7 +4,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from 'zod';
 import { availabilitySchema } from '../booking/availability.js';
 import { availabilityConflicts } from '../booking/availabilityConflicts.js';
-import { centreSchema, type Centre } from '../booking/centre.js';
+import { centreFields, centreSchema, type Centre } from '../booking/centre.js';
 import type { BookingService, ChangeResult } from '../booking/BookingService.js';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { Logger } from '../log.js';
@@ -42,7 +42,8 @@ const patchBody = z.union([
   /** Move: the new slot's local start at the same centre, e.g. "2027-03-02T10:00". */
   z.object({ start: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/) }).strict(),
 ]);
-const centreBody = centreSchema.omit({ id: true, institution: true, source: true }).extend({ source: z.string().trim().min(1).optional() });
+/** What an institution sends for a centre; `sample` is Ruta's own (development data), never set here. */
+const centreBody = centreFields.omit({ id: true, institution: true, source: true, sample: true, city: true }).extend({ source: z.string().trim().min(1).optional(), city: centreFields.shape.city.optional() });
 const webhookBody = z.object({ url: z.string() }).strict();
 
 interface Authed {
@@ -158,7 +159,8 @@ export function apiRoutes(deps: ApiDeps): Router {
     }
     const body = centreBody.safeParse(req.body);
     if (!body.success) return bad(res, body.error.issues);
-    const centre = centreSchema.safeParse({ ...body.data, id, institution, source: body.data.source ?? `Set by ${institution} through the API on ${deps.now().toISOString().slice(0, 10)}` });
+    const city = body.data.city ?? existing?.city ?? body.data.name;
+    const centre = centreSchema.safeParse({ ...body.data, city, sample: false, id, institution, source: body.data.source ?? `Set by ${institution} through the API on ${deps.now().toISOString().slice(0, 10)}` });
     if (!centre.success) return bad(res, centre.error.issues);
     const conflicts = existing ? await conflictsOf(deps, centre.data) : [];
     await deps.bookings.centres.save(centre.data);
@@ -240,5 +242,6 @@ export function centreIdProblem(id: string, institution: string, institutions: r
 async function conflictsOf(deps: ApiDeps, next: Centre) {
   const now = deps.now().getTime();
   const bookings = await deps.bookings.store.byInstitution(next.institution, now, now + 400 * DAY, next.id);
-  return availabilityConflicts(next.timeZone, next.availability, bookings);
+  // Without hours every future booking is a conflict to look at.
+  return availabilityConflicts(next.timeZone, next.availability ?? { slotMinutes: 60, capacity: 1, weekly: [], closedDates: [] }, bookings);
 }

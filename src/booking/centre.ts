@@ -38,29 +38,57 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/** A centre's telephone as published: digits, spaces, +, -, parentheses, and "ext." words. */
+const phoneText = displayText(60).refine((s) => /^[+\d][\d\s().\-/]*(\s*(ext\.?|ext|x)\s*\d+)?$/i.test(s), 'must be a telephone number');
+
 /**
- * An assessment centre. `location.precision` says how far the coordinates can be trusted:
- * 'hq-city' is the institution's head-office city (a default when nothing better is known).
- * `assesses` lists the occupations (catalog ids) it assesses, or 'all' of its institution's.
+ * An assessment centre, as found in public sources and then kept by its institution.
+ * - `location.precision` says how far the coordinates can be trusted: 'address' (the street),
+ *   'city' (the town's centre, from the gazetteer, when the source names only a town), 'region',
+ *   or 'hq-city' (the institution's head-office city, a default when nothing better is known).
+ * - `assesses`: the occupations (catalog ids) it assesses, 'all' of its institution's, or
+ *   'unknown' (the source does not say: the worker is told it may).
+ * - `onboarded`: its institution set its address, weekly hours, capacity, closures and what it
+ *   assesses (console or API). Only an onboarded centre offers instant slots; at any other the
+ *   worker can request an appointment, which the centre confirms.
+ * - `sample`: development only (quick start), never in production.
  *
- * @example { id: 'infotep-santo-domingo', institution: 'infotep', name: 'INFOTEP Santo Domingo', address: null,
- *            location: { lat: 18.47, lon: -69.89, precision: 'hq-city' }, timeZone: 'America/Santo_Domingo', assesses: 'all', ... }
+ * @example { id: 'infotep-santiago', institution: 'infotep', name: 'INFOTEP Regional Norte', city: 'Santiago de los Caballeros',
+ *            address: 'Av. Estrella Sadhalá esq. Av. Hatuey', phone: null, location: { lat: 19.45, lon: -70.69, precision: 'city' },
+ *            timeZone: 'America/Santo_Domingo', assesses: 'unknown', onboarded: false, availability: null, sample: false, source: 'https://…' }
  */
-export const centreSchema = z.object({
-  id: slug.max(64),
-  institution: slug,
-  name: displayText(80),
-  address: displayText(200).nullable(),
-  location: z.object({
-    lat: z.number().min(-90).max(90),
-    lon: z.number().min(-180).max(180),
-    precision: z.enum(['address', 'city', 'hq-city']),
-  }),
-  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Mexico_City'),
-  assesses: z.union([z.literal('all'), z.array(slug).min(1).max(200)]),
-  availability: availabilitySchema,
-  source: z.string().trim().min(1),
+export const centreFields = z.object({
+    id: slug.max(64),
+    institution: slug,
+    name: displayText(80),
+    city: displayText(80),
+    address: displayText(200).nullable(),
+    phone: phoneText.nullable().default(null),
+    location: z.object({
+      lat: z.number().min(-90).max(90),
+      lon: z.number().min(-180).max(180),
+      precision: z.enum(['address', 'city', 'region', 'hq-city']),
+    }),
+    timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/Mexico_City'),
+    assesses: z.union([z.literal('all'), z.literal('unknown'), z.array(slug).min(1).max(200)]),
+    onboarded: z.boolean().default(false),
+    availability: availabilitySchema.nullable().default(null),
+    sample: z.boolean().default(false),
+    source: z.string().trim().min(1),
 });
+
+/** A centre, with the rules that tie its fields together (onboarded means address, hours and what it assesses). */
+export const centreSchema = centreFields.superRefine((c, ctx) => {
+    if (!c.onboarded) return;
+    // Onboarded means its institution said where, when and what: instant slots depend on all three.
+    if (c.address === null && !c.sample) ctx.addIssue({ code: 'custom', path: ['address'], message: 'an onboarded centre needs its address' });
+    if (c.availability === null) ctx.addIssue({ code: 'custom', path: ['availability'], message: 'an onboarded centre needs its weekly hours' });
+    if (c.assesses === 'unknown') ctx.addIssue({ code: 'custom', path: ['assesses'], message: 'an onboarded centre says what it assesses' });
+  });
 export type Centre = z.infer<typeof centreSchema>;
+
+/** A centre that offers instant slots: onboarded, with its hours. */
+export type BookableCentre = Centre & { onboarded: true; availability: NonNullable<Centre['availability']> };
+export const isBookable = (c: Centre): c is BookableCentre => c.onboarded && c.availability !== null;
 
 export const centresFileSchema = z.object({ note: z.string(), centres: z.array(centreSchema).min(1) });

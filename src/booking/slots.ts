@@ -15,7 +15,8 @@ export interface Slot {
 
 interface Schedule {
   timeZone: string;
-  availability: Availability;
+  /** null: the centre's institution has not set its hours (no slots at all). */
+  availability: Availability | null;
 }
 
 const LOCAL_FORMAT = "yyyy-LL-dd'T'HH:mm";
@@ -24,6 +25,7 @@ const LOCAL_FORMAT = "yyyy-LL-dd'T'HH:mm";
 export function slotsBetween(centre: Schedule, from: Date, to: Date): Slot[] {
   const zone = centre.timeZone;
   const { availability } = centre;
+  if (!availability) return [];
   const closed = new Set(availability.closedDates);
   const first = DateTime.fromJSDate(from, { zone }).startOf('day');
   const last = DateTime.fromJSDate(to, { zone });

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymize } from '../../src/privacy/pseudonym.js';
+import { loadDefaultCentres } from '../../src/booking/CentreDirectory.js';
 import { bookByChat, BOOK_MASON_ES, TEST_ACCOUNT_SID } from '../support/bookingJourney.js';
 import { startFakeTwilio, type FakeTwilio } from '../support/fakeTwilio.js';
 import { PRODUCTION_ENV } from '../support/production.js';
@@ -83,8 +84,18 @@ async function post(app: TestApp, body: Record<string, unknown>, token?: string)
   return { status: res.status, texts: (json.activities ?? []).map((a) => a.text ?? '').join('\n') };
 }
 
+/**
+ * In production there are no sample centres: INFOTEP onboards its Santo Domingo centre (address,
+ * hours, what it assesses), as it would through the console or the API.
+ */
+async function onboardInfotep(app: TestApp) {
+  const sample = loadDefaultCentres(app.ruta.catalog).find((c) => c.id === 'infotep-santo-domingo')!;
+  await app.ruta.bookings.centres.save({ ...sample, sample: false, onboarded: true, address: 'Calle César Nicolás Penson 1' });
+}
+
 /** A worker who booked by SMS, and a snapshot of everything stored about them. */
 async function bookedWorker(app: TestApp) {
+  if (app.config.NODE_ENV === 'production') await onboardInfotep(app);
   const from = `+1809${String(Math.floor(Math.random() * 8_000_000) + 1_000_000)}`;
   const { code } = await bookByChat(app, from, BOOK_MASON_ES());
   const pid = pseudonymize(app.config.PSEUDONYM_SECRET, from);
