@@ -1,9 +1,12 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
 import { NO, YES } from '../src/bot/keywords.js';
-import type { Booking } from '../src/booking/booking.js';
-import { bookingDetails, noSlotsText, slotOptions, slotText } from './bookingMessages.js';
+import { isActive, type Booking } from '../src/booking/booking.js';
+import { isBookable } from '../src/booking/centre.js';
+import { parseTimePreferences } from '../src/language/timePreferences.js';
+import { DateTime } from 'luxon';
+import { bookingDetails, centreLabel, noSlotsText, preferencesText, slotOptions, slotText, standardText, whatToBring, whenText } from './bookingMessages.js';
 import { DialogIds } from './ids.js';
-import { end, go, replace, retry, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
+import { end, go, replace, retry, retryWith, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
 
 interface Values {
   /** The booking being looked at. */
@@ -17,8 +20,11 @@ interface Values {
 const MAX_SLOTS = 5;
 
 /**
- * "My appointment" (CITA, APPOINTMENT, RANDEVOU, or the main menu): see an active booking,
- * move it (the new slot is taken before the old one is let go) or cancel it.
+ * "My appointment" (CITA, APPOINTMENT, RANDEVOU, or the main menu): see a booking under way and
+ * act on it. A request waits for its centre (it can be cancelled); a proposed time is accepted or
+ * another day asked for; a confirmed appointment is moved (at an onboarded centre, the new slot
+ * is taken before the old one is let go; elsewhere the centre is asked for another day) or
+ * cancelled.
  */
 export class AppointmentDialog extends StepDialog<Values> {
   constructor(private readonly catalog: Catalog) {
@@ -59,8 +65,10 @@ export class AppointmentDialog extends StepDialog<Values> {
           (values.codes ?? []).map(async (code) => {
             const b = await ruta.booking.service.get(code);
             const centre = b && (await ruta.booking.service.centres.get(b.centreId));
+            const name = centre?.name ?? b?.centreId ?? '';
             // The code itself also chooses it ("K7MX4P").
-            return { id: code, synonyms: [code], label: b ? ruta.t('appointment.option', { when: slotText(ruta.t, b.slot.start, b.timeZone), centre: centre?.name ?? b.centreId }) : code };
+            const label = !b ? code : b.slot ? ruta.t('appointment.option', { when: slotText(ruta.t, b.slot.start, b.timeZone), centre: name }) : ruta.t('appointment.optionPending', { centre: name });
+            return { id: code, synonyms: [code], label };
           }),
         ),
       }),
@@ -70,28 +78,17 @@ export class AppointmentDialog extends StepDialog<Values> {
         return go('manage');
       },
     },
-    // Your appointment: change it, cancel it, book another, or the menu.
+    // Your appointment (or request, or proposal) and what you can do with it.
     manage: {
-      ask: async (turn) => {
-        const { ruta } = turn;
-        const b = await this.booking(turn);
-        const centre = b && (await ruta.booking.service.centres.get(b.centreId));
-        const shown = b && centre ? `${ruta.t('appointment.show', { code: b.code, details: bookingDetails(this.catalog, ruta.t, ruta.language, centre, b) })}\n` : '';
-        return {
-          kind: 'menu',
-          text: `${shown}${ruta.t('appointment.action')}`,
-          options: [
-            { id: 'change', label: ruta.t('appointment.change') },
-            { id: 'cancel', label: ruta.t('appointment.cancel') },
-            { id: 'book', label: ruta.t('appointment.bookAnother') },
-            { id: 'menu', label: ruta.t('appointment.menu') },
-          ],
-        };
-      },
+      ask: async (turn) => this.manageQuestion(turn),
       answer: async (turn, { choice }) => {
         switch (choice) {
+          case 'accept':
+            return this.accept(turn);
+          case 'another':
+            return go('preferences');
           case 'change':
-            return this.offerSlots(turn);
+            return this.change(turn);
           case 'cancel':
             return go('cancel');
           case 'book':
@@ -103,7 +100,7 @@ export class AppointmentDialog extends StepDialog<Values> {
         }
       },
     },
-    // Free times at the same centre.
+    // Free times at the same centre (an onboarded one).
     change: {
       ask: (turn) => this.slotQuestion(turn),
       answer: async (turn, { choice }) => {
@@ -111,11 +108,30 @@ export class AppointmentDialog extends StepDialog<Values> {
         if (!choice || !values.slots?.includes(choice)) return retry;
         const moved = await ruta.booking.service.move(values.code ?? '', choice, 'worker');
         if (moved.ok) {
-          await turn.say(ruta.t('appointment.changed', { code: moved.booking.code, when: slotText(ruta.t, moved.booking.slot.start, moved.booking.timeZone) }));
+          await turn.say(ruta.t('appointment.changed', { code: moved.booking.code, when: whenText(ruta.t, moved.booking) }));
           return end();
         }
         if (moved.reason === 'full' || moved.reason === 'unavailable') return this.offerSlots(turn, 'booking.slotTaken');
         await turn.say(ruta.t('appointment.notActive'));
+        return end();
+      },
+    },
+    // Which days and times can you go instead? (the centre is asked again)
+    preferences: {
+      ask: async (turn) => ({ kind: 'text', text: turn.ruta.t('booking.preferences', { centre: (await this.centreOf(turn))?.name ?? '' }) }),
+      answer: async (turn, { text }) => {
+        const { ruta, values } = turn;
+        const b = await this.booking(turn);
+        if (!b) {
+          await turn.say(ruta.t('appointment.notActive'));
+          return end();
+        }
+        const today = DateTime.fromJSDate(ruta.now(), { zone: b.timeZone }).toISODate() ?? '';
+        const preferences = parseTimePreferences(text, { today });
+        if (!preferences) return retryWith(ruta.t('booking.preferencesInvalid'));
+        const asked = await ruta.booking.service.askAnotherTime(values.code ?? '', preferences);
+        const centre = await this.centreOf(turn);
+        await turn.say(asked.ok ? ruta.t('appointment.askedAnother', { centre: centre?.name ?? '' }) : ruta.t('appointment.notActive'));
         return end();
       },
     },
@@ -126,7 +142,7 @@ export class AppointmentDialog extends StepDialog<Values> {
         const b = await this.booking(turn);
         return {
           kind: 'menu',
-          text: ruta.t('appointment.cancelConfirm', { when: b ? slotText(ruta.t, b.slot.start, b.timeZone) : '' }),
+          text: ruta.t('appointment.cancelConfirm', { when: b ? whenText(ruta.t, b) : '' }),
           options: [
             { id: 'yes', label: ruta.t('appointment.cancelYes'), synonyms: YES },
             { id: 'no', label: ruta.t('appointment.cancelNo'), synonyms: NO },
@@ -147,7 +163,67 @@ export class AppointmentDialog extends StepDialog<Values> {
     },
   };
 
-  private async offerSlots(turn: StepTurn<Values>, lead?: string): Promise<Outcome> {
+  /** What the worker sees of the booking, and the options its status allows. */
+  private async manageQuestion(turn: StepTurn<Values>): Promise<Question> {
+    const { ruta } = turn;
+    const b = await this.booking(turn);
+    const centre = b && (await ruta.booking.service.centres.get(b.centreId));
+    const menu = { id: 'menu', label: ruta.t('appointment.menu') };
+    if (!b || !centre) return { kind: 'menu', text: ruta.t('appointment.notActive'), options: [menu] };
+    if (b.status === 'requested') {
+      const standard = standardText(this.catalog, ruta.t, ruta.language, b.occupation, b.standard.code);
+      return {
+        kind: 'menu',
+        text: `${ruta.t('appointment.requested', { code: b.code, centre: centreLabel(centre), standard, preferences: preferencesText(ruta.t, b.preferences) })}\n${ruta.t('appointment.action')}`,
+        options: [{ id: 'cancel', label: ruta.t('appointment.cancelRequest') }, menu],
+      };
+    }
+    const details = bookingDetails(this.catalog, ruta.t, ruta.language, centre, b);
+    if (b.status === 'proposed') {
+      return {
+        kind: 'menu',
+        text: ruta.t('appointment.proposed', { centre: centre.name, code: b.code, details }),
+        options: [
+          { id: 'accept', label: ruta.t('appointment.accept'), synonyms: YES },
+          { id: 'another', label: ruta.t('appointment.askAnother') },
+          { id: 'cancel', label: ruta.t('appointment.cancel') },
+          menu,
+        ],
+      };
+    }
+    return {
+      kind: 'menu',
+      text: `${ruta.t('appointment.show', { code: b.code, details })}\n${ruta.t('appointment.action')}`,
+      options: [
+        { id: 'change', label: ruta.t('appointment.change') },
+        { id: 'cancel', label: ruta.t('appointment.cancel') },
+        { id: 'book', label: ruta.t('appointment.bookAnother') },
+        menu,
+      ],
+    };
+  }
+
+  /** Accepts the proposed time: confirmed, with what to bring. */
+  private async accept(turn: StepTurn<Values>): Promise<Outcome> {
+    const { ruta, values } = turn;
+    const accepted = await ruta.booking.service.acceptProposal(values.code ?? '');
+    if (!accepted.ok) {
+      await turn.say(ruta.t('appointment.notActive'));
+      return end();
+    }
+    const b = accepted.booking;
+    await turn.say(ruta.t('appointment.accepted', { code: b.code, when: whenText(ruta.t, b) }));
+    await turn.say(`${whatToBring(this.catalog, ruta.t, ruta.language, b.institution, b.occupation)}\n\n${ruta.t('booking.manage')}`);
+    return end();
+  }
+
+  /** A new time: the free slots of an onboarded centre, or else another day asked of the centre. */
+  private async change(turn: StepTurn<Values>): Promise<Outcome> {
+    const centre = await this.centreOf(turn);
+    return centre && isBookable(centre) ? this.offerSlots(turn) : go('preferences');
+  }
+
+  private async offerSlots(turn: StepTurn<Values>, lead?: 'booking.slotTaken'): Promise<Outcome> {
     const { ruta, values } = turn;
     const b = await this.booking(turn);
     const centre = b && (await ruta.booking.service.centres.get(b.centreId));
@@ -155,7 +231,7 @@ export class AppointmentDialog extends StepDialog<Values> {
       await turn.say(ruta.t('appointment.notActive'));
       return end();
     }
-    const free = await ruta.booking.service.freeSlots(centre, MAX_SLOTS, b.slot.local);
+    const free = await ruta.booking.service.freeSlots(centre, { limit: MAX_SLOTS, ...(b.slot ? { except: b.slot.local } : {}) });
     if (free.length === 0) {
       await turn.say(noSlotsText(this.catalog, ruta, centre));
       return go('manage');
@@ -167,15 +243,19 @@ export class AppointmentDialog extends StepDialog<Values> {
 
   private async slotQuestion(turn: StepTurn<Values>): Promise<Question> {
     const { ruta, values } = turn;
-    const b = await this.booking(turn);
-    const centre = b && (await ruta.booking.service.centres.get(b.centreId));
+    const centre = await this.centreOf(turn);
     const options = centre ? slotOptions(ruta.t, centre, values.slots ?? []) : [];
     return { kind: 'menu', text: ruta.t('appointment.changeSlots', { centre: centre?.name ?? '' }), options };
   }
 
-  /** The booking looked at, if it is still active. */
+  /** The booking looked at, if it is still under way. */
   private async booking(turn: StepTurn<Values>): Promise<Booking | undefined> {
     const b = await turn.ruta.booking.service.get(turn.values.code ?? '');
-    return b && b.status === 'booked' ? b : undefined;
+    return b && isActive(b) ? b : undefined;
+  }
+
+  private async centreOf(turn: StepTurn<Values>) {
+    const b = await this.booking(turn);
+    return b ? turn.ruta.booking.service.centres.get(b.centreId) : undefined;
   }
 }

@@ -6,7 +6,12 @@ import type { RutaTurn } from '../src/bot/RutaTurn.js';
 import { clean } from '../src/bot/text.js';
 import { standardKey, type PrescreenSnapshot } from '../src/booking/booking.js';
 import { slotOf } from '../src/booking/slots.js';
-import { bookingDetails, noSlotsText, slotOptions, slotText, standardText, whatToBring } from './bookingMessages.js';
+import { isBookable } from '../src/booking/centre.js';
+import type { Preferences } from '../src/booking/preferences.js';
+import type { SlotQuery, WorkerRequest } from '../src/booking/BookingService.js';
+import { parseTimePreferences } from '../src/language/timePreferences.js';
+import { DateTime } from 'luxon';
+import { bookingDetails, centreLabel, dayText, noSlotsText, preferencesText, slotOptions, standardText, whatToBring, whenText } from './bookingMessages.js';
 import { countrySteps } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
 import { end, endAll, go, retry, retryWith, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
@@ -19,12 +24,16 @@ interface Values {
   candidates?: string[];
   /** Places that fit what the worker typed, to choose from. */
   places?: Array<{ name: string; region: string | undefined; lat: number; lon: number }>;
-  /** The nearest centres offered, with their distance. */
-  centres?: Array<{ id: string; km: number }>;
+  /** The nearest centres offered, with their distance; `maybe`: the sources do not say it assesses the trade. */
+  centres?: Array<{ id: string; km: number; maybe?: boolean }>;
   centreId?: string;
   /** The slots offered (local starts), fixed when offered so "2" means what the worker saw. */
   slots?: string[];
   slot?: string;
+  /** Days with free slots offered for "another day" (YYYY-MM-DD). */
+  days?: string[];
+  /** At a centre that sets its own times: when the worker can go. */
+  preferences?: Preferences;
   firstName?: string | null;
   introduced?: boolean;
 }
@@ -34,6 +43,8 @@ const optionsSchema = z.object({ occupation: z.string().optional(), country: z.s
 /** How many centres and slots are offered at once. */
 const MAX_CENTRES = 3;
 const MAX_SLOTS = 5;
+/** How many days "another day" offers. */
+const MAX_DAYS = 6;
 /** One or two words of letters (accents as combining marks too), with ' ’ - inside words. */
 const FIRST_NAME = /^\p{L}[\p{L}\p{M}'’-]*( \p{L}[\p{L}\p{M}'’-]*)?$/u;
 /** The longest first name a booking stores (bookingSchema's limit, in UTF-16 code units). */
@@ -61,8 +72,11 @@ export function firstNameOf(text: string): string | undefined {
 
 /**
  * Booking an assessment: country and trade (unless known from the pre-screen or the route) →
- * where the worker is (a shared location, a typed town, or a province menu) → the nearest centres
- * that assess the standard → the next free slots → first name (optional) → confirmation.
+ * where the worker is (a shared location, a typed town, or a province menu) → the three nearest
+ * centres that assess the standard (or may: the worker is told to ask) → at a centre whose
+ * institution published its hours, the free slots (more of them, another day) → first name
+ * (optional) → confirmation; at any other centre, which days and times suit the worker → first
+ * name → a request the centre confirms (the worker is told not to travel before it does).
  * Losing a race for the last place is answered kindly with the slots still free.
  */
 export class BookingDialog extends StepDialog<Values> {
@@ -168,28 +182,55 @@ export class BookingDialog extends StepDialog<Values> {
         return found.kind === 'found' ? this.setPlace(turn, found.place) : retry;
       },
     },
-    // Which centre? (nearest first, with the distance)
+    // Which centre? (the three nearest, with city and distance; "ask" where the sources do not say)
     centre: {
       ask: async ({ ruta, values }) => ({
         kind: 'menu',
         text: ruta.t('booking.centres', { occupation: this.occupationOf(values).name[ruta.language] }),
         options: await Promise.all(
-          (values.centres ?? []).map(async (c) => ({ id: c.id, label: ruta.t('booking.centreOption', { centre: (await ruta.booking.service.centres.get(c.id))?.name ?? c.id, km: Math.round(c.km) }) })),
+          (values.centres ?? []).map(async (c) => {
+            const centre = await ruta.booking.service.centres.get(c.id);
+            return { id: c.id, label: ruta.t(c.maybe ? 'booking.centreOptionMaybe' : 'booking.centreOption', { centre: centre ? centreLabel(centre) : c.id, km: Math.round(c.km) }) };
+          }),
         ),
       }),
       answer: (turn, { choice }) => {
         if (!choice) return retry;
         turn.values.centreId = choice;
-        return this.offerSlots(turn);
+        return this.afterCentre(turn);
       },
     },
-    // Which time? (the next free slots)
+    // Which time? (free slots; more of them, another day, another centre)
     slot: {
       ask: (turn) => this.slotQuestion(turn, 'booking.slots'),
-      answer: (turn, { choice }) => {
+      answer: async (turn, { choice }) => {
         if (choice === 'otherCentre') return go('centre');
+        if (choice === 'more') return this.offerSlots(turn, undefined, { after: turn.values.slots?.[turn.values.slots.length - 1] });
+        if (choice === 'day') return this.offerDays(turn);
         if (!choice || !turn.values.slots?.includes(choice)) return retry;
         turn.values.slot = choice;
+        return go('name');
+      },
+    },
+    // Which day suits you best? (days with free slots)
+    day: {
+      ask: async (turn) => ({
+        kind: 'menu',
+        text: turn.ruta.t('booking.whichDay', { centre: (await this.centre(turn)).name }),
+        options: (turn.values.days ?? []).map((d) => ({ id: d, label: dayText(turn.ruta.t, d) })),
+      }),
+      answer: (turn, { choice }) => (choice && turn.values.days?.includes(choice) ? this.offerSlots(turn, undefined, { day: choice, perDay: MAX_SLOTS }) : retry),
+    },
+    // Which days and times can you go? (a centre that sets its own times)
+    preferences: {
+      ask: async (turn) => ({ kind: 'text', text: turn.ruta.t('booking.preferences', { centre: (await this.centre(turn)).name }) }),
+      answer: async (turn, { text }) => {
+        const centre = await this.centre(turn);
+        const today = DateTime.fromJSDate(turn.ruta.now(), { zone: centre.timeZone }).toISODate() ?? '';
+        const preferences = parseTimePreferences(text, { today });
+        if (!preferences) return retryWith(turn.ruta.t('booking.preferencesInvalid'));
+        turn.values.preferences = preferences;
+        turn.values.slot = undefined;
         return go('name');
       },
     },
@@ -201,7 +242,7 @@ export class BookingDialog extends StepDialog<Values> {
         else values.firstName = firstNameOf(text);
         // A long name is cut to what a booking stores; what is not a name is asked again.
         if (values.firstName === undefined) return retryWith(ruta.t('booking.nameInvalid'));
-        return go('confirm');
+        return go(values.preferences && !values.slot ? 'confirmRequest' : 'confirm');
       },
     },
     // Check your appointment: shall I book it? (and what the institution will see)
@@ -228,22 +269,57 @@ export class BookingDialog extends StepDialog<Values> {
         return choice === 'yes' ? this.book(turn) : retry;
       },
     },
+    // Check your request: shall I send it? (the centre will give the day; do not go before)
+    confirmRequest: {
+      ask: async (turn) => {
+        const { ruta, values } = turn;
+        const centre = await this.centre(turn);
+        const details = bookingDetails(this.catalog, ruta.t, ruta.language, centre, { slot: null, timeZone: centre.timeZone, occupation: this.occupationOf(values).id, standard: this.standard(turn) });
+        const institution = this.catalog.institution(centre.institution)?.acronym ?? centre.institution;
+        return {
+          kind: 'menu',
+          text: `${ruta.t('booking.confirmRequest', { details, preferences: preferencesText(ruta.t, values.preferences ?? null) })}\n${ruta.t('booking.requestShareNotice', { institution, days: ruta.booking.service.rules.retentionDays })}`,
+          options: [
+            { id: 'yes', label: ruta.t('booking.requestYes'), synonyms: YES },
+            { id: 'other', label: ruta.t('booking.requestOther'), synonyms: NO },
+          ],
+        };
+      },
+      answer: async (turn, { choice }) => {
+        if (choice === 'other') return go('preferences');
+        return choice === 'yes' ? this.sendRequest(turn) : retry;
+      },
+    },
   };
 
-  /** Reserves the chosen slot; a lost race shows the slots still free. */
-  private async book(turn: StepTurn<Values>): Promise<Outcome> {
+  /** Sends the request to a centre that sets its own times; it reaches the institution at once. */
+  private async sendRequest(turn: StepTurn<Values>): Promise<Outcome> {
     const { ruta, values } = turn;
     const centre = await this.centre(turn);
+    const result = await ruta.booking.service.request({ ...(await this.worker(turn)), centreId: centre.id, preferences: values.preferences ?? { any: true, dates: [], weekdays: [], parts: [] } });
+    if (result.ok) {
+      await turn.say(ruta.t('booking.requestDone', { code: result.booking.code, centre: centre.name }));
+      return endAll;
+    }
+    if (result.reason === 'already') {
+      if (result.booking) await turn.say(ruta.t('booking.already', { code: result.booking.code, when: whenText(ruta.t, result.booking) }));
+      return end();
+    }
+    await turn.say(ruta.t('common.error'));
+    return end();
+  }
+
+  /** Who is booking, for what, and how to reach them (the address sealed, never plain). */
+  private async worker(turn: StepTurn<Values>): Promise<Omit<WorkerRequest, 'centreId'>> {
+    const { ruta, values } = turn;
     const occupation = this.occupationOf(values);
     const profile = await ruta.profile.load();
     const prescreen: PrescreenSnapshot | null =
       profile && profile.occupation === occupation.id
         ? { level: profile.level, share: profile.share, years: profile.years, learnedAt: profile.learnedAt, evidence: profile.evidence, completedAt: profile.completedAt }
         : null;
-    const result = await ruta.booking.service.book({
+    return {
       pid: ruta.pid,
-      centreId: centre.id,
-      local: values.slot ?? '',
       occupation: occupation.id,
       standard: this.standard(turn),
       channel: ruta.extras.channelKind,
@@ -252,7 +328,35 @@ export class BookingDialog extends StepDialog<Values> {
       firstName: values.firstName ?? null,
       language: ruta.language,
       prescreen,
-    });
+    };
+  }
+
+  /** A centre with published hours offers its slots; any other takes a request. */
+  private async afterCentre(turn: StepTurn<Values>): Promise<Outcome> {
+    const centre = await this.centre(turn);
+    if (!isBookable(centre)) return go('preferences');
+    turn.values.preferences = undefined;
+    return this.offerSlots(turn);
+  }
+
+  /** The days with free slots, for "another day". */
+  private async offerDays(turn: StepTurn<Values>): Promise<Outcome> {
+    const centre = await this.centre(turn);
+    const days = await turn.ruta.booking.service.freeDays(centre, MAX_DAYS);
+    if (days.length === 0) {
+      await turn.say(noSlotsText(this.catalog, turn.ruta, centre));
+      return (turn.values.centres?.length ?? 0) > 1 ? go('centre') : end();
+    }
+    turn.values.days = days;
+    return go('day');
+  }
+
+  /** Reserves the chosen slot; a lost race shows the slots still free. */
+  private async book(turn: StepTurn<Values>): Promise<Outcome> {
+    const { ruta, values } = turn;
+    const centre = await this.centre(turn);
+    const occupation = this.occupationOf(values);
+    const result = await ruta.booking.service.book({ ...(await this.worker(turn)), centreId: centre.id, local: values.slot ?? '' });
     if (result.ok) {
       const b = result.booking;
       await turn.say(ruta.t('booking.done', { code: b.code, details: bookingDetails(this.catalog, ruta.t, ruta.language, centre, b) }));
@@ -260,7 +364,7 @@ export class BookingDialog extends StepDialog<Values> {
       return endAll;
     }
     if (result.reason === 'already') {
-      if (result.booking) await turn.say(ruta.t('booking.already', { code: result.booking.code, when: slotText(ruta.t, result.booking.slot.start, result.booking.timeZone) }));
+      if (result.booking) await turn.say(ruta.t('booking.already', { code: result.booking.code, when: whenText(ruta.t, result.booking) }));
       return end();
     }
     // Someone took the last place first (or the slot is no longer offered): the slots still free.
@@ -274,7 +378,7 @@ export class BookingDialog extends StepDialog<Values> {
     const occupation = this.occupationOf(turn.values);
     const existing = (await ruta.booking.service.activeFor(ruta.pid)).find((b) => standardKey(b) === standardKey({ standard, occupation: occupation.id }));
     if (existing) {
-      await turn.say(ruta.t('booking.already', { code: existing.code, when: slotText(ruta.t, existing.slot.start, existing.timeZone) }));
+      await turn.say(ruta.t('booking.already', { code: existing.code, when: whenText(ruta.t, existing) }));
       return end();
     }
     if (!turn.values.introduced) {
@@ -296,19 +400,20 @@ export class BookingDialog extends StepDialog<Values> {
       await turn.say(ruta.t('booking.noCentre', { institution: acronym, occupation: occupation.name[ruta.language] }));
       return end();
     }
-    values.centres = nearest.map((c) => ({ id: c.centre.id, km: c.km ?? 0 }));
+    values.centres = nearest.map((c) => ({ id: c.centre.id, km: c.km ?? 0, ...(c.maybe ? { maybe: true } : {}) }));
     if (nearest.length > 1) return go('centre');
     const only = nearest[0]!;
-    await turn.say(ruta.t('booking.oneCentre', { occupation: occupation.name[ruta.language], centre: only.centre.name, km: Math.round(only.km ?? 0) }));
+    await turn.say(ruta.t(only.maybe ? 'booking.oneCentreMaybe' : 'booking.oneCentre', { occupation: occupation.name[ruta.language], centre: centreLabel(only.centre), km: Math.round(only.km ?? 0) }));
     values.centreId = only.centre.id;
-    return this.offerSlots(turn);
+    return this.afterCentre(turn);
   }
 
   /** Fixes the next free slots of the chosen centre and asks which one (after `lead`, when given). */
-  private async offerSlots(turn: StepTurn<Values>, lead?: string): Promise<Outcome> {
+  private async offerSlots(turn: StepTurn<Values>, lead?: 'booking.slotTaken', query: SlotQuery = {}): Promise<Outcome> {
     const { ruta, values } = turn;
     const centre = await this.centre(turn);
-    const free = await ruta.booking.service.freeSlots(centre, MAX_SLOTS);
+    const free = await ruta.booking.service.freeSlots(centre, { limit: MAX_SLOTS, ...query });
+    if (free.length === 0 && query.after) return this.offerDays(turn);
     if (free.length === 0) {
       await turn.say(noSlotsText(this.catalog, ruta, centre));
       return (values.centres?.length ?? 0) > 1 ? go('centre') : end();
@@ -322,6 +427,7 @@ export class BookingDialog extends StepDialog<Values> {
     const { ruta, values } = turn;
     const centre = await this.centre(turn);
     const options = slotOptions(ruta.t, centre, values.slots ?? []);
+    options.push({ id: 'more', label: ruta.t('booking.moreSlots') }, { id: 'day', label: ruta.t('booking.otherDay') });
     if ((values.centres?.length ?? 0) > 1) options.push({ id: 'otherCentre', label: ruta.t('booking.otherCentre') });
     return { kind: 'menu', text: ruta.t(key, { centre: centre.name }), options };
   }

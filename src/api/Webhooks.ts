@@ -23,8 +23,16 @@ export interface WebhookAttempt {
   at: string;
 }
 
-/** The events sent; attendance is not among them (the institution marks it itself). */
-const SENT: Partial<Record<BookingEvent['type'], string>> = { created: 'booking.created', cancelled: 'booking.cancelled', rescheduled: 'booking.rescheduled' };
+/** The events sent; attendance and outcomes are not among them (the institution records them itself). */
+const SENT: Partial<Record<BookingEvent['type'], string>> = {
+  created: 'booking.created',
+  requested: 'booking.requested',
+  proposed: 'booking.proposed',
+  confirmed: 'booking.confirmed',
+  declined: 'booking.declined',
+  cancelled: 'booking.cancelled',
+  rescheduled: 'booking.rescheduled',
+};
 const LOG_SIZE = 200;
 const LOG_TTL = 90 * 24 * 3600;
 const key = (institution: string) => `webhook/${institution}`;
@@ -113,8 +121,19 @@ export class Webhooks {
       type,
       occurredAt: b.history[event.index]?.at ?? this.deps.now().toISOString(),
       by: event.by,
-      booking: { code: b.code, centre: b.centreId, start: b.slot.start, end: b.slot.end, status: b.status, standard: b.standard, occupation: b.occupation },
-      ...(event.type === 'rescheduled' && event.previous ? { previousStart: event.previous.slot.start } : {}),
+      booking: {
+        code: b.code,
+        centre: b.centreId,
+        start: b.slot?.start ?? null,
+        end: b.slot?.end ?? null,
+        status: b.status,
+        standard: b.standard,
+        occupation: b.occupation,
+        ...(b.preferences ? { preferences: b.preferences } : {}),
+        ...(b.declineReason ? { declineReason: b.declineReason } : {}),
+        ...(b.outcome ? { outcome: b.outcome } : {}),
+      },
+      ...(event.type === 'rescheduled' && event.previous?.slot ? { previousStart: event.previous.slot.start } : {}),
     });
     await this.deps.jobs.add({ name: 'webhook', id: `webhook_${eventId}`, data: { institution: b.institution, eventId, body }, delayMs: 0 });
   };

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { availabilitySchema } from '../booking/availability.js';
+import { DECLINE_REASONS, OUTCOMES } from '../booking/booking.js';
 import { availabilityConflicts } from '../booking/availabilityConflicts.js';
 import { centreFields, centreSchema, type Centre } from '../booking/centre.js';
 import type { BookingService, ChangeResult } from '../booking/BookingService.js';
@@ -37,10 +38,20 @@ const listQuery = z.object({
   from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
   to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
 });
+/** A local start in the centre's time zone, e.g. "2027-03-02T10:00". */
+const localStart = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/, 'must be a local date and time, YYYY-MM-DDTHH:MM');
+/**
+ * What an institution changes on a booking: a request confirmed with a time, a time proposed, a
+ * request declined with a reason, attendance, an outcome, a cancellation, or a new time.
+ */
 const patchBody = z.union([
   z.object({ status: z.enum(['attended', 'no_show', 'cancelled']) }).strict(),
-  /** Move: the new slot's local start at the same centre, e.g. "2027-03-02T10:00". */
-  z.object({ start: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/) }).strict(),
+  z.object({ status: z.literal('confirmed'), start: localStart }).strict(),
+  z.object({ status: z.literal('proposed'), start: localStart }).strict(),
+  z.object({ status: z.literal('declined'), reason: z.enum(DECLINE_REASONS) }).strict(),
+  z.object({ outcome: z.enum(OUTCOMES) }).strict(),
+  /** A new time: confirms a request, or moves a confirmed or proposed appointment. */
+  z.object({ start: localStart }).strict(),
 ]);
 /** What an institution sends for a centre; `sample` is Ruta's own (development data), never set here. */
 const centreBody = centreFields.omit({ id: true, institution: true, source: true, sample: true, city: true }).extend({ source: z.string().trim().min(1).optional(), city: centreFields.shape.city.optional() });
@@ -117,6 +128,16 @@ export function apiRoutes(deps: ApiDeps): Router {
     res.json({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), bookings: list });
   });
 
+  router.get('/requests', async (req, res) => {
+    const q = z.object({ centre: z.string().optional() }).safeParse(req.query);
+    if (!q.success) return bad(res, q.error.issues);
+    if (q.data.centre) {
+      const centre = await deps.bookings.centres.get(q.data.centre);
+      if (!centre || centre.institution !== auth(res).institution) return notFound(res);
+    }
+    res.json({ requests: await views(await deps.bookings.store.requests(auth(res).institution, q.data.centre)) });
+  });
+
   router.get('/bookings/:code', async (req, res) => {
     const b = await ownBooking(String(req.params.code).toUpperCase(), res);
     if (!b) return notFound(res);
@@ -129,15 +150,22 @@ export function apiRoutes(deps: ApiDeps): Router {
     const code = String(req.params.code).toUpperCase();
     const b = await ownBooking(code, res);
     if (!b) return notFound(res);
+    const change = body.data;
     let result: ChangeResult;
-    if ('start' in body.data) result = await deps.bookings.move(code, body.data.start, 'institution');
-    else if (body.data.status === 'cancelled') result = await deps.bookings.cancel(code, 'institution');
-    else result = await deps.bookings.mark(code, body.data.status);
+    let what: string;
+    if ('outcome' in change) [result, what] = [await deps.bookings.setOutcome(code, change.outcome), 'outcome'];
+    else if ('reason' in change) [result, what] = [await deps.bookings.decline(code, change.reason), 'declined'];
+    else if ('status' in change && change.status === 'proposed') [result, what] = [await deps.bookings.propose(code, change.start), 'proposed'];
+    else if ('status' in change && change.status === 'confirmed') [result, what] = [await deps.bookings.confirm(code, change.start), 'confirmed'];
+    else if ('start' in change)
+      [result, what] = b.status === 'requested' ? [await deps.bookings.confirm(code, change.start), 'confirmed'] : [await deps.bookings.move(code, change.start, 'institution'), 'moved'];
+    else if (change.status === 'cancelled') [result, what] = [await deps.bookings.cancel(code, 'institution'), 'cancelled'];
+    else [result, what] = [await deps.bookings.mark(code, change.status), change.status];
     if (!result.ok) {
       const status = result.reason === 'not_found' ? 404 : 409;
       return res.status(status).json({ error: result.reason, message: MESSAGES[result.reason] });
     }
-    deps.log.info('api_booking_changed', { institution: b.institution, change: 'start' in body.data ? 'moved' : body.data.status });
+    deps.log.info('api_booking_changed', { institution: b.institution, change: what });
     res.json(await view(result.booking));
   });
 
@@ -219,9 +247,10 @@ export function apiRoutes(deps: ApiDeps): Router {
 
 const MESSAGES: Record<Exclude<ChangeResult, { ok: true }>['reason'], string> = {
   not_found: 'No booking with this code.',
-  not_active: 'The booking is no longer active (cancelled, attended or no-show).',
+  not_active: 'The booking is no longer active (cancelled, declined or no-show).',
+  wrong_status: 'The booking is not in a state that allows this change (e.g. an outcome before attendance, a proposal for a confirmed appointment).',
   full: 'That slot has no free place.',
-  unavailable: 'The centre offers no slot at that time (outside hours, closed, too soon or beyond the horizon).',
+  unavailable: 'That time cannot be used (in the past, not a valid time, or outside the published hours for a worker\'s own move).',
 };
 
 /**

@@ -8,9 +8,14 @@ export interface BookingView {
   code: string;
   centre: string;
   centreName: string;
-  start: string;
-  end: string;
+  /** null while requested (no time yet). */
+  start: string | null;
+  end: string | null;
   status: Booking['status'];
+  /** A request's preferred days and times. */
+  preferences: Booking['preferences'];
+  declineReason: Booking['declineReason'];
+  outcome: Booking['outcome'];
   firstName: string | null;
   phone: string | null;
   channel: Booking['channel'];
@@ -29,9 +34,12 @@ export function bookingView(b: Booking, centre: Centre | undefined, catalog: Cat
     code: b.code,
     centre: b.centreId,
     centreName: centre?.name ?? b.centreId,
-    start: b.slot.start,
-    end: b.slot.end,
+    start: b.slot?.start ?? null,
+    end: b.slot?.end ?? null,
     status: b.status,
+    preferences: b.preferences,
+    declineReason: b.declineReason,
+    outcome: b.outcome,
     firstName: b.firstName,
     phone: address ? address.replace(/^whatsapp:/, '') : null,
     channel: b.channel,

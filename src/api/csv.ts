@@ -1,6 +1,33 @@
 import type { BookingView } from './bookingView.js';
 
-const COLUMNS = ['code', 'centre', 'start', 'end', 'status', 'first_name', 'phone', 'channel', 'language', 'occupation', 'isco08', 'standard_code', 'prescreen_level', 'prescreen_share', 'prescreen_years', 'prescreen_evidence'] as const;
+const COLUMNS = [
+  'code',
+  'centre',
+  'start',
+  'end',
+  'status',
+  'preferences',
+  'decline_reason',
+  'outcome',
+  'first_name',
+  'phone',
+  'channel',
+  'language',
+  'occupation',
+  'isco08',
+  'standard_code',
+  'prescreen_level',
+  'prescreen_share',
+  'prescreen_years',
+  'prescreen_evidence',
+] as const;
+
+/** A request's preferences in a few words: "any", or days, weekdays and parts of the day. */
+export function preferencesText(p: BookingView['preferences']): string | null {
+  if (!p) return null;
+  if (p.any) return 'any';
+  return [...p.dates, ...p.weekdays, ...p.parts].join(' ') || 'any';
+}
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break. Text a
@@ -22,6 +49,9 @@ export function bookingsCsv(bookings: BookingView[]): string {
       start: b.start,
       end: b.end,
       status: b.status,
+      preferences: preferencesText(b.preferences),
+      decline_reason: b.declineReason,
+      outcome: b.outcome,
       first_name: b.firstName,
       phone: b.phone,
       channel: b.channel,

@@ -46,7 +46,8 @@ const utc = (iso: string) => new Date(Date.parse(iso)).toISOString().replace(/[-
 export function centreCalendar(centre: { id: string; name: string }, bookings: BookingView[], now: Date): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Ruta//Assessment bookings//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${icalText(`Ruta – ${centre.name}`)}`];
   for (const b of bookings) {
-    const status = b.status === 'booked' || b.status === 'attended' || b.status === 'no_show' ? 'CONFIRMED' : 'CANCELLED';
+    if (b.start === null || b.end === null) continue; // a request has no time yet
+    const status = b.status === 'confirmed' || b.status === 'attended' || b.status === 'no_show' ? 'CONFIRMED' : b.status === 'proposed' ? 'TENTATIVE' : 'CANCELLED';
     lines.push(
       'BEGIN:VEVENT',
       `UID:${b.code}@ruta`,

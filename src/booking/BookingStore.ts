@@ -36,8 +36,9 @@ export interface BookingTimes {
 
 /**
  * Where bookings live, with the two guarantees booking depends on, enforced atomically by the
- * store itself (a Lua script in Redis): a slot never holds more active bookings than the
- * capacity given, and a worker holds at most one active booking per standard. Every create and
+ * store itself (a Lua script in Redis): a slot never holds more bookings than the capacity given
+ * (proposed and confirmed ones hold a place), and a worker holds at most one active booking
+ * (requested, proposed or confirmed) per standard. Every create and
  * update also records, in the same step, that the change's side effects are pending, so that a
  * process killed right after the write cannot lose a reminder or a webhook.
  * Two implementations: RedisBookingStore (every process shares it) and MemoryBookingStore
@@ -57,6 +58,8 @@ export interface BookingStore {
   byWorker(pid: string): Promise<Booking[]>;
   /** An institution's bookings with slots starting in [fromMs, toMs), optionally of one centre. */
   byInstitution(institution: string, fromMs: number, toMs: number, centreId?: string): Promise<Booking[]>;
+  /** An institution's open requests (no time yet), oldest first, optionally of one centre. */
+  requests(institution: string, centreId?: string): Promise<Booking[]>;
   /** How many active bookings each of these slots of a centre holds. */
   taken(centreId: string, locals: readonly string[]): Promise<number[]>;
   /**

@@ -12,7 +12,7 @@ export function loadDefaultCentres(catalog: Catalog, file = join(projectRoot(), 
   const problems: string[] = [];
   for (const c of centres) {
     if (!catalog.institution(c.institution)) problems.push(`centre ${c.id} names unknown institution ${c.institution}`);
-    if (c.assesses !== 'all') for (const o of c.assesses) if (!catalog.occupation(o)) problems.push(`centre ${c.id} names unknown occupation ${o}`);
+    if (Array.isArray(c.assesses)) for (const o of c.assesses) if (!catalog.occupation(o)) problems.push(`centre ${c.id} names unknown occupation ${o}`);
   }
   for (const inst of catalog.data.institutions) if (!centres.some((c) => c.institution === inst.id)) problems.push(`institution ${inst.id} has no centre`);
   const ids = centres.map((c) => c.id);
@@ -54,10 +54,13 @@ export class CentreDirectory {
     return (await this.all()).filter((c) => c.institution === institution);
   }
 
-  /** Centres of `institution` that assess `occupation`, nearest first when a point is given. */
-  async assessing(institution: string, occupation: string, from?: { lat: number; lon: number }): Promise<Array<{ centre: Centre; km?: number }>> {
-    const centres = (await this.ofInstitution(institution)).filter((c) => c.assesses === 'all' || c.assesses.includes(occupation));
-    const withDistance = centres.map((centre) => (from ? { centre, km: distanceKm(from, centre.location) } : { centre }));
+  /**
+   * Centres of `institution` that assess `occupation` — or may: `maybe` when the sources do not
+   * say what a centre assesses (the worker is told to ask) — nearest first when a point is given.
+   */
+  async assessing(institution: string, occupation: string, from?: { lat: number; lon: number }): Promise<Array<{ centre: Centre; km?: number; maybe: boolean }>> {
+    const centres = (await this.ofInstitution(institution)).filter((c) => c.assesses === 'all' || c.assesses === 'unknown' || c.assesses.includes(occupation));
+    const withDistance = centres.map((centre) => ({ centre, maybe: centre.assesses === 'unknown', ...(from ? { km: distanceKm(from, centre.location) } : {}) }));
     return withDistance.sort((a, b) => (a.km ?? 0) - (b.km ?? 0) || a.centre.name.localeCompare(b.centre.name));
   }
 

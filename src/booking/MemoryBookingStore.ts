@@ -1,7 +1,7 @@
-import { isActive, type Booking } from './booking.js';
+import { holdsPlace, isActive, type Booking } from './booking.js';
 import { effectId, parseEffectId, type BookingStore, type BookingTimes, type CreateResult, type PendingEffect, type StoredBooking, type UpdateResult } from './BookingStore.js';
 import { bookingKeys as K } from './keys.js';
-import { sortBySlot } from './RedisBookingStore.js';
+import { sortBySlot, updatePlan } from './RedisBookingStore.js';
 
 /**
  * Bookings in this process's memory, for the quick start only: the same rules as Redis
@@ -21,9 +21,11 @@ export class MemoryBookingStore implements BookingStore {
     if (this.live(b.code)) return { ok: false, reason: 'code_taken' };
     const held = this.heldBy(K.active(b));
     if (held) return { ok: false, reason: 'already', code: held };
-    const slot = this.slot(b.centreId, b.slot.local);
-    if (slot.size >= capacity) return { ok: false, reason: 'full' };
-    slot.add(b.code);
+    if (holdsPlace(b)) {
+      const slot = this.slotOf(b);
+      if (slot.size >= capacity) return { ok: false, reason: 'full' };
+      slot.add(b.code);
+    }
     this.bookings.set(b.code, { booking: structuredClone(b), rev: 1, keepUntil: times.keepUntil });
     this.active.set(K.active(b), { code: b.code, until: times.activeUntil });
     this.effects.set(effectId(b.code, b.history.length - 1), this.now());
@@ -35,43 +37,21 @@ export class MemoryBookingStore implements BookingStore {
     if (!current) return { ok: false, reason: 'missing' };
     if (current.rev !== previous.rev) return { ok: false, reason: 'conflict' };
     const before = current.booking;
-    const oldSlot = this.slot(before.centreId, before.slot.local);
-    let keepUntil = current.keepUntil;
-    if (isActive(next) && next.slot.local !== before.slot.local) {
-      const newSlot = this.slot(next.centreId, next.slot.local);
-      if (!newSlot.has(next.code) && newSlot.size >= capacity) return { ok: false, reason: 'full' };
-      newSlot.add(next.code);
-      oldSlot.delete(next.code);
-      const hold = this.active.get(K.active(next));
-      if (hold?.code === next.code) hold.until = times.activeUntil;
-      keepUntil = times.keepUntil;
+    const plan = updatePlan(before, next);
+    if (plan.take) {
+      const slot = this.slotOf(next);
+      if (!slot.has(next.code) && slot.size >= capacity) return { ok: false, reason: 'full' };
+      slot.add(next.code);
     }
-    if (isActive(before) && !isActive(next)) {
-      oldSlot.delete(next.code);
-      if (this.active.get(K.active(next))?.code === next.code) this.active.delete(K.active(next));
+    if (plan.release) this.slotOf(before).delete(next.code);
+    const hold = this.active.get(K.active(next));
+    if (hold?.code === next.code) {
+      if (isActive(next)) hold.until = times.activeUntil;
+      else this.active.delete(K.active(next));
     }
-    this.bookings.set(next.code, { booking: structuredClone(next), rev: current.rev + 1, keepUntil });
+    this.bookings.set(next.code, { booking: structuredClone(next), rev: current.rev + 1, keepUntil: times.keepUntil });
     this.effects.set(effectId(next.code, next.history.length - 1), this.now());
     return { ok: true };
-  }
-
-  async get(code: string): Promise<StoredBooking | undefined> {
-    const stored = this.live(code);
-    return stored ? { booking: structuredClone(stored.booking), rev: stored.rev } : undefined;
-  }
-
-  async byWorker(pid: string): Promise<Booking[]> {
-    return sortBySlot(this.all().filter((b) => b.pid === pid));
-  }
-
-  async byInstitution(institution: string, fromMs: number, toMs: number, centreId?: string): Promise<Booking[]> {
-    return sortBySlot(
-      this.all().filter((b) => b.institution === institution && (!centreId || b.centreId === centreId) && Date.parse(b.slot.start) >= fromMs && Date.parse(b.slot.start) < toMs),
-    );
-  }
-
-  async taken(centreId: string, locals: readonly string[]): Promise<number[]> {
-    return locals.map((local) => [...this.slot(centreId, local)].filter((code) => this.live(code)).length);
   }
 
   async rewrite(previous: StoredBooking, next: Booking): Promise<UpdateResult> {
@@ -98,11 +78,36 @@ export class MemoryBookingStore implements BookingStore {
     this.effects.delete(effectId(code, index));
   }
 
+  async get(code: string): Promise<StoredBooking | undefined> {
+    const stored = this.live(code);
+    return stored ? { booking: structuredClone(stored.booking), rev: stored.rev } : undefined;
+  }
+
+  async byWorker(pid: string): Promise<Booking[]> {
+    return sortBySlot(this.all().filter((b) => b.pid === pid));
+  }
+
+  async byInstitution(institution: string, fromMs: number, toMs: number, centreId?: string): Promise<Booking[]> {
+    return sortBySlot(
+      this.all().filter((b) => b.institution === institution && (!centreId || b.centreId === centreId) && b.slot !== null && Date.parse(b.slot.start) >= fromMs && Date.parse(b.slot.start) < toMs),
+    );
+  }
+
+  async requests(institution: string, centreId?: string): Promise<Booking[]> {
+    return this.all()
+      .filter((b) => b.institution === institution && (!centreId || b.centreId === centreId) && b.status === 'requested')
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.code.localeCompare(b.code));
+  }
+
+  async taken(centreId: string, locals: readonly string[]): Promise<number[]> {
+    return locals.map((local) => [...(this.slots.get(K.slot(centreId, local)) ?? [])].filter((code) => this.live(code)).length);
+  }
+
   async remove(b: Booking): Promise<void> {
-    b.history.forEach((_, i) => this.effects.delete(effectId(b.code, i)));
-    this.slot(b.centreId, b.slot.local).delete(b.code);
+    this.slotOf(b).delete(b.code);
     this.bookings.delete(b.code);
     if (this.active.get(K.active(b))?.code === b.code) this.active.delete(K.active(b));
+    b.history.forEach((_, i) => this.effects.delete(effectId(b.code, i)));
   }
 
   private all(): Booking[] {
@@ -127,8 +132,9 @@ export class MemoryBookingStore implements BookingStore {
     return hold && hold.until > this.now() ? hold.code : undefined;
   }
 
-  private slot(centreId: string, local: string): Set<string> {
-    const key = K.slot(centreId, local);
+  /** The set of a booking's slot (a booking without a time: a set nothing is added to). */
+  private slotOf(b: Booking): Set<string> {
+    const key = K.slot(b.centreId, b.slot?.local ?? 'none');
     let set = this.slots.get(key);
     if (!set) this.slots.set(key, (set = new Set()));
     return set;

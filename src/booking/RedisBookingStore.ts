@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RedisScript } from '../store/redisScript.js';
-import { bookingSchema, isActive, type Booking } from './booking.js';
+import { bookingSchema, holdsPlace, isActive, type Booking } from './booking.js';
 import { effectId, parseEffectId, type BookingStore, type BookingTimes, type CreateResult, type PendingEffect, type StoredBooking, type UpdateResult } from './BookingStore.js';
 import { bookingKeys as K } from './keys.js';
 
@@ -17,52 +17,72 @@ end
 `;
 
 /**
- * KEYS: booking, slot, active, byCentre, byInstitution, byWorker, effects
- * ARGV: code, json, capacity, startMs, activeMs, keepMs, effect, nowMs
+ * KEYS: booking, slot, active, byCentre, byInstitution, byWorker, effects, requestsByCentre, requestsByInstitution
+ * ARGV: code, json, capacity, take (1: the booking takes a place in `slot`), startMs ('' without
+ *       a slot), activeMs, keepMs, effect, nowMs, request (1: index it as a request, by nowMs)
  * The booking and the intent to run its side effects (reminders, webhooks) are written in one step.
  */
 const CREATE = new RedisScript(`${EXTEND}
 if redis.call('EXISTS', KEYS[1]) == 1 then return 'code_taken' end
 local held = redis.call('GET', KEYS[3])
 if held then return 'already:' .. held end
-if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 'full' end
-redis.call('SADD', KEYS[2], ARGV[1])
-extend(KEYS[2], tonumber(ARGV[6]))
+if ARGV[4] == '1' then
+  if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 'full' end
+  redis.call('SADD', KEYS[2], ARGV[1])
+  extend(KEYS[2], tonumber(ARGV[7]))
+end
 redis.call('HSET', KEYS[1], 'rev', 1, 'json', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[6])
-redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[5])
-redis.call('ZADD', KEYS[4], ARGV[4], ARGV[1])
-redis.call('ZADD', KEYS[5], ARGV[4], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[7])
+redis.call('SET', KEYS[3], ARGV[1], 'PX', ARGV[6])
+if ARGV[5] ~= '' then
+  redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
+  redis.call('ZADD', KEYS[5], ARGV[5], ARGV[1])
+end
+if ARGV[10] == '1' then
+  redis.call('ZADD', KEYS[8], ARGV[9], ARGV[1])
+  redis.call('ZADD', KEYS[9], ARGV[9], ARGV[1])
+end
 redis.call('SADD', KEYS[6], ARGV[1])
-extend(KEYS[6], tonumber(ARGV[6]))
-redis.call('ZADD', KEYS[7], ARGV[8], ARGV[7])
+extend(KEYS[6], tonumber(ARGV[7]))
+redis.call('ZADD', KEYS[7], ARGV[9], ARGV[8])
 return 'ok'
 `);
 
 /**
- * KEYS: booking, newSlot, oldSlot, active, byCentre, byInstitution, effects
- * ARGV: code, rev, json, capacity, move (1/0), release (1/0), startMs, activeMs, keepMs, effect, nowMs
+ * KEYS: booking, newSlot, oldSlot, active, byCentre, byInstitution, effects, requestsByCentre, requestsByInstitution
+ * ARGV: code, rev, json, capacity, take (1/0), release (1/0), startMs ('' without a slot),
+ *       activeMs, keepMs, effect, nowMs, hold (1: keep the worker's per-standard hold, 0: drop it),
+ *       request ('add', 'remove' or ''), requestedMs (when the request was made)
+ * A booking that takes a new place takes it before letting the old one go, in the same step.
  */
 const UPDATE = new RedisScript(`${EXTEND}
 local rev = redis.call('HGET', KEYS[1], 'rev')
 if not rev then return 'missing' end
 if rev ~= ARGV[2] then return 'conflict' end
-if ARGV[5] == '1' then
-  if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then
-    if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 'full' end
-    redis.call('SADD', KEYS[2], ARGV[1])
-    extend(KEYS[2], tonumber(ARGV[9]))
-  end
-  redis.call('SREM', KEYS[3], ARGV[1])
+if ARGV[5] == '1' and redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then
+  if redis.call('SCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 'full' end
+  redis.call('SADD', KEYS[2], ARGV[1])
+  extend(KEYS[2], tonumber(ARGV[9]))
+end
+if ARGV[6] == '1' then redis.call('SREM', KEYS[3], ARGV[1]) end
+if ARGV[7] ~= '' then
   redis.call('ZADD', KEYS[5], ARGV[7], ARGV[1])
   redis.call('ZADD', KEYS[6], ARGV[7], ARGV[1])
-  if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('PEXPIRE', KEYS[4], ARGV[8]) end
-  redis.call('PEXPIRE', KEYS[1], ARGV[9])
+else
+  redis.call('ZREM', KEYS[5], ARGV[1])
+  redis.call('ZREM', KEYS[6], ARGV[1])
 end
-if ARGV[6] == '1' then
-  redis.call('SREM', KEYS[3], ARGV[1])
-  if redis.call('GET', KEYS[4]) == ARGV[1] then redis.call('DEL', KEYS[4]) end
+if ARGV[13] == 'add' then
+  redis.call('ZADD', KEYS[8], ARGV[14], ARGV[1])
+  redis.call('ZADD', KEYS[9], ARGV[14], ARGV[1])
+elseif ARGV[13] == 'remove' then
+  redis.call('ZREM', KEYS[8], ARGV[1])
+  redis.call('ZREM', KEYS[9], ARGV[1])
 end
+if redis.call('GET', KEYS[4]) == ARGV[1] then
+  if ARGV[12] == '1' then redis.call('PEXPIRE', KEYS[4], ARGV[8]) else redis.call('DEL', KEYS[4]) end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[9])
 redis.call('HSET', KEYS[1], 'rev', tonumber(rev) + 1, 'json', ARGV[3])
 redis.call('ZADD', KEYS[7], ARGV[11], ARGV[10])
 return 'ok'
@@ -96,12 +116,23 @@ export class RedisBookingStore implements BookingStore {
   }
 
   async create(b: Booking, capacity: number, times: BookingTimes): Promise<CreateResult> {
-    const keys = [K.booking(b.code), K.slot(b.centreId, b.slot.local), K.active(b), K.byCentre(b.centreId), K.byInstitution(b.institution), K.byWorker(b.pid), K.effects];
+    const keys = [K.booking(b.code), slotKey(b), K.active(b), K.byCentre(b.centreId), K.byInstitution(b.institution), K.byWorker(b.pid), K.effects, K.requestsByCentre(b.centreId), K.requestsByInstitution(b.institution)];
     const reply = String(
       await CREATE.run(
         this.redis,
         keys.map((x) => this.k(x)),
-        [b.code, JSON.stringify(b), capacity, Date.parse(b.slot.start), this.msUntil(times.activeUntil), this.msUntil(times.keepUntil), effectId(b.code, b.history.length - 1), this.now()],
+        [
+          b.code,
+          JSON.stringify(b),
+          capacity,
+          holdsPlace(b) ? 1 : 0,
+          b.slot ? Date.parse(b.slot.start) : '',
+          this.msUntil(times.activeUntil),
+          this.msUntil(times.keepUntil),
+          effectId(b.code, b.history.length - 1),
+          this.now(),
+          b.status === 'requested' ? 1 : 0,
+        ],
       ),
     );
     if (reply === 'ok') return { ok: true };
@@ -111,22 +142,24 @@ export class RedisBookingStore implements BookingStore {
 
   async update(previous: StoredBooking, next: Booking, capacity: number, times: BookingTimes): Promise<UpdateResult> {
     const before = previous.booking;
-    const move = isActive(next) && next.slot.local !== before.slot.local;
-    const release = isActive(before) && !isActive(next);
-    const keys = [K.booking(next.code), K.slot(next.centreId, next.slot.local), K.slot(before.centreId, before.slot.local), K.active(next), K.byCentre(next.centreId), K.byInstitution(next.institution), K.effects];
+    const plan = updatePlan(before, next);
+    const keys = [K.booking(next.code), slotKey(next), slotKey(before), K.active(next), K.byCentre(next.centreId), K.byInstitution(next.institution), K.effects, K.requestsByCentre(next.centreId), K.requestsByInstitution(next.institution)];
     const reply = String(
       await UPDATE.run(this.redis, keys.map((x) => this.k(x)), [
         next.code,
         previous.rev,
         JSON.stringify(next),
         capacity,
-        move ? 1 : 0,
-        release ? 1 : 0,
-        Date.parse(next.slot.start),
+        plan.take ? 1 : 0,
+        plan.release ? 1 : 0,
+        next.slot ? Date.parse(next.slot.start) : '',
         this.msUntil(times.activeUntil),
         this.msUntil(times.keepUntil),
         effectId(next.code, next.history.length - 1),
         this.now(),
+        isActive(next) ? 1 : 0,
+        plan.request,
+        Date.parse(next.createdAt),
       ]),
     );
     return reply === 'ok' ? { ok: true } : { ok: false, reason: reply === 'full' ? 'full' : reply === 'missing' ? 'missing' : 'conflict' };
@@ -161,7 +194,13 @@ export class RedisBookingStore implements BookingStore {
   async byInstitution(institution: string, fromMs: number, toMs: number, centreId?: string): Promise<Booking[]> {
     const index = centreId ? K.byCentre(centreId) : K.byInstitution(institution);
     const codes = await this.redis.zrangebyscore(this.k(index), fromMs, `(${toMs}`);
-    return sortBySlot((await this.many(codes)).filter((b) => b.institution === institution));
+    return sortBySlot((await this.many(codes)).filter((b) => b.institution === institution && b.slot !== null));
+  }
+
+  async requests(institution: string, centreId?: string): Promise<Booking[]> {
+    const index = centreId ? K.requestsByCentre(centreId) : K.requestsByInstitution(institution);
+    const codes = await this.redis.zrange(this.k(index), 0, 999);
+    return (await this.many(codes)).filter((b) => b.institution === institution && b.status === 'requested').sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.code.localeCompare(b.code));
   }
 
   async taken(centreId: string, locals: readonly string[]): Promise<number[]> {
@@ -178,9 +217,11 @@ export class RedisBookingStore implements BookingStore {
   async remove(b: Booking): Promise<void> {
     await this.redis
       .multi()
-      .srem(this.k(K.slot(b.centreId, b.slot.local)), b.code)
+      .srem(this.k(slotKey(b)), b.code)
       .zrem(this.k(K.byCentre(b.centreId)), b.code)
       .zrem(this.k(K.byInstitution(b.institution)), b.code)
+      .zrem(this.k(K.requestsByCentre(b.centreId)), b.code)
+      .zrem(this.k(K.requestsByInstitution(b.institution)), b.code)
       .srem(this.k(K.byWorker(b.pid)), b.code)
       .del(this.k(K.booking(b.code)), this.k(K.active(b)))
       .zrem(this.k(K.effects), ...b.history.map((_, i) => effectId(b.code, i)))
@@ -207,5 +248,22 @@ export function parseBooking(json: string): Booking | undefined {
   }
 }
 
+/** The slot set a booking's place is (or would be) in; a booking without a time names a set nothing is ever added to. */
+const slotKey = (b: Booking): string => K.slot(b.centreId, b.slot?.local ?? 'none');
+
+/**
+ * What an update changes besides the record: whether it takes a place in its (new) slot, lets the
+ * old place go, and enters or leaves the requests index.
+ */
+export function updatePlan(before: Booking, next: Booking): { take: boolean; release: boolean; request: 'add' | 'remove' | '' } {
+  const sameSlot = before.slot !== null && next.slot !== null && before.slot.local === next.slot.local;
+  const take = holdsPlace(next) && !(holdsPlace(before) && sameSlot);
+  const release = holdsPlace(before) && !(holdsPlace(next) && sameSlot);
+  const request = next.status === 'requested' && before.status !== 'requested' ? 'add' : before.status === 'requested' && next.status !== 'requested' ? 'remove' : '';
+  return { take, release, request };
+}
+
+/** Time-ordered: by slot start (a request, without one, by when it was made), then creation, then code. */
 export const sortBySlot = (bookings: Booking[]): Booking[] =>
-  bookings.sort((a, b) => Date.parse(a.slot.start) - Date.parse(b.slot.start) || a.createdAt.localeCompare(b.createdAt) || a.code.localeCompare(b.code));
+  bookings.sort((a, b) => whenOf(a) - whenOf(b) || a.createdAt.localeCompare(b.createdAt) || a.code.localeCompare(b.code));
+const whenOf = (b: Booking): number => (b.slot ? Date.parse(b.slot.start) : Date.parse(b.createdAt));

@@ -1,5 +1,5 @@
 import type { Availability } from './availability.js';
-import { isActive, type Booking } from './booking.js';
+import { holdsPlace, isScheduled, type Booking, type ScheduledBooking } from './booking.js';
 import { slotOf } from './slots.js';
 
 export interface Conflict {
@@ -10,13 +10,14 @@ export interface Conflict {
 }
 
 /**
- * The active bookings a new availability would no longer fit. They are reported and kept:
+ * The bookings holding a place (confirmed or proposed) that a new availability would no longer fit. They are reported and kept:
  * the institution decides (moves or cancels them through the API); nothing is dropped silently.
  */
 export function availabilityConflicts(timeZone: string, next: Availability, bookings: readonly Booking[]): Conflict[] {
   const conflicts: Conflict[] = [];
-  const perSlot = new Map<string, Booking[]>();
-  for (const b of bookings.filter(isActive)) {
+  const perSlot = new Map<string, ScheduledBooking[]>();
+  // Requests have no time yet; proposed and confirmed times hold places.
+  for (const b of bookings.filter((x): x is ScheduledBooking => isScheduled(x) && holdsPlace(x))) {
     const date = b.slot.local.slice(0, 10);
     if (next.closedDates.includes(date)) {
       conflicts.push({ code: b.code, start: b.slot.start, reason: 'closed' });

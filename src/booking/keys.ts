@@ -8,6 +8,9 @@ export const bookingKeys = {
   byCentre: (centreId: string) => `centre-bookings/${centreId}`,
   byInstitution: (institution: string) => `institution-bookings/${institution}`,
   byWorker: (pid: string) => `worker-bookings/${pid}`,
+  /** Requests (no time yet), by when they were made. */
+  requestsByCentre: (centreId: string) => `centre-requests/${centreId}`,
+  requestsByInstitution: (institution: string) => `institution-requests/${institution}`,
   /** Changes whose reminders, notices and webhooks are not yet queued (a sorted set by write time). */
   effects: 'booking-effects',
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Booking } from '../booking/booking.js';
+import { isScheduled, type Booking, type ScheduledBooking } from '../booking/booking.js';
 import type { BookingEvent, BookingService } from '../booking/BookingService.js';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { RutaI18n } from '../i18n.js';
@@ -8,7 +8,9 @@ import { slotText } from '../../dialogs/bookingMessages.js';
 import type { Messenger, MessageKind } from './Messenger.js';
 
 const reminderJob = z.object({ code: z.string(), hours: z.number(), local: z.string(), due: z.number() });
-const noticeJob = z.object({ id: z.string(), code: z.string(), event: z.enum(['cancelled', 'rescheduled', 'attended', 'no_show']) });
+/** The institution's changes a worker is told about. */
+const NOTICES = ['confirmed', 'proposed', 'declined', 'cancelled', 'rescheduled', 'attended', 'no_show', 'outcome'] as const;
+const noticeJob = z.object({ id: z.string(), code: z.string(), event: z.enum(NOTICES) });
 
 /** Job ids: letters, digits, '-' and '_' only ("2027-03-02T09:00" → "202703020900"). */
 const compact = (local: string) => local.replace(/\D/g, '');
@@ -19,7 +21,7 @@ const noticeJobId = (code: string, event: string, at: number) => `notice_${code}
 function lastSlotChange(b: Booking, index: number): number {
   for (let i = Math.min(index, b.history.length - 1); i >= 0; i--) {
     const h = b.history[i]!;
-    if (h.action === 'booked' || h.action === 'rescheduled') return Date.parse(h.at);
+    if (h.action === 'booked' || h.action === 'rescheduled' || h.action === 'confirmed' || h.action === 'proposed') return Date.parse(h.at);
   }
   return Date.parse(b.createdAt);
 }
@@ -46,10 +48,11 @@ export class BookingNotifier {
   readonly onEvent = async (event: BookingEvent): Promise<void> => {
     const { booking, previous, by } = event;
     if (previous) await this.withdrawReminders(previous);
-    if (booking.status === 'booked') await this.scheduleReminders(booking, lastSlotChange(booking, event.index));
-    if (by === 'institution' && event.type !== 'created') {
+    if (booking.status === 'confirmed' && isScheduled(booking)) await this.scheduleReminders(booking, lastSlotChange(booking, event.index));
+    const notice = NOTICES.find((n) => n === event.type);
+    if (by === 'institution' && notice) {
       const id = noticeJobId(booking.code, event.type, event.index + 1);
-      await this.deps.jobs.add({ name: 'notice', id, data: { id, code: booking.code, event: event.type }, delayMs: 0 });
+      await this.deps.jobs.add({ name: 'notice', id, data: { id, code: booking.code, event: notice }, delayMs: 0 });
     }
   };
 
@@ -68,8 +71,8 @@ export class BookingNotifier {
     const booking = await this.deps.bookings.get(job.code);
     // Cancelled, moved or already started: this reminder no longer applies.
     const now = this.deps.now().getTime();
-    const start = booking ? Date.parse(booking.slot.start) : 0;
-    if (!booking || booking.status !== 'booked' || booking.slot.local !== job.local || start <= now) return;
+    const start = booking?.slot ? Date.parse(booking.slot.start) : 0;
+    if (!booking?.slot || booking.status !== 'confirmed' || booking.slot.local !== job.local || start <= now) return;
     // Sent late (the process was down when it was due) and a closer reminder is due too: that one says it.
     if (this.deps.reminderHours.some((h) => h < job.hours && start - h * 3600_000 <= now)) return;
     await this.send(booking, 'reminder', reminderJobId(job.code, job.hours, job.local));
@@ -78,11 +81,15 @@ export class BookingNotifier {
   private async send(booking: Booking, kind: MessageKind, jobId: string): Promise<void> {
     const t = this.deps.i18n.t(booking.language);
     const centre = (await this.deps.bookings.centres.get(booking.centreId))?.name ?? booking.centreId;
-    const when = slotText(t, booking.slot.start, booking.timeZone);
+    const when = booking.slot ? slotText(t, booking.slot.start, booking.timeZone) : '';
     const institution = this.deps.catalog.institution(booking.institution)?.acronym ?? booking.institution;
     const key = kind === 'reminder' ? 'booking.reminder' : `booking.byCentre.${kind}`;
-    const body = t(key, { centre, when, code: booking.code, institution });
-    await this.deps.messenger.deliver(booking, kind, body, { '1': centre, '2': when, '3': booking.code }, jobId);
+    // A decline says why and what to do next; an outcome says what it means.
+    const reason = booking.declineReason ? t(`booking.declineReason.${booking.declineReason}`, { institution }) : '';
+    const outcome = booking.outcome ? t(`booking.outcome.${booking.outcome}`, { institution }) : '';
+    const body = t(key, { centre, when, code: booking.code, institution, reason, outcome });
+    const second = kind === 'declined' ? reason : kind === 'outcome' ? outcome : when;
+    await this.deps.messenger.deliver(booking, kind, body, { '1': centre, '2': second, '3': booking.code }, jobId);
   }
 
   /**
@@ -91,7 +98,7 @@ export class BookingNotifier {
    * made 10 h ahead gets no "24 h" reminder, but one whose process died before queuing it still
    * gets it late, as long as the appointment has not started.
    */
-  private async scheduleReminders(b: Booking, changedAt: number): Promise<void> {
+  private async scheduleReminders(b: ScheduledBooking, changedAt: number): Promise<void> {
     const start = Date.parse(b.slot.start);
     const now = this.deps.now().getTime();
     if (start <= now) return;
@@ -103,6 +110,7 @@ export class BookingNotifier {
   }
 
   private async withdrawReminders(b: Booking): Promise<void> {
+    if (!b.slot) return;
     for (const hours of this.deps.reminderHours) await this.deps.jobs.remove(reminderJobId(b.code, hours, b.slot.local));
   }
 }

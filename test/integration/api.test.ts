@@ -113,7 +113,7 @@ describe('bookings through the API', () => {
     const mine = body.bookings.filter((x: { code: string }) => [a.code, b.code].includes(x.code));
     expect(mine).toHaveLength(2);
     expect(mine.find((x: { code: string }) => x.code === a.code)).toMatchObject({
-      centre: 'infotep-santo-domingo', centreName: 'INFOTEP Santo Domingo', start: '2026-11-23T08:00:00-04:00', firstName: 'Ana', phone: a.from, channel: 'sms', status: 'booked',
+      centre: 'infotep-santo-domingo', centreName: 'INFOTEP Santo Domingo', start: '2026-11-23T08:00:00-04:00', firstName: 'Ana', phone: a.from, channel: 'sms', status: 'confirmed',
       standard: { institution: 'infotep', code: null, occupation: 'mason', isco08: '7112', title: 'Albañil' }, prescreen: null,
     });
     expect(mine.find((x: { code: string }) => x.code === b.code)).toMatchObject({ phone: b.from, channel: 'whatsapp', firstName: null });
@@ -125,7 +125,7 @@ describe('bookings through the API', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const rows: Array<Record<string, string>> = parseCsv(await res.text(), { columns: true });
     const row = rows.find((r) => r.code === a.code)!;
-    expect(row).toMatchObject({ centre: 'INFOTEP Santo Domingo', start: '2026-11-23T08:00:00-04:00', status: 'booked', first_name: 'Ana', phone: a.from, occupation: 'Albañil', isco08: '7112' });
+    expect(row).toMatchObject({ centre: 'INFOTEP Santo Domingo', start: '2026-11-23T08:00:00-04:00', status: 'confirmed', first_name: 'Ana', phone: a.from, occupation: 'Albañil', isco08: '7112' });
   });
 
   it('gives calendar apps an iCalendar feed per centre that ical.js parses', async () => {
@@ -139,14 +139,14 @@ describe('bookings through the API', () => {
     expect(ev.startDate.toJSDate().toISOString()).toBe('2026-11-23T12:00:00.000Z');
     expect(ev.endDate.toJSDate().toISOString()).toBe('2026-11-23T13:00:00.000Z');
     expect(ev.summary).toBe(`Albañil: ${a.code}`);
-    expect(ev.description).toBe(`Ruta booking ${a.code}\nStandard: to be confirmed (Albañil)\nStatus: booked`);
+    expect(ev.description).toBe(`Ruta booking ${a.code}\nStandard: to be confirmed (Albañil)\nStatus: confirmed`);
   });
 
   it('marks attendance, cancels and moves; the worker is told each time; impossible changes are refused', async () => {
     const before = twilio.accepted.length;
     const moved = await api(`/bookings/${a.code}`, infotep, { method: 'PATCH', body: JSON.stringify({ start: '2026-11-25T10:00' }) });
     expect(moved.status).toBe(200);
-    expect(await moved.json()).toMatchObject({ start: '2026-11-25T10:00:00-04:00', status: 'booked' });
+    expect(await moved.json()).toMatchObject({ start: '2026-11-25T10:00:00-04:00', status: 'confirmed' });
     await eventually(() => twilio.accepted.length === before + 1);
     expect(twilio.accepted[before]!.form).toMatchObject({ To: a.from, Body: `Ruta: INFOTEP Santo Domingo cambió tu evaluación al miércoles 25 de noviembre, 10:00 (código ${a.code}). Si no puedes ir, escribe CITA.` });
 
@@ -158,7 +158,8 @@ describe('bookings through the API', () => {
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ error: 'not_active' });
 
-    expect((await api(`/bookings/${a.code}`, infotep, { method: 'PATCH', body: JSON.stringify({ start: '2026-11-28T10:00' }) })).status).toBe(409); // a Saturday
+    // Staff may set any future time (a session outside the published hours), never a past one.
+    expect((await api(`/bookings/${a.code}`, infotep, { method: 'PATCH', body: JSON.stringify({ start: '2026-11-19T10:00' }) })).status).toBe(409);
     expect((await api(`/bookings/${a.code}`, infotep, { method: 'PATCH', body: JSON.stringify({ status: 'lost' }) })).status).toBe(400);
     expect((await api(`/bookings/${a.code}`, ina, { method: 'PATCH', body: JSON.stringify({ status: 'attended' }) })).status).toBe(404);
     expect((await api('/bookings/AAAAAA', infotep)).status).toBe(404);
@@ -177,7 +178,7 @@ describe('centres and availability', () => {
     expect(res.status).toBe(200);
     const saved = await res.json();
     expect(saved.conflicts).toContainEqual({ code, start: expect.stringMatching(/^2026-11-2\dT0[89]:00:00-04:00$/), reason: 'outside_hours' });
-    expect((await app.ruta.bookings.get(code))?.status).toBe('booked');
+    expect((await app.ruta.bookings.get(code))?.status).toBe('confirmed');
 
     const [slots] = (await app.chat(phone(), ['Hola', '1', '3', '1', '1', '1', 'santo domingo'])).slice(-1).map(text);
     expect(slots).toMatch(/1\. lunes 23 de noviembre, 13:00\n2\. lunes 23 de noviembre, 14:30\n3\. lunes 30 de noviembre, 13:00/);
@@ -189,7 +190,8 @@ describe('centres and availability', () => {
 
   it('adds a centre that then becomes the nearest for workers near it', async () => {
     const centre = {
-      name: 'INFOTEP Santiago', address: 'Av. Estrella Sadhalá (test data)', location: { lat: 19.45, lon: -70.69, precision: 'address' }, timeZone: 'America/Santo_Domingo', assesses: ['mason', 'electrician'],
+      name: 'INFOTEP Santiago', city: 'Santiago de los Caballeros', address: 'Av. Estrella Sadhalá (test data)', location: { lat: 19.45, lon: -70.69, precision: 'address' }, timeZone: 'America/Santo_Domingo', assesses: ['mason', 'electrician'],
+      onboarded: true,
       availability: { slotMinutes: 60, capacity: 1, weekly: [{ day: 'tue', from: '09:00', to: '11:00' }], closedDates: [] },
     };
     const res = await api('/centres/infotep-santiago', infotep, { method: 'PUT', body: JSON.stringify(centre) });
@@ -200,7 +202,7 @@ describe('centres and availability', () => {
     expect(list.centres.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['infotep-santo-domingo', 'infotep-santiago']));
 
     const replies = (await app.chat(phone(), ['Hola', '1', '3', '1', '1', '1', 'santiago', '1'])).map(text);
-    expect(replies[6]).toMatch(/Centros que evaluan Albañil, del mas cercano:\n1\. INFOTEP Santiago, a 0 km\n2\. INFOTEP Santo Domingo, a 13\d km/);
+    expect(replies[6]).toMatch(/Centros mas cercanos para Albañil:\n1\. INFOTEP Santiago, a 0 km\n2\. INFOTEP Santo Domingo, a 13\d km/);
     expect(replies[7]).toMatch(/Proximos horarios libres en INFOTEP Santiago:\n1\. martes 24 de noviembre, 9:00/);
   });
 });
@@ -229,7 +231,7 @@ describe('webhooks', () => {
       const { code } = await bookByChat(app, phone(), ['Hola', '1', '3', '1', '1', '1', 'santo domingo', '1', '1', '0', '1']);
       await eventually(() => received.length === 1);
       const event = JSON.parse(received[0]!.body);
-      expect(event).toMatchObject({ type: 'booking.created', by: 'worker', booking: { code, centre: 'infotep-santo-domingo', status: 'booked' } });
+      expect(event).toMatchObject({ type: 'booking.created', by: 'worker', booking: { code, centre: 'infotep-santo-domingo', status: 'confirmed' } });
       expect(received[0]!.body).not.toMatch(/\+1809|phone|firstName/);
       const [, t, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(received[0]!.signature)!;
       expect(v1).toBe(createHmac('sha256', secret).update(`${t}.${received[0]!.body}`).digest('hex'));

@@ -58,7 +58,7 @@ describe('booking codes', () => {
       expect(foreign).toEqual(await answer(await api(`/bookings/${unknown}`, ina, { method: 'PATCH', body: JSON.stringify(body) })));
       expect(foreign).toMatchObject({ status: 404, body: '{"error":"not_found"}' });
     }
-    expect((await app.ruta.bookings.get(code))?.status).toBe('booked');
+    expect((await app.ruta.bookings.get(code))?.status).toBe('confirmed');
   });
 });
 
@@ -153,7 +153,7 @@ describe('first names', () => {
     expect((await app.ruta.bookings.get(code))?.firstName).toBe(stored);
 
     const json = await (await api('/bookings', infotep)).json();
-    expect(json.bookings.find((b: { code: string }) => b.code === code)).toMatchObject({ firstName: stored, status: 'booked' });
+    expect(json.bookings.find((b: { code: string }) => b.code === code)).toMatchObject({ firstName: stored, status: 'confirmed' });
     const rows: Array<Record<string, string>> = parseCsv(await (await api('/bookings', infotep, { headers: { accept: 'text/csv' } })).text(), { columns: true });
     expect(rows.find((r) => r.code === code)).toMatchObject({ first_name: stored });
     const ics = await (await api('/centres/infotep-santo-domingo/calendar.ics', infotep)).text();

@@ -241,7 +241,7 @@ describe('pseudonym secret rotation (ruta keys rotate-pseudonyms)', () => {
     expect(await rotated.ruta.store.keysContaining(old.silent)).toEqual([]);
     expect(await rotated.ruta.store.keysContaining(next.silent)).toEqual(expect.arrayContaining(movedKeys(next.silent)));
     expect((await rotated.ruta.bookings.get(silentCode))!.pid).toBe(next.silent);
-    expect((await rotated.ruta.bookings.get(chatCode))!.status).toBe('booked');
+    expect((await rotated.ruta.bookings.get(chatCode))!.status).toBe('confirmed');
     expect(await rotation.rotatePseudonyms(secrets)).toEqual({ workers: 3, moved: 0, alreadyCurrent: 2, skippedNoNumber: 1, unreadable: 0, unmatched: 0, retryLater: 0 });
 
     // Without the previous secret the silent worker still finds their appointment, and can erase it.

@@ -52,7 +52,7 @@ async function until(what: string, check: () => Promise<boolean>, ms = 10_000): 
 async function reminderJob(w: World, code: string, hours: number): Promise<Job | undefined> {
   const b = await w.app.ruta.bookings.get(code);
   if (!b) throw new Error(`booking ${code} not found`);
-  return w.queue.getJob(reminderJobId(code, hours, b.slot.local));
+  return w.queue.getJob(reminderJobId(code, hours, b.slot!.local));
 }
 
 /**
@@ -80,7 +80,7 @@ const sentTo = (w: World, to: string) => w.twilio.accepted.filter((m) => m.form.
 async function dueOf(w: World, code: string, hours: number): Promise<number> {
   const b = await w.app.ruta.bookings.get(code);
   if (!b) throw new Error('booking not found');
-  return Date.parse(b.slot.start) - hours * 3600_000;
+  return Date.parse(b.slot!.start) - hours * 3600_000;
 }
 let n = 0;
 const phone = () => `+1809${String(7000000 + ++n)}`;

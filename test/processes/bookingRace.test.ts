@@ -71,15 +71,15 @@ describe('many workers racing for one slot, across two server processes', () => 
         const code = /Codigo: \*?([A-Z0-9]{6})/.exec(reply)?.[1];
         expect(code).toBeDefined();
         const stored = (await store.get(code!))?.booking;
-        expect(stored).toMatchObject({ code, status: 'booked', centreId: CENTRE, pid: pseudonymize(SECRET, from) });
+        expect(stored).toMatchObject({ code, status: 'confirmed', centreId: CENTRE, pid: pseudonymize(SECRET, from) });
         return stored!;
       }),
     );
     const local = '2026-11-25T08:00';
-    expect(won.map((w) => w.slot.local)).toEqual(Array(CAPACITY).fill(local));
+    expect(won.map((w) => w.slot!.local)).toEqual(Array(CAPACITY).fill(local));
     // …the contested slot holds exactly its capacity, the winners' bookings and no other…
     expect(await store.taken(CENTRE, [local])).toEqual([CAPACITY]);
-    const booked = (await store.byInstitution('infotep', Date.parse('2026-11-20T00:00:00Z'), Date.parse('2027-01-01T00:00:00Z'))).filter((x) => x.status === 'booked');
+    const booked = (await store.byInstitution('infotep', Date.parse('2026-11-20T00:00:00Z'), Date.parse('2027-01-01T00:00:00Z'))).filter((x) => x.status === 'confirmed');
     expect(booked.map((x) => x.code).sort()).toEqual(won.map((w) => w.code).sort());
     // …and no one who lost holds a booking anywhere.
     const losers = workers.filter((from) => !winners.some((w) => w.from === from));

@@ -75,7 +75,7 @@ async function bookAndDie(point: (typeof POINTS)[number]): Promise<{ code: strin
   expect(await confirm).toBe('connection lost');
   const store = new RedisBookingStore(env.redis, env.prefix, () => Date.parse(CLOCK));
   const [booking] = await store.byWorker(pseudonymize(SECRET, from));
-  expect(booking?.status).toBe('booked');
+  expect(booking?.status).toBe('confirmed');
   return { code: booking!.code, from };
 }
 
@@ -110,10 +110,10 @@ describe('a process killed between a booking and its reminders and webhook', () 
           const store = new RedisBookingStore(env.redis, env.prefix, () => Date.parse(CLOCK));
           const booking = (await store.get(code))!.booking;
           const webhookJob = `webhook_evt_${code}_0_${Date.parse(booking.createdAt).toString(36)}`;
-          expect(await jobsOf(code)).toEqual([reminderJobId(code, 2, booking.slot.local), reminderJobId(code, 24, booking.slot.local), webhookJob].sort());
+          expect(await jobsOf(code)).toEqual([reminderJobId(code, 2, booking.slot!.local), reminderJobId(code, 24, booking.slot!.local), webhookJob].sort());
           await eventually(() => hook.events.some((e) => e.code === code), 15_000);
           log('webhook');
-          booked.push({ code, from, local: booking.slot.local });
+          booked.push({ code, from, local: booking.slot!.local });
           // The worker's next message is answered, and shows the appointment.
           const [shown] = await survivor.chat(from, ['cita']);
           expect(text(shown!)).toMatch(new RegExp(`Tu cita \\(codigo ${code}\\)`));
@@ -136,7 +136,7 @@ describe('a process killed between a booking and its reminders and webhook', () 
     const app = await startTestApp('crash-reminders', { TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID, TWILIO_API_URL: twilio.url }, { redis: env.redis, prefix: env.prefix }, { now: () => new Date(clock.now) });
     try {
       const store = new RedisBookingStore(env.redis, env.prefix, () => clock.now);
-      const starts = await Promise.all(booked.map(async (b) => Date.parse((await store.get(b.code))!.booking.slot.start)));
+      const starts = await Promise.all(booked.map(async (b) => Date.parse((await store.get(b.code))!.booking.slot!.start)));
       // The clock reaches each reminder's time in turn; BullMQ releases the delayed jobs.
       const dues = starts.flatMap((s) => [s - 24 * 3600_000, s - 2 * 3600_000]).sort((a, b) => a - b);
       for (const [i, due] of dues.entries()) {

@@ -126,7 +126,7 @@ describe('impersonating an SMS/WhatsApp worker through /api/messages', () => {
         }
       }
       expect(await worker.snapshot()).toBe(worker.before);
-      expect((await app.ruta.bookings.get(worker.code))?.status).toBe('booked');
+      expect((await app.ruta.bookings.get(worker.code))?.status).toBe('confirmed');
     } finally {
       await app.close();
     }
@@ -155,7 +155,7 @@ describe('impersonating an SMS/WhatsApp worker through /api/messages', () => {
       // A key not endorsed for the channel it claims is refused too.
       expect(counted((await post(app, activity('telegram', worker.from, 'CITA'), channelToken())).status === 401)).toBe(true);
       expect(await worker.snapshot()).toBe(worker.before);
-      expect((await app.ruta.bookings.get(worker.code))?.status).toBe('booked');
+      expect((await app.ruta.bookings.get(worker.code))?.status).toBe('confirmed');
 
       // A genuine channel token is accepted (so the refusals above are the checks, not a broken endpoint)
       // and its sender has its own namespace: "whatsapp" + the worker's number is a stranger.
@@ -168,7 +168,7 @@ describe('impersonating an SMS/WhatsApp worker through /api/messages', () => {
         expect(erase.status === 200 && confirm.status === 200).toBe(true);
       }
       expect(await worker.snapshot()).toBe(worker.before);
-      expect((await app.ruta.bookings.get(worker.code))?.status).toBe('booked');
+      expect((await app.ruta.bookings.get(worker.code))?.status).toBe('confirmed');
       // The worker, on SMS, still has their appointment.
       expect(text(await app.send(worker.from, 'CITA'))).toMatch(new RegExp(`Tu cita \\(codigo ${worker.code}\\)`));
     } finally {
@@ -188,7 +188,7 @@ describe('impersonating an SMS/WhatsApp worker through /api/messages', () => {
         await post(app, activity(channelId, worker.from, '1'));
       }
       expect(await worker.snapshot()).toBe(worker.before);
-      expect((await app.ruta.bookings.get(worker.code))?.status).toBe('booked');
+      expect((await app.ruta.bookings.get(worker.code))?.status).toBe('confirmed');
       process.stdout.write(`impersonation: ${refused}/${attempts} attempts refused\n`);
       expect(refused).toBe(attempts);
     } finally {

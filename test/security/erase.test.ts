@@ -86,7 +86,7 @@ describe('erase', () => {
 
     // When the reminders' time comes, the control worker gets theirs; the eraser gets nothing.
     for (const hours of [24, 2]) {
-      clock.now = Date.parse(b!.slot.start) - hours * 3600_000 + 60_000;
+      clock.now = Date.parse(b!.slot!.start) - hours * 3600_000 + 60_000;
       await queue.promoteJobs();
       await eventually(() => twilio.accepted.filter((m) => m.form.To === control).length === (hours === 24 ? 1 : 2), 10_000);
     }

@@ -4,7 +4,7 @@ import type { Booking } from '../../src/booking/booking.js';
 export function aBooking(overrides: Partial<Booking> = {}): Booking {
   const at = '2026-11-22T12:00:00.000Z';
   return {
-    v: 1,
+    v: 2,
     code: 'K7MX4P',
     pid: 'pid-aaaaaaaaaaaa',
     centreId: 'infotep-santo-domingo',
@@ -14,7 +14,10 @@ export function aBooking(overrides: Partial<Booking> = {}): Booking {
     standard: { institution: 'infotep', code: null },
     slot: { local: '2026-11-24T09:00', start: '2026-11-24T09:00:00-04:00', end: '2026-11-24T10:00:00-04:00' },
     timeZone: 'America/Santo_Domingo',
-    status: 'booked',
+    status: 'confirmed',
+    preferences: null,
+    declineReason: null,
+    outcome: null,
     channel: 'sms',
     contact: null,
     via: null,

@@ -77,7 +77,7 @@ describe.each(implementations)('%s', (_name, make) => {
     expect(await store.create(aBooking({ code: 'CCCCCC' }), 1, times)).toEqual({ ok: true });
     expect((await store.byWorker(mine.pid)).map((b) => [b.code, b.status])).toEqual([
       ['AAAAAA', 'cancelled'],
-      ['CCCCCC', 'booked'],
+      ['CCCCCC', 'confirmed'],
     ]);
   });
 
@@ -176,9 +176,9 @@ describe('RedisBookingStore under concurrency', () => {
         const holder = moved.ok ? mover.code : other.code;
         expect(await connections[0]!.smembers(`${prefix}slot/infotep-santo-domingo/${slotLocal}`)).toEqual([holder]);
         // The mover is where the outcome says: the new slot if it won, still its old place if not.
-        expect((await a!.get(mover.code))!.booking.slot.local).toBe(moved.ok ? slotLocal : mover.slot.local);
+        expect((await a!.get(mover.code))!.booking.slot!.local).toBe(moved.ok ? slotLocal : mover.slot!.local);
         expect((await b!.get(other.code))?.booking.code).toBe(booked.ok ? other.code : undefined);
-        expect(await a!.taken('infotep-santo-domingo', [slotLocal, mover.slot.local])).toEqual([1, moved.ok ? 0 : 1]);
+        expect(await a!.taken('infotep-santo-domingo', [slotLocal, mover.slot!.local])).toEqual([1, moved.ok ? 0 : 1]);
       }
     } finally {
       await Promise.all(connections.map((c) => c.quit()));

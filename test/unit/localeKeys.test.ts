@@ -28,14 +28,6 @@ const locales = Object.fromEntries(Object.entries(readLocales()).map(([lang, ns]
  * "file: key expression". The test fails when an entry is no longer needed, so the list stays true.
  */
 const DYNAMIC_FAMILIES: Record<string, { why: string; keys: string[] }> = {
-  'dialogs/bookingMessages.ts: `booking.weekday.${dt.weekday}`': {
-    why: "luxon types DateTime#weekday as `number` (NaN when invalid); slotText only formats valid slot starts, whose weekday is 1–7",
-    keys: [1, 2, 3, 4, 5, 6, 7].map((d) => `booking.weekday.${d}`),
-  },
-  'dialogs/bookingMessages.ts: `booking.month.${dt.month}`': {
-    why: 'luxon types DateTime#month as `number` (NaN when invalid); a valid slot start has month 1–12',
-    keys: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((m) => `booking.month.${m}`),
-  },
 };
 
 /** i18next's plural suffixes (`key_one`, `key_other`…), used with a `count` option. */
