@@ -19,7 +19,7 @@ export const WEEKDAY_NAMES: Record<Weekday, string[]> = {
 };
 
 /** Real words one edit away from a weekday name: never read as a misspelt weekday. */
-export const NOT_WEEKDAY_TYPOS = ['vienes', 'lines', 'lend', 'mares', 'mates', 'marte', 'salado', 'domino', 'jueces', 'lunas'];
+export const NOT_WEEKDAY_TYPOS = ['vienes', 'vendi', 'lines', 'lunas', 'luces', 'mares', 'mates', 'marte', 'artes', 'partes', 'salado', 'domino', 'jueces'];
 
 /** Month names and abbreviations, read only next to a day number ("12 de enero", "Jan 12", "12 desanm"). */
 export const MONTH_NAMES: string[][] = [
@@ -43,7 +43,7 @@ export const MONTH_NAMES: string[][] = [
 export const TOMORROW = ['tomorrow', 'tomorow', 'tommorow', 'tommorrow', 'tomorrw', 'tomoro', 'tomorro', 'tmrw', 'tmr', 'tmw', '2moro', '2morrow', '2mrw', 'demen', 'denmen', 'demin', 'dmen', 'demain'];
 /** Spanish "mañana" as typed (folded, so "ñ" is "n"): SMS "mñn", "maniana" without an ñ key. */
 export const MANANA = ['manana', 'maniana', 'mannana', 'mnn', 'mnna', 'mnana', 'maana'];
-export const TODAY = ['hoy mismo', 'hoy', 'today', 'tdy', '2day', 'jodi a', 'jodia', 'jodi', 'aujourd hui', 'aujourdhui', 'ahora mismo', 'ahora', 'ahorita', 'right now', 'now', 'kounye a', 'kounya', 'konnya', 'kounyea'];
+export const TODAY = ['hoy mismo', 'hoy', 'today', 'tdy', '2day', 'jodi a', 'jodia', 'jodi', 'aujourd hui', 'aujourdhui', 'ahora mismo', 'ahora', 'ahorita', 'right now', 'kounye a', 'kounya', 'konnya', 'kounyea'];
 export const DAY_AFTER_TOMORROW = ['pasado manana', 'pasao manana', 'despues de manana', 'day after tomorrow', 'the day after tomorrow', 'overmorrow', 'apre demen', 'apredemen', 'apre denmen', 'apres demen', 'apres demain'];
 /** "Tonight", "this afternoon": today and a part of it. */
 export const TODAY_PART: Record<'morning' | 'afternoon' | 'evening', string[]> = {
@@ -148,10 +148,13 @@ export const RANGE_JOIN = ['a las', 'a la', 'a', 'hasta las', 'hasta la', 'hasta
  */
 export const HOUR_WORDS: Record<string, number> = {
   ine: 1, deze: 2, twaze: 3, katre: 4, senke: 5, size: 6, sete: 7, uite: 8, neve: 9, dize: 10, onze: 11, douze: 12,
-  mediodia: 12, 'medio dia': 12, noon: 12, midday: 12, midi: 12,
+  'la una': 1, mediodia: 12, 'medio dia': 12, noon: 12, midday: 12, midi: 12,
 };
-/** Number words that are also common words: not hours even after "a" or "at" ("de", "en", "set"). */
-export const NOT_HOUR_WORDS = ['de', 'en', 'un', 'set', 'dis', 'sink', 'wit', 'sis', 'ven'];
+/**
+ * Number words that are also common words: not hours even after "a" or "at" ("de", "en", "set";
+ * "cuido a una señora"). One o'clock in Spanish is "la una", read as a phrase.
+ */
+export const NOT_HOUR_WORDS = ['de', 'en', 'un', 'una', 'uno', 'set', 'dis', 'sink', 'wit', 'sis', 'ven'];
 /** Words after an hour that say which half of the day it is ("a las 2 de la tarde", "8è nan maten"). */
 export const HOUR_MORNING_HINT = ['de la manana', 'en la manana', 'in the morning', 'dimaten', 'nan maten', 'di maten', 'du matin', 'am'];
 export const HOUR_EVENING_HINT = [

@@ -44,13 +44,12 @@ type Read = (m: RegExpExecArray, today: CalendarDay | undefined) => Reading | un
 
 const PUNCTUATION = /([/:,.;!?¿¡-])/;
 const WEEKDAY_OF = new Map<string, Weekday>(WEEKDAYS.flatMap((d) => L.WEEKDAY_NAMES[d].map((n) => [n, d] as const)));
-const LEXICON = new Set(Object.values(L).flatMap((v) => (Array.isArray(v) ? v.flat() : typeof v === 'object' ? Object.keys(v).concat(...Object.values(v).filter(Array.isArray)) : [])).flatMap((p) => String(p).split(' ')));
 
 /** A weekday name (or one edit from a long one: "biernes", "satruday") as the token 'wd' + its code. */
 function weekdayToken(word: string): string {
   const exact = WEEKDAY_OF.get(word);
   if (exact) return `wd${exact}`;
-  if (word.length < 5 || !/^[a-z]+$/.test(word) || L.NOT_WEEKDAY_TYPOS.includes(word) || LEXICON.has(word)) return word;
+  if (word.length < 5 || !/^[a-z]+$/.test(word) || L.NOT_WEEKDAY_TYPOS.includes(word)) return word;
   const near = new Set<Weekday>();
   for (const [name, day] of WEEKDAY_OF) if (name.length >= 5 && editDistance(word, name, 1) <= 1) near.add(day);
   const [only] = near;
@@ -89,7 +88,7 @@ const ORDINAL = '(\\d{1,2})(?:st|nd|rd|th|ro|ero|er)';
 const DAY_CUE = alt(['el dia', 'el', 'dia', 'le', 'the', 'on the', 'dat', 'nan dat', 'for the', 'para el']);
 const AND = alt([',', 'o', 'y', 'u', 'or', 'and', 'ou', 'oswa', 'oubyen', 'ak']);
 const DAY_LIST = `${DAYNUM}(?: ${AND} (?:el |the )?\\d{1,2}(?:st|nd|rd|th)?)*`;
-const HOUR = '(\\d{1,2}(?:h\\d\\d)?(?:h|hs|hrs?|e|am|pm)?|medio dia|[a-z]+)';
+const HOUR = '(\\d{1,2}(?:h\\d\\d)?(?:h|hs|hrs?|e|am|pm)?|medio dia|la una|[a-z]+)';
 const HINT = `(?: (${alt(L.HOUR_MORNING_HINT)})| (${alt(L.HOUR_EVENING_HINT)}))?`;
 
 const DAY_BEFORE = /(?:^| )(?:el|dia|the|le|dat|wd[a-z]{3}) $/;
@@ -175,14 +174,16 @@ function daysOfMonth(d: CalendarDay | undefined, span: string, month?: string, y
   const days = dayNumbers(year ? span.replace(year, '') : span);
   const m = month === undefined ? undefined : MONTH_OF.get(month);
   const dates = days.map((n) => (m === undefined ? d?.nextDayOfMonth(n) : d?.dayAndMonth(n, m, year ? Number(year) : undefined)));
-  return dates.length > 0 && dates.every((x) => x !== undefined) ? { dates: dates as string[] } : undefined;
+  if (!d || dates.length === 0) return undefined;
+  // An impossible date ("31 de febrero") is read as nothing, not as "the 31st".
+  return { dates: dates.filter((x) => x !== undefined) };
 }
 
 function numericDate(d: CalendarDay | undefined, m: RegExpExecArray): Reading | undefined {
   const [a, b, y] = (m[1] !== undefined ? [m[1], m[2], m[3]] : [m[4], m[5], m[6]]).map((x) => (x === undefined ? undefined : Number(x)));
   if (!d || a === undefined || b === undefined) return undefined;
   const iso = d.dayAndMonth(a, b, y) ?? d.dayAndMonth(b, a, y);
-  return iso ? { dates: [iso] } : undefined;
+  return { dates: iso ? [iso] : [] };
 }
 
 function hourRange(cued: boolean, from: string, fromHint: string | undefined, to: string, toHint: string | undefined): Reading | undefined {
