@@ -82,7 +82,7 @@ export const ANY_TIME = [
   'cuando sea', 'cuando puedan', 'cuando pueda', 'cuando quieran', 'cuando quiera', 'cuando digan', 'cuando gusten',
   'cuando ustedes puedan', 'cuando ustedes quieran', 'cuando ustedes digan',
   'no importa', 'no me importa', 'no hay problema', 'no tengo problema', 'no tengo preferencia', 'sin preferencia',
-  'me da igual', 'da igual', 'me es igual', 'lo que sea', 'todos los dias', 'todo el dia', 'siempre',
+  'me da igual', 'da igual', 'me es igual', 'me da lo mismo', 'da lo mismo', 'es lo mismo', 'lo que sea', 'todos los dias', 'todo el dia', 'siempre',
   'lo antes posible', 'lo mas pronto posible', 'lo mas pronto', 'cuanto antes', 'en cuanto pueda',
   'anytime', 'any time', 'any day', 'any days', 'whenever', 'no preference', 'doesnt matter', 'doesn t matter',
   'does not matter', 'no matter', 'dont mind', 'don t mind', 'do not mind', 'dont care', 'don t care', 'either',
@@ -125,6 +125,12 @@ export const MORNING_ARTICLES = ['en la', 'por la', 'x la', 'a la', 'de la', 'du
 /** Around work: "after work" is evening, "before work" morning. */
 export const AFTER_WORK = ['despues del trabajo', 'despues de trabajar', 'saliendo del trabajo', 'after work', 'apre travay', 'apres le travail'];
 export const BEFORE_WORK = ['antes del trabajo', 'antes de trabajar', 'before work', 'avan travay', 'anvan travay'];
+/** Around lunch and church: "después del almuerzo", "apre legliz" are the afternoon. */
+export const AFTER_MIDDAY = [
+  'despues del almuerzo', 'despues de almorzar', 'despues de comer', 'despues de la comida', 'despues de misa', 'despues de la iglesia',
+  'after lunch', 'after church', 'apre manje midi', 'apre dine', 'apre legliz', 'apre mes', 'apres le dejeuner',
+];
+export const BEFORE_MIDDAY = ['antes del almuerzo', 'antes de almorzar', 'antes de comer', 'before lunch', 'avan manje midi', 'anvan manje midi'];
 
 /** Words before an hour. */
 export const AT_HOUR = ['como a las', 'a eso de las', 'sobre las', 'a las', 'a la', 'las', 'at', 'around', 'about', 'a', 've', 'vers', 'tipo', 'aprox'];
@@ -171,6 +177,6 @@ export const NEGATIONS = [
 /** Words that start a new clause (the scope of a negation ends there). Punctuation does too. */
 export const CLAUSE_BREAKS = [
   'pero', 'sino', 'mejor', 'mas bien', 'solo', 'solamente', 'nomas', 'porque', 'porq', 'xq', 'pq',
-  'but', 'better', 'only', 'just', 'because', 'cause', 'cuz', 'coz',
-  'men', 'pito', 'selman', 'paske', 'pask', 'mais', 'parce que', 'seulement',
+  'asi que', 'entonces', 'but', 'better', 'only', 'just', 'because', 'cause', 'cuz', 'coz', 'so',
+  'men', 'pito', 'selman', 'paske', 'pask', 'kidonk', 'donk', 'mais', 'parce que', 'seulement', 'alors', 'donc',
 ];

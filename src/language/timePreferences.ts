@@ -34,6 +34,8 @@ interface Reading {
   week?: string[];
   weekdays?: Weekday[];
   parts?: PartOfDay[];
+  /** For a bare hour ("después de las 7"): the parts if it was meant in the other half of the day. */
+  otherHalf?: PartOfDay[];
 }
 interface Found extends Reading {
   at: number;
@@ -45,15 +47,23 @@ type Read = (m: RegExpExecArray, today: CalendarDay | undefined) => Reading | un
 const PUNCTUATION = /([/:,.;!?¿¡-])/;
 const WEEKDAY_OF = new Map<string, Weekday>(WEEKDAYS.flatMap((d) => L.WEEKDAY_NAMES[d].map((n) => [n, d] as const)));
 
-/** A weekday name (or one edit from a long one: "biernes", "satruday") as the token 'wd' + its code. */
-function weekdayToken(word: string): string {
+const LONG_PART_WORDS = Object.values(L.PART_WORDS).flat().filter((w) => w.length >= 7 && !w.includes(' '));
+
+/**
+ * A word as the rules read it: a weekday name as the token 'wd' + its code, also one edit from a
+ * name of 5 letters or more ("biernes", "satruday"); a long part-of-day word one edit off
+ * ("tenprano") as that word.
+ */
+function canonicalWord(word: string): string {
   const exact = WEEKDAY_OF.get(word);
   if (exact) return `wd${exact}`;
   if (word.length < 5 || !/^[a-z]+$/.test(word) || L.NOT_WEEKDAY_TYPOS.includes(word)) return word;
   const near = new Set<Weekday>();
   for (const [name, day] of WEEKDAY_OF) if (name.length >= 5 && editDistance(word, name, 1) <= 1) near.add(day);
   const [only] = near;
-  return near.size === 1 && only ? `wd${only}` : word;
+  if (near.size === 1 && only) return `wd${only}`;
+  if (word.length < 7 || LONG_PART_WORDS.includes(word)) return word;
+  return LONG_PART_WORDS.find((w) => editDistance(word, w, 1) <= 1) ?? word;
 }
 
 /**
@@ -62,7 +72,7 @@ function weekdayToken(word: string): string {
  */
 function normalize(text: string): string {
   const chunks = clean(text).slice(0, MAX_MATCH_LENGTH).split(PUNCTUATION);
-  const tokens = chunks.flatMap((c) => (PUNCTUATION.test(c) ? [/[¿¡!?]/.test(c) ? '.' : c] : words(c).map(weekdayToken)));
+  const tokens = chunks.flatMap((c) => (PUNCTUATION.test(c) ? [/[¿¡!?]/.test(c) ? '.' : c] : words(c).map(canonicalWord)));
   const isNumber = (t?: string) => t !== undefined && /^\d/.test(t);
   const isDay = (t?: string) => t !== undefined && t.startsWith('wd');
   // A hyphen joins words ("après-midi", "week-end") unless it is a range ("lun-vie", "2-4").
@@ -104,7 +114,9 @@ const dayNumbers = (span: string) => [...span.matchAll(/(?<![\d])(\d{1,2})(?![\d
 function hourReading(cued: boolean, typed: string, hint: string | undefined, toParts: (h: number) => PartOfDay[]): Reading | undefined {
   if (!cued && !hint && !isHourWord(typed)) return undefined;
   const hour = hourOf(typed, meridiemOf(hint));
-  return hour === undefined ? undefined : parts(...toParts(hour));
+  if (hour === undefined) return undefined;
+  const bare = !hint && !isHourWord(typed) && hour % 12 !== 0;
+  return { parts: toParts(hour), ...(bare ? { otherHalf: toParts((hour + 12) % 24) } : {}) };
 }
 
 /** Rules, in the order they are tried; each consumes the words it reads, so later rules cannot read them again. */
@@ -114,6 +126,8 @@ const RULES: Array<[string, Read]> = [
   [alt(L.ANY_TIME), () => ({ any: true })],
   [alt(L.AFTER_WORK), () => parts('evening')],
   [alt(L.BEFORE_WORK), () => parts('morning')],
+  [alt(L.AFTER_MIDDAY), () => parts('afternoon')],
+  [alt(L.BEFORE_MIDDAY), () => parts('morning')],
   // Today and a part of it; the day after tomorrow; from tomorrow on.
   ...(Object.entries(L.TODAY_PART) as Array<[PartOfDay, string[]]>).map(([part, list]): [string, Read] => [alt(list), (_, d) => d && { dates: [d.iso], parts: [part] }]),
   [`${MANANA} (?:o|y|u|or) pasado`, (_, d) => d && { dates: [d.plusDays(1), d.plusDays(2)] }],
@@ -255,7 +269,10 @@ function assemble(found: Found[], excludedSomething: boolean): TimePreferences |
   const onDays = weekdays.size > 0 ? week.filter((iso) => weekdays.has(CalendarDay.weekdayOf(iso) ?? 'mon')) : week;
   if (week.length > 0 && weekdays.size > 0) weekdays.clear();
   for (const iso of onDays) dates.add(iso);
-  const partsSaid = new Set(found.flatMap((f) => f.parts ?? []));
+  // A bare hour is read in the half of the day the worker named in words: "en las noches después de las 7" is 19:00.
+  const inWords = new Set(found.flatMap((f) => (f.otherHalf ? [] : (f.parts ?? []))));
+  const fits = (p: PartOfDay[] | undefined) => (p ?? []).some((x) => inWords.has(x));
+  const partsSaid = new Set(found.flatMap((f) => (f.otherHalf && inWords.size > 0 && !fits(f.parts) && fits(f.otherHalf) ? f.otherHalf : (f.parts ?? []))));
   const result: TimePreferences = {
     any: false,
     dates: [...dates].sort(),
