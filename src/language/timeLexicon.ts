@@ -1,4 +1,5 @@
 import type { Weekday } from '../booking/availability.js';
+import type { PartOfDay } from './clockHours.js';
 
 /**
  * The words people type for days and times, folded (lower case, no accents: `fold` from src/bot/text.ts),
@@ -46,7 +47,7 @@ export const MANANA = ['manana', 'maniana', 'mannana', 'mnn', 'mnna', 'mnana', '
 export const TODAY = ['hoy mismo', 'hoy', 'today', 'tdy', '2day', 'jodi a', 'jodia', 'jodi', 'aujourd hui', 'aujourdhui', 'ahora mismo', 'ahora', 'ahorita', 'right now', 'kounye a', 'kounya', 'konnya', 'kounyea'];
 export const DAY_AFTER_TOMORROW = ['pasado manana', 'pasao manana', 'despues de manana', 'day after tomorrow', 'the day after tomorrow', 'overmorrow', 'apre demen', 'apredemen', 'apre denmen', 'apres demen', 'apres demain'];
 /** "Tonight", "this afternoon": today and a part of it. */
-export const TODAY_PART: Record<'morning' | 'afternoon' | 'evening', string[]> = {
+export const TODAY_PART: Record<PartOfDay, string[]> = {
   morning: ['esta manana', 'this morning', 'ce matin'],
   afternoon: ['esta tarde', 'this afternoon', 'cet apres midi'],
   evening: ['esta noche', 'tonight', 'tonite', '2nite', 'this evening', 'aswe a', 'ce soir'],
@@ -105,7 +106,7 @@ export const NOT_TIMES = [
 ];
 
 /** Parts of the day said in words. ("mañana" as morning is read in context: see the rules.) */
-export const PART_WORDS: Record<'morning' | 'afternoon' | 'evening', string[]> = {
+export const PART_WORDS: Record<PartOfDay, string[]> = {
   morning: [
     'mananas', 'madrugada', 'madrugadas', 'temprano', 'tempranito', 'primera hora', 'morning', 'mornings', 'mornin',
     'early', 'first thing', 'maten', 'dimaten', 'bone', 'matin', 'matinee',

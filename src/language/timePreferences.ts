@@ -78,7 +78,7 @@ function normalize(text: string): string {
   // A hyphen joins words ("après-midi", "week-end") unless it is a range ("lun-vie", "2-4").
   const kept = tokens.filter((t, i) => t !== '-' || (isNumber(tokens[i - 1]) && isNumber(tokens[i + 1])) || (isDay(tokens[i - 1]) && isDay(tokens[i + 1])));
   return ` ${kept.join(' ')} `
-    .replace(/ (\d{1,2}) : (\d\d)(?= )/g, ' $1h$2')
+    .replace(/ (\d{1,2}) : (\d\d)(am|pm|h)?(?= )/g, ' $1h$2$3')
     .replace(/ (\d{1,2}(?:h\d\d)?) (?:([ap]) (?:\. )?m(?: \.)?|(am|pm)|(h|hs|hrs|hr|horas|e|o clock))(?= )/g, (_, n: string, ap?: string, ampm?: string) => ` ${n}${ap ? `${ap}m` : (ampm ?? 'h')}`);
 }
 
@@ -88,7 +88,7 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A non-capturing alternation of phrases, longest first. */
 const alt = (phrases: readonly string[]) => `(?:${[...phrases].sort((a, b) => b.length - a.length).map(escape).join('|')})`;
 const WD = '(wd(?:mon|tue|wed|thu|fri|sat|sun))';
-const dayOf = (token: string | undefined) => token?.slice(2) as Weekday;
+const dayOf = (token: string | undefined): Weekday => WEEKDAYS.find((d) => `wd${d}` === token) ?? 'mon';
 const MANANA = alt(L.MANANA);
 const MONTH_OF = new Map(L.MONTH_NAMES.flatMap((names, i) => names.map((n) => [n, i + 1] as const)));
 /** A month name; not Spanish "más" ("el 2 mas o menos") taken for Creole "mas" (March). */
@@ -129,7 +129,7 @@ const RULES: Array<[string, Read]> = [
   [alt(L.AFTER_MIDDAY), () => parts('afternoon')],
   [alt(L.BEFORE_MIDDAY), () => parts('morning')],
   // Today and a part of it; the day after tomorrow; from tomorrow on.
-  ...(Object.entries(L.TODAY_PART) as Array<[PartOfDay, string[]]>).map(([part, list]): [string, Read] => [alt(list), (_, d) => d && { dates: [d.iso], parts: [part] }]),
+  ...PARTS_OF_DAY.map((part): [string, Read] => [alt(L.TODAY_PART[part]), (_, d) => d && { dates: [d.iso], parts: [part] }]),
   [`${MANANA} (?:o|y|u|or) pasado`, (_, d) => d && { dates: [d.plusDays(1), d.plusDays(2)] }],
   [alt(L.DAY_AFTER_TOMORROW), (_, d) => daysFromToday(d, 2)],
   [`(?:a partir de|desde) ${MANANA}`, (_, d) => daysFromToday(d, 1)],
@@ -236,7 +236,7 @@ function weekdayRange(from: Weekday, to: Weekday): Weekday[] {
  */
 export function parseTimePreferences(text: string, context: { today: string }): TimePreferences | undefined {
   if (typeof text !== 'string') return undefined;
-  const day = CalendarDay.of(context.today);
+  const day = typeof context?.today === 'string' ? CalendarDay.of(context.today) : undefined;
   let rest = normalize(text);
   const breaks = [...rest.matchAll(CLAUSE_BREAK)].map((m) => m.index);
   const found: Found[] = [];
@@ -266,7 +266,11 @@ function assemble(found: Found[], excludedSomething: boolean): TimePreferences |
   const week = found.flatMap((f) => f.week ?? []);
   const dates = new Set(found.flatMap((f) => f.dates ?? []));
   // "el martes de la semana que viene": the week's dates on the weekdays said, not every Tuesday.
-  const onDays = weekdays.size > 0 ? week.filter((iso) => weekdays.has(CalendarDay.weekdayOf(iso) ?? 'mon')) : week;
+  const onWeekdaysSaid = (iso: string) => {
+    const weekday = CalendarDay.weekdayOf(iso);
+    return weekday !== undefined && weekdays.has(weekday);
+  };
+  const onDays = weekdays.size > 0 ? week.filter(onWeekdaysSaid) : week;
   if (week.length > 0 && weekdays.size > 0) weekdays.clear();
   for (const iso of onDays) dates.add(iso);
   // A bare hour is read in the half of the day the worker named in words: "en las noches después de las 7" is 19:00.

@@ -103,6 +103,8 @@ const ENGLISH: Array<[text: string, expected: string]> = [
   ['after 2 p.m.', 'afternoon'],
   ['before noon', 'morning'],
   ['at 10am', 'morning'],
+  ['friday 2:30pm', 'fri afternoon'],
+  ['14:30', 'afternoon'],
   ['Jan 12', '2027-01-12'],
   ['12th', '2026-12-12'],
   // Day/month, the region's habit even in English …
