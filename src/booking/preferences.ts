@@ -1,8 +1,7 @@
 import { z } from 'zod';
+import { PARTS_OF_DAY } from '../language/clockHours.js';
+import type { TimePreferences } from '../language/timePreferences.js';
 import { WEEKDAYS } from './availability.js';
-
-export const PARTS_OF_DAY = ['morning', 'afternoon', 'evening'] as const;
-export type PartOfDay = (typeof PARTS_OF_DAY)[number];
 
 /**
  * When a worker asking for an appointment can go, as understood from their words ("viernes en la
@@ -19,5 +18,8 @@ export const preferencesSchema = z.object({
   parts: z.array(z.enum(PARTS_OF_DAY)).max(3),
 });
 export type Preferences = z.infer<typeof preferencesSchema>;
+
+// What the reader of workers' words produces is what a booking keeps (checked by the compiler).
+const _sameShape: (p: TimePreferences) => Preferences = (p) => p;
 
 export const ANY_TIME: Preferences = { any: true, dates: [], weekdays: [], parts: [] };
