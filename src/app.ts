@@ -18,7 +18,8 @@ import { RedisTurnLock } from './store/RedisTurnLock.js';
 import type { Store } from './store/Store.js';
 import { BookingService } from './booking/BookingService.js';
 import type { BookingStore } from './booking/BookingStore.js';
-import { CentreDirectory, loadDefaultCentres } from './booking/CentreDirectory.js';
+import { CentreDirectory, institutionsWithoutCentre, loadCentres } from './booking/CentreDirectory.js';
+import type { Centre } from './booking/centre.js';
 import { MemoryBookingStore } from './booking/MemoryBookingStore.js';
 import { RedisBookingStore } from './booking/RedisBookingStore.js';
 import { Gazetteer } from './geo/Gazetteer.js';
@@ -69,6 +70,8 @@ export interface BuildOptions {
   model?: BaseChatModel;
   /** A frozen clock (tests). */
   now?: () => Date;
+  /** The centres to start from instead of data/ (tests choose theirs: samples only, or the real directory). */
+  centres?: Centre[];
 }
 
 /** The real clock, or (tests only) the real clock shifted by `offsetMs`. */
@@ -109,7 +112,11 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   // Numbers sealed before contact keys existed ('v1.') open with the pseudonym secret they were sealed under.
   const sealer = new ContactSealer(config.CONTACT_KEYS, [config.PSEUDONYM_SECRET, ...previousSecrets]);
   // Sample centres (invented hours, so instant booking can be tried) never exist in production.
-  const centres = new CentreDirectory(catalog, store, loadDefaultCentres(catalog).filter((c) => !(production && c.sample)));
+  const defaultCentres = options.centres ?? loadCentres(catalog, { samples: !production });
+  const uncovered = institutionsWithoutCentre(catalog, defaultCentres);
+  // The sources name no centre for these institutions; they can add theirs through the API.
+  if (uncovered.length > 0) log.info('institutions_without_centre', { institutions: uncovered.join(' ') });
+  const centres = new CentreDirectory(catalog, store, defaultCentres);
   const crashAt = config.TEST_CRASH_AT;
   const bookings = new BookingService(
     bookingStore,

@@ -6,26 +6,55 @@ import type { Store } from '../store/Store.js';
 import { centreSchema, centresFileSchema, type Centre } from './centre.js';
 import { distanceKm } from './slots.js';
 
-/** Reads and checks data/centres.json against the catalog: every institution has a centre. */
-export function loadDefaultCentres(catalog: Catalog, file = join(projectRoot(), 'data', 'centres.json')): Centre[] {
-  const { centres } = centresFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+/** Where the centres are read from: the real directory and the development samples. */
+export interface CentreFiles {
+  /** data/centres.json: built from public sources by src/tools/buildCentres.ts, never samples. */
+  centres: string;
+  /** data/sample-centres.json: development samples with invented hours, `sample: true`. */
+  samples: string;
+}
+
+export const defaultCentreFiles = (): CentreFiles => ({
+  centres: join(projectRoot(), 'data', 'centres.json'),
+  samples: join(projectRoot(), 'data', 'sample-centres.json'),
+});
+
+/**
+ * Reads and checks the centres against the catalog (known institutions and occupations, ids unique
+ * across both files, samples only in the samples file). Samples are read only when asked: never in production.
+ *
+ * @example loadCentres(catalog, { samples: config.NODE_ENV !== 'production' })
+ */
+export function loadCentres(catalog: Catalog, options: { samples: boolean; files?: CentreFiles }): Centre[] {
+  const files = options.files ?? defaultCentreFiles();
+  const read = (file: string) => centresFileSchema.parse(JSON.parse(readFileSync(file, 'utf8'))).centres;
+  const real = read(files.centres);
+  const samples = options.samples ? read(files.samples) : [];
   const problems: string[] = [];
+  for (const c of real) if (c.sample) problems.push(`centre ${c.id} is a sample: samples belong in ${files.samples}`);
+  for (const c of samples) if (!c.sample) problems.push(`centre ${c.id} of ${files.samples} is not marked sample`);
+  const centres = [...real, ...samples];
   for (const c of centres) {
     if (!catalog.institution(c.institution)) problems.push(`centre ${c.id} names unknown institution ${c.institution}`);
     if (Array.isArray(c.assesses)) for (const o of c.assesses) if (!catalog.occupation(o)) problems.push(`centre ${c.id} names unknown occupation ${o}`);
   }
-  for (const inst of catalog.data.institutions) if (!centres.some((c) => c.institution === inst.id)) problems.push(`institution ${inst.id} has no centre`);
   const ids = centres.map((c) => c.id);
   for (const d of ids.filter((x, i) => ids.indexOf(x) !== i)) problems.push(`duplicate centre ${d}`);
-  if (problems.length > 0) throw new Error(`data/centres.json:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new Error(`centres:\n  ${problems.join('\n  ')}`);
   return centres;
+}
+
+/** Institutions of the catalog that none of `centres` belongs to (the sources named none for them). */
+export function institutionsWithoutCentre(catalog: Catalog, centres: readonly Centre[]): string[] {
+  return catalog.data.institutions.map((i) => i.id).filter((id) => !centres.some((c) => c.institution === id));
 }
 
 const CUSTOM_IDS = 'centres/ids';
 const centreKey = (id: string) => `centre/${id}`;
 
 /**
- * The assessment centres: the defaults of data/centres.json, overlaid by what institutions set
+ * The assessment centres: those of data/centres.json (and the development samples outside
+ * production), overlaid by what institutions set
  * through the API (stored, and winning over the default with the same id).
  */
 export class CentreDirectory {
@@ -59,7 +88,7 @@ export class CentreDirectory {
    * say what a centre assesses (the worker is told to ask) — nearest first when a point is given.
    */
   async assessing(institution: string, occupation: string, from?: { lat: number; lon: number }): Promise<Array<{ centre: Centre; km?: number; maybe: boolean }>> {
-    const centres = (await this.ofInstitution(institution)).filter((c) => c.assesses === 'all' || c.assesses === 'unknown' || c.assesses.includes(occupation));
+    const centres = (await this.ofInstitution(institution)).filter((c) => c.assesses === 'all' || c.assesses === 'unknown' || (Array.isArray(c.assesses) && c.assesses.includes(occupation)));
     const withDistance = centres.map((centre) => ({ centre, maybe: centre.assesses === 'unknown', ...(from ? { km: distanceKm(from, centre.location) } : {}) }));
     return withDistance.sort((a, b) => (a.km ?? 0) - (b.km ?? 0) || a.centre.name.localeCompare(b.centre.name));
   }

@@ -11,6 +11,8 @@ export const renecStandardSchema = z.object({
   sector: z.string(),
   title: z.string().min(1),
   occupations: z.array(z.string().min(1)),
+  /** The accredited certifiers (ECE/OC) RENEC lists for the standard, by name. */
+  certifiers: z.array(z.string().min(1)),
   current: z.boolean(),
 });
 export type RenecStandard = z.infer<typeof renecStandardSchema>;
@@ -38,6 +40,7 @@ export function parseRenec(tsv: string): RenecStandard[] {
       sector: f[2] ?? '',
       title: (f[3] ?? '').trim(),
       occupations: [...new Set((f[4] ?? '').split('|').map((o) => o.trim()).filter((o) => o !== ''))],
+      certifiers: [...new Set((f[6] ?? '').split('|').map((c) => c.trim()).filter((c) => c !== ''))],
       current: f[7] === 'yes',
     });
     if (!parsed.success) throw new Error(`mx-conocer-standards.tsv row ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);

@@ -189,17 +189,18 @@ describe('centres and availability', () => {
   });
 
   it('adds a centre that then becomes the nearest for workers near it', async () => {
+    // A new id: "infotep-santiago" is a centre of data/centres.json (replacing it is onboarding, 200).
     const centre = {
       name: 'INFOTEP Santiago', city: 'Santiago de los Caballeros', address: 'Av. Estrella Sadhalá (test data)', location: { lat: 19.45, lon: -70.69, precision: 'address' }, timeZone: 'America/Santo_Domingo', assesses: ['mason', 'electrician'],
       onboarded: true,
       availability: { slotMinutes: 60, capacity: 1, weekly: [{ day: 'tue', from: '09:00', to: '11:00' }], closedDates: [] },
     };
-    const res = await api('/centres/infotep-santiago', infotep, { method: 'PUT', body: JSON.stringify(centre) });
+    const res = await api('/centres/infotep-santiago-norte', infotep, { method: 'PUT', body: JSON.stringify(centre) });
     expect(res.status).toBe(201);
-    expect((await api('/centres/infotep-santiago', ina, { method: 'PUT', body: JSON.stringify(centre) })).status).toBe(400); // not INA's namespace
+    expect((await api('/centres/infotep-santiago-norte', ina, { method: 'PUT', body: JSON.stringify(centre) })).status).toBe(400); // not INA's namespace
     expect((await api('/centres/bad-zone', infotep, { method: 'PUT', body: JSON.stringify({ ...centre, timeZone: 'GMT-4' }) })).status).toBe(400);
     const list = await (await api('/centres', infotep)).json();
-    expect(list.centres.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['infotep-santo-domingo', 'infotep-santiago']));
+    expect(list.centres.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['infotep-santo-domingo', 'infotep-santiago-norte']));
 
     const replies = (await app.chat(phone(), ['Hola', '1', '3', '1', '1', '1', 'santiago', '1'])).map(text);
     expect(replies[6]).toMatch(/Centros mas cercanos para Albañil:\n1\. INFOTEP Santiago, a 0 km\n2\. INFOTEP Santo Domingo, a 13\d km/);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDefaultCentres } from '../../src/booking/CentreDirectory.js';
+import { loadCentres } from '../../src/booking/CentreDirectory.js';
 import { RedisBookingStore } from '../../src/booking/RedisBookingStore.js';
 import { Catalog } from '../../src/catalog/Catalog.js';
 import { pseudonymize } from '../../src/privacy/pseudonym.js';
@@ -13,7 +13,7 @@ import { SECRET, text } from '../support/testApp.js';
 const CLOCK = '2026-11-20T15:00:00Z'; // Friday 11:00 in Santo Domingo: the first free slots are on Monday 23
 // Every child's clock reads CLOCK at the same real instant: one calendar for both processes.
 const OFFSET = String(Date.parse(CLOCK) - Date.now());
-// The contested centre is INFOTEP's default one in data/centres.json ("infotep-santo-domingo"):
+// The contested centre is INFOTEP's development sample in data/sample-centres.json ("infotep-santo-domingo"):
 // 60-minute slots with room for 2 workers each. No centre is changed through the API here, so
 // that capacity holds (the test checks the file still says so).
 const CENTRE = 'infotep-santo-domingo';
@@ -38,7 +38,7 @@ const phone = () => `+1849${String(6_000_000 + ++n)}`;
 
 describe('many workers racing for one slot, across two server processes', () => {
   it('books exactly its capacity; the others are told kindly and offered the slots still free', async () => {
-    const centre = loadDefaultCentres(Catalog.load()).find((c) => c.id === CENTRE);
+    const centre = loadCentres(Catalog.load(), { samples: true }).find((c) => c.id === CENTRE);
     expect(centre?.institution).toBe('infotep');
     expect(centre?.availability?.capacity).toBe(CAPACITY);
 

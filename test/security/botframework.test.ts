@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymize } from '../../src/privacy/pseudonym.js';
-import { loadDefaultCentres } from '../../src/booking/CentreDirectory.js';
+import { loadCentres } from '../../src/booking/CentreDirectory.js';
 import { bookByChat, BOOK_MASON_ES, TEST_ACCOUNT_SID } from '../support/bookingJourney.js';
 import { startFakeTwilio, type FakeTwilio } from '../support/fakeTwilio.js';
 import { PRODUCTION_ENV } from '../support/production.js';
@@ -89,7 +89,7 @@ async function post(app: TestApp, body: Record<string, unknown>, token?: string)
  * hours, what it assesses), as it would through the console or the API.
  */
 async function onboardInfotep(app: TestApp) {
-  const sample = loadDefaultCentres(app.ruta.catalog).find((c) => c.id === 'infotep-santo-domingo')!;
+  const sample = loadCentres(app.ruta.catalog, { samples: true }).find((c) => c.id === 'infotep-santo-domingo')!;
   await app.ruta.bookings.centres.save({ ...sample, sample: false, onboarded: true, address: 'Calle César Nicolás Penson 1' });
 }
 

@@ -4,8 +4,13 @@ import { Redis } from 'ioredis';
 import { buildApp, type App, type BuildOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { Catalog } from '../../src/catalog/Catalog.js';
+import { loadCentres } from '../../src/booking/CentreDirectory.js';
 import { sendAsTwilio, type TwilioReply, type TwilioSend } from '../../src/tools/twilioClient.js';
 import { testRedis } from './redis.js';
+
+/** The development sample centres (13, one per institution, with invented hours). */
+export const SAMPLE_CENTRES = () => loadCentres(Catalog.load(), { samples: true }).filter((c) => c.sample);
 
 export const AUTH_TOKEN = 'test-auth-token-0123456789';
 export const PUBLIC_URL = 'https://ruta.example.org';
@@ -51,7 +56,10 @@ export async function startTestApp(
     ...env,
   });
   const logs: string[] = [];
-  const ruta = await buildApp(config, createLogger('debug', (line) => logs.push(line)), { redis, ...build });
+  // Unless a test asks for others, the development samples only (onboarded, with hours): the
+  // real directory changes with the sources, and tests that need it say so.
+  const centres = build.centres ?? (config.NODE_ENV === 'production' ? [] : SAMPLE_CENTRES());
+  const ruta = await buildApp(config, createLogger('debug', (line) => logs.push(line)), { redis, ...build, centres });
   const server: Server = await new Promise((resolve) => {
     const s = ruta.app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -101,12 +101,12 @@ describe('catalog', () => {
   });
 });
 
-describe('default assessment centres (data/centres.json)', () => {
+describe('development sample centres (data/sample-centres.json)', () => {
   it('give every institution a centre, at its head-office city (marked as such), in a valid IANA time zone of its country', async () => {
-    const { loadDefaultCentres } = await import('../../src/booking/CentreDirectory.js');
+    const { loadCentres } = await import('../../src/booking/CentreDirectory.js');
     const { isTimeZone } = await import('../../src/booking/centre.js');
     const catalog = Catalog.load();
-    const centres = loadDefaultCentres(catalog);
+    const centres = loadCentres(catalog, { samples: true }).filter((c) => c.sample);
     for (const inst of catalog.data.institutions) {
       const own = centres.filter((c) => c.institution === inst.id);
       expect(own.length, inst.id).toBeGreaterThan(0);

@@ -5,7 +5,7 @@ import { centreIdProblem } from '../../src/api/apiRoutes.js';
 import { centreSchema, centresFileSchema, displayText } from '../../src/booking/centre.js';
 import { projectRoot } from '../../src/paths.js';
 
-const file = centresFileSchema.parse(JSON.parse(readFileSync(join(projectRoot(), 'data', 'centres.json'), 'utf8')));
+const file = centresFileSchema.parse(JSON.parse(readFileSync(join(projectRoot(), 'data', 'sample-centres.json'), 'utf8')));
 const aCentre = file.centres.find((c) => c.id === 'infotep-santo-domingo')!;
 const name = displayText(80);
 const problem = (value: string) => {
@@ -56,7 +56,7 @@ describe('centreSchema', () => {
     expect(centreSchema.parse({ ...aCentre, address: ' Av. Estrella Sadhalá 12 ' }).address).toBe('Av. Estrella Sadhalá 12');
   });
 
-  it('accepts every default centre of data/centres.json, each id inside its institution\'s prefix', () => {
+  it('accepts every sample centre of data/sample-centres.json, each id inside its institution\'s prefix', () => {
     expect(file.centres.length).toBeGreaterThan(10);
     for (const c of file.centres) expect(c.id.startsWith(`${c.institution}-`), c.id).toBe(true);
   });
