@@ -112,7 +112,9 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   // Numbers sealed before contact keys existed ('v1.') open with the pseudonym secret they were sealed under.
   const sealer = new ContactSealer(config.CONTACT_KEYS, [config.PSEUDONYM_SECRET, ...previousSecrets]);
   // Sample centres (invented hours, so instant booking can be tried) never exist in production.
-  const defaultCentres = options.centres ?? loadCentres(catalog, { samples: !production });
+  const samples = config.SAMPLE_CENTRES ?? (production ? 'none' : 'with');
+  const loaded = loadCentres(catalog, { samples: samples !== 'none' });
+  const defaultCentres = options.centres ?? (samples === 'only' ? loaded.filter((c) => c.sample) : loaded);
   const uncovered = institutionsWithoutCentre(catalog, defaultCentres);
   // The sources name no centre for these institutions; they can add theirs through the API.
   if (uncovered.length > 0) log.info('institutions_without_centre', { institutions: uncovered.join(' ') });

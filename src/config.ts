@@ -77,6 +77,12 @@ const baseSchema = z.object({
     LIMIT_GLOBAL_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6_000),
     /** At start, how long to wait for Redis (retrying) before giving up with a clear message. */
     REDIS_START_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+    /**
+     * Development sample centres (onboarded, with invented hours, so instant booking can be tried):
+     * 'with' the real directory (development default), 'only' (tests and demos), 'none'
+     * (production: the only value it accepts).
+     */
+    SAMPLE_CENTRES: z.enum(['with', 'only', 'none']).optional(),
     /** How often bookings whose reminders or webhooks were not queued (a crash) are looked for. */
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
     /**
@@ -189,6 +195,7 @@ function productionProblems(env: z.infer<typeof baseSchema>): Array<{ key: strin
 
   if (env.PUBLIC_URL !== undefined && !env.PUBLIC_URL.startsWith('https://')) add('PUBLIC_URL', 'must use https in production (Twilio signs the URL it calls; phone numbers travel in the requests)');
   if (env.TEST_CRASH_AT !== undefined) add('TEST_CRASH_AT', 'is for tests only');
+  if (env.SAMPLE_CENTRES !== undefined && env.SAMPLE_CENTRES !== 'none') add('SAMPLE_CENTRES', 'sample centres have invented hours: never in production');
   if (env.TEST_CLOCK_OFFSET_MS !== undefined) add('TEST_CLOCK_OFFSET_MS', 'is for tests only');
   if (env.MICROSOFT_APP_ID !== undefined && env.MICROSOFT_APP_TYPE !== 'UserAssignedMSI') {
     const password = env.MICROSOFT_APP_PASSWORD;

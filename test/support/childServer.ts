@@ -45,6 +45,8 @@ export function childEnv(prefix: string, env: Record<string, string> = {}): Reco
     LIMIT_SENDER_BURST: '1000',
     LIMIT_SENDER_PER_MINUTE: '10000',
     LIMIT_SENDER_SEGMENTS_PER_DAY: '100000',
+    // The development samples only (as startTestApp): the real directory changes with its sources.
+    SAMPLE_CENTRES: 'only',
     ...env,
   };
 }
