@@ -89,6 +89,7 @@ const LOCAL_CONSOLE_PATH = /^\/console(?:[/?][A-Za-z0-9\-._~/?=&%+]*)?$/;
  */
 export function safeNext(raw: unknown): string {
   if (typeof raw !== 'string' || raw.length > 500) return '/console';
-  if (!LOCAL_CONSOLE_PATH.test(raw) || raw.includes('//')) return '/console';
+  // No other site (`//host`), no climbing out of /console with dot segments, plain or encoded.
+  if (!LOCAL_CONSOLE_PATH.test(raw) || raw.includes('//') || /(^|\/)\.\.?(\/|\?|$)|%2e|%2f|%5c/i.test(raw)) return '/console';
   return raw;
 }
