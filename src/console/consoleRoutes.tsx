@@ -4,7 +4,7 @@ import { errorCode } from '../log.js';
 import { Accounts } from './accounts/Accounts.js';
 import { SignInLimits } from './accounts/SignInLimits.js';
 import { consoleLocals, type ConsoleLocals } from './access.js';
-import { assetRoutes } from './assets.js';
+import { assetRoutes, warmAssets } from './assets.js';
 import { Audit } from './Audit.js';
 import { consoleT, languageOf } from './consoleI18n.js';
 import { consoleSession, sessionExpired } from './consoleSession.js';
@@ -59,6 +59,7 @@ export function consoleRoutes(deps: ConsoleDeps): Express {
     },
   });
 
+  warmAssets();
   app.use(securityHeaders(deps.production));
   app.use('/assets', assetRoutes());
   app.use((req, res, next) => {

@@ -23,12 +23,17 @@ function when(iso: string, lang: ConsoleLanguage, timeZone: string): string {
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(iso));
 }
 
+/** The city that names a time zone, as people say it: America/Santo_Domingo → Santo Domingo. */
+function zoneCity(zone: string): string {
+  return (zone.split('/').pop() ?? zone).replaceAll('_', ' ');
+}
+
 /** Who changed what, newest first. Admins only. */
 function AuditPage(props: { ctx: PageContext; entries: AuditEntry[]; timeZone: string }) {
   const { t, lang } = props.ctx;
   return (
     <Layout ctx={props.ctx} title={t('audit.title')} section="audit">
-      <p>{t('audit.intro', { shown: SHOWN, zone: props.timeZone })}</p>
+      <p>{t('audit.intro', { shown: SHOWN, zone: zoneCity(props.timeZone) })}</p>
       <Table
         caption={t('audit.caption')}
         rows={props.entries}

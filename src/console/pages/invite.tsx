@@ -5,7 +5,7 @@ import { pageContext } from '../access.js';
 import type { ConsolePages } from '../ConsoleServices.js';
 import { formFields } from '../formBody.js';
 import { sendPage } from '../render.js';
-import { ErrorSummary, errorsByField, type FieldError } from '../ui/ErrorSummary.js';
+import { errorsByField, type FieldError } from '../ui/ErrorSummary.js';
 import { Button, PostForm, TextInput } from '../ui/form.js';
 import { Layout, type PageContext } from '../ui/Layout.js';
 import { sendMessage } from './MessagePage.js';
@@ -16,8 +16,7 @@ function InvitePage(props: { ctx: PageContext; token: string; invitation: Invita
   const { t } = props.ctx;
   const errors = errorsByField(props.errors);
   return (
-    <Layout ctx={props.ctx} title={t('invite.title')}>
-      <ErrorSummary title={t('errors.title')} errors={props.errors} />
+    <Layout ctx={props.ctx} title={t('invite.title')} errors={props.errors}>
       <p>{t('invite.intro', { email: props.invitation.email, institution: props.institutionName })}</p>
       <PostForm action={`/console/invite/${props.token}`} csrfToken={props.ctx.csrfToken} class="narrow">
         <TextInput name="name" label={t('invite.name')} hint={t('invite.nameHint')} value={props.name} error={errors.name} autocomplete="name" spellcheck={false} />

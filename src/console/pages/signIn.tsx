@@ -5,7 +5,7 @@ import { SESSION_COOKIE } from '../consoleSession.js';
 import type { ConsolePages } from '../ConsoleServices.js';
 import { formFields } from '../formBody.js';
 import { sendPage } from '../render.js';
-import { ErrorSummary, errorsByField, type FieldError } from '../ui/ErrorSummary.js';
+import { errorsByField, type FieldError } from '../ui/ErrorSummary.js';
 import { Button, PostForm, TextInput } from '../ui/form.js';
 import { Layout, type PageContext } from '../ui/Layout.js';
 import { Notice } from '../ui/Notice.js';
@@ -17,8 +17,7 @@ function SignInPage(props: { ctx: PageContext; email: string; next: string; erro
   const { t } = props.ctx;
   const errors = errorsByField(props.errors);
   return (
-    <Layout ctx={props.ctx} title={t('signIn.title')}>
-      <ErrorSummary title={t('errors.title')} errors={props.errors} />
+    <Layout ctx={props.ctx} title={t('signIn.title')} errors={props.errors}>
       {props.banner === 'expired' && <Notice tone="info">{t('signIn.expired')}</Notice>}
       {props.banner === 'signedOut' && <Notice tone="success">{t('signIn.signedOut')}</Notice>}
       <PostForm action="/console/sign-in" csrfToken={props.ctx.csrfToken} class="narrow">

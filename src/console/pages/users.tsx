@@ -6,7 +6,7 @@ import { pageContext, signedIn, viewerOf, visibleCentres } from '../access.js';
 import type { ConsolePages, ConsoleServices } from '../ConsoleServices.js';
 import { formFields, formList } from '../formBody.js';
 import { sendPage } from '../render.js';
-import { ErrorSummary, errorsByField, type FieldError } from '../ui/ErrorSummary.js';
+import { errorsByField, type FieldError } from '../ui/ErrorSummary.js';
 import { Button, Checkboxes, PostForm, Radios, TextInput } from '../ui/form.js';
 import { Layout, type PageContext } from '../ui/Layout.js';
 import { Notice } from '../ui/Notice.js';
@@ -35,8 +35,7 @@ function UsersPage(props: {
   const errors = errorsByField(props.errors);
   const centreName = new Map(props.centres.map((c) => [c.id, c.name]));
   return (
-    <Layout ctx={props.ctx} title={t('users.title')} section="users">
-      <ErrorSummary title={t('errors.title')} errors={props.errors} />
+    <Layout ctx={props.ctx} title={t('users.title')} section="users" errors={props.errors}>
       {props.inviteLink && (
         <Notice tone="success" title={t('users.invited')}>
           <p>{t('users.invitedHelp')}</p>

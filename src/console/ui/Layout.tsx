@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { Role } from '../accounts/Accounts.js';
 import { CONSOLE_LANGUAGES, type ConsoleLanguage, type ConsoleT } from '../consoleI18n.js';
 import { assetHref } from '../assets.js';
+import { ErrorSummary, type FieldError } from './ErrorSummary.js';
 import { PostForm } from './form.js';
 import { sectionsFor, type SectionId } from './sections.js';
 
@@ -29,19 +30,21 @@ export interface PageContext {
 /**
  * Every console page: a skip link, a header with the service, the institution and the signed-in
  * person (and a sign-out button), the sections' navigation, the page's `<h1>` (its title) and
- * content in `<main>`, and a footer with the language switch.
+ * content in `<main>`, and a footer with the language switch. With `errors`, the error summary
+ * comes first in `<main>` (above the heading, as GOV.UK does) and the window title starts "Error:".
  *
  * @example <Layout ctx={ctx} title={t('home.title')} section="home"><p>…</p></Layout>
  */
-export function Layout(props: { ctx: PageContext; title: string; section?: SectionId; children: ComponentChildren; before?: ComponentChildren }) {
+export function Layout(props: { ctx: PageContext; title: string; section?: SectionId; errors?: readonly FieldError[]; children: ComponentChildren; before?: ComponentChildren }) {
   const { t, lang, viewer } = props.ctx;
+  const errors = props.errors ?? [];
   return (
     <html lang={lang} data-theme="light">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content="includeIndicatorCSS:false" />
-        <title>{`${props.title} – ${t('layout.serviceName')}`}</title>
+        <title>{`${errors.length > 0 ? `${t('errors.titlePrefix')} ` : ''}${props.title} – ${t('layout.serviceName')}`}</title>
         <link rel="stylesheet" href={assetHref('pico.min.css')} />
         <link rel="stylesheet" href={assetHref('console.css')} />
         <script src={assetHref('htmx.min.js')} defer></script>
@@ -73,6 +76,7 @@ export function Layout(props: { ctx: PageContext; title: string; section?: Secti
         </header>
         {props.before}
         <main id="main" class="container" tabindex={-1}>
+          <ErrorSummary title={t('errors.title')} errors={errors} />
           <h1>{props.title}</h1>
           {props.children}
         </main>
