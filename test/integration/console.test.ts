@@ -8,7 +8,13 @@ import { ConsoleClient, inviteByCli, newPerson, PASSWORD, visibleText } from '..
 import { startTestApp, type TestApp } from '../support/testApp.js';
 import { REDIS_URL } from '../support/redis.js';
 import { runCli } from '../../src/tools/rutaCli.js';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
+import express from 'express';
+import { consoleRoutes } from '../../src/console/consoleRoutes.js';
+import { createI18n } from '../../src/i18n.js';
+import { createLogger } from '../../src/log.js';
 
 /** The app's clock: the machine's, moved by `offsetMs` (sessions and invitations are judged on it). */
 const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
@@ -300,4 +306,45 @@ describe('console access', () => {
     }
     expect(visibleText((await admin.get('/console/audit')).html)).toContain('llamar al [phone]');
   });
+});
+
+describe('console behind the TLS proxy (production settings)', () => {
+  it('sends the Secure cookie over forwarded https and counts sign-in failures per forwarded address', async () => {
+    const { redis, prefix } = app;
+    const centres = new CentreDirectory(app.ruta.catalog, app.ruta.store, loadDefaultCentres(app.ruta.catalog));
+    const root = express();
+    root.set('trust proxy', false);
+    // The console as production builds it: Secure cookie, HSTS, trusting only a proxy on this machine.
+    const production = { production: true, publicUrl: 'https://ruta.example.org', sessionSecrets: ['s'.repeat(43)], trustProxy: 'loopback' };
+    root.use('/console', consoleRoutes({ store: app.ruta.store, redis, prefix, catalog: app.ruta.catalog, i18n: await createI18n(), centres, now: clock.now, log: createLogger('silent'), ...production }));
+    const server = await new Promise<Server>((resolve) => {
+      const s = root.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const https = await fetch(`${base}/console/sign-in`, { headers: { 'x-forwarded-proto': 'https' } });
+      expect(https.headers.getSetCookie().join()).toMatch(/ruta\.sid=.*; Secure/);
+      expect(https.headers.get('strict-transport-security')).toMatch(/max-age=31536000/);
+      expect(https.headers.get('content-security-policy')).toContain('upgrade-insecure-requests');
+      // Plain http (the proxy did not say https): express-session refuses to send a Secure cookie.
+      expect((await fetch(`${base}/console/sign-in`)).headers.getSetCookie()).toEqual([]);
+
+      // 50 failures from one forwarded address lock that address; another address behind the same proxy is not locked.
+      const who = email('proxy');
+      await newPerson(app, clock.now, { email: who, name: 'Proxy', institution: 'infotep', role: 'staff' });
+      const attempt = async (ip: string, address: string, password: string) => {
+        const headers = { 'x-forwarded-proto': 'https', 'x-forwarded-for': ip };
+        const page = await fetch(`${base}/console/sign-in`, { headers });
+        const cookie = page.headers.getSetCookie()[0]!.split(';')[0]!;
+        const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+        const res = await fetch(`${base}/console/sign-in`, { method: 'POST', redirect: 'manual', headers: { ...headers, cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: token, email: address, password }) });
+        return res.status;
+      };
+      for (let i = 0; i < 50; i++) await attempt('203.0.113.7', `nobody${i}@example.org`, 'una contraseña mala');
+      expect(await attempt('203.0.113.7', who, PASSWORD)).toBe(429);
+      expect(await attempt('198.51.100.9', who, PASSWORD)).toBe(303);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }, 60_000);
 });
