@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
  * Two projects, run one after the other by `npm test`:
  * - `suite`: unit and integration tests, files in parallel, each with its own Redis key prefix;
  * - `processes`: tests that start real server processes (SIGKILL, ordering across processes,
- *   start-up refusals), one file at a time so timing is theirs alone.
+ *   start-up refusals) or a real browser (the console, Debian's Chromium), one file at a time so
+ *   timing is theirs alone.
  */
 export default defineConfig({
   test: {

@@ -42,6 +42,8 @@ import { EffectsReconciler } from './booking/EffectsReconciler.js';
 import type { EffectPoint } from './booking/BookingService.js';
 import { SenderLimits } from './channels/SenderLimits.js';
 import { PseudonymRotation } from './privacy/PseudonymRotation.js';
+import { consoleRoutes } from './console/consoleRoutes.js';
+import { sessionSecret } from './console/consoleSession.js';
 
 export interface App {
   app: Express;
@@ -227,6 +229,11 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
         log,
       }),
       '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, sealer, now, log }),
+      '/console': consoleRoutes({
+        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, now, log, production, publicUrl: config.PUBLIC_URL,
+        sessionSecrets: [config.PSEUDONYM_SECRET, ...previousSecrets].map(sessionSecret),
+        trustProxy: config.CONSOLE_TRUST_PROXY,
+      }),
       ...(botFramework ? { '/api/messages': botFramework } : {}),
     },
   });

@@ -147,6 +147,17 @@ const baseSchema = z.object({
     /** Background jobs (reminders, notices, webhooks): attempts and first back-off before giving up. */
     JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
     JOB_BACKOFF_MS: z.coerce.number().int().min(1).max(3600_000).default(30_000),
+    /**
+     * The console (/console) runs behind the TLS proxy: which proxies it trusts for the person's
+     * address (sign-in limits) and for https (the Secure cookie), as Express's `trust proxy`:
+     * 'loopback' (a proxy on the same machine, the default), a number of hops, addresses or
+     * subnets (comma-separated), or 'false'. Only the console trusts it; the webhooks never do.
+     */
+    CONSOLE_TRUST_PROXY: z
+      .string()
+      .trim()
+      .default('loopback')
+      .transform((v): boolean | number | string => (v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

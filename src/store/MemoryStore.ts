@@ -83,9 +83,10 @@ export class MemoryStore implements Store {
     this.entries.set(key, { value: JSON.stringify(items), expiresAt: this.expiry(ttlSeconds) });
   }
 
-  async list(key: string): Promise<string[]> {
+  async list(key: string, limit?: number): Promise<string[]> {
     const raw = this.live(key)?.value;
-    return raw === undefined ? [] : (JSON.parse(raw) as string[]);
+    const items = raw === undefined ? [] : (JSON.parse(raw) as string[]);
+    return limit === undefined ? items : items.slice(0, limit);
   }
 
   async keysContaining(fragment: string): Promise<string[]> {

@@ -89,8 +89,9 @@ export class RedisStore implements Store {
     await this.redis.multi().lpush(this.k(key), value).ltrim(this.k(key), 0, max - 1).expire(this.k(key), ttlSeconds).exec();
   }
 
-  async list(key: string): Promise<string[]> {
-    return this.redis.lrange(this.k(key), 0, -1);
+  async list(key: string, limit?: number): Promise<string[]> {
+    if (limit !== undefined && limit < 1) return [];
+    return this.redis.lrange(this.k(key), 0, limit === undefined ? -1 : limit - 1);
   }
 
   async keysContaining(fragment: string): Promise<string[]> {

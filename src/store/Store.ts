@@ -32,8 +32,8 @@ export interface Store {
   fields(key: string): Promise<Record<string, string>>;
   /** Adds to the front of a list kept to its `max` newest items, refreshing its TTL. */
   pushCapped(key: string, value: string, max: number, ttlSeconds: number): Promise<void>;
-  /** A list's items, newest first. */
-  list(key: string): Promise<string[]>;
+  /** A list's items, newest first (at most `limit` of them when given). */
+  list(key: string, limit?: number): Promise<string[]>;
   /** Logical keys that contain the fragment (for erase and for tests). Turn-lock keys are not listed. */
   keysContaining(fragment: string): Promise<string[]>;
   /** How many of these keys exist. */

@@ -12,6 +12,7 @@ import { RedisStore } from '../store/RedisStore.js';
 import { newContactKey } from '../privacy/contactKeys.js';
 import { ContactSealer } from '../privacy/ContactSealer.js';
 import { KeyRotation } from '../privacy/KeyRotation.js';
+import { userCommand } from './userCommand.js';
 
 const USAGE = `Usage:
   ruta match [--country CC] [--limit N] [TEXT]   occupations and standards for a description of work
@@ -19,6 +20,10 @@ const USAGE = `Usage:
   ruta token create --institution ID             a new institution API token, printed once (needs REDIS_URL)
   ruta token revoke TOKEN_ID                     revokes a token (its id, or the token itself)
   ruta token list --institution ID               an institution's token ids and when they were made
+  ruta user invite --institution ID --role admin|staff --email E [--centre ID …]
+                                                 a one-time console sign-in link, printed (needs REDIS_URL)
+  ruta user list --institution ID                an institution's console accounts
+  ruta user disable --email E                    ends an account's access to the console
   ruta keys new                                  a new CONTACT_KEYS entry (goes in front of the existing ones)
   ruta keys reseal                               seals every booking's number with the first CONTACT_KEYS key
                                                  (needs REDIS_URL, REDIS_PREFIX, CONTACT_KEYS, PSEUDONYM_SECRET)
@@ -54,7 +59,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     parsed = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { country: { type: 'string' }, limit: { type: 'string', default: '3' }, institution: { type: 'string' }, help: { type: 'boolean', default: false } },
+      options: {
+        country: { type: 'string' },
+        limit: { type: 'string', default: '3' },
+        institution: { type: 'string' },
+        role: { type: 'string' },
+        email: { type: 'string' },
+        centre: { type: 'string', multiple: true },
+        help: { type: 'boolean', default: false },
+      },
     });
   } catch (err) {
     stderr.write(`${(err as Error).message}\n\n${USAGE}`);
@@ -68,6 +81,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (command === 'keys') return keysCommand(positionals, io);
   const catalog = Catalog.load();
   if (command === 'token') return tokenCommand(catalog, positionals, values.institution, io);
+  if (command === 'user') return userCommand(catalog, positionals, values, io, USAGE);
   const country = values.country?.toUpperCase();
   if (country !== undefined && !catalog.country(country)) {
     stderr.write(`Unknown country ${values.country}. Known: ${catalog.countries.map((c) => c.code).join(' ')}\n`);
@@ -215,7 +229,7 @@ async function keysCommand(args: string[], io: CliIo): Promise<number> {
 }
 
 /** The validated configuration, or undefined after writing its problems to stderr. */
-function configOrReport(io: CliIo): Config | undefined {
+export function configOrReport(io: CliIo): Config | undefined {
   try {
     return loadConfig(io.env);
   } catch (err) {

@@ -1,0 +1,47 @@
+import type { Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { CentreDirectory } from '../booking/CentreDirectory.js';
+import type { Catalog } from '../catalog/Catalog.js';
+import type { RutaI18n } from '../i18n.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/Store.js';
+import type { Accounts } from './accounts/Accounts.js';
+import type { SignInLimits } from './accounts/SignInLimits.js';
+import type { Audit } from './Audit.js';
+
+/** What the composition root gives the console (src/app.ts). */
+export interface ConsoleDeps {
+  store: Store;
+  /** The app's Redis connection: sessions and sign-in limits live there. Absent only in the quick start. */
+  redis: Redis | undefined;
+  /** REDIS_PREFIX: the console's Redis keys start with `${prefix}console:`. */
+  prefix: string;
+  catalog: Catalog;
+  i18n: RutaI18n;
+  centres: CentreDirectory;
+  now: () => Date;
+  log: Logger;
+  production: boolean;
+  /** PUBLIC_URL, for the invitation links. */
+  publicUrl: string;
+  /** Cookie-signing secrets, newest first. */
+  sessionSecrets: string[];
+  /** Express's `trust proxy` for the console alone (CONSOLE_TRUST_PROXY). */
+  trustProxy: boolean | number | string;
+}
+
+/** The services every console page may use, built once by consoleRoutes. */
+export interface ConsoleServices {
+  deps: ConsoleDeps;
+  accounts: Accounts;
+  audit: Audit;
+  limits: SignInLimits;
+}
+
+/**
+ * A group of console pages: registers its routes on the console's router. Each route checks the
+ * session and role first (`signedIn(…)`), then parses input with zod, then calls a service, then renders.
+ *
+ * @example export const auditPages: ConsolePages = (router, { audit }) => { router.get('/audit', signedIn('admin'), async (req, res) => { … }) }
+ */
+export type ConsolePages = (router: Router, services: ConsoleServices) => void;

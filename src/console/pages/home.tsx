@@ -1,0 +1,55 @@
+import type { Centre } from '../../booking/centre.js';
+import { pageContext, signedIn, viewerOf, visibleCentres } from '../access.js';
+import type { ConsolePages } from '../ConsoleServices.js';
+import { sendPage } from '../render.js';
+import { Layout, type PageContext } from '../ui/Layout.js';
+import { sectionsFor } from '../ui/sections.js';
+import { StatusTag } from '../ui/StatusTag.js';
+import type { ConsoleUser } from '../accounts/Accounts.js';
+
+/** The console's first page: who is signed in, the centres they see, and where to go next. */
+function HomePage(props: { ctx: PageContext; user: ConsoleUser; institutionName: string; centres: Centre[] }) {
+  const { t } = props.ctx;
+  const { user } = props;
+  return (
+    <Layout ctx={props.ctx} title={t('home.title')} section="home">
+      <p class="lead">{t('home.signedInAs', { name: user.name, email: user.email, institution: props.institutionName })}</p>
+      <p>
+        {t('home.role')} <StatusTag tone="info">{t(user.role === 'admin' ? 'role.admin' : 'role.staff')}</StatusTag>
+      </p>
+      <h2>{t('home.centresTitle')}</h2>
+      <p>{user.centres === 'all' ? t('home.centresAll') : t('home.centresSome')}</p>
+      {props.centres.length === 0 ? (
+        <p>{t('home.centresNone')}</p>
+      ) : (
+        <ul class="centre-list">
+          {props.centres.map((c) => (
+            <li>
+              <a href={`/console/centres/${c.id}`}>{c.name}</a>, {c.city}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>{t('home.sectionsTitle')}</h2>
+      <ul class="section-cards">
+        {sectionsFor(user.role)
+          .filter((s) => s.id !== 'home')
+          .map((s) => (
+            <li>
+              <a href={s.path}>{t(s.label)}</a>
+            </li>
+          ))}
+      </ul>
+    </Layout>
+  );
+}
+
+/** GET /console: the home page. */
+export const homePages: ConsolePages = (router, { deps }) => {
+  router.get('/', signedIn(), async (req, res) => {
+    const user = viewerOf(res);
+    const centres = await visibleCentres(user, deps.centres);
+    const institutionName = deps.catalog.institution(user.institution)?.acronym ?? user.institution;
+    sendPage(res, <HomePage ctx={pageContext(req, res)} user={user} institutionName={institutionName} centres={centres} />);
+  });
+};
