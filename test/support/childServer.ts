@@ -46,7 +46,8 @@ export function childEnv(prefix: string, env: Record<string, string> = {}): Reco
     LIMIT_SENDER_PER_MINUTE: '10000',
     LIMIT_SENDER_SEGMENTS_PER_DAY: '100000',
     // The development samples only (as startTestApp): the real directory changes with its sources.
-    SAMPLE_CENTRES: 'only',
+    // (Production refuses samples: a production child gets none.)
+    ...(env.NODE_ENV === 'production' ? {} : { SAMPLE_CENTRES: 'only' }),
     ...env,
   };
 }
