@@ -230,7 +230,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
       }),
       '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, sealer, now, log }),
       '/console': consoleRoutes({
-        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, now, log, production, publicUrl: config.PUBLIC_URL,
+        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, now, log, production, publicUrl: config.PUBLIC_URL,
         sessionSecrets: [config.PSEUDONYM_SECRET, ...previousSecrets].map(sessionSecret),
         trustProxy: config.CONSOLE_TRUST_PROXY,
       }),

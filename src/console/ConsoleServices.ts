@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
+import type { BookingService } from '../booking/BookingService.js';
 import type { CentreDirectory } from '../booking/CentreDirectory.js';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { RutaI18n } from '../i18n.js';
@@ -19,6 +20,8 @@ export interface ConsoleDeps {
   catalog: Catalog;
   i18n: RutaI18n;
   centres: CentreDirectory;
+  /** Appointments and requests: the console changes them through the same service as the API and the bot. */
+  bookings: BookingService;
   now: () => Date;
   log: Logger;
   production: boolean;
