@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Catalog } from '../src/catalog/Catalog.js';
 import type { Occupation } from '../src/catalog/schema.js';
+import type { Translate } from '../src/i18n.js';
 import { NO, YES } from '../src/bot/keywords.js';
 import type { RutaTurn } from '../src/bot/RutaTurn.js';
 import { clean } from '../src/bot/text.js';
@@ -190,7 +191,7 @@ export class BookingDialog extends StepDialog<Values> {
         options: await Promise.all(
           (values.centres ?? []).map(async (c) => {
             const centre = await ruta.booking.service.centres.get(c.id);
-            return { id: c.id, label: ruta.t(c.maybe ? 'booking.centreOptionMaybe' : 'booking.centreOption', { centre: centre ? centreLabel(centre) : c.id, km: Math.round(c.km) }) };
+            return { id: c.id, label: ruta.t(c.maybe ? 'booking.centreOptionMaybe' : 'booking.centreOption', { centre: centre ? centreLabel(centre) : c.id, distance: distanceText(ruta.t, c.km) }) };
           }),
         ),
       }),
@@ -403,7 +404,7 @@ export class BookingDialog extends StepDialog<Values> {
     values.centres = nearest.map((c) => ({ id: c.centre.id, km: c.km ?? 0, ...(c.maybe ? { maybe: true } : {}) }));
     if (nearest.length > 1) return go('centre');
     const only = nearest[0]!;
-    await turn.say(ruta.t(only.maybe ? 'booking.oneCentreMaybe' : 'booking.oneCentre', { occupation: occupation.name[ruta.language], centre: centreLabel(only.centre), km: Math.round(only.km ?? 0) }));
+    await turn.say(ruta.t(only.maybe ? 'booking.oneCentreMaybe' : 'booking.oneCentre', { occupation: occupation.name[ruta.language], centre: centreLabel(only.centre), distance: distanceText(ruta.t, only.km ?? 0) }));
     values.centreId = only.centre.id;
     return this.afterCentre(turn);
   }
@@ -467,4 +468,12 @@ export class BookingDialog extends StepDialog<Values> {
     if (!centre) throw new Error('booking step reached without a centre');
     return centre;
   }
+}
+
+/**
+ * How far a centre is, as the worker reads it: "a 12 km", or "in your town" when it is under a
+ * kilometre away (a typed town is placed at its centre, so "0 km" would claim a precision we lack).
+ */
+function distanceText(t: Translate, km: number): string {
+  return km < 1 ? t('booking.distanceHere') : t('booking.distanceKm', { km: Math.round(km) });
 }
