@@ -44,6 +44,8 @@ const optionsSchema = z.object({ occupation: z.string().optional(), country: z.s
 /** How many centres and slots are offered at once. */
 const MAX_CENTRES = 3;
 const MAX_SLOTS = 5;
+/** Certifiers named when no centre is known (RENEC lists up to hundreds for a standard). */
+const MAX_CERTIFIERS = 3;
 /** How many days "another day" offers. */
 const MAX_DAYS = 6;
 /** One or two words of letters (accents as combining marks too), with ' ’ - inside words. */
@@ -398,7 +400,7 @@ export class BookingDialog extends StepDialog<Values> {
     values.places = undefined;
     const acronym = this.catalog.institution(institution)?.acronym ?? institution;
     if (nearest.length === 0) {
-      await turn.say(ruta.t('booking.noCentre', { institution: acronym, occupation: occupation.name[ruta.language] }));
+      await turn.say(this.noCentreText(ruta, acronym, occupation, this.standard(turn).code));
       return end();
     }
     values.centres = nearest.map((c) => ({ id: c.centre.id, km: c.km ?? 0, ...(c.maybe ? { maybe: true } : {}) }));
@@ -407,6 +409,20 @@ export class BookingDialog extends StepDialog<Values> {
     await turn.say(ruta.t(only.maybe ? 'booking.oneCentreMaybe' : 'booking.oneCentre', { occupation: occupation.name[ruta.language], centre: centreLabel(only.centre), distance: distanceText(ruta.t, only.km ?? 0) }));
     values.centreId = only.centre.id;
     return this.afterCentre(turn);
+  }
+
+  /**
+   * No centre of the institution is known to assess the trade. For a Mexican standard, the
+   * certifiers RENEC accredits for it are named (CONOCER does not assess workers itself): the worker
+   * has somewhere to ask, not only "ask CONOCER".
+   */
+  private noCentreText(ruta: RutaTurn, institution: string, occupation: Occupation, code: string | null): string {
+    const base = ruta.t('booking.noCentre', { institution, occupation: occupation.name[ruta.language] });
+    const certifiers = code ? (this.catalog.renecStandard(code)?.certifiers ?? []) : [];
+    if (certifiers.length === 0) return base;
+    const named = certifiers.slice(0, MAX_CERTIFIERS).join('; ');
+    const more = certifiers.length > MAX_CERTIFIERS ? ruta.t('booking.renecMore', { count: certifiers.length - MAX_CERTIFIERS }) : '';
+    return `${base}\n${ruta.t('booking.renecCertifiers', { institution, standard: code, certifiers: `${named}${more}` })}`;
   }
 
   /** Fixes the next free slots of the chosen centre and asks which one (after `lead`, when given). */

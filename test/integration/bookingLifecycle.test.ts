@@ -219,3 +219,27 @@ describe.each(Object.entries(LANGS))('booking life in %s', (lang, l) => {
     expect(booking).toMatchObject({ status: 'confirmed', centreId: 'infotep-santo-domingo', language: lang });
   });
 });
+
+describe('where no centre is known to assess the trade (the real directory, as in production: no samples)', () => {
+  let real: TestApp;
+  beforeAll(async () => {
+    real = await startTestApp('lifecycle-real', {}, undefined, { now: () => NOW, centres: loadCentres(Catalog.load(), { samples: false }) });
+  });
+  afterAll(async () => {
+    await real.close();
+  });
+
+  it('Guadalajara, mason (EC0326): CONOCER does not assess itself; the certifier RENEC accredits is named, in each language', async () => {
+    const expected = {
+      es: /Todav(í|i)a no tengo un centro de CONOCER que eval(ú|u)e Albañil\. Pregunta directamente a CONOCER\.\nCONOCER no hace las evaluaciones: las hacen entidades que acredita\. Para EC0326, el registro RENEC nombra a: C(á|a)mara Mexicana de la Industria de la Construcci(ó|o)n\./,
+      en: /CONOCER does not run the assessments itself: bodies it accredits do\. For EC0326, the RENEC registry names: C(á|a)mara Mexicana de la Industria de la Construcci(ó|o)n\./,
+      ht: /Se pa CONOCER menm ki f(è|e) evalyasyon yo: se (ò|o)ganis li akredite ki f(è|e) yo\. Pou EC0326, rejis RENEC la bay non: C(á|a)mara Mexicana/,
+    };
+    for (const [lang, pattern] of Object.entries(expected)) {
+      const l = LANGS[lang as keyof typeof LANGS];
+      const from = `+52133${String(1000000 + ++n)}`;
+      const replies = all(await real.chat(from, [l.greeting, '1', '3', '1', '1', '1', 'Guadalajara']));
+      expect(replies[6], lang).toMatch(pattern);
+    }
+  });
+});
