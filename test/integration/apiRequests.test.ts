@@ -1,4 +1,7 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import openapi from '../../api/openapi.json' with { type: 'json' };
 import { loadCentres } from '../../src/booking/CentreDirectory.js';
@@ -126,5 +129,33 @@ describe('requests through the API', () => {
     const after = await (await api(`/bookings/${code}`, infotep)).json();
     documented(after);
     expect(after).toMatchObject({ status: 'requested', history: [{ action: 'requested' }] });
+  });
+
+  it('a request reaches the institution at once by webhook (booking.requested), and so does its answer, without the number or name', async () => {
+    const received: Array<{ type: string; by: string; booking: { code: string; status: string; preferences: unknown } }> = [];
+    const raw: string[] = [];
+    const hook = express();
+    hook.post('/hook', express.text({ type: '*/*' }), (req, res) => {
+      raw.push(req.body as string);
+      received.push(JSON.parse(req.body as string));
+      res.status(204).end();
+    });
+    const server: Server = await new Promise((resolve) => {
+      const s = hook.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      expect((await api('/webhook', infotep, { method: 'PUT', body: JSON.stringify({ url }) })).status).toBe(200);
+      const { code, from } = await request();
+      await eventually(() => received.length === 1);
+      expect(received[0]).toMatchObject({ type: 'booking.requested', by: 'worker', booking: { code, status: 'requested', preferences: { any: true } } });
+      await patch(code, { status: 'declined', reason: 'not_assessed_here' });
+      await eventually(() => received.length === 2);
+      expect(received[1]).toMatchObject({ type: 'booking.declined', by: 'institution', booking: { code, status: 'declined' } });
+      expect(raw.join()).not.toContain(from.slice(1));
+    } finally {
+      await api('/webhook', infotep, { method: 'DELETE' });
+      await new Promise((r) => server.close(r));
+    }
   });
 });
