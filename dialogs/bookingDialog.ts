@@ -112,12 +112,17 @@ export class BookingDialog extends StepDialog<Values> {
     // Which trade is the assessment for? (typed freely, or a sector menu)
     trade: {
       ask: ({ ruta }) => ({ kind: 'menu', acceptsText: true, text: ruta.t('booking.trade'), options: this.catalog.sectors.map((s) => ({ id: s.id, label: s.name[ruta.language] })) }),
-      answer: async (turn, { choice, text }) => {
+      answer: async (turn, { choice, partialChoice, text }) => {
         if (choice) {
           turn.values.sector = choice;
           return go('sectorOccupation');
         }
+        // A trade named in the text wins over a sector's word in it.
         const found = (await turn.ruta.readWork(text)).occupations.map((o) => o.id);
+        if (found.length === 0 && partialChoice) {
+          turn.values.sector = partialChoice;
+          return go('sectorOccupation');
+        }
         if (found.length === 0) return retryWith(turn.ruta.t('prescreen.notFound', { count: this.catalog.sectors.length }));
         turn.values.candidates = found;
         return go('confirmTrade');
