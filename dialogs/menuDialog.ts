@@ -1,7 +1,15 @@
+import { z } from 'zod';
 import { DialogIds } from './ids.js';
-import { begin, stay, retry, StepDialog, type Step } from './StepDialog.js';
+import { begin, stay, retry, StepDialog, type Outcome, type Step, type StepTurn } from './StepDialog.js';
 
-type Values = Record<string, never>;
+/** Options of the menu a first message can open at once ("CITA" as the very first word). */
+export const MENU_OPEN = ['appointments'] as const;
+export type MenuOpen = (typeof MENU_OPEN)[number];
+const menuOptions = z.object({ open: z.enum(MENU_OPEN).optional() });
+
+interface Values {
+  open?: MenuOpen;
+}
 
 /** The main menu: what Ruta can do. Every choice starts a dialog and comes back here. */
 export class MenuDialog extends StepDialog<Values> {
@@ -22,44 +30,61 @@ export class MenuDialog extends StepDialog<Values> {
           { id: 'help', label: ruta.t('menu.help') },
         ],
       }),
-      answer: async ({ ruta, say }, { choice: whole, partialChoice, text }) => {
+      answer: async (turn, { choice: whole, partialChoice, text }) => {
         let choice = whole;
         // A trade typed here ("albañil") goes straight to its certification route; words of an
         // option inside a longer text ("quiero una cita") choose it only when no trade was named.
         if (!choice) {
-          const found = (await ruta.readWork(text)).occupations.map((o) => o.id);
+          const found = (await turn.ruta.readWork(text)).occupations.map((o) => o.id);
           if (found.length > 0) return begin(DialogIds.route, { candidates: found });
           if (!partialChoice) return retry;
           choice = partialChoice;
         }
-        switch (choice) {
-          case 'route':
-            return begin(DialogIds.route);
-          case 'prescreen':
-            // A worker with a saved result may just want its summary again.
-            return begin(DialogIds.prescreen, { saved: (await ruta.profile.load()) !== undefined });
-          case 'appointments': {
-            // An active booking: see or change it. None: book, with the pre-screen's trade when there is one.
-            if ((await ruta.booking.service.activeFor(ruta.pid)).length > 0) return begin(DialogIds.appointment);
-            const profile = await ruta.profile.load();
-            return begin(DialogIds.booking, profile ? { occupation: profile.occupation, country: profile.country } : {});
-          }
-          case 'language':
-            return begin(DialogIds.language);
-          case 'privacy':
-            await say(ruta.t('privacy.summary', { days: ruta.retentionDays, hours: ruta.unconsentedHours, bookingDays: ruta.booking.service.rules.retentionDays, context: ruta.session.consent === 'accepted' ? 'accepted' : 'declined' }));
-            return stay;
-          case 'help':
-            await say(ruta.t('help.text'));
-            return stay;
-          default:
-            return retry;
-        }
+        return this.act(turn, choice);
       },
     },
   };
 
   constructor() {
     super(DialogIds.menu);
+  }
+
+  protected override initialValues(options: unknown): Values {
+    const o = menuOptions.safeParse(options ?? {});
+    return o.success && o.data.open ? { open: o.data.open } : {};
+  }
+
+  /** Opened for a first message that asked for something ("CITA"): act on it at once. */
+  protected override async onBegin(turn: StepTurn<Values>): Promise<Outcome | undefined> {
+    const open = turn.values.open;
+    turn.values.open = undefined;
+    return open ? this.act(turn, open) : undefined;
+  }
+
+  /** What each option of the menu opens. */
+  private async act({ ruta, say }: StepTurn<Values>, choice: string): Promise<Outcome> {
+    switch (choice) {
+      case 'route':
+        return begin(DialogIds.route);
+      case 'prescreen':
+        // A worker with a saved result may just want its summary again.
+        return begin(DialogIds.prescreen, { saved: (await ruta.profile.load()) !== undefined });
+      case 'appointments': {
+        // An active booking: see or change it. None: book, with the pre-screen's trade when there is one.
+        if ((await ruta.booking.service.activeFor(ruta.pid)).length > 0) return begin(DialogIds.appointment);
+        const profile = await ruta.profile.load();
+        return begin(DialogIds.booking, profile ? { occupation: profile.occupation, country: profile.country } : {});
+      }
+      case 'language':
+        return begin(DialogIds.language);
+      case 'privacy':
+        await say(ruta.t('privacy.summary', { days: ruta.retentionDays, hours: ruta.unconsentedHours, bookingDays: ruta.booking.service.rules.retentionDays, context: ruta.session.consent === 'accepted' ? 'accepted' : 'declined' }));
+        return stay;
+      case 'help':
+        await say(ruta.t('help.text'));
+        return stay;
+      default:
+        return retry;
+    }
   }
 }

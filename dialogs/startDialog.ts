@@ -1,17 +1,24 @@
+import { z } from 'zod';
 import { isLanguage, LANGUAGES } from '../src/catalog/schema.js';
 import { NO, YES } from '../src/bot/keywords.js';
 import { DialogIds } from './ids.js';
 import { languageOptions } from './languageDialog.js';
+import { MENU_OPEN, type MenuOpen } from './menuDialog.js';
 import { go, replace, retry, StepDialog, type Step } from './StepDialog.js';
 
 interface Values {
   /** True when the first message's language was not recognised. */
   askLanguage: boolean;
+  /** What the first message asked for ("CITA"), opened once the privacy question is answered. */
+  then?: MenuOpen;
 }
 
 export interface StartOptions {
   askLanguage?: boolean;
+  then?: MenuOpen;
 }
+
+const startOptions = z.object({ askLanguage: z.boolean().optional(), then: z.enum(MENU_OPEN).optional() });
 
 /**
  * The first conversation: the language (only when the first message did not show it), then the
@@ -22,8 +29,8 @@ export class StartDialog extends StepDialog<Values> {
     return values.askLanguage ? 'language' : 'consent';
   }
   protected override initialValues(options: unknown): Values {
-    const askLanguage = typeof options === 'object' && options !== null && 'askLanguage' in options && options.askLanguage === true;
-    return { askLanguage };
+    const o = startOptions.safeParse(options ?? {});
+    return { askLanguage: o.success && o.data.askLanguage === true, ...(o.success && o.data.then ? { then: o.data.then } : {}) };
   }
 
   protected readonly steps: Record<string, Step<Values>> = {
@@ -50,7 +57,7 @@ export class StartDialog extends StepDialog<Values> {
           { id: 'decline', label: ruta.t('consent.decline'), synonyms: NO },
         ],
       }),
-      answer: async ({ ruta, say }, { choice }) => {
+      answer: async ({ ruta, say, values }, { choice }) => {
         if (choice === 'accept') {
           ruta.session.consent = 'accepted';
           await say(ruta.t('consent.thanks'));
@@ -58,7 +65,7 @@ export class StartDialog extends StepDialog<Values> {
           ruta.session.consent = 'declined';
           await say(ruta.t('consent.declined', { hours: ruta.unconsentedHours }));
         } else return retry;
-        return replace(DialogIds.menu);
+        return replace(DialogIds.menu, values.then ? { open: values.then } : undefined);
       },
     },
   };

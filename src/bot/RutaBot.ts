@@ -9,6 +9,7 @@ import { NEW_ITEM, type BotStorage } from '../store/BotStorage.js';
 import type { Store } from '../store/Store.js';
 import { DialogIds } from '../../dialogs/ids.js';
 import { StepDialog } from '../../dialogs/StepDialog.js';
+import type { StartOptions } from '../../dialogs/startDialog.js';
 import { createDialogs } from '../../dialogs/index.js';
 import { replyLanguage } from './detectLanguage.js';
 import { commandOf, TWILIO_SMS_KEYWORDS } from './keywords.js';
@@ -176,7 +177,8 @@ export class RutaBot {
       const detected = replyLanguage(text, this.deps.catalog.languageDetector);
       if (detected) turn.setLanguage(detected);
       if (command !== 'erase') {
-        await dc.beginDialog(DialogIds.start, { askLanguage: !detected });
+        // "CITA" as the very first message: the appointments open once the privacy question is answered.
+        await dc.beginDialog(DialogIds.start, { askLanguage: !detected, ...(command === 'appointment' ? { then: 'appointments' } : {}) } satisfies StartOptions);
         return;
       }
     }
@@ -220,7 +222,7 @@ export class RutaBot {
   /** The main menu (or `dialogId`), or the privacy notice if it was never answered. */
   private async startOver(dc: DialogContext, turn: RutaTurn, dialogId: string = DialogIds.menu): Promise<void> {
     await dc.cancelAllDialogs(true);
-    if (turn.session.consent === undefined) await dc.beginDialog(DialogIds.start, { askLanguage: false });
+    if (turn.session.consent === undefined) await dc.beginDialog(DialogIds.start, { askLanguage: false, ...(dialogId === DialogIds.appointment ? { then: 'appointments' } : {}) } satisfies StartOptions);
     else await dc.beginDialog(dialogId);
   }
 }

@@ -33,5 +33,5 @@ export function commandOf(text: string): Command | undefined {
 }
 
 /** Yes/no words in the three languages, as menu synonyms. */
-export const YES = ['si', 'sí', 'yes', 'y', 'ok', 'okay', 'claro', 'dale', 'de acuerdo', 'acepto', 'wi', 'dakò', 'dako', 'oke', 'accept', 'agree', 'sure', 'yeah', 'yep', 'correcto', 'eso', 'exacto', 'se sa'];
+export const YES = ['si', 'sí', 'yes', 'y', 'ok', 'okay', 'claro', 'dale', 'de acuerdo', 'acepto', 'wi', 'dakò', 'dako', 'oke', 'accept', 'agree', 'sure', 'yeah', 'yep', 'correcto', 'eso', 'exacto', 'se sa', 'oui', 'ouais', "d'accord"];
 export const NO = ['no', 'nop', 'nope', 'non', 'n', 'no acepto', 'i do not accept', 'mwen pa dakò', 'pa dako', 'otro', 'another', 'lot'];

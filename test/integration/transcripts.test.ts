@@ -152,6 +152,33 @@ describe('typing a trade', () => {
   });
 });
 
+describe('first messages', () => {
+  it.each([
+    ['CITA', /Tu privacidad/, /¿Estas ahora en Republica Dominicana\?/],
+    ['APPOINTMENT', /Your privacy/, /Are you in Dominican Republic now\?/],
+    ['RANDEVOU', /Vi prive ou/, /Eske ou nan Repiblik Dominik(è|e)n kounye a\?/],
+  ])('"%s" as the very first message: the privacy question in its language, then the appointments at once', async (word, notice, booking) => {
+    const [first, second] = await app.chat(phone('+1809'), [word, '1']);
+    expect(text(first!)).toMatch(notice);
+    expect(text(second!)).toMatch(booking);
+  });
+
+  it.each([
+    ['info x favor', /Tu privacidad/],
+    ['wah gwaan', /Your privacy/],
+    ['gud mornin', /Your privacy/],
+  ])('"%s" is answered in its language', async (greeting, notice) => {
+    const [first] = await app.chat(phone('+1809'), [greeting]);
+    expect(text(first!)).toMatch(notice);
+  });
+
+  it('French "oui" accepts the privacy notice (French is answered in Creole)', async () => {
+    const [first, second] = await app.chat(phone('+1809'), ['Bonjour', 'oui']);
+    expect(text(first!)).toMatch(/Vi prive ou/);
+    expect(text(second!)).toMatch(/Meni prensipal/);
+  });
+});
+
 describe('the privacy question', () => {
   it('needs a clear answer: "-1" is asked again, not taken as acceptance', async () => {
     const from = phone('+1809');
