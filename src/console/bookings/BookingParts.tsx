@@ -104,16 +104,20 @@ export function HistoryList(props: { ctx: PageContext; booking: Booking }) {
   const { t } = ctx;
   return (
     <ol class="history">
-      {b.history.map((h) => (
-        <li>
-          <time datetime={h.at}>{shortWhen(h.at, b.timeZone, ctx.lang)}</time>
-          <span class="history-what">{t(`booking.history.${h.action}`)}</span>
-          <span class="history-who">{t(`booking.by.${h.by}`)}</span>
-          {h.to && <span class="history-detail">{h.from ? t('booking.historyMoved', { from: localText(h.from, ctx.lang), to: localText(h.to, ctx.lang) }) : localText(h.to, ctx.lang)}</span>}
-          {h.reason && <span class="history-detail">{t(`booking.declineReason.${h.reason}`)}</span>}
-          {h.outcome && <span class="history-detail">{t(`booking.outcome.${h.outcome}`)}</span>}
-        </li>
-      ))}
+      {b.history.map((h) => {
+        const detail = [
+          h.to ? (h.from ? t('booking.historyMoved', { from: localText(h.from, ctx.lang), to: localText(h.to, ctx.lang) }) : localText(h.to, ctx.lang)) : '',
+          h.reason ? t(`booking.declineReason.${h.reason}`) : '',
+          h.outcome ? t(`booking.outcome.${h.outcome}`) : '',
+        ].filter(Boolean);
+        // Plain text between the parts, so that it reads (and copies) as a sentence.
+        return (
+          <li>
+            <time datetime={h.at}>{shortWhen(h.at, b.timeZone, ctx.lang)}</time> <strong>{t(`booking.history.${h.action}`)}</strong> {t(`booking.by.${h.by}`)}
+            {detail.length > 0 && ` · ${detail.join(' · ')}`}
+          </li>
+        );
+      })}
     </ol>
   );
 }
