@@ -131,7 +131,7 @@ describe('console booking page', () => {
     expect(text).toContain('Preparado: hace bien el 90 % de las tareas; 12 años de experiencia, aprendió en el trabajo.');
     expect(text).toContain('Pruebas que traerá Una carta de un empleador Fotos o videos de su trabajo');
     expect(text).toContain('Canal WhatsApp Idioma Criollo haitiano Estado Confirmada');
-    expect(text).toMatch(/Historial 20 nov 2026, 11:00 Reservada por el trabajador martes, 24 nov, 9:00/);
+    expect(text).toMatch(/Historial 20 nov 2026, 11:00 Reservada por el trabajador · martes, 24 nov, 9:00/);
     expect(page.html).not.toContain('5550123');
   });
 
@@ -158,7 +158,7 @@ describe('console booking page', () => {
     const [mine, theirs] = [await app.ruta.bookings.get(viaConsole.code), await app.ruta.bookings.get(viaApi.code)];
     expect(mine).toMatchObject({ status: 'attended', outcome: 'referred_to_training' });
     expect(shape(mine)).toEqual(shape(theirs));
-    expect(visibleText((await admin.get(path)).html)).toMatch(/Marcada: asistió por el centro .* Resultado anotado por el centro Enviado a formación/);
+    expect(visibleText((await admin.get(path)).html)).toMatch(/Marcada: asistió por el centro .* Resultado anotado por el centro · Enviado a formación/);
 
     const entries = (await audit()).filter((e) => e.target === viaConsole.code);
     expect(entries.map((e) => e.action)).toEqual(['booking.outcome', 'booking.attended']);
@@ -205,7 +205,7 @@ describe('console booking page', () => {
     expect((await apiPatch(twin.code, infotepToken, { start: '2026-11-27T11:00' })).status).toBe(200);
     expect(shape(await app.ruta.bookings.get(b.code))).toEqual(shape(await app.ruta.bookings.get(twin.code)));
     expect(await app.ruta.bookings.store.taken(ONBOARDED, ['2026-11-26T08:00', '2026-11-27T11:00'])).toEqual([0, 2]);
-    expect(visibleText((await admin.get(path)).html)).toContain('Cambiada de hora por el centro de jueves, 26 nov, 8:00 a viernes, 27 nov, 11:00');
+    expect(visibleText((await admin.get(path)).html)).toContain('Cambiada de hora por el centro · de jueves, 26 nov, 8:00 a viernes, 27 nov, 11:00');
     expect((await audit()).find((e) => e.target === b.code)).toMatchObject({ action: 'booking.moved', before: { time: '2026-11-26T08:00' }, after: { time: '2026-11-27T11:00' } });
   });
 
@@ -263,7 +263,8 @@ describe('console requests', () => {
     const viaApi = await request({ any: true, dates: [], weekdays: [], parts: [] });
     const path = `/console/requests/${viaConsole.code}`;
     const page = await admin.get(path);
-    expect(visibleText(page.html)).toContain(`Solicitud ${viaConsole.code} Cuándo puede ir el trabajador: Cualquier día y hora.`);
+    expect(visibleText(page.html)).toContain(`Solicitud ${viaConsole.code} Código ${viaConsole.code} Centro INFOTEP Regional Norte`);
+    expect(visibleText(page.html)).toContain('Cuándo puede ir Cualquier día y hora');
 
     const missing = await admin.post(`${path}/confirm`, { confirmDate: '2026-11-25', confirmTime: '' }, path);
     expect(missing.status).toBe(400);

@@ -121,7 +121,7 @@ describe('a request in Creole, answered in the console', () => {
     await heading(page, 'Inicio').waitFor();
     await expect(page.getByRole('link', { name: '1 solicitud espera respuesta' }).isVisible()).resolves.toBe(true);
     await open(page, '/console', 'home (counts)');
-    await shoot(page, 'bookings-home');
+    await shoot(page, 'e2e-home');
 
     // The queue: the request, with when Jean can go in plain words.
     await page.getByRole('navigation', { name: 'Secciones' }).getByRole('link', { name: 'Solicitudes', exact: true }).click();
@@ -129,12 +129,12 @@ describe('a request in Creole, answered in the console', () => {
     const row = page.getByRole('row').filter({ hasText: 'Jean' });
     await expect(row.getByText('martes, por la mañana').isVisible()).resolves.toBe(true);
     await open(page, '/console/requests', 'requests');
-    await shoot(page, 'requests');
+    await shoot(page, 'e2e-requests');
 
     await page.getByRole('row').filter({ hasText: 'Jean' }).getByRole('link', { name: /Responder/ }).click();
     await heading(page, `Solicitud ${code}`).waitFor();
     await open(page, `/console/requests/${code}`, 'request detail');
-    await shoot(page, 'request-detail');
+    await shoot(page, 'e2e-request-detail');
 
     // A mistake first: no time. The error summary takes the focus and keeps the day typed.
     const confirmForm = page.getByRole('form', { name: 'Confirmar una hora' });
@@ -144,7 +144,7 @@ describe('a request in Creole, answered in the console', () => {
     await expect(summary.getByRole('link', { name: 'Escriba la hora' }).isVisible()).resolves.toBe(true);
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('error-summary');
     expect(await page.getByRole('form', { name: 'Confirmar una hora' }).getByLabel('Día').inputValue()).toBe('2026-11-24');
-    await shoot(page, 'request-error');
+    await shoot(page, 'e2e-request-error');
     await summary.getByRole('link', { name: 'Escriba la hora' }).click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('confirmTime');
 
@@ -167,7 +167,7 @@ describe('a request in Creole, answered in the console', () => {
     await heading(page, 'Citas').waitFor();
     await expect(page.getByRole('table', { name: /^Hoy, martes, 24 de noviembre de 2026/ }).getByRole('row').filter({ hasText: 'Jean' }).getByText('Confirmada').isVisible()).resolves.toBe(true);
     await open(page, '/console/appointments', 'appointments');
-    await shoot(page, 'appointments');
+    await shoot(page, 'e2e-appointments');
 
     await page.getByRole('row').filter({ hasText: 'Jean' }).getByRole('link', { name: /Abrir/ }).click();
     await heading(page, `Cita ${code}`).waitFor();
@@ -177,7 +177,7 @@ describe('a request in Creole, answered in the console', () => {
     await page.getByRole('button', { name: 'Anotar el resultado' }).click();
     await expect(page.getByRole('status').getByText('Resultado anotado.', { exact: false }).isVisible()).resolves.toBe(true);
     await open(page, `/console/bookings/${code}`, 'booking detail');
-    await shoot(page, 'booking-detail');
+    await shoot(page, 'e2e-booking-detail');
 
     // The history: every step, when and by whom.
     const history = (await page.locator('ol.history').innerText()).split('\n').map((l) => l.replace(/\s+/g, ' ').trim());

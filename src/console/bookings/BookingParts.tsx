@@ -46,8 +46,12 @@ export function BookingFacts(props: { ctx: PageContext; catalog: Catalog; bookin
       <dd>
         <a href={`/console/centres/${props.centre.id}`}>{props.centre.name}</a>, {props.centre.city}
       </dd>
-      <dt>{t('booking.fields.time')}</dt>
-      <dd>{bookingWhen(ctx, b)}</dd>
+      {b.slot && (
+        <>
+          <dt>{t('booking.fields.time')}</dt>
+          <dd>{bookingWhen(ctx, b)}</dd>
+        </>
+      )}
       {b.preferences && (
         <>
           <dt>{t('booking.fields.preferences')}</dt>
@@ -92,8 +96,12 @@ export function BookingFacts(props: { ctx: PageContext; catalog: Catalog; bookin
         <BookingStatus ctx={ctx} booking={b} />
         {b.declineReason && <span class="after-tag">{t(`booking.declineReason.${b.declineReason}`)}</span>}
       </dd>
-      <dt>{t('booking.fields.outcome')}</dt>
-      <dd>{b.outcome ? t(`booking.outcome.${b.outcome}`) : t('booking.noOutcome')}</dd>
+      {(b.status === 'attended' || b.outcome) && (
+        <>
+          <dt>{t('booking.fields.outcome')}</dt>
+          <dd>{b.outcome ? t(`booking.outcome.${b.outcome}`) : t('booking.noOutcome')}</dd>
+        </>
+      )}
     </dl>
   );
 }

@@ -90,7 +90,7 @@ function BookingPage(props: {
             error={errors.outcome}
             options={OUTCOMES.map((o) => ({ value: o, label: t(`booking.outcome.${o}`), hint: t(`booking.outcomeHelp.${o}`) }))}
           />
-          <Button>{t('booking.outcomeSubmit')}</Button>
+          <Button>{t(b.outcome ? 'booking.outcomeCorrect' : 'booking.outcomeSubmit')}</Button>
         </PostForm>
       )}
       {(b.status === 'requested' || b.status === 'proposed' || b.status === 'confirmed') && (

@@ -80,7 +80,6 @@ function RequestPage(props: { ctx: PageContext; catalog: Catalog; booking: Booki
   const hint = props.freeTimes.length > 0 ? t('booking.freeTimes', { times: props.freeTimes.join('; ') }) : undefined;
   return (
     <Layout ctx={ctx} title={t('requests.oneTitle', { code: b.code })} section="requests" errors={props.errors}>
-      <p class="lead">{t('requests.workerCanGo', { when: preferencesText(t, ctx.lang, b.preferences) })}</p>
       <BookingFacts ctx={ctx} catalog={props.catalog} booking={b} centre={props.centre} />
 
       <section class="answer" aria-labelledby="confirm-title">
