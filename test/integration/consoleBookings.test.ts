@@ -11,7 +11,9 @@ import { startTestApp, type TestApp } from '../support/testApp.js';
  * 8–12 and 13–16, two places an hour); INFOTEP Regional Norte, added here, has none (requests only).
  */
 const NOW = new Date('2026-11-20T15:00:00Z');
-const now = () => NOW;
+/** Moved only to make one request later than another (the queue's order). */
+let offsetMs = 0;
+const now = () => new Date(NOW.getTime() + offsetMs);
 const ONBOARDED = 'infotep-santo-domingo';
 const REQUESTS_ONLY = 'infotep-santiago';
 const PHONE = '+18095550123';
@@ -249,7 +251,8 @@ describe('console booking page', () => {
 describe('console requests', () => {
   it('queues requests oldest first with when the worker can go in plain words; the home page counts them', async () => {
     const first = await request({ any: false, dates: [], weekdays: ['mon', 'fri'], parts: ['morning'] }, REQUESTS_ONLY, { firstName: 'Marie' });
-    const second = await request({ any: false, dates: ['2026-11-27'], weekdays: [], parts: [] }, REQUESTS_ONLY, { firstName: null, occupation: 'electrician' });
+    offsetMs = 60_000;
+    const second = await request({ any: false, dates: ['2026-11-27'], weekdays: [], parts: [] }, REQUESTS_ONLY, { firstName: null, occupation: 'electrician' }).finally(() => (offsetMs = 0));
     const page = await admin.get('/console/requests');
     const text = visibleText(page.html);
     expect(text).toContain('Marie Albañil Norma de INFOTEP para el oficio INFOTEP Regional Norte lunes o viernes, por la mañana WhatsApp Responder');
