@@ -171,6 +171,7 @@ describe('a request in Creole, answered in the console', () => {
 
     await page.getByRole('row').filter({ hasText: 'Jean' }).getByRole('link', { name: /Abrir/ }).click();
     await heading(page, `Cita ${code}`).waitFor();
+    await shoot(page, 'e2e-booking-confirmed');
     await page.getByRole('button', { name: 'Marcar que asistió' }).click();
     await expect(page.getByRole('status').getByText('Marcada: asistió.', { exact: false }).isVisible()).resolves.toBe(true);
     await page.getByRole('radio', { name: 'Competente', exact: true }).check();
