@@ -267,7 +267,7 @@ describe('console requests', () => {
     const path = `/console/requests/${viaConsole.code}`;
     const page = await admin.get(path);
     expect(visibleText(page.html)).toContain(`Solicitud ${viaConsole.code} Código ${viaConsole.code} Centro INFOTEP Regional Norte`);
-    expect(visibleText(page.html)).toContain('Cuándo puede ir Cualquier día y hora');
+    expect(visibleText(page.html)).toContain('Cuándo dijo que puede ir Cualquier día y hora');
 
     const missing = await admin.post(`${path}/confirm`, { confirmDate: '2026-11-25', confirmTime: '' }, path);
     expect(missing.status).toBe(400);
