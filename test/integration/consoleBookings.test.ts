@@ -135,6 +135,17 @@ describe('console booking page', () => {
     expect(text).toContain('Canal WhatsApp Idioma Criollo haitiano Estado Confirmada');
     expect(text).toMatch(/Historial 20 nov 2026, 11:00 Reservada por el trabajador · martes, 24 nov, 9:00/);
     expect(page.html).not.toContain('5550123');
+
+    // The same page in English (the language links set this cookie).
+    const english = new ConsoleClient(app.baseUrl);
+    for (const [k, v] of admin.cookies) english.cookies.set(k, v);
+    english.cookies.set('lang', 'en');
+    const en = visibleText((await english.get(`/console/bookings/${b.code}`)).html);
+    expect(en).toContain(`Appointment ${b.code}`);
+    expect(en).toContain('Day and time Tuesday, November 24, 2026 at 9:00 AM');
+    expect(en).toContain('Ready: 90% of the tasks done well; 12 years of experience, learned at work.');
+    expect(en).toContain('Language Haitian Creole Status Confirmed');
+    expect(en).toMatch(/History Nov 20, 2026, 11:00 AM Booked by the worker · Tuesday, Nov 24, 9:00 AM/);
   });
 
   it('marks attended and records an outcome exactly as the API does, each change audited', async () => {
@@ -298,6 +309,9 @@ describe('console requests', () => {
     expect((await apiPatch(proposedApi.code, infotepToken, { status: 'proposed', start: '2026-11-26T10:00' })).status).toBe(200);
     expect(shape(await app.ruta.bookings.get(proposed.code))).toMatchObject({ status: 'proposed', slot: '2026-11-26T10:00' });
     expect(shape(await app.ruta.bookings.get(proposed.code))).toEqual(shape(await app.ruta.bookings.get(proposedApi.code)));
+    // Until the worker answers, the centre can still confirm, change or withdraw the proposed time.
+    expect(visibleText((await admin.get(`/console/bookings/${proposed.code}`)).html)).toContain('Estado Hora propuesta ¿Qué quiere hacer? Confirmar o cambiar la hora propuesta');
+    expect((await admin.get(path)).status).toBe(200);
 
     const declined = await request({ any: true, dates: [], weekdays: [], parts: [] });
     const declinedApi = await request({ any: true, dates: [], weekdays: [], parts: [] });
