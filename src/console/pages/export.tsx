@@ -5,7 +5,7 @@ import { bookingView } from '../../api/bookingView.js';
 import { bookingsCsv } from '../../api/csv.js';
 import { pageContext, signedIn, viewerOf, visibleCentres } from '../access.js';
 import { todayIn } from '../bookings/bookingText.js';
-import type { ConsolePages, ConsoleServices } from '../ConsoleServices.js';
+import type { ConsolePages } from '../ConsoleServices.js';
 import { formFields } from '../formBody.js';
 import { sendPage } from '../render.js';
 import { errorsByField, type FieldError } from '../ui/ErrorSummary.js';
@@ -53,8 +53,7 @@ const isDate = (s: string) => /^\d{4}-\d\d-\d\d$/.test(s) && DateTime.fromISO(s)
  * /console/export, which answers the CSV of the API (src/api/csv.ts) without the phone column, for
  * the chosen centre or all the person may see, and records the download in the audit log.
  */
-export const exportPages: ConsolePages = (router, services) => {
-  const { deps, audit } = services;
+export const exportPages: ConsolePages = (router, { deps, audit }) => {
 
   router.get('/export', signedIn(), async (req, res) => {
     const centres = await visibleCentres(viewerOf(res), deps.centres);
@@ -80,7 +79,7 @@ export const exportPages: ConsolePages = (router, services) => {
     const to = DateTime.fromISO(form.to, { zone }).plus({ days: 1 }).startOf('day');
     if (errors.length === 0 && to <= from) errors.push({ field: 'to', message: t('export.errors.toBeforeFrom') });
     else if (errors.length === 0 && to.diff(from, 'days').days > MAX_EXPORT_DAYS) errors.push({ field: 'to', message: t('export.errors.tooLong', { count: MAX_EXPORT_DAYS }) });
-    if (errors.length > 0) return again(req, res, services, visible, form, errors);
+    if (errors.length > 0) return again(req, res, visible, form, errors);
 
     const ids = new Set(chosen.map((c) => c.id));
     const centres = new Map(chosen.map((c) => [c.id, c]));
@@ -99,6 +98,7 @@ export const exportPages: ConsolePages = (router, services) => {
   });
 };
 
-function again(req: Request, res: Response, _services: ConsoleServices, centres: Centre[], form: ExportForm, errors: FieldError[]): void {
+/** The form again, with what to fix (400). */
+function again(req: Request, res: Response, centres: Centre[], form: ExportForm, errors: FieldError[]): void {
   sendPage(res, <ExportPage ctx={pageContext(req, res)} centres={centres} form={form} errors={errors} />, 400);
 }
