@@ -40,8 +40,12 @@ export function csvField(value: string | number | null, column?: string): string
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** Bookings as CSV for spreadsheets: a header row, then one row per booking, CRLF line ends. */
-export function bookingsCsv(bookings: BookingView[]): string {
+/**
+ * Bookings as CSV for spreadsheets: a header row, then one row per booking, CRLF line ends.
+ * `phone: false` leaves the phone column out (the console's export never has numbers).
+ */
+export function bookingsCsv(bookings: BookingView[], { phone = true }: { phone?: boolean } = {}): string {
+  const columns = COLUMNS.filter((c) => phone || c !== 'phone');
   const rows = bookings.map((b) => {
     const cells: Record<(typeof COLUMNS)[number], string | number | null> = {
       code: b.code,
@@ -64,7 +68,7 @@ export function bookingsCsv(bookings: BookingView[]): string {
       prescreen_years: b.prescreen?.years ?? null,
       prescreen_evidence: b.prescreen ? b.prescreen.evidence.join(' ') : null,
     };
-    return COLUMNS.map((c) => csvField(cells[c], c)).join(',');
+    return columns.map((c) => csvField(cells[c], c)).join(',');
   });
-  return [COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
+  return [columns.join(','), ...rows].join('\r\n') + '\r\n';
 }

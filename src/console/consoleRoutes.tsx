@@ -9,13 +9,17 @@ import { Audit } from './Audit.js';
 import { consoleT, languageOf } from './consoleI18n.js';
 import { consoleSession, sessionExpired } from './consoleSession.js';
 import type { ConsoleDeps, ConsolePages, ConsoleServices } from './ConsoleServices.js';
+import { appointmentPages } from './pages/appointments.js';
 import { auditPages } from './pages/audit.js';
+import { bookingPages } from './pages/booking.js';
 import { centrePages } from './pages/centres.js';
+import { exportPages } from './pages/export.js';
 import { homePages } from './pages/home.js';
 import { invitePages } from './pages/invite.js';
 import { languagePages } from './pages/language.js';
 import { sendMessage } from './pages/MessagePage.js';
 import { placeholderPages } from './pages/placeholder.js';
+import { requestPages } from './pages/requests.js';
 import { signInPages } from './pages/signIn.js';
 import { regenerate } from './pages/signIn.js';
 import { userPages } from './pages/users.js';
@@ -25,7 +29,21 @@ import { securityHeaders } from './securityHeaders.js';
  * The console's pages, in order. Add a group of pages here (before the placeholders, which fill
  * the sections nobody has built yet).
  */
-const PAGES: ConsolePages[] = [signInPages, invitePages, languagePages, homePages, centrePages, userPages, auditPages, placeholderPages];
+const PAGES: ConsolePages[] = [
+  signInPages,
+  invitePages,
+  languagePages,
+  homePages,
+  centrePages,
+  userPages,
+  auditPages,
+  // Appointments, requests, one booking, export.
+  appointmentPages,
+  requestPages,
+  bookingPages,
+  exportPages,
+  placeholderPages,
+];
 
 /**
  * The console for institution staff, mounted at /console by src/app.ts: server-rendered pages

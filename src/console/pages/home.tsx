@@ -6,9 +6,12 @@ import { Layout, type PageContext } from '../ui/Layout.js';
 import { sectionsFor } from '../ui/sections.js';
 import { StatusTag } from '../ui/StatusTag.js';
 import type { ConsoleUser } from '../accounts/Accounts.js';
+import { todayIn } from '../bookings/bookingText.js';
+
+const DAY = 24 * 3600_000;
 
 /** The console's first page: who is signed in, the centres they see, and where to go next. */
-function HomePage(props: { ctx: PageContext; user: ConsoleUser; institutionName: string; centres: Centre[] }) {
+function HomePage(props: { ctx: PageContext; user: ConsoleUser; institutionName: string; centres: Centre[]; today: number; requests: number }) {
   const { t } = props.ctx;
   const { user } = props;
   return (
@@ -17,6 +20,14 @@ function HomePage(props: { ctx: PageContext; user: ConsoleUser; institutionName:
       <p>
         {t('home.role')} <StatusTag tone="info">{t(user.role === 'admin' ? 'role.admin' : 'role.staff')}</StatusTag>
       </p>
+      <ul class="counts">
+        <li>
+          <a href="/console/appointments">{t('appointments.homeToday', { count: props.today })}</a>
+        </li>
+        <li>
+          <a href="/console/requests">{t('requests.homeOpen', { count: props.requests })}</a>
+        </li>
+      </ul>
       <h2>{t('home.centresTitle')}</h2>
       <p>{user.centres === 'all' ? t('home.centresAll') : t('home.centresSome')}</p>
       {props.centres.length === 0 ? (
@@ -44,12 +55,20 @@ function HomePage(props: { ctx: PageContext; user: ConsoleUser; institutionName:
   );
 }
 
-/** GET /console: the home page. */
+/** GET /console: the home page, with how many appointments today and requests waiting (of the person's centres). */
 export const homePages: ConsolePages = (router, { deps }) => {
   router.get('/', signedIn(), async (req, res) => {
     const user = viewerOf(res);
     const centres = await visibleCentres(user, deps.centres);
     const institutionName = deps.catalog.institution(user.institution)?.acronym ?? user.institution;
-    sendPage(res, <HomePage ctx={pageContext(req, res)} user={user} institutionName={institutionName} centres={centres} />);
+    const ids = new Set(centres.map((c) => c.id));
+    const now = deps.now();
+    const [around, requests] = await Promise.all([
+      deps.bookings.store.byInstitution(user.institution, now.getTime() - DAY, now.getTime() + 2 * DAY),
+      deps.bookings.store.requests(user.institution),
+    ]);
+    const today = around.filter((b) => ids.has(b.centreId) && (b.status === 'confirmed' || b.status === 'proposed') && b.slot?.local.slice(0, 10) === todayIn(b.timeZone, now)).length;
+    const waiting = requests.filter((b) => ids.has(b.centreId) && b.status === 'requested').length;
+    sendPage(res, <HomePage ctx={pageContext(req, res)} user={user} institutionName={institutionName} centres={centres} today={today} requests={waiting} />);
   });
 };
