@@ -8,6 +8,7 @@ import { availabilityConflicts } from '../booking/availabilityConflicts.js';
 import { centreFields, centreSchema, type Centre } from '../booking/centre.js';
 import type { BookingService, ChangeResult } from '../booking/BookingService.js';
 import type { Catalog } from '../catalog/Catalog.js';
+import type { PublishedFacts } from '../catalog/PublishedFacts.js';
 import type { Logger } from '../log.js';
 import { projectRoot } from '../paths.js';
 import type { ContactSealer } from '../privacy/ContactSealer.js';
@@ -22,6 +23,7 @@ export interface ApiDeps {
   bookings: BookingService;
   webhooks: Webhooks;
   catalog: Catalog;
+  facts: PublishedFacts;
   sealer: ContactSealer;
   now: () => Date;
   log: Logger;
