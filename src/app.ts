@@ -44,6 +44,7 @@ import type { EffectPoint } from './booking/BookingService.js';
 import { SenderLimits } from './channels/SenderLimits.js';
 import { PseudonymRotation } from './privacy/PseudonymRotation.js';
 import { consoleRoutes } from './console/consoleRoutes.js';
+import { Audit } from './console/Audit.js';
 import { sessionSecret } from './console/consoleSession.js';
 
 export interface App {
@@ -234,7 +235,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
         ...(rotation ? { rotation } : {}),
         log,
       }),
-      '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, sealer, now, log }),
+      '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, audit: new Audit(store, now), sealer, now, log }),
       '/console': consoleRoutes({
         store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, now, log, production, publicUrl: config.PUBLIC_URL,
         sessionSecrets: [config.PSEUDONYM_SECRET, ...previousSecrets].map(sessionSecret),

@@ -139,3 +139,30 @@ export function checkDraft(name: FactName, body: FactDraftBody): { ok: true; dra
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, draft: name === 'steps' ? { name, text: steps, source } : { name, text: texts, source } };
 }
+
+/** One fact of an effective route, as the console and the API list it. */
+export interface FactEntry {
+  name: FactName;
+  status: FactStatus;
+  /** null when unknown. */
+  fact: Route[FactName];
+  /** Set when the institution published it. */
+  confirmation: Confirmation | undefined;
+}
+
+/** The publishable facts of an effective route, in FACT_NAMES order. */
+export function factEntries(route: EffectiveRoute): FactEntry[] {
+  return FACT_NAMES.map((name) => ({ name, status: factStatus(route, name), fact: route[name], confirmation: route.confirmed[name] }));
+}
+
+/**
+ * A fact as the audit log keeps it (before and after a change): where it came from, its text in
+ * the three languages (steps one per line) and its source.
+ */
+export function factSummary(route: EffectiveRoute, name: FactName): { status: FactStatus; text: Record<Language, string> | null; source: string | null } {
+  const status = factStatus(route, name);
+  const es = factText(route, name, 'es');
+  const en = factText(route, name, 'en');
+  const ht = factText(route, name, 'ht');
+  return { status, text: es !== null && en !== null && ht !== null ? { es, en, ht } : null, source: route[name]?.source ?? null };
+}

@@ -11,6 +11,7 @@ import { consoleSession, sessionExpired } from './consoleSession.js';
 import type { ConsoleDeps, ConsolePages, ConsoleServices } from './ConsoleServices.js';
 import { auditPages } from './pages/audit.js';
 import { centrePages } from './pages/centres.js';
+import { factPages } from './pages/facts.js';
 import { homePages } from './pages/home.js';
 import { invitePages } from './pages/invite.js';
 import { languagePages } from './pages/language.js';
@@ -25,7 +26,7 @@ import { securityHeaders } from './securityHeaders.js';
  * The console's pages, in order. Add a group of pages here (before the placeholders, which fill
  * the sections nobody has built yet).
  */
-const PAGES: ConsolePages[] = [signInPages, invitePages, languagePages, homePages, centrePages, userPages, auditPages, placeholderPages];
+const PAGES: ConsolePages[] = [signInPages, invitePages, languagePages, homePages, centrePages, factPages, userPages, auditPages, placeholderPages];
 
 /**
  * The console for institution staff, mounted at /console by src/app.ts: server-rendered pages
