@@ -56,6 +56,16 @@ afterAll(async () => {
 
 describe('route facts in a browser', () => {
   it('lets an admin publish a fact in three languages, see what workers read, and withdraw it', async () => {
+    // Steps published earlier (through the service, as the API does), to see a list in the table.
+    await app.ruta.facts.publish('infotep', {
+      name: 'steps',
+      text: {
+        es: ['Ve a una oficina de INFOTEP y pide la certificación de competencias.', 'Lleva las pruebas de tu experiencia.', 'Haz la evaluación práctica.'],
+        en: ['Go to an INFOTEP office and ask for skills certification.', 'Bring proof of your experience.', 'Take the practical assessment.'],
+        ht: ['Ale nan yon biwo INFOTEP epi mande sètifikasyon konpetans.', 'Pote prèv eksperyans ou.', 'Fè evalyasyon pratik la.'],
+      },
+      source: 'INFOTEP, Manual de certificación 2026',
+    });
     const invite = await inviteByCli(app, 'ana@infotep.example', 'infotep', 'admin');
     const page = await newPage();
     await page.goto(app.baseUrl + invite);

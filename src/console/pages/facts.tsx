@@ -107,12 +107,11 @@ function FactPage(props: { ctx: PageContext; institution: string; route: Effecti
   const entry = factEntries(props.route).find((e) => e.name === name)!;
   const errors = errorsByField(props.errors);
   const languageName: Record<Language, string> = { es: t('facts.in.es'), en: t('facts.in.en'), ht: t('facts.in.ht') };
-  const hint = (lang: Language) => [name === 'steps' ? t('facts.stepsHint') : t('facts.textHint'), lang === 'ht' ? t('facts.htHint') : ''].filter(Boolean).join(' ');
+  const hint = (lang: Language) => [lang === 'ht' ? t('facts.htHint') : '', name === 'steps' ? t('facts.stepsHint') : t('facts.textHint')].filter(Boolean).join(' ');
   return (
     <Layout ctx={props.ctx} title={t(`facts.names.${name}`)} section="facts" errors={props.errors}>
-      <h2>{t('facts.nowTitle')}</h2>
       <dl class="facts">
-        <dt>{t('facts.text')}</dt>
+        <dt>{t('facts.nowTitle')}</dt>
         <dd>
           <FactText ctx={props.ctx} route={props.route} name={name} />
         </dd>
@@ -155,8 +154,8 @@ function WithdrawPage(props: { ctx: PageContext; institution: string; name: Fact
   return (
     <Layout ctx={props.ctx} title={t('facts.withdrawTitle', { fact })} section="facts">
       <p>{props.researched === null ? t('facts.withdrawToUnknown', { institution: props.institution }) : t('facts.withdrawToResearched')}</p>
-      {props.researched !== null && <blockquote>{props.researched}</blockquote>}
-      <PostForm action={`/console/facts/${props.name}/withdraw`} csrfToken={props.ctx.csrfToken} label={t('facts.withdrawTitle', { fact })}>
+      {props.researched !== null && <blockquote class="fact-quote">{props.researched}</blockquote>}
+      <PostForm action={`/console/facts/${props.name}/withdraw`} csrfToken={props.ctx.csrfToken} class="confirm-form" label={t('facts.withdrawTitle', { fact })}>
         <Button variant="danger">{t('facts.withdrawSubmit')}</Button>
       </PostForm>
       <p>
