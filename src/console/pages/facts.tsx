@@ -18,9 +18,12 @@ import { sendMessage } from './MessagePage.js';
 declare module 'express-session' {
   interface SessionData {
     /** Shown once on the facts page after a fact was published or withdrawn. */
-    factsNotice?: { kind: 'published' | 'withdrawn'; fact: FactName; on?: string };
+    factsNotice?: FactsNotice;
   }
 }
+
+/** What the facts page says once after a change: what was published (and the day workers are told), or withdrawn. */
+type FactsNotice = { kind: 'published'; fact: FactName; on: string } | { kind: 'withdrawn'; fact: FactName };
 
 /** The form as typed: the text in each language (steps one per line) and the source. */
 type FactForm = Record<Language, string> & { source: string };
@@ -75,14 +78,14 @@ function FactText(props: { ctx: PageContext; route: EffectiveRoute; name: FactNa
 }
 
 /** GET /console/facts: every fact of the institution's route, what workers read, and where it comes from. */
-function FactsPage(props: { ctx: PageContext; institution: string; route: EffectiveRoute; notice?: { kind: 'published' | 'withdrawn'; fact: FactName; on?: string } | undefined }) {
+function FactsPage(props: { ctx: PageContext; institution: string; route: EffectiveRoute; notice?: FactsNotice | undefined }) {
   const { t, lang } = props.ctx;
   const { notice } = props;
   return (
     <Layout ctx={props.ctx} title={t('nav.facts')} section="facts">
       {notice?.kind === 'published' && (
         <Notice tone="success" title={t('facts.published', { fact: t(`facts.names.${notice.fact}`) })}>
-          <p>{t('facts.publishedHelp', { institution: props.institution, date: dayText(lang, notice.on ?? '') })}</p>
+          <p>{t('facts.publishedHelp', { institution: props.institution, date: dayText(lang, notice.on) })}</p>
         </Notice>
       )}
       {notice?.kind === 'withdrawn' && <Notice tone="success" title={t('facts.withdrawn', { fact: t(`facts.names.${notice.fact}`) })} />}
@@ -236,7 +239,9 @@ export const factPages: ConsolePages = (router, services) => {
     const me = viewerOf(res);
     const before = factSummary(await routeOf(res), name);
     const withdrawn = await deps.facts.withdraw(me.institution, name);
-    if (withdrawn) await audit.record({ who: me.email, institution: me.institution, action: 'fact.withdraw', target: name, before, after: factSummary(await routeOf(res), name) });
+    // Nothing published (a second click, or another admin was quicker): nothing to record or announce.
+    if (!withdrawn) return res.redirect(303, '/console/facts');
+    await audit.record({ who: me.email, institution: me.institution, action: 'fact.withdraw', target: name, before, after: factSummary(await routeOf(res), name) });
     req.session.factsNotice = { kind: 'withdrawn', fact: name };
     res.redirect(303, '/console/facts');
   });
