@@ -28,6 +28,7 @@ function factView(entry: FactEntry) {
     source: entry.fact?.source ?? null,
     confirmedBy: entry.confirmation?.by ?? null,
     confirmedOn: entry.confirmation?.on ?? null,
+    confirmedAt: entry.confirmation?.at ?? null,
   };
 }
 

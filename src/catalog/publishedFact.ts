@@ -39,8 +39,10 @@ export type PublishedFact = z.infer<typeof publishedFactSchema>;
 /** Who confirmed a fact and on which day, as workers are told. */
 export interface Confirmation {
   by: string;
-  /** YYYY-MM-DD */
+  /** YYYY-MM-DD, in the institution's time zone: the day workers are told. */
   on: string;
+  /** The instant it was published (ISO 8601, UTC). */
+  at: string;
 }
 
 /**
@@ -61,7 +63,7 @@ export function effectiveRoute(route: Route, published: readonly PublishedFact[]
   for (const fact of published) {
     if (fact.name === 'steps') out.steps = { text: fact.text, source: fact.source };
     else out[fact.name] = { text: fact.text, source: fact.source };
-    out.confirmed[fact.name] = { by: fact.confirmedBy, on: fact.confirmedOn };
+    out.confirmed[fact.name] = { by: fact.confirmedBy, on: fact.confirmedOn, at: fact.confirmedAt };
   }
   return out;
 }

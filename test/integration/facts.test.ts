@@ -160,6 +160,7 @@ describe('route facts in the API', () => {
       source: steps.source,
       confirmedBy: 'INFOTEP',
       confirmedOn: '2026-12-04',
+      confirmedAt: '2026-12-04T15:00:00.000Z',
     });
     const listed = await (await api('/facts', infotep.token)).json();
     expect(listed.institution).toBe('infotep');
@@ -173,7 +174,7 @@ describe('route facts in the API', () => {
     expect(inaFacts.institution).toBe('ina');
     expect(inaFacts.facts.find((f: { name: string }) => f.name === 'documents')).toMatchObject({ status: 'researched', confirmedBy: null });
     expect((await api('/facts/steps', ina, { method: 'DELETE' })).status).toBe(404);
-    expect((await app.ruta.facts.routeOf('infotep'))?.confirmed.steps).toEqual({ by: 'INFOTEP', on: '2026-12-04' });
+    expect((await app.ruta.facts.routeOf('infotep'))?.confirmed.steps).toMatchObject({ by: 'INFOTEP', on: '2026-12-04' });
 
     // Invalid input: every problem named; an unknown fact is 404; extra fields are refused.
     const invalid = await api('/facts/cost', infotep.token, { method: 'PUT', body: JSON.stringify({ text: { es: '<b>Gratis</b>', en: '', ht: 'Gratis' }, source: ' ' }) });

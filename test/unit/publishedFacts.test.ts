@@ -44,7 +44,8 @@ describe('effectiveRoute', () => {
     const route = effectiveRoute(infotep.route, [cost, steps]);
     expect(route.cost).toEqual({ text: cost.text, source: 'Resolución 123/2026' });
     expect(route.steps?.text.ht).toEqual(['Ale nan yon biwo', 'Fè evalyasyon an']);
-    expect(route.confirmed).toEqual({ cost: { by: 'INFOTEP', on: '2026-12-04' }, steps: { by: 'INFOTEP', on: '2026-12-04' } });
+    const confirmation = { by: 'INFOTEP', on: '2026-12-04', at: '2026-12-04T15:00:00.000Z' };
+    expect(route.confirmed).toEqual({ cost: confirmation, steps: confirmation });
     expect(factStatus(route, 'cost')).toBe('confirmed');
     expect(factStatus(route, 'validity')).toBe('unknown');
     // The researched route itself is not changed.
@@ -58,7 +59,7 @@ describe('confirmation line', () => {
     expect(calendarDateText(i18n.t('en'), '2026-12-04')).toBe('4 December 2026');
     expect(calendarDateText(i18n.t('ht'), '2026-12-04')).toBe('4 desanm 2026');
     expect(calendarDateText(i18n.t('ht'), '2027-08-01')).toBe('1 out 2027');
-    const c = { by: 'INFOTEP', on: '2026-12-04' };
+    const c = { by: 'INFOTEP', on: '2026-12-04', at: '2026-12-04T15:00:00.000Z' };
     expect(confirmationLine(i18n.t('es'), c)).toBe('Confirmado por INFOTEP el 4 de diciembre de 2026');
     expect(confirmationLine(i18n.t('en'), c)).toBe('Confirmed by INFOTEP on 4 December 2026');
     expect(confirmationLine(i18n.t('ht'), c)).toBe('Konfime pa INFOTEP jou 4 desanm 2026');
@@ -138,7 +139,7 @@ describe('PublishedFacts', () => {
     const second = await facts.publish('infotep', { ...draft, text: { ...draft.text, es: 'Gratis siempre' } });
     expect(second.before).toEqual(first.after);
     expect((await facts.routeOf('infotep'))?.cost?.text.es).toBe('Gratis siempre');
-    expect((await facts.routesIn('DO')).get('infotep')?.confirmed.cost).toEqual({ by: 'INFOTEP', on: '2026-12-04' });
+    expect((await facts.routesIn('DO')).get('infotep')?.confirmed.cost).toEqual({ by: 'INFOTEP', on: '2026-12-04', at: '2026-12-05T02:00:00.000Z' });
     // Another institution's route is untouched.
     expect((await facts.routeOf('ina'))?.confirmed).toEqual({});
     expect(await facts.withdraw('infotep', 'cost')).toEqual(second.after);
