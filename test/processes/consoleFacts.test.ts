@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
-import { inviteByCli, PASSWORD } from '../support/consoleClient.js';
+import { inviteByCli, newPerson, PASSWORD } from '../support/consoleClient.js';
 import { startTestApp, text, type TestApp } from '../support/testApp.js';
 
 /**
@@ -122,7 +122,28 @@ describe('route facts in a browser', () => {
     await heading(page, 'Información de la ruta').waitFor();
     await expect(page.getByRole('status').getByText(/Retirado: Costo/).isVisible()).resolves.toBe(true);
     await expect(page.getByRole('row', { name: /Costo/ }).getByText('Desconocido').isVisible()).resolves.toBe(true);
+
+    // Steps: the form starts from what workers read now, one step per line.
+    await page.getByRole('link', { name: 'Pasos', exact: true }).click();
+    await heading(page, 'Pasos').waitFor();
+    expect(await page.getByLabel('En criollo haitiano').inputValue()).toBe('Ale nan yon biwo INFOTEP epi mande sètifikasyon konpetans.\nPote prèv eksperyans ou.\nFè evalyasyon pratik la.');
+    await shoot(page, 'form-steps');
     await page.context().close();
+
+    // Staff read the facts but have no form.
+    await newPerson(app, () => NOW, { email: 'luis@infotep.example', name: 'Luis', institution: 'infotep', role: 'staff' });
+    const staff = await newPage();
+    await staff.goto(`${app.baseUrl}/console/sign-in`);
+    await staff.getByLabel('Correo electrónico').fill('luis@infotep.example');
+    await staff.getByLabel('Contraseña').fill(PASSWORD);
+    await staff.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await heading(staff, 'Inicio').waitFor();
+    await staff.goto(`${app.baseUrl}/console/facts/steps`);
+    await heading(staff, 'Pasos').waitFor();
+    await expect(staff.getByText('Solo las personas administradoras de su institución pueden publicar o retirar lo que leen los trabajadores.').isVisible()).resolves.toBe(true);
+    await expect(staff.locator('textarea').count()).resolves.toBe(0);
+    await shoot(staff, 'staff');
+    await staff.context().close();
     expect(cspViolations).toEqual([]);
   });
 });
