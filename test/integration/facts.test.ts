@@ -1,4 +1,6 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import openapi from '../../api/openapi.json' with { type: 'json' };
 import { Audit } from '../../src/console/Audit.js';
 import { newPerson, visibleText, type ConsoleClient } from '../support/consoleClient.js';
 import { startTestApp, text, type TestApp } from '../support/testApp.js';
@@ -18,6 +20,15 @@ interface ApiResponse extends Response {
 }
 const api = (path: string, token: string | undefined, init: RequestInit = {}): Promise<ApiResponse> =>
   fetch(`${app.baseUrl}/api/v1${path}`, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}), ...init.headers } });
+
+const ajv = new Ajv2020({ strict: false, validateFormats: false });
+ajv.addSchema(openapi, 'openapi.json');
+/** Fails with the validator's words when an answer is not what api/openapi.json says for that path and method. */
+function documented(path: '/facts' | '/facts/{name}', method: 'get' | 'put' | 'delete', body: unknown): void {
+  const validate = ajv.getSchema(`openapi.json#/paths/${path.replaceAll('/', '~1')}/${method}/responses/200/content/application~1json/schema`)!;
+  expect(validate, `a schema for ${method} ${path}`).toBeDefined();
+  expect(validate(body) ? [] : validate.errors, `${method} ${path} matches api/openapi.json`).toEqual([]);
+}
 
 let n = 0;
 /** A fresh Dominican WhatsApp sender (WhatsApp keeps accents; SMS folds them). */
@@ -153,7 +164,9 @@ describe('route facts in the API', () => {
     const steps = { text: { es: ['Ve a una oficina de INFOTEP', 'Haz la evaluación'], en: 'Go to an INFOTEP office\nTake the assessment', ht: ['Ale nan yon biwo INFOTEP', 'Fè evalyasyon an'] }, source: 'https://www.infotep.gob.do/certificacion' };
     const put = await api('/facts/steps', infotep.token, { method: 'PUT', body: JSON.stringify(steps) });
     expect(put.status).toBe(200);
-    expect(await put.json()).toEqual({
+    const putBody = await put.json();
+    documented('/facts/{name}', 'put', putBody);
+    expect(putBody).toEqual({
       name: 'steps',
       status: 'confirmed',
       text: { es: steps.text.es, en: ['Go to an INFOTEP office', 'Take the assessment'], ht: steps.text.ht },
@@ -163,6 +176,7 @@ describe('route facts in the API', () => {
       confirmedAt: '2026-12-04T15:00:00.000Z',
     });
     const listed = await (await api('/facts', infotep.token)).json();
+    documented('/facts', 'get', listed);
     expect(listed.institution).toBe('infotep');
     expect(listed.facts.map((f: { name: string; status: string }) => `${f.name}:${f.status}`)).toEqual(['steps:confirmed', 'documents:unknown', 'withoutPapers:unknown', 'cost:unknown', 'duration:unknown', 'validity:unknown', 'contact:unknown']);
 
@@ -171,6 +185,7 @@ describe('route facts in the API', () => {
 
     // Another institution's token sees and changes its own facts only.
     const inaFacts = await (await api('/facts', ina)).json();
+    documented('/facts', 'get', inaFacts);
     expect(inaFacts.institution).toBe('ina');
     expect(inaFacts.facts.find((f: { name: string }) => f.name === 'documents')).toMatchObject({ status: 'researched', confirmedBy: null });
     expect((await api('/facts/steps', ina, { method: 'DELETE' })).status).toBe(404);
@@ -183,8 +198,9 @@ describe('route facts in the API', () => {
     expect((await api('/facts/cost', infotep.token, { method: 'PUT', body: JSON.stringify({ ...steps, confirmedBy: 'Ruta' }) })).status).toBe(400);
     expect((await api('/facts/salary', infotep.token, { method: 'PUT', body: JSON.stringify(steps) })).status).toBe(404);
 
-    const withdrawn = await api('/facts/steps', infotep.token, { method: 'DELETE' });
-    expect(await withdrawn.json()).toMatchObject({ name: 'steps', status: 'unknown', text: null, confirmedBy: null });
+    const withdrawn = await (await api('/facts/steps', infotep.token, { method: 'DELETE' })).json();
+    documented('/facts/{name}', 'delete', withdrawn);
+    expect(withdrawn).toMatchObject({ name: 'steps', status: 'unknown', text: null, confirmedBy: null });
     expect(await routeAnswer('en')).toMatch(/Not found published:\* Steps, /);
 
     const entries = await new Audit(app.ruta.store, () => NOW).recent('infotep');
