@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { checkDraft, factEntries, factSummary, factText, isFactName, type EffectiveRoute, type FactEntry, type FactName } from '../../catalog/publishedFact.js';
+import { checkDraft, factEntries, type DraftProblem, factSummary, factText, isFactName, type EffectiveRoute, type FactEntry, type FactName } from '../../catalog/publishedFact.js';
 import { LANGUAGES, type Language } from '../../catalog/schema.js';
 import { pageContext, signedIn, viewerOf } from '../access.js';
 import type { ConsolePages, ConsoleServices } from '../ConsoleServices.js';
@@ -173,12 +173,15 @@ function currentForm(route: EffectiveRoute, name: FactName): FactForm {
   return { es: factText(route, name, 'es') ?? '', en: factText(route, name, 'en') ?? '', ht: factText(route, name, 'ht') ?? '', source: route[name]?.source ?? '' };
 }
 
-/** A draft problem as the person reads it, on the field it is about. */
-function problemMessage(t: ConsoleT, p: ReturnType<typeof checkDraft> & { ok: false }): FieldError[] {
-  return p.problems.map((problem) =>
-    problem.field === 'source'
-      ? { field: 'source', message: t(`facts.errors.source.${problem.problem === 'html' ? 'html' : problem.problem === 'tooLong' ? 'tooLong' : 'missing'}`, { limit: problem.limit }) }
-      : { field: `text-${problem.field}`, message: t(`facts.errors.text.${problem.problem}`, { language: t(`facts.language.${problem.field}`), limit: problem.limit }) },
+/** What can be wrong with a source (a single line: never too many lines). */
+const sourceProblem = (p: DraftProblem['problem']): 'missing' | 'tooLong' | 'html' => (p === 'html' || p === 'tooLong' ? p : 'missing');
+
+/** Each problem of a draft as the person reads it, on the field it is about (`text-es`, `text-en`, `text-ht`, `source`). */
+function problemMessages(t: ConsoleT, problems: readonly DraftProblem[]): FieldError[] {
+  return problems.map((p) =>
+    p.field === 'source'
+      ? { field: 'source', message: t(`facts.errors.source.${sourceProblem(p.problem)}`, { limit: p.limit }) }
+      : { field: `text-${p.field}`, message: t(`facts.errors.text.${p.problem}`, { language: t(`facts.language.${p.field}`), limit: p.limit }) },
   );
 }
 
@@ -217,7 +220,7 @@ export const factPages: ConsolePages = (router, services) => {
     const me = viewerOf(res);
     const form = formFields(req, ['es', 'en', 'ht', 'source']);
     const checked = checkDraft(name, { text: { es: form.es, en: form.en, ht: form.ht }, source: form.source });
-    if (!checked.ok) return renderFact(req, res, services, await routeOf(res), name, form, problemMessage(pageContext(req, res).t, checked), 400);
+    if (!checked.ok) return renderFact(req, res, services, await routeOf(res), name, form, problemMessages(pageContext(req, res).t, checked.problems), 400);
     const before = factSummary(await routeOf(res), name);
     const { after } = await deps.facts.publish(me.institution, checked.draft);
     await audit.record({ who: me.email, institution: me.institution, action: 'fact.publish', target: name, before, after: factSummary(await routeOf(res), name) });
