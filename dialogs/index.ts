@@ -18,6 +18,6 @@ export function createDialogs(catalog: Catalog, facts: RouteFacts): DialogSet {
     .add(new EraseDialog())
     .add(new RouteDialog(catalog, facts))
     .add(new PrescreenDialog(catalog))
-    .add(new BookingDialog(catalog))
-    .add(new AppointmentDialog(catalog));
+    .add(new BookingDialog(catalog, facts))
+    .add(new AppointmentDialog(catalog, facts));
 }

@@ -37,6 +37,8 @@ const routeOptionsSchema = z.object({
 /** Where the institutions' published facts come from (PublishedFacts; tests may pass a fake). */
 export interface RouteFacts {
   routesIn(countryCode: string): Promise<ReadonlyMap<string, EffectiveRoute>>;
+  /** One institution's effective route (what to bring after booking names its documents). */
+  routeOf(institution: string): Promise<EffectiveRoute | undefined>;
 }
 
 /**

@@ -2,6 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import openapi from '../../api/openapi.json' with { type: 'json' };
 import { Audit } from '../../src/console/Audit.js';
+import { bookByChat, BOOK_MASON_ES } from '../support/bookingJourney.js';
 import { newPerson, visibleText, type ConsoleClient } from '../support/consoleClient.js';
 import { startTestApp, text, type TestApp } from '../support/testApp.js';
 
@@ -205,5 +206,17 @@ describe('route facts in the API', () => {
 
     const entries = await new Audit(app.ruta.store, () => NOW).recent('infotep');
     expect(entries.filter((e) => e.target === 'steps').map((e) => `${e.who} ${e.action}`)).toEqual([`api token ${infotep.id} fact.withdraw`, `api token ${infotep.id} fact.publish`]);
+  });
+});
+
+describe('route facts after booking', () => {
+  it('names the documents the institution published in what to bring, and whom to ask once withdrawn', async () => {
+    const documents = { es: 'Cédula, pasaporte o carta de un empleador.', en: 'ID card, passport or a letter from an employer.', ht: 'Kat idantite, paspò oswa yon lèt patwon.' };
+    await app.ruta.facts.publish('infotep', { name: 'documents', text: documents, source: 'INFOTEP, Reglamento 2026' });
+    const booked = await bookByChat(app, phone(), BOOK_MASON_ES(), 'whatsapp');
+    expect(booked.replies.at(-1)).toContain(`Documentos: ${documents.es}`);
+    await app.ruta.facts.withdraw('infotep', 'documents');
+    const again = await bookByChat(app, phone(), BOOK_MASON_ES(), 'whatsapp');
+    expect(again.replies.at(-1)).toContain('Pregunta a INFOTEP qué documento de identidad aceptan');
   });
 });
