@@ -1,4 +1,5 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
+import type { RouteFacts } from './routeDialog.js';
 import { NO, YES } from '../src/bot/keywords.js';
 import { isActive, type Booking } from '../src/booking/booking.js';
 import { isBookable } from '../src/booking/centre.js';
@@ -27,7 +28,11 @@ const MAX_SLOTS = 5;
  * cancelled.
  */
 export class AppointmentDialog extends StepDialog<Values> {
-  constructor(private readonly catalog: Catalog) {
+  constructor(
+    private readonly catalog: Catalog,
+    /** The institutions' published route facts (what to bring names the documents they confirmed). */
+    private readonly facts: RouteFacts,
+  ) {
     super(DialogIds.appointment);
   }
 
@@ -213,7 +218,7 @@ export class AppointmentDialog extends StepDialog<Values> {
     }
     const b = accepted.booking;
     await turn.say(ruta.t('appointment.accepted', { code: b.code, when: whenText(ruta.t, b) }));
-    await turn.say(`${whatToBring(this.catalog, ruta.t, ruta.language, b.institution, b.occupation)}\n\n${ruta.t('booking.manage')}`);
+    await turn.say(`${whatToBring(this.catalog, ruta.t, ruta.language, b.institution, b.occupation, await this.facts.routeOf(b.institution))}\n\n${ruta.t('booking.manage')}`);
     return end();
   }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Catalog } from '../src/catalog/Catalog.js';
+import type { RouteFacts } from './routeDialog.js';
 import type { Occupation } from '../src/catalog/schema.js';
 import type { Translate } from '../src/i18n.js';
 import { NO, YES } from '../src/bot/keywords.js';
@@ -83,7 +84,11 @@ export function firstNameOf(text: string): string | undefined {
  * Losing a race for the last place is answered kindly with the slots still free.
  */
 export class BookingDialog extends StepDialog<Values> {
-  constructor(private readonly catalog: Catalog) {
+  constructor(
+    private readonly catalog: Catalog,
+    /** The institutions' published route facts (what to bring names the documents they confirmed). */
+    private readonly facts: RouteFacts,
+  ) {
     super(DialogIds.booking);
   }
 
@@ -368,7 +373,7 @@ export class BookingDialog extends StepDialog<Values> {
     if (result.ok) {
       const b = result.booking;
       await turn.say(ruta.t('booking.done', { code: b.code, details: bookingDetails(this.catalog, ruta.t, ruta.language, centre, b) }));
-      await turn.say(`${whatToBring(this.catalog, ruta.t, ruta.language, centre.institution, occupation.id)}\n\n${ruta.t('booking.manage')}`);
+      await turn.say(`${whatToBring(this.catalog, ruta.t, ruta.language, centre.institution, occupation.id, await this.facts.routeOf(centre.institution))}\n\n${ruta.t('booking.manage')}`);
       return endAll;
     }
     if (result.reason === 'already') {

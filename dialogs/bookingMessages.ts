@@ -7,7 +7,7 @@ import { slotOf } from '../src/booking/slots.js';
 import type { MenuOption } from '../src/bot/choice.js';
 import type { RutaTurn } from '../src/bot/RutaTurn.js';
 import type { Catalog } from '../src/catalog/Catalog.js';
-import type { Language } from '../src/catalog/schema.js';
+import type { Language, Route } from '../src/catalog/schema.js';
 import type { Translate } from '../src/i18n.js';
 
 /**
@@ -82,13 +82,15 @@ export function preferencesText(t: Translate, p: Preferences | null): string {
 }
 
 /**
- * What to bring: the documents the institution's route names (or whom to ask, when unknown),
+ * What to bring: the documents the institution's route names (`route`: its effective route, with
+ * what it published; the researched one otherwise), or whom to ask when unknown,
  * then the evidence the standard's assessment usually asks for (data/prescreen.json).
  */
-export function whatToBring(catalog: Catalog, t: Translate, language: Language, institutionId: string, occupationId: string): string {
+export function whatToBring(catalog: Catalog, t: Translate, language: Language, institutionId: string, occupationId: string, route?: Route): string {
   const institution = catalog.institution(institutionId);
   const acronym = institution?.acronym ?? institutionId;
-  const documents = institution?.route.documents;
+  // The institution's effective route when given (what it published wins over Ruta's research).
+  const documents = (route ?? institution?.route)?.documents;
   const items = [
     documents ? t('booking.bringDocs', { documents: documents.text[language] }) : t('booking.bringDocsUnknown', { institution: acronym }),
     ...(catalog.prescreen(occupationId)?.evidence ?? []).map((e) => e.text[language]),

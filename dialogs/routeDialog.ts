@@ -1,5 +1,6 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
 import type { Language } from '../src/catalog/schema.js';
+import type { EffectiveRoute } from '../src/catalog/publishedFact.js';
 import { z } from 'zod';
 import { NO } from '../src/bot/keywords.js';
 import { countrySteps } from './countryQuestions.js';
@@ -33,6 +34,13 @@ const routeOptionsSchema = z.object({
   country: z.string().optional(),
 });
 
+/** Where the institutions' published facts come from (PublishedFacts; tests may pass a fake). */
+export interface RouteFacts {
+  routesIn(countryCode: string): Promise<ReadonlyMap<string, EffectiveRoute>>;
+  /** One institution's effective route (what to bring after booking names its documents). */
+  routeOf(institution: string): Promise<EffectiveRoute | undefined>;
+}
+
 /**
  * Certification route: where are you (inferred from the phone number and confirmed, or chosen),
  * which trade (sector → occupation menus, or typed freely), then the route, then what next.
@@ -51,7 +59,10 @@ export class RouteDialog extends StepDialog<Values> {
     return values.direct ? 'direct' : 'country';
   }
 
-  constructor(private readonly catalog: Catalog) {
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly facts: RouteFacts,
+  ) {
     super(DialogIds.route);
   }
 
@@ -230,7 +241,9 @@ export class RouteDialog extends StepDialog<Values> {
     if (!values.country) return;
     const subject = this.subject(ruta.language, values);
     if (!subject) return;
-    for (const message of routeMessages(this.catalog, ruta.t, ruta.language, values.country, subject)) await say(message);
+    // What the institutions published replaces Ruta's research (read for every answer: it may have just changed).
+    const routes = await this.facts.routesIn(values.country);
+    for (const message of routeMessages(this.catalog, ruta.t, ruta.language, values.country, subject, routes)) await say(message);
   }
 
   /** The curated occupation chosen, or the RENEC standard chosen (Mexico). */

@@ -19,6 +19,7 @@ import type { Store } from './store/Store.js';
 import { BookingService } from './booking/BookingService.js';
 import type { BookingStore } from './booking/BookingStore.js';
 import { CentreDirectory, institutionsWithoutCentre, loadCentres } from './booking/CentreDirectory.js';
+import { PublishedFacts } from './catalog/PublishedFacts.js';
 import type { Centre } from './booking/centre.js';
 import { MemoryBookingStore } from './booking/MemoryBookingStore.js';
 import { RedisBookingStore } from './booking/RedisBookingStore.js';
@@ -43,6 +44,7 @@ import type { EffectPoint } from './booking/BookingService.js';
 import { SenderLimits } from './channels/SenderLimits.js';
 import { PseudonymRotation } from './privacy/PseudonymRotation.js';
 import { consoleRoutes } from './console/consoleRoutes.js';
+import { Audit } from './console/Audit.js';
 import { sessionSecret } from './console/consoleSession.js';
 
 export interface App {
@@ -50,6 +52,8 @@ export interface App {
   store: Store;
   catalog: Catalog;
   bookings: BookingService;
+  /** Route facts published by institutions. */
+  facts: PublishedFacts;
   sealer: ContactSealer;
   messenger: Messenger;
   sender: OutboundSender;
@@ -121,6 +125,8 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   // The sources name no centre for these institutions; they can add theirs through the API.
   if (uncovered.length > 0) log.info('institutions_without_centre', { institutions: uncovered.join(' ') });
   const centres = new CentreDirectory(catalog, store, defaultCentres);
+  // Route facts institutions publish; the day workers are told is the institution's (its centres' time zone).
+  const facts = new PublishedFacts({ catalog, store, now, zoneOf: async (id) => (await centres.ofInstitution(id))[0]?.timeZone ?? 'UTC' });
   const crashAt = config.TEST_CRASH_AT;
   const bookings = new BookingService(
     bookingStore,
@@ -185,6 +191,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     profiler,
     now,
     booking: { service: bookings, gazetteer },
+    facts,
   });
 
   const botFramework = botFrameworkRoutes({
@@ -228,9 +235,9 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
         ...(rotation ? { rotation } : {}),
         log,
       }),
-      '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, sealer, now, log }),
+      '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, audit: new Audit(store, now), sealer, now, log }),
       '/console': consoleRoutes({
-        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, now, log, production, publicUrl: config.PUBLIC_URL,
+        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, now, log, production, publicUrl: config.PUBLIC_URL,
         sessionSecrets: [config.PSEUDONYM_SECRET, ...previousSecrets].map(sessionSecret),
         trustProxy: config.CONSOLE_TRUST_PROXY,
       }),
@@ -243,6 +250,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     store,
     catalog,
     bookings,
+    facts,
     sealer,
     messenger,
     sender,

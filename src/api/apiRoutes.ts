@@ -8,10 +8,13 @@ import { availabilityConflicts } from '../booking/availabilityConflicts.js';
 import { centreFields, centreSchema, type Centre } from '../booking/centre.js';
 import type { BookingService, ChangeResult } from '../booking/BookingService.js';
 import type { Catalog } from '../catalog/Catalog.js';
+import type { PublishedFacts } from '../catalog/PublishedFacts.js';
 import type { Logger } from '../log.js';
 import { projectRoot } from '../paths.js';
 import type { ContactSealer } from '../privacy/ContactSealer.js';
+import type { Audit } from '../console/Audit.js';
 import type { ApiTokens } from './ApiTokens.js';
+import { factRoutes } from './factRoutes.js';
 import { bookingView } from './bookingView.js';
 import { bookingsCsv } from './csv.js';
 import { centreCalendar } from './ical.js';
@@ -22,6 +25,9 @@ export interface ApiDeps {
   bookings: BookingService;
   webhooks: Webhooks;
   catalog: Catalog;
+  facts: PublishedFacts;
+  /** The audit log (shared with the console): changes of route facts through the API are recorded. */
+  audit: Audit;
   sealer: ContactSealer;
   now: () => Date;
   log: Logger;
@@ -59,6 +65,7 @@ const webhookBody = z.object({ url: z.string() }).strict();
 
 interface Authed {
   institution: string;
+  tokenId: string;
 }
 
 /**
@@ -83,7 +90,7 @@ export function apiRoutes(deps: ApiDeps): Router {
       res.status(401).set('WWW-Authenticate', 'Bearer realm="ruta"').json({ error: 'unauthorized', message: 'Send Authorization: Bearer <token> (npx ruta token create --institution <id>).' });
       return;
     }
-    res.locals.auth = { institution: record.institution } satisfies Authed;
+    res.locals.auth = { institution: record.institution, tokenId: record.id } satisfies Authed;
     next();
   });
   router.use(express.json({ limit: '64kb' }));
@@ -218,6 +225,8 @@ export function apiRoutes(deps: ApiDeps): Router {
     const bookings = await deps.bookings.store.byInstitution(centre.institution, now - 30 * DAY, now + 365 * DAY, centre.id);
     res.type('text/calendar; charset=utf-8').send(centreCalendar(centre, await views(bookings), deps.now()));
   });
+
+  factRoutes(router, deps, auth);
 
   router.get('/webhook', async (_req, res) => {
     const hook = await deps.webhooks.get(auth(res).institution);

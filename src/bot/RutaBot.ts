@@ -11,6 +11,7 @@ import { DialogIds } from '../../dialogs/ids.js';
 import { StepDialog } from '../../dialogs/StepDialog.js';
 import type { StartOptions } from '../../dialogs/startDialog.js';
 import { createDialogs } from '../../dialogs/index.js';
+import type { RouteFacts } from '../../dialogs/routeDialog.js';
 import { replyLanguage } from './detectLanguage.js';
 import { commandOf, TWILIO_SMS_KEYWORDS } from './keywords.js';
 import { RUTA_EXTRAS, RUTA_PID, RUTA_TURN, type BookingDeps, type InboundExtras, type RutaTurn } from './RutaTurn.js';
@@ -29,6 +30,8 @@ export interface RutaBotDeps {
   unconsentedTtlSeconds: number;
   profiler: WorkProfiler;
   booking: BookingDeps;
+  /** The route facts institutions published (PublishedFacts), laid over the researched routes. */
+  facts: RouteFacts;
   /** The injected clock (tests freeze it). */
   now: () => Date;
 }
@@ -46,7 +49,7 @@ export class RutaBot {
   private readonly profiles: ProfileStore;
 
   constructor(private readonly deps: RutaBotDeps) {
-    this.dialogs = createDialogs(deps.catalog);
+    this.dialogs = createDialogs(deps.catalog, deps.facts);
     this.profiles = new ProfileStore(deps.store);
   }
 

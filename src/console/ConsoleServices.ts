@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { BookingService } from '../booking/BookingService.js';
 import type { CentreDirectory } from '../booking/CentreDirectory.js';
 import type { Catalog } from '../catalog/Catalog.js';
+import type { PublishedFacts } from '../catalog/PublishedFacts.js';
 import type { RutaI18n } from '../i18n.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/Store.js';
@@ -22,6 +23,8 @@ export interface ConsoleDeps {
   centres: CentreDirectory;
   /** Appointments and requests: the console changes them through the same service as the API and the bot. */
   bookings: BookingService;
+  /** Route facts the institution publishes (the same service as the API's and the bot's). */
+  facts: PublishedFacts;
   now: () => Date;
   log: Logger;
   production: boolean;

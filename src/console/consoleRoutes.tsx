@@ -14,6 +14,7 @@ import { auditPages } from './pages/audit.js';
 import { bookingPages } from './pages/booking.js';
 import { centrePages } from './pages/centres.js';
 import { exportPages } from './pages/export.js';
+import { factPages } from './pages/facts.js';
 import { homePages } from './pages/home.js';
 import { invitePages } from './pages/invite.js';
 import { languagePages } from './pages/language.js';
@@ -35,6 +36,7 @@ const PAGES: ConsolePages[] = [
   languagePages,
   homePages,
   centrePages,
+  factPages,
   userPages,
   auditPages,
   // Appointments, requests, one booking, export.
