@@ -10,6 +10,9 @@ import { consoleT, languageOf } from './consoleI18n.js';
 import { consoleSession, sessionExpired } from './consoleSession.js';
 import type { ConsoleDeps, ConsolePages, ConsoleServices } from './ConsoleServices.js';
 import { auditPages } from './pages/audit.js';
+import { centreClosuresPages } from './pages/centreClosures.js';
+import { centreDetailsPages } from './pages/centreDetails.js';
+import { centreHoursPages } from './pages/centreHours.js';
 import { centrePages } from './pages/centres.js';
 import { homePages } from './pages/home.js';
 import { invitePages } from './pages/invite.js';
@@ -25,7 +28,7 @@ import { securityHeaders } from './securityHeaders.js';
  * The console's pages, in order. Add a group of pages here (before the placeholders, which fill
  * the sections nobody has built yet).
  */
-const PAGES: ConsolePages[] = [signInPages, invitePages, languagePages, homePages, centrePages, userPages, auditPages, placeholderPages];
+const PAGES: ConsolePages[] = [signInPages, invitePages, languagePages, homePages, centrePages, centreDetailsPages, centreHoursPages, centreClosuresPages, userPages, auditPages, placeholderPages];
 
 /**
  * The console for institution staff, mounted at /console by src/app.ts: server-rendered pages
