@@ -80,7 +80,7 @@ describe('centre list and page', () => {
     expect(list.status).toBe(200);
     const text = visibleText(list.html);
     expect(text).toContain(`${fresh.name} La Vega Falta Falta Solo solicitudes`);
-    expect(text).toMatch(/INFOTEP Santo Domingo Ejemplo Santo Domingo Falta Puesto Reserva inmediata/);
+    expect(text).toMatch(/INFOTEP Santo Domingo Ejemplo Santo Domingo Falta Sí Reserva inmediata/);
     const page = visibleText((await admin.get('/console/centres/infotep-santo-domingo')).html);
     expect(page).toContain('Centro de ejemplo');
     expect(page).toContain('Lunes 08:00–12:00 y 13:00–16:00');

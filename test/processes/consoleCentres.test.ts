@@ -103,19 +103,19 @@ describe('centre pages in a browser', () => {
     await page.getByLabel('Personas por turno').fill('2');
     for (const day of ['Lunes', 'Martes', 'Miércoles', 'Jueves', 'Viernes']) {
       await page.getByLabel(`${day}: cerrado`).uncheck();
-      await page.getByLabel(`${day}: abre`, { exact: true }).fill('08:00');
-      await page.getByLabel(`${day}: cierra`, { exact: true }).fill('12:00');
+      await page.getByLabel(`${day}: Abre`, { exact: true }).fill('08:00');
+      await page.getByLabel(`${day}: Cierra`, { exact: true }).fill('12:00');
     }
-    await page.getByLabel('Lunes: abre', { exact: true }).fill('13:00');
+    await page.getByLabel('Lunes: Abre', { exact: true }).fill('13:00');
     await page.getByRole('button', { name: 'Guardar el horario' }).click();
     await page.getByRole('alert').getByRole('link', { name: 'Lunes: la hora de cierre debe ser después de la de apertura' }).waitFor();
-    expect(await page.getByLabel('Martes: abre', { exact: true }).inputValue()).toBe('08:00');
+    expect(await page.getByLabel('Martes: Abre', { exact: true }).inputValue()).toBe('08:00');
     await shoot(page, 'hours-error');
     await page.getByRole('alert').getByRole('link', { name: 'Lunes: la hora de cierre debe ser después de la de apertura' }).click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('mon-to');
-    await page.getByLabel('Lunes: abre', { exact: true }).fill('08:00');
-    await page.getByLabel('Lunes: abre otra vez (opcional)').fill('13:00');
-    await page.getByLabel('Lunes: cierra otra vez (opcional)').fill('16:00');
+    await page.getByLabel('Lunes: Abre', { exact: true }).fill('08:00');
+    await page.getByLabel('Lunes: Abre de nuevo (opcional)').fill('13:00');
+    await page.getByLabel('Lunes: Cierra de nuevo (opcional)').fill('16:00');
     await page.getByRole('button', { name: 'Guardar el horario' }).click();
     await heading(page, 'INFOTEP La Vega').waitFor();
     await expect(page.getByText('Lunes 08:00–12:00 y 13:00–16:00').isVisible()).resolves.toBe(true);
@@ -123,8 +123,8 @@ describe('centre pages in a browser', () => {
     // A closure.
     await page.getByRole('link', { name: 'Ver, añadir o quitar cierres' }).click();
     await heading(page, 'Cierres de INFOTEP La Vega').waitFor();
-    await page.getByLabel('Primer día cerrado').fill('2026-12-24');
-    await page.getByLabel('Último día cerrado (opcional)').fill('2026-12-26');
+    await page.getByLabel('Primer día cerrado').fill('24/12/2026');
+    await page.getByLabel('Último día cerrado (opcional)').fill('26/12/2026');
     await page.getByLabel('Motivo').fill('Navidad');
     await page.getByRole('button', { name: 'Añadir el cierre' }).click();
     await page.getByRole('status').filter({ hasText: 'Cierre añadido.' }).waitFor();
@@ -164,10 +164,10 @@ describe('centre pages in a browser', () => {
     await page.getByRole('button', { name: 'Iniciar sesión' }).click();
     await heading(page, 'Inicio').waitFor();
     await page.goto(`${app.baseUrl}/console/centres/infotep-santo-domingo/hours`);
-    await page.getByLabel('Lunes: abre', { exact: true }).fill('');
-    await page.getByLabel('Lunes: cierra', { exact: true }).fill('');
-    await page.getByLabel('Lunes: abre otra vez (opcional)').fill('');
-    await page.getByLabel('Lunes: cierra otra vez (opcional)').fill('');
+    await page.getByLabel('Lunes: Abre', { exact: true }).fill('');
+    await page.getByLabel('Lunes: Cierra', { exact: true }).fill('');
+    await page.getByLabel('Lunes: Abre de nuevo (opcional)').fill('');
+    await page.getByLabel('Lunes: Cierra de nuevo (opcional)').fill('');
     await page.getByLabel('Lunes: cerrado').check();
     await page.getByRole('button', { name: 'Guardar el horario' }).click();
     await page.getByRole('heading', { name: 'Citas afectadas' }).waitFor();

@@ -26,6 +26,18 @@ const DATE = /^\d{4}-\d\d-\d\d$/;
 const validDate = (s: string) => DATE.test(s) && !Number.isNaN(Date.parse(s)) && new Date(Date.parse(s)).toISOString().startsWith(s);
 
 /**
+ * A date as people type it — day/month/year ("24/12/2026", "24-12-2026", "24.12.2026") or ISO
+ * ("2026-12-24") — as YYYY-MM-DD; anything else is returned as typed (and then refused).
+ *
+ * @example isoDateOf('4/1/2027') === '2027-01-04'
+ */
+export function isoDateOf(typed: string): string {
+  const s = typed.trim();
+  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
+  return dmy ? `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}` : s;
+}
+
+/**
  * The closure a filled-in form asks for, or every problem with it. `today` is the centre's date now
  * (YYYY-MM-DD, on the injected clock): a closure cannot start in the past.
  *
@@ -33,8 +45,8 @@ const validDate = (s: string) => DATE.test(s) && !Number.isNaN(Date.parse(s)) &&
  */
 export function parseClosure(form: ClosureForm, today: string): { ok: true; closure: Closure } | { ok: false; errors: ClosureError[] } {
   const errors: ClosureError[] = [];
-  const from = form.from.trim();
-  const to = form.to.trim() === '' ? from : form.to.trim();
+  const from = isoDateOf(form.from);
+  const to = form.to.trim() === '' ? from : isoDateOf(form.to);
   if (from === '') errors.push({ field: 'from', key: 'closures.errors.fromMissing' });
   else if (!validDate(from)) errors.push({ field: 'from', key: 'closures.errors.fromInvalid' });
   else if (from < today) errors.push({ field: 'from', key: 'closures.errors.fromPast' });

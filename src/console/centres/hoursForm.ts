@@ -39,10 +39,10 @@ export interface HoursError {
 }
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
-/** Browsers send times as HH:MM, some as HH:MM:SS; people may type 8:00. */
+/** People type 08:00, 8:00, 8.00, 0800 or 8; all mean HH:MM (anything else is kept as typed, to be refused). */
 const normalTime = (s: string): string => {
-  const m = /^(\d{1,2}):(\d\d)(?::\d\d)?$/.exec(s.trim());
-  return m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : s.trim();
+  const m = /^(\d{1,2})(?:[:.h]?(\d\d))?(?::\d\d)?$/.exec(s.trim());
+  return m ? `${m[1]!.padStart(2, '0')}:${m[2] ?? '00'}` : s.trim();
 };
 
 /** The form filled in from a centre's availability (null: nothing set yet, every day closed). */

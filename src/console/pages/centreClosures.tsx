@@ -11,7 +11,7 @@ import type { ConsolePages, ConsoleServices } from '../ConsoleServices.js';
 import { formFields } from '../formBody.js';
 import { sendPage } from '../render.js';
 import { errorsByField, type FieldError } from '../ui/ErrorSummary.js';
-import { Button, DateInput, PostForm, TextInput } from '../ui/form.js';
+import { Button, PostForm, TextInput } from '../ui/form.js';
 import { Layout, type PageContext } from '../ui/Layout.js';
 import { Notice } from '../ui/Notice.js';
 import { Table } from '../ui/Table.js';
@@ -63,7 +63,10 @@ function ClosuresPage(props: { ctx: PageContext; centre: Centre; today: string; 
                 cell: (c) => (
                   <PostForm action={`/console/centres/${centre.id}/closures/remove`} csrfToken={props.ctx.csrfToken} class="inline-form">
                     <input type="hidden" name="closure" value={c.key} />
-                    <Button variant="secondary">{t('closures.remove', { dates: c.from === c.to ? formatDate(c.from, lang) : t('closures.range', { from: formatDate(c.from, lang), to: formatDate(c.to, lang) }) })}</Button>
+                    <Button variant="secondary">
+                      {t('closures.remove')}
+                      <span class="visually-hidden"> {t('closures.removeWhich', { dates: c.from === c.to ? formatDate(c.from, lang) : t('closures.range', { from: formatDate(c.from, lang), to: formatDate(c.to, lang) }) })}</span>
+                    </Button>
                   </PostForm>
                 ),
               },
@@ -71,9 +74,9 @@ function ClosuresPage(props: { ctx: PageContext; centre: Centre; today: string; 
           />
           <h2 id="add-title">{t('closures.addTitle')}</h2>
           <ConflictList ctx={props.ctx} conflicts={props.conflicts} />
-          <PostForm action={`/console/centres/${centre.id}/closures`} csrfToken={props.ctx.csrfToken} class="narrow" label={t('closures.addTitle')}>
-            <DateInput name="from" label={t('closures.from')} hint={t('closures.fromHint')} value={props.form.from} error={errors.from} min={props.today} />
-            <DateInput name="to" label={t('closures.to')} hint={t('closures.toHint')} value={props.form.to} error={errors.to} min={props.today} />
+          <PostForm action={`/console/centres/${centre.id}/closures`} csrfToken={props.ctx.csrfToken} class="narrow action-form" label={t('closures.addTitle')}>
+            <TextInput name="from" label={t('closures.from')} hint={t('closures.fromHint')} value={props.form.from} error={errors.from} width="short" autocomplete="off" />
+            <TextInput name="to" label={t('closures.to')} hint={t('closures.toHint')} value={props.form.to} error={errors.to} width="short" autocomplete="off" />
             <TextInput name="reason" label={t('closures.reason')} hint={t('closures.reasonHint')} value={props.form.reason} error={errors.reason} />
             <Button>{t('closures.add')}</Button>
           </PostForm>

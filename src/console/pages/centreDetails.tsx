@@ -20,7 +20,7 @@ function DetailsPage(props: { ctx: PageContext; centre: Centre; institutionName:
       <p>
         <a href={`/console/centres/${centre.id}`}>{t('centres.backTo', { name: centre.name })}</a>
       </p>
-      <PostForm action={`/console/centres/${centre.id}/details`} csrfToken={props.ctx.csrfToken} class="narrow" label={t('centres.detailsTitle')}>
+      <PostForm action={`/console/centres/${centre.id}/details`} csrfToken={props.ctx.csrfToken} class="narrow action-form" label={t('centres.detailsTitle')}>
         <TextInput name="name" label={t('centres.nameLabel')} hint={t('centres.nameHint')} value={form.name} error={errors.name} />
         <TextInput name="city" label={t('centres.city')} value={form.city} error={errors.city} width="medium" />
         <TextInput name="address" label={t('centres.address')} hint={t('centres.addressHint')} value={form.address} error={errors.address} />

@@ -29,8 +29,8 @@ function HoursPage(props: { ctx: PageContext; centre: Centre; form: HoursForm; e
         <a href={`/console/centres/${centre.id}`}>{t('centres.backTo', { name: centre.name })}</a>
       </p>
       <ConflictList ctx={props.ctx} conflicts={props.conflicts} />
-      <PostForm action={`/console/centres/${centre.id}/hours`} csrfToken={props.ctx.csrfToken} label={t('hours.formLabel')}>
-        <div class="narrow">
+      <PostForm action={`/console/centres/${centre.id}/hours`} csrfToken={props.ctx.csrfToken} class="action-form" label={t('hours.formLabel')}>
+        <div class="short-fields">
           <Select
             name="slotMinutes"
             label={t('hours.slotMinutes')}
@@ -53,31 +53,43 @@ function HoursPage(props: { ctx: PageContext; centre: Centre; form: HoursForm; e
               {dayErrors.map((e) => (
                 <p class="field-error">{e}</p>
               ))}
-              <div class="choice day-closed">
-                <input type="checkbox" id={`${day}-closed`} name={`${day}-closed`} value="1" checked={d.closed} />
-                <label for={`${day}-closed`}>{t('hours.closedLabel', { day: dayName })}</label>
-              </div>
-              <div class="day-times">
-                <TimeField id={`${day}-from`} label={t('hours.opens', { day: dayName })} value={d.from} invalid={Boolean(errors[`${day}-from`])} />
-                <TimeField id={`${day}-to`} label={t('hours.closes', { day: dayName })} value={d.to} invalid={Boolean(errors[`${day}-to`])} />
-                <TimeField id={`${day}-from2`} label={t('hours.opens2', { day: dayName })} value={d.from2} invalid={Boolean(errors[`${day}-from2`])} />
-                <TimeField id={`${day}-to2`} label={t('hours.closes2', { day: dayName })} value={d.to2} invalid={Boolean(errors[`${day}-to2`])} />
+              <div class="day-row">
+                <div class="choice day-closed">
+                  <input type="checkbox" id={`${day}-closed`} name={`${day}-closed`} value="1" checked={d.closed} aria-invalid={errors[`${day}-closed`] ? 'true' : undefined} />
+                  <label for={`${day}-closed`}>
+                    <span class="visually-hidden">{t('hours.dayPrefix', { day: dayName })} </span>
+                    {t('hours.closedLabel')}
+                  </label>
+                </div>
+                <TimeField id={`${day}-from`} day={t('hours.dayPrefix', { day: dayName })} label={t('hours.opens')} value={d.from} invalid={Boolean(errors[`${day}-from`])} />
+                <TimeField id={`${day}-to`} day={t('hours.dayPrefix', { day: dayName })} label={t('hours.closes')} value={d.to} invalid={Boolean(errors[`${day}-to`])} />
+                <TimeField id={`${day}-from2`} day={t('hours.dayPrefix', { day: dayName })} label={t('hours.opens2')} value={d.from2} invalid={Boolean(errors[`${day}-from2`])} />
+                <TimeField id={`${day}-to2`} day={t('hours.dayPrefix', { day: dayName })} label={t('hours.closes2')} value={d.to2} invalid={Boolean(errors[`${day}-to2`])} />
               </div>
             </fieldset>
           );
         })}
-        <Button>{t('hours.save')}</Button>
+        <div class="form-actions">
+          <Button>{t('hours.save')}</Button>
+        </div>
       </PostForm>
     </Layout>
   );
 }
 
-/** A time field in a day's row: its label says the day, so it makes sense read alone (screen readers, error links). */
-function TimeField(props: { id: string; label: string; value: string; invalid: boolean }) {
+/**
+ * A time field in a day's row: 24-hour text ("08:00"; "8:00", "0800" and "8" are understood too), the
+ * same whatever the browser's language, where a time picker would show "08:00 a. m." in some. Its
+ * label starts with the day, for screen readers and error links, shown once above the row.
+ */
+function TimeField(props: { id: string; day: string; label: string; value: string; invalid: boolean }) {
   return (
     <div class="time-field">
-      <label for={props.id}>{props.label}</label>
-      <input type="time" id={props.id} name={props.id} value={props.value} step={300} aria-invalid={props.invalid ? 'true' : undefined} />
+      <label for={props.id}>
+        <span class="visually-hidden">{props.day} </span>
+        {props.label}
+      </label>
+      <input type="text" id={props.id} name={props.id} value={props.value} maxLength={5} autocomplete="off" spellcheck={false} class="time-input" aria-invalid={props.invalid ? 'true' : undefined} />
     </div>
   );
 }

@@ -106,7 +106,7 @@ function CentrePage(props: CentrePageProps) {
       </p>
 
       <h2>{t('centres.closuresTitle')}</h2>
-      <p>{t('centres.closuresCount', { count: props.upcomingClosures })}</p>
+      <p>{props.upcomingClosures === 0 ? t('centres.noClosures') : t('centres.closuresCount', { count: props.upcomingClosures })}</p>
       <p>
         <a href={`/console/centres/${centre.id}/closures`}>{t('centres.changeClosures')}</a>
       </p>
@@ -116,7 +116,7 @@ function CentrePage(props: CentrePageProps) {
         <>
           <p>{t('onboarding.onHelp')}</p>
           {props.isAdmin && (
-            <PostForm action={`/console/centres/${centre.id}/offboard`} csrfToken={props.ctx.csrfToken}>
+            <PostForm action={`/console/centres/${centre.id}/offboard`} csrfToken={props.ctx.csrfToken} class="action-form">
               <p class="field-hint">{t('onboarding.stopHint')}</p>
               <Button variant="secondary">{t('onboarding.stop')}</Button>
             </PostForm>
@@ -134,7 +134,7 @@ function CentrePage(props: CentrePageProps) {
             ))}
           </ul>
           {props.isAdmin && (
-            <PostForm action={`/console/centres/${centre.id}/onboard`} csrfToken={props.ctx.csrfToken}>
+            <PostForm action={`/console/centres/${centre.id}/onboard`} csrfToken={props.ctx.csrfToken} class="action-form">
               <Button>{t('onboarding.start')}</Button>
             </PostForm>
           )}
@@ -181,7 +181,7 @@ function CalendarSection(props: { ctx: PageContext; centre: Centre; calendar: Ca
       ) : (
         <>
           <p>{t('calendar.off')}</p>
-          <PostForm action={`${action}/new`} csrfToken={props.ctx.csrfToken}>
+          <PostForm action={`${action}/new`} csrfToken={props.ctx.csrfToken} class="action-form">
             <Button variant="secondary">{t('calendar.make')}</Button>
           </PostForm>
         </>
