@@ -147,7 +147,28 @@ describe('centre pages in a browser', () => {
     const feed = await fetch(app.baseUrl + new URL(link).pathname);
     expect(feed.status).toBe(200);
     await shoot(page, 'onboarded');
+
+    // The same page in English.
+    await page.getByRole('link', { name: 'English' }).click();
+    await heading(page, 'INFOTEP La Vega').waitFor();
+    await expect(page.getByRole('button', { name: 'Stop instant booking' }).isVisible()).resolves.toBe(true);
+    await shoot(page, 'onboarded-en');
     await page.context().close();
+
+    // Staff see the centre and may change its hours and closures, not its details, instant booking or calendar link.
+    await newPerson(app, () => NOW, { email: 'luis@infotep.example', name: 'Luis Gómez', institution: 'infotep', role: 'staff', centres: ['infotep-la-vega'] });
+    const staff = await newPage();
+    await staff.goto(`${app.baseUrl}/console/sign-in`);
+    await staff.getByLabel('Correo electrónico').fill('luis@infotep.example');
+    await staff.getByLabel('Contraseña').fill(PASSWORD);
+    await staff.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await heading(staff, 'Inicio').waitFor();
+    await staff.goto(`${app.baseUrl}/console/centres/infotep-la-vega`);
+    await expect(staff.getByRole('link', { name: 'Cambiar el horario' }).isVisible()).resolves.toBe(true);
+    await expect(staff.getByRole('link', { name: 'Cambiar los datos del centro' }).count()).resolves.toBe(0);
+    await expect(staff.getByRole('button', { name: 'Desactivar la reserva inmediata' }).count()).resolves.toBe(0);
+    await shoot(staff, 'staff');
+    await staff.context().close();
     expect(cspViolations).toEqual([]);
   });
 
