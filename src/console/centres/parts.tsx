@@ -27,7 +27,14 @@ export function WeeklyHours(props: { ctx: PageContext; availability: Availabilit
         return (
           <li>
             <span class="weekday">{t(`hours.day.${day}`)}</span>{' '}
-            {ranges.length === 0 ? t('hours.closedDay') : ranges.map(([from, to]) => `${from}–${to}`).join(` ${t('hours.and')} `)}
+            {ranges.length === 0
+              ? t('hours.closedDay')
+              : ranges.map(([from, to], i) => (
+                  <>
+                    {i > 0 && ` ${t('hours.and')} `}
+                    <span class="nowrap">{`${from}–${to}`}</span>
+                  </>
+                ))}
           </li>
         );
       })}

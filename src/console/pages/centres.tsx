@@ -86,10 +86,12 @@ function CentrePage(props: CentrePageProps) {
         <dt>{t('centres.assesses')}</dt>
         <dd>{centre.assesses === 'all' ? t('centres.assessesAll') : centre.assesses === 'unknown' ? t('centres.unknown') : props.occupationNames.join(', ')}</dd>
       </dl>
-      {props.isAdmin && (
+      {props.isAdmin ? (
         <p>
           <a href={`/console/centres/${centre.id}/details`}>{t('centres.changeDetails')}</a>
         </p>
+      ) : (
+        <p class="field-hint">{t('centres.detailsAdminsOnly')}</p>
       )}
 
       <h2>{t('centres.hoursTitle')}</h2>
@@ -115,6 +117,7 @@ function CentrePage(props: CentrePageProps) {
       {centre.onboarded ? (
         <>
           <p>{t('onboarding.onHelp')}</p>
+          {!props.isAdmin && <p class="field-hint">{t('onboarding.adminsOnly')}</p>}
           {props.isAdmin && (
             <PostForm action={`/console/centres/${centre.id}/offboard`} csrfToken={props.ctx.csrfToken} class="action-form">
               <p class="field-hint">{t('onboarding.stopHint')}</p>
@@ -133,6 +136,7 @@ function CentrePage(props: CentrePageProps) {
               </li>
             ))}
           </ul>
+          {!props.isAdmin && <p class="field-hint">{t('onboarding.adminsOnly')}</p>}
           {props.isAdmin && (
             <PostForm action={`/console/centres/${centre.id}/onboard`} csrfToken={props.ctx.csrfToken} class="action-form">
               <Button>{t('onboarding.start')}</Button>
