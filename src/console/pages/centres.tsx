@@ -91,7 +91,7 @@ function CentrePage(props: CentrePageProps) {
           <a href={`/console/centres/${centre.id}/details`}>{t('centres.changeDetails')}</a>
         </p>
       ) : (
-        <p class="field-hint">{t('centres.detailsAdminsOnly')}</p>
+        <p class="aside">{t('centres.detailsAdminsOnly')}</p>
       )}
 
       <h2>{t('centres.hoursTitle')}</h2>
@@ -117,7 +117,7 @@ function CentrePage(props: CentrePageProps) {
       {centre.onboarded ? (
         <>
           <p>{t('onboarding.onHelp')}</p>
-          {!props.isAdmin && <p class="field-hint">{t('onboarding.adminsOnly')}</p>}
+          {!props.isAdmin && <p class="aside">{t('onboarding.adminsOnly')}</p>}
           {props.isAdmin && (
             <PostForm action={`/console/centres/${centre.id}/offboard`} csrfToken={props.ctx.csrfToken} class="action-form">
               <p class="field-hint">{t('onboarding.stopHint')}</p>
@@ -136,7 +136,7 @@ function CentrePage(props: CentrePageProps) {
               </li>
             ))}
           </ul>
-          {!props.isAdmin && <p class="field-hint">{t('onboarding.adminsOnly')}</p>}
+          {!props.isAdmin && <p class="aside">{t('onboarding.adminsOnly')}</p>}
           {props.isAdmin && (
             <PostForm action={`/console/centres/${centre.id}/onboard`} csrfToken={props.ctx.csrfToken} class="action-form">
               <Button>{t('onboarding.start')}</Button>
