@@ -317,6 +317,11 @@ describe('calendar link', () => {
     expect(ics).not.toMatch(/\bAna\b/);
     expect(ics).not.toContain('8095550147');
     expect(ics).not.toMatch(/ready|Pre-screen|years/i);
+    // The bearer-token feed of the API is the same feed: no name, number or pre-screen either.
+    const { token } = await app.ruta.tokens.create('infotep');
+    const api = await (await fetch(`${app.baseUrl}/api/v1/centres/infotep-santo-domingo/calendar.ics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    expect(api).toContain(`UID:${ana.code}@ruta`);
+    expect(api).not.toMatch(/\bAna\b|8095550147|Pre-screen/);
     // The secret is stored only as a hash, and the audit log never holds it.
     const secret = link!.split('/').pop()!.replace('.ics', '');
     const keys = await app.ruta.store.keysContaining('calendar-link');
