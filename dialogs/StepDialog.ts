@@ -20,6 +20,11 @@ export type Question =
 export interface Answer {
   text: string;
   choice?: string;
+  /**
+   * In a menu that also takes free text: an option some words of the text named (not the whole
+   * reply). The step reads the text first and falls back on this ("trabajo en construccion").
+   */
+  partialChoice?: string;
   /** A shared location, when the question accepts one. */
   location?: { latitude: number; longitude: number };
 }
@@ -136,7 +141,8 @@ export abstract class StepDialog<V extends object> extends Dialog {
     let answer: Answer = { text };
     if (question.kind === 'menu') {
       const choice = recognizeChoice(text, question.options);
-      if (choice.ok) answer = { text, choice: choice.id };
+      if (choice.ok && choice.how === 'partial' && question.acceptsText) answer = { text, partialChoice: choice.id };
+      else if (choice.ok) answer = { text, choice: choice.id };
       else if (!question.acceptsText || choice.reason === 'empty' || choice.reason === 'out_of_range') return this.miss(dc, state, question);
     } else if (text === '') {
       return this.miss(dc, state, question);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Catalog } from '../src/catalog/Catalog.js';
 import type { Occupation } from '../src/catalog/schema.js';
+import type { Translate } from '../src/i18n.js';
 import { NO, YES } from '../src/bot/keywords.js';
 import type { RutaTurn } from '../src/bot/RutaTurn.js';
 import { clean } from '../src/bot/text.js';
@@ -43,6 +44,8 @@ const optionsSchema = z.object({ occupation: z.string().optional(), country: z.s
 /** How many centres and slots are offered at once. */
 const MAX_CENTRES = 3;
 const MAX_SLOTS = 5;
+/** Certifiers named when no centre is known (RENEC lists up to hundreds for a standard). */
+const MAX_CERTIFIERS = 3;
 /** How many days "another day" offers. */
 const MAX_DAYS = 6;
 /** One or two words of letters (accents as combining marks too), with ' ’ - inside words. */
@@ -109,12 +112,17 @@ export class BookingDialog extends StepDialog<Values> {
     // Which trade is the assessment for? (typed freely, or a sector menu)
     trade: {
       ask: ({ ruta }) => ({ kind: 'menu', acceptsText: true, text: ruta.t('booking.trade'), options: this.catalog.sectors.map((s) => ({ id: s.id, label: s.name[ruta.language] })) }),
-      answer: async (turn, { choice, text }) => {
+      answer: async (turn, { choice, partialChoice, text }) => {
         if (choice) {
           turn.values.sector = choice;
           return go('sectorOccupation');
         }
+        // A trade named in the text wins over a sector's word in it.
         const found = (await turn.ruta.readWork(text)).occupations.map((o) => o.id);
+        if (found.length === 0 && partialChoice) {
+          turn.values.sector = partialChoice;
+          return go('sectorOccupation');
+        }
         if (found.length === 0) return retryWith(turn.ruta.t('prescreen.notFound', { count: this.catalog.sectors.length }));
         turn.values.candidates = found;
         return go('confirmTrade');
@@ -190,7 +198,7 @@ export class BookingDialog extends StepDialog<Values> {
         options: await Promise.all(
           (values.centres ?? []).map(async (c) => {
             const centre = await ruta.booking.service.centres.get(c.id);
-            return { id: c.id, label: ruta.t(c.maybe ? 'booking.centreOptionMaybe' : 'booking.centreOption', { centre: centre ? centreLabel(centre) : c.id, km: Math.round(c.km) }) };
+            return { id: c.id, label: ruta.t(c.maybe ? 'booking.centreOptionMaybe' : 'booking.centreOption', { centre: centre ? centreLabel(centre) : c.id, distance: distanceText(ruta.t, c.km) }) };
           }),
         ),
       }),
@@ -397,15 +405,29 @@ export class BookingDialog extends StepDialog<Values> {
     values.places = undefined;
     const acronym = this.catalog.institution(institution)?.acronym ?? institution;
     if (nearest.length === 0) {
-      await turn.say(ruta.t('booking.noCentre', { institution: acronym, occupation: occupation.name[ruta.language] }));
+      await turn.say(this.noCentreText(ruta, acronym, occupation, this.standard(turn).code));
       return end();
     }
     values.centres = nearest.map((c) => ({ id: c.centre.id, km: c.km ?? 0, ...(c.maybe ? { maybe: true } : {}) }));
     if (nearest.length > 1) return go('centre');
     const only = nearest[0]!;
-    await turn.say(ruta.t(only.maybe ? 'booking.oneCentreMaybe' : 'booking.oneCentre', { occupation: occupation.name[ruta.language], centre: centreLabel(only.centre), km: Math.round(only.km ?? 0) }));
+    await turn.say(ruta.t(only.maybe ? 'booking.oneCentreMaybe' : 'booking.oneCentre', { occupation: occupation.name[ruta.language], centre: centreLabel(only.centre), distance: distanceText(ruta.t, only.km ?? 0) }));
     values.centreId = only.centre.id;
     return this.afterCentre(turn);
+  }
+
+  /**
+   * No centre of the institution is known to assess the trade. For a Mexican standard, the
+   * certifiers RENEC accredits for it are named (CONOCER does not assess workers itself): the worker
+   * has somewhere to ask, not only "ask CONOCER".
+   */
+  private noCentreText(ruta: RutaTurn, institution: string, occupation: Occupation, code: string | null): string {
+    const base = ruta.t('booking.noCentre', { institution, occupation: occupation.name[ruta.language] });
+    const certifiers = code ? (this.catalog.renecStandard(code)?.certifiers ?? []) : [];
+    if (certifiers.length === 0) return base;
+    const named = certifiers.slice(0, MAX_CERTIFIERS).join('; ');
+    const more = certifiers.length > MAX_CERTIFIERS ? ruta.t('booking.renecMore', { count: certifiers.length - MAX_CERTIFIERS }) : '';
+    return `${base}\n${ruta.t('booking.renecCertifiers', { institution, standard: code, certifiers: `${named}${more}` })}`;
   }
 
   /** Fixes the next free slots of the chosen centre and asks which one (after `lead`, when given). */
@@ -467,4 +489,12 @@ export class BookingDialog extends StepDialog<Values> {
     if (!centre) throw new Error('booking step reached without a centre');
     return centre;
   }
+}
+
+/**
+ * How far a centre is, as the worker reads it: "a 12 km", or "in your town" when it is under a
+ * kilometre away (a typed town is placed at its centre, so "0 km" would claim a precision we lack).
+ */
+function distanceText(t: Translate, km: number): string {
+  return km < 1 ? t('booking.distanceHere') : t('booking.distanceKm', { km: Math.round(km) });
 }

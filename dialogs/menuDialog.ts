@@ -22,11 +22,15 @@ export class MenuDialog extends StepDialog<Values> {
           { id: 'help', label: ruta.t('menu.help') },
         ],
       }),
-      answer: async ({ ruta, say }, { choice, text }) => {
-        // A trade typed here ("albañil") goes straight to its certification route.
+      answer: async ({ ruta, say }, { choice: whole, partialChoice, text }) => {
+        let choice = whole;
+        // A trade typed here ("albañil") goes straight to its certification route; words of an
+        // option inside a longer text ("quiero una cita") choose it only when no trade was named.
         if (!choice) {
           const found = (await ruta.readWork(text)).occupations.map((o) => o.id);
-          return found.length > 0 ? begin(DialogIds.route, { candidates: found }) : retry;
+          if (found.length > 0) return begin(DialogIds.route, { candidates: found });
+          if (!partialChoice) return retry;
+          choice = partialChoice;
         }
         switch (choice) {
           case 'route':

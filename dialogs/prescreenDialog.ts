@@ -111,13 +111,18 @@ export class PrescreenDialog extends StepDialog<Values> {
         await this.introOnce(turn);
         return this.describeQuestion(turn.ruta);
       },
-      answer: async ({ ruta, values }, { choice, text }) => {
+      answer: async ({ ruta, values }, { choice, partialChoice, text }) => {
         if (choice) {
           values.sector = choice;
           return go('sectorOccupation');
         }
+        // A trade named in the description wins over a sector's word in it.
         const profile = await ruta.readWork(text);
         const found = profile.occupations.map((o) => o.id).filter((id) => this.catalog.prescreen(id));
+        if (found.length === 0 && partialChoice) {
+          values.sector = partialChoice;
+          return go('sectorOccupation');
+        }
         if (found.length === 0) return retryWith(ruta.t('prescreen.notFound', { count: this.catalog.sectors.length }));
         values.candidates = found;
         // What the description already says is not asked again ("8 años pegando block").

@@ -66,13 +66,14 @@ export class RouteDialog extends StepDialog<Values> {
         text: ruta.t('route.askTrade'),
         options: this.catalog.sectors.map((s) => ({ id: s.id, label: s.name[ruta.language] })),
       }),
-      answer: async ({ ruta, values }, { choice, text }) => {
+      answer: async ({ ruta, values }, { choice, partialChoice, text }) => {
         values.candidates = undefined;
         values.renec = undefined;
         if (choice) {
           values.sector = choice;
           return go('occupation');
         }
+        // A trade named in the text wins over a sector's word in it ("construction" in "I do construction, laying blocks").
         const found = (await ruta.readWork(text)).occupations.map((o) => o.id);
         if (found.length > 0) {
           values.candidates = found;
@@ -83,6 +84,10 @@ export class RouteDialog extends StepDialog<Values> {
         if (renec.length > 0) {
           values.renec = Object.fromEntries(renec.map((r) => [r.item.code, this.catalog.renecName(r.item, text)]));
           return go('renecConfirm');
+        }
+        if (partialChoice) {
+          values.sector = partialChoice;
+          return go('occupation');
         }
         return retryWith(ruta.t('route.tradeNotFound', { count: this.catalog.sectors.length }));
       },

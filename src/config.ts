@@ -82,7 +82,7 @@ const baseSchema = z.object({
      * 'with' the real directory (development default), 'only' (tests and demos), 'none'
      * (production: the only value it accepts).
      */
-    SAMPLE_CENTRES: z.enum(['with', 'only', 'none']).optional(),
+    SAMPLE_CENTRES: optionalString.pipe(z.enum(['with', 'only', 'none']).optional()),
     /** How often bookings whose reminders or webhooks were not queued (a crash) are looked for. */
     RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
     /**

@@ -11,7 +11,12 @@ export interface MenuOption {
 }
 
 export type ChoiceResult =
-  | { ok: true; id: string; how: 'number' | 'label' | 'synonym' | 'fuzzy' }
+  /**
+   * 'partial': only some of the reply's words were found in one option ("I laid blocks for 8
+   * years" has "for" of "Home and caring for people"). A menu that also takes free text must not
+   * read that as a choice: the text comes first, the partial choice only as a fallback.
+   */
+  | { ok: true; id: string; how: 'number' | 'label' | 'synonym' | 'fuzzy' | 'partial' }
   | { ok: false; reason: 'empty' | 'out_of_range' | 'no_match' | 'ambiguous' };
 
 /**
@@ -23,6 +28,8 @@ export type ChoiceResult =
 export function recognizeChoice(reply: string, options: readonly MenuOption[]): ChoiceResult {
   const typed = fold(reply);
   if (typed === '') return { ok: false, reason: 'empty' };
+  // "-1" or "+2" is not an option's number (folding would drop the sign).
+  if (/^\s*[-−–+]\s*\d/.test(reply)) return { ok: false, reason: 'no_match' };
 
   const n = numberFromReply(typed);
   if (n !== undefined) {
@@ -43,14 +50,21 @@ export function recognizeChoice(reply: string, options: readonly MenuOption[]): 
   const [best, second] = scored;
   if (!best) return { ok: false, reason: 'no_match' };
   if (second && second.score === best.score) return { ok: false, reason: 'ambiguous' };
-  return { ok: true, id: best.o.id, how: 'fuzzy' };
+  return { ok: true, id: best.o.id, how: best.score >= WHOLE_REPLY ? 'fuzzy' : 'partial' };
 }
 
 function unique<T>(list: T[]): T | undefined {
   return list.length === 1 ? list[0] : undefined;
 }
 
-const STOP_WORDS = new Set(['de', 'del', 'la', 'el', 'los', 'las', 'y', 'e', 'the', 'of', 'and', 'a', 'an', 'to', 'mi', 'my', 'ak', 'nan', 'pou', 'yon', 'lan', 'la', 'mwen', 'en', 'un', 'una', 'por', 'para', 'con']);
+const STOP_WORDS = new Set([
+  'de', 'del', 'la', 'el', 'los', 'las', 'y', 'e', 'en', 'un', 'una', 'por', 'para', 'con', 'al', 'lo', 'que', 'mi', 'su',
+  'the', 'of', 'and', 'a', 'an', 'to', 'too', 'for', 'in', 'on', 'at', 'with', 'from', 'by', 'my', 'i', 'is', 'it',
+  'ak', 'nan', 'pou', 'yon', 'lan', 'mwen', 'ki', 'li', 'sa', 'pa', 'ou',
+]);
+
+/** Scores at or above this: every word of the reply was found in the option (or the whole reply is a typo of it). */
+const WHOLE_REPLY = 2;
 
 /** 0 = unrelated; higher = closer. Whole-phrase typo matches beat word matches. */
 function similarity(typed: string, candidates: readonly string[]): number {

@@ -3,6 +3,7 @@ import type { Booking } from '../booking/booking.js';
 import { RutaBot } from '../bot/RutaBot.js';
 import { readSession, type Session } from '../bot/session.js';
 import type { Language } from '../catalog/schema.js';
+import { toSmsText } from '../channels/render.js';
 import type { Logger } from '../log.js';
 import type { ContactSealer } from '../privacy/ContactSealer.js';
 import type { BotStorage } from '../store/BotStorage.js';
@@ -109,13 +110,13 @@ export class Messenger {
     const { deps } = this;
     if (!address.startsWith('whatsapp:')) {
       const from = booking.via ?? deps.smsFrom;
-      return from ? { message: { to: address, from, body }, via: 'sms' } : undefined;
+      return from ? { message: { to: address, from, body: toSmsText(body) }, via: 'sms' } : undefined;
     }
     const from = booking.via ?? '';
     if (from && windowOpen) return { message: { to: address, from, body }, via: 'whatsapp' };
     const template = deps.templates[kind]?.[booking.language as Language];
     if (from && template) return { message: { to: address, from, contentSid: template, contentVariables: variables }, via: 'whatsapp-template' };
-    if (deps.smsFrom) return { message: { to: address.slice('whatsapp:'.length), from: deps.smsFrom, body }, via: 'sms' };
+    if (deps.smsFrom) return { message: { to: address.slice('whatsapp:'.length), from: deps.smsFrom, body: toSmsText(body) }, via: 'sms' };
     return undefined;
   }
 

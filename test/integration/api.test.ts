@@ -89,7 +89,7 @@ describe('tokens', () => {
     const doc = (await res.json()) as typeof openapi;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/openapi.json', '/bookings', '/bookings/{code}', '/centres', '/centres/{centreId}', '/centres/{centreId}/availability', '/centres/{centreId}/calendar.ics', '/webhook', '/webhook/deliveries'].sort(),
+      ['/openapi.json', '/bookings', '/bookings/{code}', '/requests', '/centres', '/centres/{centreId}', '/centres/{centreId}/availability', '/centres/{centreId}/calendar.ics', '/webhook', '/webhook/deliveries'].sort(),
     );
   });
 });
@@ -148,7 +148,7 @@ describe('bookings through the API', () => {
     expect(moved.status).toBe(200);
     expect(await moved.json()).toMatchObject({ start: '2026-11-25T10:00:00-04:00', status: 'confirmed' });
     await eventually(() => twilio.accepted.length === before + 1);
-    expect(twilio.accepted[before]!.form).toMatchObject({ To: a.from, Body: `Ruta: INFOTEP Santo Domingo cambió tu evaluación al miércoles 25 de noviembre, 10:00 (código ${a.code}). Si no puedes ir, escribe CITA.` });
+    expect(twilio.accepted[before]!.form).toMatchObject({ To: a.from, Body: `Ruta: INFOTEP Santo Domingo cambio tu evaluacion al miércoles 25 de noviembre, 10:00 (codigo ${a.code}). Si no puedes ir, escribe CITA.` });
 
     const cancelled = await api(`/bookings/${b.code}`, infotep, { method: 'PATCH', body: JSON.stringify({ status: 'cancelled' }) });
     expect(await cancelled.json()).toMatchObject({ status: 'cancelled_by_institution' });
@@ -203,8 +203,8 @@ describe('centres and availability', () => {
     expect(list.centres.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['infotep-santo-domingo', 'infotep-santiago-norte']));
 
     const replies = (await app.chat(phone(), ['Hola', '1', '3', '1', '1', '1', 'santiago', '1'])).map(text);
-    expect(replies[6]).toMatch(/Centros mas cercanos para Albañil:\n1\. INFOTEP Santiago, a 0 km\n2\. INFOTEP Santo Domingo, a 13\d km/);
-    expect(replies[7]).toMatch(/Proximos horarios libres en INFOTEP Santiago:\n1\. martes 24 de noviembre, 9:00/);
+    expect(replies[6]).toMatch(/Centros mas cercanos para Albañil:\n1\. INFOTEP Santiago, en tu ciudad\n2\. INFOTEP Santo Domingo, a 13\d km/);
+    expect(replies[7]).toMatch(/Horarios libres en INFOTEP Santiago:\n1\. martes 24 de noviembre, 9:00/);
   });
 });
 

@@ -88,7 +88,7 @@ describe('booking journeys over the Twilio webhook (real Redis)', () => {
     const replies = all(await app.chat(from, ['Hola', '1', '3', '1', '1', '1', 'San José']));
     expect(replies[6]).toMatch(/¿Cual de estos lugares\?\n1\. San José \(Alajuela\)\n2\. San José\n3\. Ninguno de estos|¿Cual de estos lugares\?\n1\. San José \(Alajuela\)\n2\. San José \(San José\)\n3\. Ninguno de estos/);
     const [picked] = all(await app.chat(from, ['2']));
-    expect(picked).toMatch(/INA San José, a 1 km/);
+    expect(picked).toMatch(/INA San José, en tu ciudad/);
 
     const other = phone('+506');
     const [, , , , , , unknown, region] = all(await app.chat(other, ['Hola', '1', '3', '1', '1', '1', 'Xyzzyville', 'Heredia']));

@@ -109,7 +109,7 @@ describe('reminders through a fake Twilio REST API (BullMQ on real Redis, frozen
     expect(first.accountSid).toBe(TEST_ACCOUNT_SID);
     expect(first.auth).toBe(`Basic ${Buffer.from(`${TEST_ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`);
     expect(first.form).toMatchObject({ To: from, From: '+15005550006', StatusCallback: `${PUBLIC_URL}/twilio/status` });
-    expect(first.form.Body).toBe(`Ruta: recuerda tu evaluación el lunes 23 de noviembre, 8:00 en INFOTEP Santo Domingo. Código ${code}. Para cambiarla o cancelarla, escribe CITA.`);
+    expect(first.form.Body).toBe(`Ruta: recuerda tu evaluacion el lunes 23 de noviembre, 8:00 en INFOTEP Santo Domingo. Codigo ${code}. Para cambiarla o cancelarla, escribe CITA.`);
     // promoteJobs released the 2 h reminder too, 22 hours early: it ran, and went back to wait for its time without sending.
     await until('the 2 h reminder ran early and went back to waiting', async () => {
       const job = await reminderJob(w, code, 2);
@@ -188,7 +188,7 @@ describe('reminders through a fake Twilio REST API (BullMQ on real Redis, frozen
     expect((await w.app.ruta.bookings.cancel(code, 'institution')).ok).toBe(true);
     await eventually(() => w.twilio.accepted.length === before + 1);
     expect(w.twilio.accepted[before]!.form).toMatchObject({ To: from });
-    expect(w.twilio.accepted[before]!.form.Body).toMatch(new RegExp(`^Ruta: INFOTEP Santo Domingo canceló tu evaluación del lunes 23 de noviembre, \\d+:00 \\(código ${code}\\)\\. Escribe CITA para elegir otro día\\.$`));
+    expect(w.twilio.accepted[before]!.form.Body).toMatch(new RegExp(`^Ruta: INFOTEP Santo Domingo cancelo tu evaluacion del lunes 23 de noviembre, \\d+:00 \\(codigo ${code}\\)\\. Escribe CITA para elegir otro dia\\.$`));
   });
 });
 
@@ -239,7 +239,7 @@ describe('reminders when Twilio fails or WhatsApp cannot be used', () => {
     await eventually(() => w.twilio.accepted.slice(before).some((m) => m.form.To === from));
     const sent = w.twilio.accepted.slice(before).find((m) => m.form.To === from)!;
     expect(sent.form).toMatchObject({ From: '+18095550199' });
-    expect(sent.form.Body).toMatch(new RegExp(`^Ruta: recuerda tu evaluación el lunes 23 de noviembre, \\d+:00 en INFOTEP Santo Domingo\\. Código ${code}\\.`));
+    expect(sent.form.Body).toMatch(new RegExp(`^Ruta: recuerda tu evaluacion el lunes 23 de noviembre, \\d+:00 en INFOTEP Santo Domingo\\. Codigo ${code}\\.`));
   });
 });
 

@@ -138,6 +138,28 @@ describe('typing a trade', () => {
     expect(text(replies[5]!)).not.toMatch(/did not find that trade/);
     expect(text(replies[6]!)).toMatch(/Do you mean[\s\S]*1\. Electrician/);
   });
+
+  it('"for" is not "four": a trade described in a sentence is read as the trade, not as a sector\'s word', async () => {
+    const en = await app.chat(phone('+1809'), ['Hi', '1', '1', '1', 'I have laid blocks for 8 years']);
+    expect(text(en[4]!)).toMatch(/Do you mean[\s\S]*1\. Mason/);
+    expect(text(en[4]!)).not.toMatch(/Home and caring/);
+    const es = await app.chat(phone('+1809'), ['Hola', '1', '1', '1', 'trabajo en construccion pegando block']);
+    expect(text(es[4]!)).toMatch(/Te refieres a[\s\S]*1\. Albañil/);
+    // A sector's word alone in a sentence that names no trade still opens that sector.
+    const sector = await app.chat(phone('+1809'), ['Hola', '1', '1', '1', 'me interesa comercio']);
+    expect(text(sector[4]!)).toMatch(/1\. Cajero \/ cajera\n2\. Reponedor \/ reponedora\n3\. Guardia de seguridad/);
+    expect(text(sector[4]!)).not.toMatch(/Te refieres a|No encontr/);
+  });
+});
+
+describe('the privacy question', () => {
+  it('needs a clear answer: "-1" is asked again, not taken as acceptance', async () => {
+    const from = phone('+1809');
+    const [, minus] = await app.chat(from, ['Hola', '-1']);
+    expect(text(minus!)).not.toMatch(/Menu principal/);
+    const [accepted] = await app.chat(from, ['1']);
+    expect(text(accepted!)).toMatch(/Menu principal/);
+  });
 });
 
 describe('shortcuts', () => {

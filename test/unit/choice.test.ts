@@ -70,4 +70,28 @@ describe('recognizeChoice', () => {
     ];
     expect(recognizeChoice('ver otro', opts)).toEqual({ ok: false, reason: 'ambiguous' });
   });
+
+  it('a signed number is not an option ("-1" would fold to "1")', () => {
+    expect(recognizeChoice('-1', yesNo)).toEqual({ ok: false, reason: 'no_match' });
+    expect(recognizeChoice('+2', countries)).toEqual({ ok: false, reason: 'no_match' });
+    expect(recognizeChoice('1', yesNo)).toMatchObject({ ok: true, id: 'yes', how: 'number' });
+  });
+
+  const sectors: MenuOption[] = [
+    { id: 'construction', label: 'Construction' },
+    { id: 'food', label: 'Kitchen and restaurant' },
+    { id: 'care', label: 'Home and caring for people' },
+  ];
+  it('"for" is not "four", and a word shared with an option inside a longer text is only a partial match', () => {
+    // Function words never match an option.
+    expect(recognizeChoice('I have laid blocks for 8 years', sectors)).toEqual({ ok: false, reason: 'no_match' });
+    expect(recognizeChoice('going to work too', sectors)).toEqual({ ok: false, reason: 'no_match' });
+    // One word of the option among others: partial (a free-text menu reads the text first).
+    expect(recognizeChoice('I work in construction laying blocks', sectors)).toEqual({ ok: true, id: 'construction', how: 'partial' });
+    // The whole reply names the option: a choice.
+    expect(recognizeChoice('construction', sectors)).toMatchObject({ ok: true, id: 'construction', how: 'label' });
+    expect(recognizeChoice('in construction', sectors)).toMatchObject({ ok: true, id: 'construction', how: 'fuzzy' });
+    expect(recognizeChoice('kitchen restaurant', sectors)).toMatchObject({ ok: true, id: 'food', how: 'fuzzy' });
+  });
 });
+

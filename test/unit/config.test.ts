@@ -80,6 +80,12 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/TWILIO_ACCOUNT_SID: must look like AC/);
   });
 
+  it('reads an empty SAMPLE_CENTRES (as .env.example leaves it) as unset, and refuses unknown values', () => {
+    expect(loadConfig({ SAMPLE_CENTRES: '' }).SAMPLE_CENTRES).toBeUndefined();
+    expect(loadConfig({ SAMPLE_CENTRES: 'only' }).SAMPLE_CENTRES).toBe('only');
+    expect(problemsOf({ SAMPLE_CENTRES: 'some' }).join()).toMatch(/SAMPLE_CENTRES/);
+  });
+
   it('strips a trailing slash from PUBLIC_URL (signatures are computed over it)', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://ruta.example.org/' }).PUBLIC_URL).toBe('https://ruta.example.org');
   });
