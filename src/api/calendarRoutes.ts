@@ -26,7 +26,7 @@ export function calendarRoutes(deps: { links: CalendarLinks; bookings: BookingSe
     const now = deps.now();
     const bookings = await deps.bookings.store.byInstitution(centre.institution, now.getTime() - 30 * DAY, now.getTime() + 365 * DAY, centre.id);
     // The link is the key: nothing on the way (proxies, the browser's history) keeps the feed.
-    res.set('Cache-Control', 'private, no-store').set('Referrer-Policy', 'no-referrer').type('text/calendar; charset=utf-8');
+    res.set('Cache-Control', 'private, no-store').set('Referrer-Policy', 'no-referrer').set('X-Robots-Tag', 'noindex').type('text/calendar; charset=utf-8');
     res.send(centreCalendar(centre, bookings.map((b) => calendarEntry(b, deps.catalog)), now));
   });
   return router;

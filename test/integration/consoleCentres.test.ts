@@ -148,7 +148,7 @@ describe('weekly hours', () => {
     expect(refused.status).toBe(409);
     expect(refused.html).toContain('<a href="#conflicts">');
     const text = visibleText(refused.html);
-    expect(text).toMatch(/\d+ citas? quedarían? fuera del horario\. No se guardó nada/);
+    expect(text).toMatch(/\d+ citas? ya reservadas? quedarían? sin lugar con este cambio\. No se guardó nada/);
     expect(text).toContain(`${ana.code} lun 23 nov 2026, 09:00 Fuera del nuevo horario`);
     expect(text).not.toContain('Ana ');
     expect((await centre('infotep-santo-domingo')).availability).toEqual(before);
