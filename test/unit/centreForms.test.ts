@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { closedOn, type Availability } from '../../src/booking/availability.js';
 import { onboardingGaps } from '../../src/booking/onboarding.js';
+import { CentreDirectory, loadCentres } from '../../src/booking/CentreDirectory.js';
+import { Catalog } from '../../src/catalog/Catalog.js';
+import { MemoryStore } from '../../src/store/MemoryStore.js';
 import { slotsBetween } from '../../src/booking/slots.js';
 import { isoDateOf, parseClosure } from '../../src/console/centres/closureForm.js';
 import { hoursFormFrom, hoursFormOf, parseHours } from '../../src/console/centres/hoursForm.js';
@@ -32,6 +35,17 @@ describe('onboardingGaps', () => {
     expect(onboardingGaps({ address: null, availability: null, assesses: 'unknown', sample: false })).toEqual(['address', 'hours', 'capacity', 'assesses']);
     expect(onboardingGaps({ address: 'Calle 1', availability: { ...week, weekly: [] }, assesses: 'all', sample: false })).toEqual(['hours']);
     expect(onboardingGaps({ address: null, availability: week, assesses: ['mason'], sample: true })).toEqual([]);
+  });
+});
+
+describe('a centre stored onboarded before onboarding needed weekly hours', () => {
+  it('is read as requests-only, not dropped for the default', async () => {
+    const catalog = Catalog.load();
+    const [sample] = loadCentres(catalog, { samples: true }).filter((c) => c.sample && c.institution === 'infotep');
+    const store = new MemoryStore(() => Date.now());
+    await store.set(`centre/${sample!.id}`, JSON.stringify({ ...sample, name: 'Guardado', availability: { ...sample!.availability, weekly: [] } }));
+    const read = await new CentreDirectory(catalog, store, [sample!]).get(sample!.id);
+    expect(read).toMatchObject({ name: 'Guardado', onboarded: false });
   });
 });
 
