@@ -37,6 +37,8 @@ import { TwilioSender } from './notify/TwilioSender.js';
 import { ApiTokens } from './api/ApiTokens.js';
 import { apiRoutes } from './api/apiRoutes.js';
 import { Webhooks } from './api/Webhooks.js';
+import { CalendarLinks } from './api/CalendarLinks.js';
+import { calendarRoutes } from './api/calendarRoutes.js';
 import { MemoryTurnLock, type TurnLock } from './store/TurnLock.js';
 import { connectRedis } from './store/connectRedis.js';
 import { EffectsReconciler } from './booking/EffectsReconciler.js';
@@ -60,6 +62,7 @@ export interface App {
   jobs: JobQueue;
   tokens: ApiTokens;
   webhooks: Webhooks;
+  calendarLinks: CalendarLinks;
   gazetteer: Gazetteer;
   reconciler: EffectsReconciler;
   close(): Promise<void>;
@@ -168,6 +171,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   const reconciler = new EffectsReconciler({ bookings, store, intervalMs: config.RECONCILE_INTERVAL_MS, log });
   reconciler.start();
   const tokens = new ApiTokens(store, now);
+  const calendarLinks = new CalendarLinks(store, now);
   const gazetteer = new Gazetteer(
     catalog.countries.map((c) => c.code),
     loadPlaceAliases(),
@@ -236,8 +240,10 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
         log,
       }),
       '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, audit: new Audit(store, now), sealer, now, log }),
+      // Calendar apps' subscriptions: the secret link is the key (no bearer header, no session).
+      '/calendar': calendarRoutes({ links: calendarLinks, bookings, catalog, now }),
       '/console': consoleRoutes({
-        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, now, log, production, publicUrl: config.PUBLIC_URL,
+        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, calendarLinks, now, log, production, publicUrl: config.PUBLIC_URL,
         sessionSecrets: [config.PSEUDONYM_SECRET, ...previousSecrets].map(sessionSecret),
         trustProxy: config.CONSOLE_TRUST_PROXY,
       }),
@@ -257,6 +263,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     jobs,
     tokens,
     webhooks,
+    calendarLinks,
     gazetteer,
     reconciler,
     close: async () => {

@@ -4,9 +4,9 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { z } from 'zod';
 import { availabilitySchema } from '../booking/availability.js';
 import { DECLINE_REASONS, OUTCOMES } from '../booking/booking.js';
-import { availabilityConflicts } from '../booking/availabilityConflicts.js';
 import { centreFields, centreSchema, type Centre } from '../booking/centre.js';
 import type { BookingService, ChangeResult } from '../booking/BookingService.js';
+import { upcomingConflicts } from '../booking/upcomingConflicts.js';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { PublishedFacts } from '../catalog/PublishedFacts.js';
 import type { Logger } from '../log.js';
@@ -17,7 +17,7 @@ import type { ApiTokens } from './ApiTokens.js';
 import { factRoutes } from './factRoutes.js';
 import { bookingView } from './bookingView.js';
 import { bookingsCsv } from './csv.js';
-import { centreCalendar } from './ical.js';
+import { calendarEntry, centreCalendar } from './ical.js';
 import type { Webhooks } from './Webhooks.js';
 
 export interface ApiDeps {
@@ -197,7 +197,7 @@ export function apiRoutes(deps: ApiDeps): Router {
     const city = body.data.city ?? existing?.city ?? body.data.name;
     const centre = centreSchema.safeParse({ ...body.data, city, sample: false, id, institution, source: body.data.source ?? `Set by ${institution} through the API on ${deps.now().toISOString().slice(0, 10)}` });
     if (!centre.success) return bad(res, centre.error.issues);
-    const conflicts = existing ? await conflictsOf(deps, centre.data) : [];
+    const conflicts = existing ? await upcomingConflicts(deps.bookings.store, centre.data, deps.now()) : [];
     await deps.bookings.centres.save(centre.data);
     res.status(existing ? 200 : 201).json({ centre: centre.data, conflicts });
   });
@@ -212,10 +212,12 @@ export function apiRoutes(deps: ApiDeps): Router {
     if (!centre) return;
     const availability = availabilitySchema.safeParse(req.body);
     if (!availability.success) return bad(res, availability.error.issues);
-    const next: Centre = { ...centre, availability: availability.data, source: `${centre.source} Availability set by ${centre.institution} through the API on ${deps.now().toISOString().slice(0, 10)}.`.slice(-1000) };
-    const conflicts = await conflictsOf(deps, next);
-    await deps.bookings.centres.save(next);
-    res.json({ centre: centre.id, timeZone: centre.timeZone, availability: next.availability, conflicts });
+    // An onboarded centre keeps what onboarding needs (weekly hours): 400 rather than a centre without slots.
+    const next = centreSchema.safeParse({ ...centre, availability: availability.data, source: `${centre.source} Availability set by ${centre.institution} through the API on ${deps.now().toISOString().slice(0, 10)}.`.slice(-1000) });
+    if (!next.success) return bad(res, next.error.issues);
+    const conflicts = await upcomingConflicts(deps.bookings.store, next.data, deps.now());
+    await deps.bookings.centres.save(next.data);
+    res.json({ centre: centre.id, timeZone: centre.timeZone, availability: next.data.availability, conflicts });
   });
 
   router.get('/centres/:centreId/calendar.ics', async (req, res) => {
@@ -223,7 +225,7 @@ export function apiRoutes(deps: ApiDeps): Router {
     if (!centre) return;
     const now = deps.now().getTime();
     const bookings = await deps.bookings.store.byInstitution(centre.institution, now - 30 * DAY, now + 365 * DAY, centre.id);
-    res.type('text/calendar; charset=utf-8').send(centreCalendar(centre, await views(bookings), deps.now()));
+    res.type('text/calendar; charset=utf-8').send(centreCalendar(centre, bookings.map((b) => calendarEntry(b, deps.catalog)), deps.now()));
   });
 
   factRoutes(router, deps, auth);
@@ -274,12 +276,4 @@ export function centreIdProblem(id: string, institution: string, institutions: r
   const other = institutions.find((o) => o !== institution && o.startsWith(prefix) && id.startsWith(`${o}-`));
   if (!id.startsWith(prefix) || id.length === prefix.length || other) return `a new centre id must start with '${prefix}' (e.g. ${prefix}santiago)${other ? `, and not with '${other}-'` : ''}`;
   return undefined;
-}
-
-/** Future active bookings of the centre that `next` would no longer fit. */
-async function conflictsOf(deps: ApiDeps, next: Centre) {
-  const now = deps.now().getTime();
-  const bookings = await deps.bookings.store.byInstitution(next.institution, now, now + 400 * DAY, next.id);
-  // Without hours every future booking is a conflict to look at.
-  return availabilityConflicts(next.timeZone, next.availability ?? { slotMinutes: 60, capacity: 1, weekly: [], closedDates: [] }, bookings);
 }

@@ -1,4 +1,30 @@
-import type { BookingView } from './bookingView.js';
+import type { Booking } from '../booking/booking.js';
+import type { Catalog } from '../catalog/Catalog.js';
+
+/**
+ * What a calendar shows of a booking, and all it can show: when, its status, the trade and standard,
+ * and the booking code. No name, no number, no pre-screen: calendars are synced to many devices, and
+ * a subscription link can be forwarded. Built from the booking alone (the worker's contact is never opened).
+ *
+ * @example calendarEntry(booking, catalog) // { code: 'K7MX4P', start: '2026-11-24T09:00:00-04:00', end: '…', status: 'confirmed', standard: { code: null, title: 'Albañil' } }
+ */
+export interface CalendarEntry {
+  code: string;
+  start: string | null;
+  end: string | null;
+  status: Booking['status'];
+  standard: { code: string | null; title: string };
+}
+
+export function calendarEntry(b: Booking, catalog: Catalog): CalendarEntry {
+  return {
+    code: b.code,
+    start: b.slot?.start ?? null,
+    end: b.slot?.end ?? null,
+    status: b.status,
+    standard: { code: b.standard.code, title: catalog.occupation(b.occupation)?.name.es ?? b.occupation },
+  };
+}
 
 /**
  * Text escaped for an iCalendar TEXT value (RFC 5545 §3.3.11): every line break (CRLF, a lone LF
@@ -40,10 +66,11 @@ const utc = (iso: string) => new Date(Date.parse(iso)).toISOString().replace(/[-
 /**
  * A centre's bookings as an iCalendar feed: one VEVENT per booking, times in UTC so every calendar
  * app places them right; cancelled bookings stay as STATUS:CANCELLED so subscribed calendars drop them.
- * No phone numbers and no names: calendars are synced to many devices. An event says the booking
- * code, the standard and the status; the API (behind the token) has the rest.
+ * No phone numbers, no names, no pre-screen (it takes CalendarEntry, which has none): calendars are
+ * synced to many devices. An event says the booking code, the standard and the status; the API
+ * (behind the token) has the rest.
  */
-export function centreCalendar(centre: { id: string; name: string }, bookings: BookingView[], now: Date): string {
+export function centreCalendar(centre: { id: string; name: string }, bookings: readonly CalendarEntry[], now: Date): string {
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Ruta//Assessment bookings//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', `X-WR-CALNAME:${icalText(`Ruta – ${centre.name}`)}`];
   for (const b of bookings) {
     if (b.start === null || b.end === null) continue; // a request has no time yet
@@ -55,7 +82,7 @@ export function centreCalendar(centre: { id: string; name: string }, bookings: B
       `DTSTART:${utc(b.start)}`,
       `DTEND:${utc(b.end)}`,
       `SUMMARY:${icalText(`${b.standard.title}: ${b.code}`)}`,
-      `DESCRIPTION:${icalText(`Ruta booking ${b.code}\nStandard: ${b.standard.code ?? 'to be confirmed'} (${b.standard.title})\nStatus: ${b.status}${b.prescreen ? `\nPre-screen: ${b.prescreen.level}, ${b.prescreen.years} years` : ''}`)}`,
+      `DESCRIPTION:${icalText(`Ruta booking ${b.code}\nStandard: ${b.standard.code ?? 'to be confirmed'} (${b.standard.title})\nStatus: ${b.status}`)}`,
       `LOCATION:${icalText(centre.name)}`,
       `STATUS:${status}`,
       'END:VEVENT',

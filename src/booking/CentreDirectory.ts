@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog/Catalog.js';
 import { projectRoot } from '../paths.js';
 import type { Store } from '../store/Store.js';
-import { centreSchema, centresFileSchema, type Centre } from './centre.js';
+import { centreFields, centreSchema, centresFileSchema, type Centre } from './centre.js';
 import { distanceKm } from './slots.js';
 
 /** Where the centres are read from: the real directory and the development samples. */
@@ -117,8 +117,13 @@ export class CentreDirectory {
   private async stored(id: string): Promise<Centre | undefined> {
     const raw = await this.store.get(centreKey(id));
     if (raw === null) return undefined;
-    const parsed = centreSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : undefined;
+    const json: unknown = JSON.parse(raw);
+    const parsed = centreSchema.safeParse(json);
+    if (parsed.success) return parsed.data;
+    // Saved onboarded before onboarding needed weekly hours (an API template with no range): it is
+    // read as requests-only, which is what it offered, rather than dropped for the default.
+    const lenient = centreFields.safeParse(json);
+    return lenient.success && lenient.data.onboarded ? { ...lenient.data, onboarded: false } : undefined;
   }
 
   private async customIds(): Promise<string[]> {

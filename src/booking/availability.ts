@@ -10,12 +10,33 @@ const isoDate = z.iso.date();
 /** Minutes since midnight of an HH:MM time. */
 export const minutesOf = (time: string): number => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 
+/** Text of a closure's reason: one line, no control characters, at most 100 characters. */
+const reasonText = z
+  .string()
+  .refine((s) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(s), 'must not contain control characters or bidirectional overrides')
+  .trim()
+  .min(1)
+  .max(100);
+
+/**
+ * Days a centre is closed, with the reason staff gave ("Navidad", "Inventario"): `from` to `to`, both included.
+ *
+ * @example { from: '2026-12-24', to: '2026-12-26', reason: 'Navidad' }
+ */
+export const closureSchema = z
+  .object({ from: isoDate, to: isoDate, reason: reasonText })
+  .refine((c) => c.to >= c.from, { path: ['to'], message: 'to must be on or after from' })
+  .refine((c) => Date.parse(c.to) - Date.parse(c.from) <= 366 * 24 * 3600_000, { path: ['to'], message: 'a closure lasts at most a year' });
+export type Closure = z.infer<typeof closureSchema>;
+
 /**
  * A centre's weekly availability: opening ranges per weekday cut into slots of `slotMinutes`,
- * each taking up to `capacity` workers (a range may set its own capacity), minus closed dates.
+ * each taking up to `capacity` workers (a range may set its own capacity), minus closed dates
+ * (`closedDates`, single days) and closures (date ranges with a reason, as the console sets them).
  * Times are wall-clock times in the centre's time zone.
  *
- * @example { slotMinutes: 60, capacity: 2, weekly: [{ day: 'mon', from: '08:00', to: '12:00' }], closedDates: ['2026-12-25'] }
+ * @example { slotMinutes: 60, capacity: 2, weekly: [{ day: 'mon', from: '08:00', to: '12:00' }], closedDates: ['2026-12-25'],
+ *            closures: [{ from: '2027-03-29', to: '2027-04-02', reason: 'Semana Santa' }] }
  */
 export const availabilitySchema = z
   .object({
@@ -25,6 +46,7 @@ export const availabilitySchema = z
       .array(z.object({ day: z.enum(WEEKDAYS), from: hhmm, to: hhmm, capacity: z.number().int().min(1).max(200).optional() }))
       .max(70),
     closedDates: z.array(isoDate).max(1000).default([]),
+    closures: z.array(closureSchema).max(200).default([]),
   })
   .superRefine((a, ctx) => {
     a.weekly.forEach((range, i) => {
@@ -39,3 +61,12 @@ export const availabilitySchema = z
     }
   });
 export type Availability = z.infer<typeof availabilitySchema>;
+
+/**
+ * Whether the centre is closed all day on `date` (YYYY-MM-DD): a closed date, or inside a closure.
+ *
+ * @example closedOn({ closedDates: [], closures: [{ from: '2026-12-24', to: '2026-12-26', reason: 'Navidad' }] }, '2026-12-25') === true
+ */
+export function closedOn(availability: Pick<Availability, 'closedDates' | 'closures'>, date: string): boolean {
+  return availability.closedDates.includes(date) || availability.closures.some((c) => c.from <= date && date <= c.to);
+}

@@ -1,4 +1,4 @@
-import type { Availability } from './availability.js';
+import { closedOn, type Availability } from './availability.js';
 import { holdsPlace, isScheduled, type Booking, type ScheduledBooking } from './booking.js';
 import { slotOf } from './slots.js';
 
@@ -19,7 +19,7 @@ export function availabilityConflicts(timeZone: string, next: Availability, book
   // Requests have no time yet; proposed and confirmed times hold places.
   for (const b of bookings.filter((x): x is ScheduledBooking => isScheduled(x) && holdsPlace(x))) {
     const date = b.slot.local.slice(0, 10);
-    if (next.closedDates.includes(date)) {
+    if (closedOn(next, date)) {
       conflicts.push({ code: b.code, start: b.slot.start, reason: 'closed' });
       continue;
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { availabilitySchema } from './availability.js';
+import { ONBOARDING_MESSAGES, onboardingGaps } from './onboarding.js';
 
 const slug = z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a lowercase slug');
 
@@ -80,10 +81,8 @@ export const centreFields = z.object({
 /** A centre, with the rules that tie its fields together (onboarded means address, hours and what it assesses). */
 export const centreSchema = centreFields.superRefine((c, ctx) => {
     if (!c.onboarded) return;
-    // Onboarded means its institution said where, when and what: instant slots depend on all three.
-    if (c.address === null && !c.sample) ctx.addIssue({ code: 'custom', path: ['address'], message: 'an onboarded centre needs its address' });
-    if (c.availability === null) ctx.addIssue({ code: 'custom', path: ['availability'], message: 'an onboarded centre needs its weekly hours' });
-    if (c.assesses === 'unknown') ctx.addIssue({ code: 'custom', path: ['assesses'], message: 'an onboarded centre says what it assesses' });
+    // Onboarded means its institution said where, when, how many and what: instant slots depend on all of it.
+    for (const need of onboardingGaps(c)) ctx.addIssue({ code: 'custom', path: [need === 'hours' || need === 'capacity' ? 'availability' : need], message: ONBOARDING_MESSAGES[need] });
   });
 export type Centre = z.infer<typeof centreSchema>;
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { minutesOf, WEEKDAYS, type Availability } from './availability.js';
+import { closedOn, minutesOf, WEEKDAYS, type Availability } from './availability.js';
 
 /**
  * One bookable slot of a centre. `local` is the wall-clock start in the centre's time zone
@@ -21,17 +21,16 @@ interface Schedule {
 
 const LOCAL_FORMAT = "yyyy-LL-dd'T'HH:mm";
 
-/** Every slot of the weekly template that starts in [from, to), in order, closed dates left out. */
+/** Every slot of the weekly template that starts in [from, to), in order, closed dates and closures left out. */
 export function slotsBetween(centre: Schedule, from: Date, to: Date): Slot[] {
   const zone = centre.timeZone;
   const { availability } = centre;
   if (!availability) return [];
-  const closed = new Set(availability.closedDates);
   const first = DateTime.fromJSDate(from, { zone }).startOf('day');
   const last = DateTime.fromJSDate(to, { zone });
   const slots: Slot[] = [];
   for (let day = first; day < last; day = day.plus({ days: 1 })) {
-    if (closed.has(day.toISODate() ?? '')) continue;
+    if (closedOn(availability, day.toISODate() ?? '')) continue;
     const weekday = WEEKDAYS[day.weekday - 1];
     const ranges = availability.weekly.filter((r) => r.day === weekday).sort((a, b) => minutesOf(a.from) - minutesOf(b.from));
     for (const range of ranges) {

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
+import type { CalendarLinks } from '../api/CalendarLinks.js';
 import type { BookingService } from '../booking/BookingService.js';
 import type { CentreDirectory } from '../booking/CentreDirectory.js';
 import type { Catalog } from '../catalog/Catalog.js';
@@ -25,6 +26,8 @@ export interface ConsoleDeps {
   bookings: BookingService;
   /** Route facts the institution publishes (the same service as the API's and the bot's). */
   facts: PublishedFacts;
+  /** Each centre's calendar subscription link (made and turned off on the centre's page). */
+  calendarLinks: CalendarLinks;
   now: () => Date;
   log: Logger;
   production: boolean;

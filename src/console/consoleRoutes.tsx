@@ -12,6 +12,9 @@ import type { ConsoleDeps, ConsolePages, ConsoleServices } from './ConsoleServic
 import { appointmentPages } from './pages/appointments.js';
 import { auditPages } from './pages/audit.js';
 import { bookingPages } from './pages/booking.js';
+import { centreClosuresPages } from './pages/centreClosures.js';
+import { centreDetailsPages } from './pages/centreDetails.js';
+import { centreHoursPages } from './pages/centreHours.js';
 import { centrePages } from './pages/centres.js';
 import { exportPages } from './pages/export.js';
 import { factPages } from './pages/facts.js';
@@ -35,7 +38,11 @@ const PAGES: ConsolePages[] = [
   invitePages,
   languagePages,
   homePages,
+  // Centres: the list and one centre, its details, hours and closures.
   centrePages,
+  centreDetailsPages,
+  centreHoursPages,
+  centreClosuresPages,
   factPages,
   userPages,
   auditPages,

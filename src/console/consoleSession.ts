@@ -12,7 +12,7 @@ declare module 'express-session' {
     startedAt?: number;
     seenAt?: number;
     /** Shown once on the next page, then forgotten (an invitation link, a notice). */
-    flash?: { inviteLink?: string; disabledEmail?: string };
+    flash?: { inviteLink?: string; disabledEmail?: string; centreNotice?: string; calendarLink?: string };
   }
 }
 
