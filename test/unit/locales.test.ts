@@ -50,4 +50,22 @@ describe('locales', () => {
       expect(value.replace(/\{\{\w+\}\}/g, ''), key).not.toMatch(foreign);
     }
   });
+
+  it('never invites a worker to type one of Twilio\'s SMS keywords, except STOP to opt out and START to come back', () => {
+    // On SMS Twilio acts on these words itself: "cancel" typed to cancel an appointment would
+    // unsubscribe the worker from every message. The cancel flows are answered by number.
+    const keywords = ['stop', 'stopall', 'unsubscribe', 'cancel', 'end', 'quit', 'revoke', 'optout', 'start', 'unstop', 'yes'];
+    const invite = new RegExp(`\\b(?:write|send|type|text|reply|escribe|env[ií]a|manda|ekri|voye)\\s+\\*?(${keywords.join('|')})\\b`, 'i');
+    const allowed: Record<string, string> = { 'translation.help.text': 'stop', 'translation.optout.done': 'start', 'translation.optout.still': 'start' };
+    const found: string[] = [];
+    for (const [lang, keys] of Object.entries(flat)) {
+      for (const [key, text] of Object.entries(keys)) {
+        if (!key.startsWith('translation.')) continue;
+        const word = invite.exec(text)?.[1]?.toLowerCase();
+        if (word && allowed[key] !== word) found.push(`${lang}:${key}: ${word}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
 });
+
