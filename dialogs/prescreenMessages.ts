@@ -39,7 +39,10 @@ export function prescreenResultMessages(
     ].join('\n'),
     [
       ...(r.strong.length > 0 ? [t('prescreen.result.strong'), ...r.strong.map((s) => bullet(s.text[language]))] : [t('prescreen.result.noneStrong')]),
-      ...(r.practise.length > 0 ? [t('prescreen.result.practise'), ...r.practise.map((s) => bullet(s.text[language]))] : [t('prescreen.result.nothingToPractise')]),
+      // What is done in part (practise) apart from what was never done (learn first).
+      ...(r.practise.length > 0 ? [t('prescreen.result.practise'), ...r.practise.map((s) => bullet(s.text[language]))] : []),
+      ...(r.learn.length > 0 ? [t('prescreen.result.learn'), ...r.learn.map((s) => bullet(s.text[language]))] : []),
+      ...(r.practise.length + r.learn.length === 0 ? [t('prescreen.result.nothingToPractise')] : []),
     ].join('\n'),
     [t('prescreen.result.gather'), ...gather.map(bullet)].join('\n'),
     [...standardLines, t('prescreen.result.disclaimer', { institution: institutions.join(' / ') })].join('\n'),

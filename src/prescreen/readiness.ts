@@ -15,7 +15,10 @@ export interface Readiness {
   share: number;
   counts: Record<SelfAssessment, number>;
   strong: Statement[];
+  /** What the worker does in part: to practise. */
   practise: Statement[];
+  /** What the worker has never done: to learn (a course, or working beside someone who does it). */
+  learn: Statement[];
   /** Evidence kinds the worker does not have yet. */
   missingEvidence: EvidenceKind[];
 }
@@ -25,7 +28,9 @@ export interface Readiness {
  * explainable, so the worker can be told why:
  * - ready: at least 80% of the standard done (yes = 1, partly = ½), no part never done, and at
  *   least 2 years of experience;
- * - ready with gaps: at least half of it with a year or more of experience, or 80% with less;
+ * - almost ("gaps"): at most one part never done, and at least 60% of it with a year or more of
+ *   experience, or 80% with less — so 3 yes, 2 partly and 2 no (57%, two parts never done) is
+ *   not "almost";
  * - not yet: otherwise.
  * It is an orientation for the worker, never a verdict: only the institution assesses.
  *
@@ -33,16 +38,23 @@ export interface Readiness {
  */
 export function readiness(prescreen: Prescreen, answers: Record<string, SelfAssessment>, years: number, evidence: readonly EvidenceKind[]): Readiness {
   const counts: Record<SelfAssessment, number> = { yes: 0, partly: 0, no: 0 };
-  const strong: Statement[] = [];
-  const practise: Statement[] = [];
+  const byAnswer: Record<SelfAssessment, Statement[]> = { yes: [], partly: [], no: [] };
   for (const s of prescreen.statements) {
     const a = answers[s.id] ?? 'no';
     counts[a] += 1;
-    (a === 'yes' ? strong : practise).push(s);
+    byAnswer[a].push(s);
   }
   const n = prescreen.statements.length;
   const share = (counts.yes + counts.partly / 2) / n;
-  const level: ReadinessLevel =
-    share >= 0.8 && counts.no === 0 && years >= 2 ? 'ready' : (share >= 0.5 && years >= 1) || share >= 0.8 ? 'gaps' : 'notYet';
-  return { level, share: Math.round(share * 100) / 100, counts, strong, practise, missingEvidence: EVIDENCE_KINDS.filter((k) => !evidence.includes(k)) };
+  const almost = counts.no <= 1 && ((share >= 0.6 && years >= 1) || share >= 0.8);
+  const level: ReadinessLevel = share >= 0.8 && counts.no === 0 && years >= 2 ? 'ready' : almost ? 'gaps' : 'notYet';
+  return {
+    level,
+    share: Math.round(share * 100) / 100,
+    counts,
+    strong: byAnswer.yes,
+    practise: byAnswer.partly,
+    learn: byAnswer.no,
+    missingEvidence: EVIDENCE_KINDS.filter((k) => !evidence.includes(k)),
+  };
 }

@@ -40,7 +40,7 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
     const result = t[t.length - 1]!;
     expect(result).toMatch(/Resultado para Albañil: casi/);
     expect(result).toMatch(/si a 5 de 7 frases y en parte a 1, con 8 años de experiencia/);
-    expect(result).toMatch(/Para practicar:[\s\S]*Preparo mezcla[\s\S]*repellar/);
+    expect(result).toMatch(/Para practicar \(lo haces en parte\):\n- Preparo mezcla[^\n]*\nPara aprender \(aun no lo haces\):\n- S(é|e) repellar/);
     expect(result).toMatch(/Pruebas para reunir:[\s\S]*Constancias de cursos[\s\S]*maestro de obra/);
     expect(result).toMatch(/INFOTEP certifica este oficio en Republica Dominicana; confirma el codigo/);
     expect(result).toMatch(/orientacion, no una certificacion: solo INFOTEP/);

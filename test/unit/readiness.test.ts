@@ -24,12 +24,25 @@ describe('readiness', () => {
     expect(readiness(mason, all('yes'), 0.5, []).level).toBe('gaps');
   });
 
-  it('counts partly as half: all partly is half the standard', () => {
+  it('counts partly as half: all partly is half the standard, not yet "almost"', () => {
     const r = readiness(mason, all('partly'), 5, []);
     expect(r.share).toBe(0.5);
-    expect(r.level).toBe('gaps');
+    expect(r.level).toBe('notYet');
     expect(r.strong).toEqual([]);
     expect(r.practise).toHaveLength(7);
+    expect(r.learn).toEqual([]);
+  });
+
+  it('3 yes, 2 partly, 2 no is not "almost": two parts never done; 4 yes, 2 partly, 1 no is', () => {
+    const ids = mason.statements.map((s) => s.id);
+    const answers = (yes: number, partly: number) => Object.fromEntries(ids.map((id, i) => [id, (i < yes ? 'yes' : i < yes + partly ? 'partly' : 'no') as SelfAssessment]));
+    const threeTwoTwo = readiness(mason, answers(3, 2), 8, []);
+    expect(threeTwoTwo).toMatchObject({ level: 'notYet', counts: { yes: 3, partly: 2, no: 2 } });
+    // What is done in part and what was never done are told apart.
+    expect(threeTwoTwo.practise.map((s) => s.id)).toEqual(ids.slice(3, 5));
+    expect(threeTwoTwo.learn.map((s) => s.id)).toEqual(ids.slice(5));
+    expect(readiness(mason, answers(4, 2), 8, []).level).toBe('gaps');
+    expect(readiness(mason, answers(4, 2), 0.5, []).level).toBe('notYet');
   });
 
   it('is "not yet" below half, or with little experience and little done', () => {
