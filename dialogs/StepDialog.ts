@@ -12,6 +12,8 @@ export type Question =
       /** free text that matches no option goes to answer() */
       acceptsText?: boolean;
       acceptsLocation?: boolean;
+      /** A short form of `text` asked again after a reply that was not understood (a long notice is not resent). */
+      reask?: string;
     }
   /** acceptsLocation: a shared location (WhatsApp) is an answer too. */
   | { kind: 'text'; text: string; acceptsLocation?: boolean };
@@ -221,7 +223,7 @@ export abstract class StepDialog<V extends object> extends Dialog {
     const help = state.misses >= MISSES_BEFORE_HELP;
     const key = question.kind === 'menu' ? (help ? 'common.stillNotUnderstoodMenu' : 'common.notUnderstoodMenu') : help ? 'common.stillNotUnderstoodText' : 'common.notUnderstoodText';
     await dc.context.sendActivity(hint !== undefined && !help ? hint : t(key, { count: question.kind === 'menu' ? question.options.length : 0 }));
-    return this.ask(dc, state, question);
+    return this.ask(dc, state, question.kind === 'menu' && question.reask ? { ...question, text: question.reask } : question);
   }
 
   private state(dc: DialogContext): StepState<V> {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { isLanguage, LANGUAGES } from '../src/catalog/schema.js';
 import { NO, YES } from '../src/bot/keywords.js';
+import { fold } from '../src/bot/text.js';
 import { DialogIds } from './ids.js';
 import { languageOptions } from './languageDialog.js';
 import { MENU_OPEN, type MenuOpen } from './menuDialog.js';
-import { go, replace, retry, StepDialog, type Step } from './StepDialog.js';
+import { go, replace, retry, stay, StepDialog, type Step } from './StepDialog.js';
 
 interface Values {
   /** True when the first message's language was not recognised. */
@@ -17,6 +18,9 @@ export interface StartOptions {
   askLanguage?: boolean;
   then?: MenuOpen;
 }
+
+/** What shows the privacy notice again (the short re-ask names the first word in each language). */
+const PRIVACY_WORDS = new Set(['privacidad', 'privacy', 'vi prive', 'aviso', 'notice', 'avi']);
 
 const startOptions = z.object({ askLanguage: z.boolean().optional(), then: z.enum(MENU_OPEN).optional() });
 
@@ -52,12 +56,18 @@ export class StartDialog extends StepDialog<Values> {
       ask: ({ ruta }) => ({
         kind: 'menu',
         text: ruta.t('consent.notice', { days: ruta.retentionDays, ai: ruta.profiler.usesModel ? `${ruta.t('consent.ai')} ` : '' }),
+        // A reply not understood gets the short question, not the whole notice again (SMS is paid by the segment).
+        reask: ruta.t('consent.reask'),
+        // Free text is read too: the word that shows the notice again.
+        acceptsText: true,
         options: [
           { id: 'accept', label: ruta.t('consent.accept'), synonyms: YES },
           { id: 'decline', label: ruta.t('consent.decline'), synonyms: NO },
         ],
       }),
-      answer: async ({ ruta, say, values }, { choice }) => {
+      answer: async ({ ruta, say, values }, { choice: whole, partialChoice, text }) => {
+        if (!whole && PRIVACY_WORDS.has(fold(text))) return stay;
+        const choice = whole ?? partialChoice;
         if (choice === 'accept') {
           ruta.session.consent = 'accepted';
           await say(ruta.t('consent.thanks'));

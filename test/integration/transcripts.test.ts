@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countSegments } from '../../src/channels/segments.js';
 import { startTestApp, text, type TestApp } from '../support/testApp.js';
 
 let app: TestApp;
@@ -184,6 +185,12 @@ describe('the privacy question', () => {
     const from = phone('+1809');
     const [, minus] = await app.chat(from, ['Hola', '-1']);
     expect(text(minus!)).not.toMatch(/Menu principal/);
+    // Asked again briefly: the 3-segment notice is not sent again unless asked for.
+    expect(text(minus!)).toMatch(/¿Aceptas el aviso de privacidad que te envi(é|e)\?[\s\S]*1\. Acepto\n2\. No acepto/);
+    expect(text(minus!)).not.toMatch(/guardo tus respuestas/);
+    expect(minus!.messages.reduce((n, m) => n + countSegments(m).segments, 0)).toBeLessThanOrEqual(2);
+    const [again] = await app.chat(from, ['privacidad']);
+    expect(text(again!)).toMatch(/guardo tus respuestas/);
     const [accepted] = await app.chat(from, ['1']);
     expect(text(accepted!)).toMatch(/Menu principal/);
   });
