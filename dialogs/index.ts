@@ -13,7 +13,7 @@ import { StartDialog } from './startDialog.js';
 export function createDialogs(catalog: Catalog, facts: RouteFacts): DialogSet {
   return new DialogSet()
     .add(new StartDialog())
-    .add(new MenuDialog())
+    .add(new MenuDialog(catalog, facts))
     .add(new LanguageDialog())
     .add(new EraseDialog())
     .add(new RouteDialog(catalog, facts))

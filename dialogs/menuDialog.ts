@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import type { Catalog } from '../src/catalog/Catalog.js';
+import { helpMessage } from './helpMessage.js';
 import { DialogIds } from './ids.js';
+import type { RouteFacts } from './routeDialog.js';
 import { begin, stay, retry, StepDialog, type Outcome, type Step, type StepTurn } from './StepDialog.js';
 
 /** Options of the menu a first message can open at once ("CITA" as the very first word). */
@@ -45,7 +48,10 @@ export class MenuDialog extends StepDialog<Values> {
     },
   };
 
-  constructor() {
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly facts: RouteFacts,
+  ) {
     super(DialogIds.menu);
   }
 
@@ -81,7 +87,7 @@ export class MenuDialog extends StepDialog<Values> {
         await say(ruta.t('privacy.summary', { days: ruta.retentionDays, hours: ruta.unconsentedHours, bookingDays: ruta.booking.service.rules.retentionDays, context: ruta.session.consent === 'accepted' ? 'accepted' : 'declined' }));
         return stay;
       case 'help':
-        await say(ruta.t('help.text'));
+        await say(await helpMessage(ruta, this.catalog, this.facts));
         return stay;
       default:
         return retry;

@@ -10,6 +10,7 @@ import type { Store } from '../store/Store.js';
 import { DialogIds } from '../../dialogs/ids.js';
 import { StepDialog } from '../../dialogs/StepDialog.js';
 import type { StartOptions } from '../../dialogs/startDialog.js';
+import { helpMessage } from '../../dialogs/helpMessage.js';
 import { createDialogs } from '../../dialogs/index.js';
 import type { RouteFacts } from '../../dialogs/routeDialog.js';
 import { replyLanguage } from './detectLanguage.js';
@@ -194,7 +195,7 @@ export class RutaBot {
         await dc.beginDialog(DialogIds.language);
         return;
       case 'help':
-        await dc.context.sendActivity(turn.t('help.text'));
+        await dc.context.sendActivity(await helpMessage(turn, this.deps.catalog, this.deps.facts));
         if (dc.activeDialog) await dc.repromptDialog();
         else await this.startOver(dc, turn);
         return;

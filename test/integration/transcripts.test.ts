@@ -98,6 +98,17 @@ describe('always-available words', () => {
     expect(text(replies[6]!)).toMatch(/Menu principal/);
   });
 
+  it('HELP names the appointment word and a person to talk to: the institution of the worker\'s country once it is known', async () => {
+    const before = await app.chat(phone('+1809'), ['Hola', '1', 'ayuda']);
+    expect(text(before[2]!)).toMatch(/CITA: tu cita de evaluacion[\s\S]*Para hablar con una persona: la institucion que certifica oficios en tu pais/);
+    // Mexico known (the worker said so): CONOCER's contact page.
+    const mx = await app.chat(phone('+52155'), ['Hi', '1', '1', '1', 'help']);
+    expect(text(mx[4]!)).toMatch(/APPOINTMENT: your assessment appointment[\s\S]*To talk to a person: CONOCER, .*conocer\.gob\.mx/);
+    // Dominican Republic: no contact found in the sources yet, so INFOTEP's offices.
+    const dr = await app.chat(phone('+1809'), ['Bonjou', '1', '1', '1', 'ed']);
+    expect(text(dr[4]!)).toMatch(/RANDEVOU: randevou evalyasyon ou[\s\S]*Pou w pale ak yon moun: ale nan yon biwo INFOTEP/);
+  });
+
   it('re-asks kindly on nonsense, then offers help and the menu', async () => {
     const from = phone('+1809');
     const replies = await app.chat(from, ['Hi', '1', 'xyzzy', 'qwerty']);
