@@ -34,7 +34,8 @@ export interface Answer {
 /** What happens after an answer. */
 export type Outcome =
   | { kind: 'goto'; step: string }
-  | { kind: 'stay' }
+  /** The same question again; with `brief`, only that line (the question's options were just shown above). */
+  | { kind: 'stay'; brief?: string }
   /** Not understood: re-ask, with `hint` instead of the default apology when given. */
   | { kind: 'retry'; hint?: string }
   | { kind: 'end'; result?: unknown }
@@ -192,6 +193,11 @@ export abstract class StepDialog<V extends object> extends Dialog {
         return this.enter(dc, state);
       case 'stay':
         state.misses = 0;
+        if (outcome.brief !== undefined) {
+          rutaTurn(dc.context).askedStep = this.stepId(state.step);
+          await dc.context.sendActivity(outcome.brief);
+          return Dialog.EndOfTurn;
+        }
         return this.enter(dc, state);
       case 'retry':
         return this.miss(dc, state, await this.step(state.step).ask(this.turn(dc, state)), outcome.hint);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { NO } from '../src/bot/keywords.js';
 import { countrySteps } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
-import { occupationSubject, routeMessages, type RouteSubject } from './routeMessages.js';
+import { occupationSubject, routeDetail, routeMessages, ROUTE_DETAILS, type RouteDetail, type RouteSubject } from './routeMessages.js';
 import { RENEC_SOURCE } from '../src/catalog/Catalog.js';
 import { prescreenResultSchema } from './prescreenDialog.js';
 import { didYouMeanQuestion, occupationMenu } from './tradeQuestions.js';
@@ -33,6 +33,10 @@ const routeOptionsSchema = z.object({
   occupation: z.string().optional(),
   country: z.string().optional(),
 });
+
+/** Towns named in "where to go" (the institution's centres Ruta knows). */
+const MAX_TOWNS = 8;
+const isRouteDetail = (x: unknown): x is RouteDetail => typeof x === 'string' && (ROUTE_DETAILS as readonly string[]).includes(x);
 
 /** Where the institutions' published facts come from (PublishedFacts; tests may pass a fake). */
 export interface RouteFacts {
@@ -191,6 +195,11 @@ export class RouteDialog extends StepDialog<Values> {
       options: [
         { id: 'prescreen', label: ruta.t('route.nextPrescreen') },
         ...(bookable ? [{ id: 'book', label: ruta.t('route.nextBook'), synonyms: ['reservar', 'cita', 'book', 'appointment', 'rezève', 'randevou'] }] : []),
+        { id: 'steps', label: ruta.t('route.nextSteps') },
+        { id: 'papers', label: ruta.t('route.nextPapers') },
+        { id: 'cost', label: ruta.t('route.nextCost') },
+        { id: 'where', label: ruta.t('route.nextWhere') },
+        { id: 'abroad', label: ruta.t('route.nextAbroad') },
         { id: 'trade', label: ruta.t('route.nextTrade') },
         { id: 'country', label: ruta.t('route.nextCountry') },
         { id: 'menu', label: ruta.t('route.nextMenu'), synonyms: ['menu', 'meni'] },
@@ -198,7 +207,7 @@ export class RouteDialog extends StepDialog<Values> {
     };
   }
 
-  private nextAnswer(turn: StepTurn<Values>, choice: string | undefined): Outcome {
+  private async nextAnswer(turn: StepTurn<Values>, choice: string | undefined): Promise<Outcome> {
     // "Another country" keeps the trade: the next country's route follows at once.
     if (choice === 'prescreen') return begin(DialogIds.prescreen, { occupation: turn.values.occupation, country: turn.values.country, fromRoute: true });
     if (choice === 'book') return begin(DialogIds.booking, { occupation: turn.values.occupation, country: turn.values.country });
@@ -208,7 +217,28 @@ export class RouteDialog extends StepDialog<Values> {
     }
     if (choice === 'country') return go('countryList');
     if (choice === 'menu') return end();
+    if (isRouteDetail(choice)) {
+      await this.sendDetail(turn, choice);
+      // The list is just above: one line asks for the next number instead of sending it again (SMS is paid by the segment).
+      const question = this.nextQuestion(turn);
+      return { kind: 'stay', brief: turn.ruta.t('route.more', { count: question.kind === 'menu' ? question.options.length : 0 }) };
+    }
     return retry;
+  }
+
+  /** One detail of the route the worker asked for, then the same menu. */
+  private async sendDetail({ ruta, values, say }: StepTurn<Values>, kind: RouteDetail): Promise<void> {
+    if (!values.country) return;
+    const routes = await this.facts.routesIn(values.country);
+    const towns = new Map<string, string[]>();
+    if (kind === 'where') {
+      for (const inst of this.catalog.institutionsOf(values.country)) {
+        const centres = await ruta.booking.service.centres.ofInstitution(inst.id);
+        towns.set(inst.id, [...new Set(centres.map((c) => c.city))].sort((a, b) => a.localeCompare(b)).slice(0, MAX_TOWNS));
+      }
+    }
+    const subject = this.subject(ruta.language, values);
+    for (const message of routeDetail(kind, this.catalog, ruta.t, ruta.language, values.country, { routes, centreTowns: towns, ...(subject ? { subject } : {}) })) await say(message);
   }
 
   /** Back from a pre-screen begun here: to the main menu, this route again, or this question. */

@@ -120,7 +120,7 @@ describe('booking journeys over the Twilio webhook (real Redis)', () => {
   it('from the end of a route explanation', async () => {
     const from = phone('+1809');
     const replies = all(await app.chat(from, ['Hola', '1', '1', '1', 'electricista', '1']));
-    expect(replies[5]).toMatch(/INFOTEP[\s\S]*2\. Reservar una evaluacion/);
+    expect(replies[5]).toMatch(/INFOTEP[\s\S]*2\. Reservar evaluacion/);
     const [where, slots] = all(await app.chat(from, ['2', 'santo domingo']));
     expect(where).toMatch(/Vamos a buscar un dia para tu evaluacion: Electricista/);
     expect(slots).toMatch(/INFOTEP Santo Domingo[\s\S]*1\. lunes 23 de noviembre/);

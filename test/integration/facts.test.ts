@@ -35,10 +35,13 @@ let n = 0;
 /** A fresh Dominican WhatsApp sender (WhatsApp keeps accents; SMS folds them). */
 const phone = () => `+1809${String(7000000 + ++n)}`;
 const TRADE = { es: ['Hola', 'albañil'], en: ['Hi', 'mason'], ht: ['Bonjou', 'bòs mason'] } as const;
-/** The route answer a new worker gets for the mason's trade in the Dominican Republic, as one text. */
-async function routeAnswer(lang: 'es' | 'en' | 'ht'): Promise<string> {
+/**
+ * The route answer a new worker gets for the mason's trade in the Dominican Republic, as one text
+ * (the short answer), or one of its details asked from its menu (3 steps, 4 documents and without papers).
+ */
+async function routeAnswer(lang: 'es' | 'en' | 'ht', detail?: '3' | '4'): Promise<string> {
   const [greeting, trade] = TRADE[lang];
-  const replies = await app.chat(phone(), [greeting, '1', '1', '1', trade, '1'], { channel: 'whatsapp' });
+  const replies = await app.chat(phone(), [greeting, '1', '1', '1', trade, '1', ...(detail ? [detail] : [])], { channel: 'whatsapp' });
   return text(replies.at(-1)!);
 }
 
@@ -61,7 +64,7 @@ afterAll(async () => {
 describe('route facts in the console', () => {
   it('lets an admin publish a fact that workers then read with who confirmed it (es and ht), and withdraw it', async () => {
     const before = await routeAnswer('es');
-    expect(before).toMatch(/No encontramos publicado:\* Pasos, Documentos, Sin papeles, Costo, Duración, Validez\./);
+    expect(before).toMatch(/\*Pregunta a INFOTEP:\* pasos, documentos, sin papeles, costo, duración y validez\./);
     expect(before).not.toContain('Confirmado por');
 
     const list = visibleText((await admin.get('/console/facts')).html);
@@ -81,7 +84,7 @@ describe('route facts in the console', () => {
 
     const es = await routeAnswer('es');
     expect(es).toContain(`*Costo:* ${COST.es}\nConfirmado por INFOTEP el 4 de diciembre de 2026`);
-    expect(es).toMatch(/No encontramos publicado:\* Pasos, Documentos, Sin papeles, Duración, Validez\./);
+    expect(es).toMatch(/\*Pregunta a INFOTEP:\* pasos, documentos, sin papeles, duración y validez\./);
     expect(es).toContain('Resolución 123/2026');
     const ht = await routeAnswer('ht');
     expect(ht).toContain(`*Pri:* ${COST.ht}\nKonfime pa INFOTEP jou 4 desanm 2026`);
@@ -109,7 +112,8 @@ describe('route facts in the console', () => {
   it('replaces a researched fact and restores it when withdrawn (INA, Costa Rica)', async () => {
     const inaAdmin = await newPerson(app, () => NOW, { email: 'eva@ina.example', name: 'Eva', institution: 'ina', role: 'admin' });
     const researched = app.ruta.catalog.institution('ina')!.route.documents!;
-    const answer = async () => text((await app.chat(`+5068${String(8000000 + ++n)}`, ['Hola', '1', '1', '1', 'albañil', '1'], { channel: 'whatsapp' })).at(-1)!);
+    // The documents are a detail of the route (4 in its menu).
+    const answer = async () => text((await app.chat(`+5068${String(8000000 + ++n)}`, ['Hola', '1', '1', '1', 'albañil', '1', '4'], { channel: 'whatsapp' })).at(-1)!);
     const before = await answer();
     expect(before).toContain(`*Documentos:* ${researched.text.es}`);
     expect(visibleText((await inaAdmin.get('/console/facts')).html)).toContain(`Investigado por Ruta Fuente: ${researched.source}`);
@@ -181,8 +185,9 @@ describe('route facts in the API', () => {
     expect(listed.institution).toBe('infotep');
     expect(listed.facts.map((f: { name: string; status: string }) => `${f.name}:${f.status}`)).toEqual(['steps:confirmed', 'documents:unknown', 'withoutPapers:unknown', 'cost:unknown', 'duration:unknown', 'validity:unknown', 'contact:unknown']);
 
-    const en = await routeAnswer('en');
-    expect(en).toContain('*Steps:*\n1. Go to an INFOTEP office\n2. Take the assessment\nConfirmed by INFOTEP on 4 December 2026');
+    // The short answer gives the first step, the detail all of them; both say who confirmed them.
+    expect(await routeAnswer('en')).toContain('*First step:* Go to an INFOTEP office\nConfirmed by INFOTEP on 4 December 2026');
+    expect(await routeAnswer('en', '3')).toContain('*Steps:*\n1. Go to an INFOTEP office\n2. Take the assessment\nConfirmed by INFOTEP on 4 December 2026');
 
     // Another institution's token sees and changes its own facts only.
     const inaFacts = await (await api('/facts', ina)).json();
@@ -202,7 +207,7 @@ describe('route facts in the API', () => {
     const withdrawn = await (await api('/facts/steps', infotep.token, { method: 'DELETE' })).json();
     documented('/facts/{name}', 'delete', withdrawn);
     expect(withdrawn).toMatchObject({ name: 'steps', status: 'unknown', text: null, confirmedBy: null });
-    expect(await routeAnswer('en')).toMatch(/Not found published:\* Steps, /);
+    expect(await routeAnswer('en')).toMatch(/\*Ask INFOTEP:\* steps, /);
 
     const entries = await new Audit(app.ruta.store, () => NOW).recent('infotep');
     expect(entries.filter((e) => e.target === 'steps').map((e) => `${e.who} ${e.action}`)).toEqual([`api token ${infotep.id} fact.withdraw`, `api token ${infotep.id} fact.publish`]);

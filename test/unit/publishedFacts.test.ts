@@ -4,7 +4,7 @@ import { PublishedFacts } from '../../src/catalog/PublishedFacts.js';
 import { checkDraft, effectiveRoute, factStatus, type FactDraft, type PublishedFact } from '../../src/catalog/publishedFact.js';
 import { createI18n } from '../../src/i18n.js';
 import { MemoryStore } from '../../src/store/MemoryStore.js';
-import { calendarDateText, confirmationLine, occupationSubject, routeMessages } from '../../dialogs/routeMessages.js';
+import { calendarDateText, confirmationLine, occupationSubject, routeDetail, routeMessages } from '../../dialogs/routeMessages.js';
 
 const catalog = Catalog.load();
 const i18n = await createI18n();
@@ -81,8 +81,11 @@ describe('routeMessages with published facts', () => {
     const routes = new Map([['infotep', effectiveRoute(infotep.route, [cost, steps])]]);
     const es = routeMessages(catalog, i18n.t('es'), 'es', 'DO', occupationSubject(mason, 'es'), routes).join('\n\n');
     expect(es).toContain('*Costo:* La evaluación es gratis.\nConfirmado por INFOTEP el 4 de diciembre de 2026');
-    expect(es).toContain('*Pasos:*\n1. Ve a una oficina\n2. Haz la evaluación\nConfirmado por INFOTEP el 4 de diciembre de 2026');
-    expect(es).toMatch(/No encontramos publicado:\* Documentos, Sin papeles, Duración, Validez\./);
+    // The short answer gives the first step; the steps detail all of them.
+    expect(es).toContain('*Primer paso:* Ve a una oficina\nConfirmado por INFOTEP el 4 de diciembre de 2026');
+    expect(es).toMatch(/\*Pregunta a INFOTEP:\* documentos, sin papeles, duración y validez\./);
+    const stepsDetail = routeDetail('steps', catalog, i18n.t('es'), 'es', 'DO', { routes }).join('\n\n');
+    expect(stepsDetail).toContain('*Pasos:*\n1. Ve a una oficina\n2. Haz la evaluación\nConfirmado por INFOTEP el 4 de diciembre de 2026');
     expect(es).toContain('Resolución 123/2026');
     const ht = routeMessages(catalog, i18n.t('ht'), 'ht', 'DO', occupationSubject(mason, 'ht'), routes).join('\n\n');
     expect(ht).toContain('*Pri:* Evalyasyon an gratis.\nKonfime pa INFOTEP jou 4 desanm 2026');
