@@ -117,7 +117,8 @@ export function centreLabel(centre: Pick<Centre, 'name' | 'city'>): string {
   // "Santiago de los Caballeros" is said by "Santiago"; "San José" only by itself.
   const first = town.split(' ')[0] ?? '';
   const said = (town !== '' && name.includes(town)) || (first.length >= 5 && new RegExp(`\\b${first}\\b`).test(name));
-  return said ? centre.name : `${centre.name} (${centre.city})`;
+  // A name that already ends with its place in brackets ("… Peña Gómez (Haina)") gets no second pair.
+  return said || /\)\s*$/.test(centre.name) ? centre.name : `${centre.name} (${centre.city})`;
 }
 
 /** "No free times at <centre> in the next N weeks. Ask <institution> …" */

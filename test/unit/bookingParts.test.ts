@@ -1,4 +1,5 @@
 import ICAL from 'ical.js';
+import { centreLabel } from '../../dialogs/bookingMessages.js';
 import { describe, expect, it } from 'vitest';
 import { availabilitySchema } from '../../src/booking/availability.js';
 import { availabilityConflicts } from '../../src/booking/availabilityConflicts.js';
@@ -117,5 +118,13 @@ describe('webhook signatures', () => {
   it('are HMAC-SHA256 of "<t>.<body>" in hex, with the timestamp', () => {
     // Computed independently: printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac whsec_test
     expect(webhookSignature('whsec_test', '{"a":1}', 1700000000)).toBe('t=1700000000,v1=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789');
+  });
+});
+
+describe('centreLabel', () => {
+  it('adds the town only when the name does not say it', () => {
+    expect(centreLabel({ name: 'INFOTEP Regional Norte', city: 'Santiago' })).toBe('INFOTEP Regional Norte (Santiago)');
+    expect(centreLabel({ name: 'INFOTEP Santiago', city: 'Santiago de los Caballeros' })).toBe('INFOTEP Santiago');
+    expect(centreLabel({ name: 'INFOTEP Centro Tecnológico Peña Gómez (Haina)', city: 'Bajos de Haina' })).toBe('INFOTEP Centro Tecnológico Peña Gómez (Haina)');
   });
 });
