@@ -1,6 +1,6 @@
 import { Dialog, DialogReason, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { recognizeChoice, type MenuOption } from '../src/bot/choice.js';
-import { clean } from '../src/bot/text.js';
+import { recognizeChoice, type MenuOption } from '../src/language/choice.js';
+import { clean } from '../src/language/text.js';
 import { rutaTurn, type RutaTurn } from '../src/bot/RutaTurn.js';
 
 /** What a step asks: a numbered menu, or one simple free-text question. */

@@ -1,6 +1,6 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
 import type { RouteFacts } from './routeDialog.js';
-import { NO, YES } from '../src/bot/keywords.js';
+import { NO, YES } from '../src/language/keywords.js';
 import { isActive, type Booking } from '../src/booking/booking.js';
 import { isBookable } from '../src/booking/centre.js';
 import { parseTimePreferences } from '../src/language/timePreferences.js';

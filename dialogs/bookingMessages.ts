@@ -4,7 +4,7 @@ import { WEEKDAYS } from '../src/booking/availability.js';
 import type { Preferences } from '../src/booking/preferences.js';
 import type { Centre } from '../src/booking/centre.js';
 import { slotOf } from '../src/booking/slots.js';
-import type { MenuOption } from '../src/bot/choice.js';
+import type { MenuOption } from '../src/language/choice.js';
 import type { RutaTurn } from '../src/bot/RutaTurn.js';
 import type { Catalog } from '../src/catalog/Catalog.js';
 import type { Language, Route } from '../src/catalog/schema.js';

@@ -1,6 +1,6 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
 import type { RutaTurn } from '../src/bot/RutaTurn.js';
-import { NO, YES } from '../src/bot/keywords.js';
+import { NO, YES } from '../src/language/keywords.js';
 import { go, retry, type Outcome, type Step, type StepTurn } from './StepDialog.js';
 import type { Question } from './StepDialog.js';
 

@@ -1,4 +1,4 @@
-import { NO, YES } from '../src/bot/keywords.js';
+import { NO, YES } from '../src/language/keywords.js';
 import { DialogIds } from './ids.js';
 import { end, endAll, retry, StepDialog, type Step } from './StepDialog.js';
 

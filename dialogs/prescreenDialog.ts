@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Catalog } from '../src/catalog/Catalog.js';
 import type { Occupation, Prescreen } from '../src/catalog/schema.js';
-import { recognizeMany } from '../src/bot/choice.js';
-import { NO, YES } from '../src/bot/keywords.js';
+import { recognizeMany } from '../src/language/choice.js';
+import { NO, YES } from '../src/language/keywords.js';
 import type { RutaTurn } from '../src/bot/RutaTurn.js';
-import { parseYears } from '../src/bot/years.js';
+import { parseYears } from '../src/language/years.js';
 import { LEARNED_AT, type LearnedAt } from '../src/match/WorkProfiler.js';
 import type { WorkerProfile } from '../src/prescreen/ProfileStore.js';
 import { EVIDENCE_KINDS, readiness, SELF_ASSESSMENT, type EvidenceKind, type SelfAssessment } from '../src/prescreen/readiness.js';

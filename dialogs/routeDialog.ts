@@ -2,7 +2,7 @@ import type { Catalog } from '../src/catalog/Catalog.js';
 import type { Language } from '../src/catalog/schema.js';
 import type { EffectiveRoute } from '../src/catalog/publishedFact.js';
 import { z } from 'zod';
-import { NO } from '../src/bot/keywords.js';
+import { NO } from '../src/language/keywords.js';
 import { countrySteps } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
 import { occupationSubject, routeDetail, routeMessages, ROUTE_DETAILS, type RouteDetail, type RouteSubject } from './routeMessages.js';

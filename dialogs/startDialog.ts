@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isLanguage, LANGUAGES } from '../src/catalog/schema.js';
-import { NO, YES } from '../src/bot/keywords.js';
-import { fold } from '../src/bot/text.js';
+import { NO, YES } from '../src/language/keywords.js';
+import { fold } from '../src/language/text.js';
 import { DialogIds } from './ids.js';
 import { languageOptions } from './languageDialog.js';
 import { MENU_OPEN, type MenuOpen } from './menuDialog.js';

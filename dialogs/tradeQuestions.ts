@@ -1,6 +1,6 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
 import type { RutaTurn } from '../src/bot/RutaTurn.js';
-import { NO } from '../src/bot/keywords.js';
+import { NO } from '../src/language/keywords.js';
 import type { Question } from './StepDialog.js';
 
 /** "Which of these is your trade?" — the occupations of one sector, understood by any of their names. */

@@ -1,5 +1,5 @@
 import type { Catalog } from '../catalog/Catalog.js';
-import { fold } from '../bot/text.js';
+import { fold } from '../language/text.js';
 import type { Place, PlaceSearch } from '../geo/Gazetteer.js';
 import { centreFields, centreSchema, type Centre } from './centre.js';
 import type { CentreRow, CentreSources, PlaceDecision, RowDecision } from './centreSources.js';

@@ -13,13 +13,13 @@ import type { StartOptions } from '../../dialogs/startDialog.js';
 import { helpMessage } from '../../dialogs/helpMessage.js';
 import { createDialogs } from '../../dialogs/index.js';
 import type { RouteFacts } from '../../dialogs/routeDialog.js';
-import { replyLanguage } from './detectLanguage.js';
-import { commandOf, TWILIO_SMS_KEYWORDS } from './keywords.js';
+import { replyLanguage } from '../language/detectLanguage.js';
+import { commandOf, TWILIO_SMS_KEYWORDS } from '../language/keywords.js';
 import { RUTA_EXTRAS, RUTA_PID, RUTA_TURN, type BookingDeps, type InboundExtras, type RutaTurn } from './RutaTurn.js';
 import { readSession, type Session } from './session.js';
 import type { WorkProfiler } from '../match/WorkProfiler.js';
 import { ProfileStore } from '../prescreen/ProfileStore.js';
-import { clean, fold } from './text.js';
+import { clean, fold } from '../language/text.js';
 
 export interface RutaBotDeps {
   catalog: Catalog;

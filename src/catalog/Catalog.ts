@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../paths.js';
-import { LanguageDetector, type Detection } from '../bot/detectLanguage.js';
+import { LanguageDetector, type Detection } from '../language/detectLanguage.js';
 import { contentWords, keySimilarity, matchKey } from '../match/tokens.js';
 import { occupationIndex, renecIndex, type PhraseIndex, type Ranked } from '../match/OccupationMatcher.js';
 import { catalogSchema, prescreensSchema, type CatalogData, type Country, type Institution, type Occupation, type Prescreen, type Sector, type StandardRef } from './schema.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import { closeEnough, fold } from '../bot/text.js';
+import { closeEnough, fold } from '../language/text.js';
 
 /** A place a worker can be: a town or city, or a whole province/state (its towns' centre point). */
 export interface Place {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { fold } from '../bot/text.js';
+import { fold } from '../language/text.js';
 import { projectRoot } from '../paths.js';
 
 const aliasesFileSchema = z.object({

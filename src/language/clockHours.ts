@@ -1,4 +1,4 @@
-import { cardinalOfWord } from '../bot/numberWords.js';
+import { cardinalOfWord } from './numberWords.js';
 import { HOUR_WORDS, NOT_HOUR_WORDS } from './timeLexicon.js';
 
 /** Parts of the day a worker can ask for, earliest first. */

@@ -1,5 +1,5 @@
 import { WEEKDAYS, type Weekday } from '../booking/availability.js';
-import { clean, editDistance, MAX_MATCH_LENGTH, words } from '../bot/text.js';
+import { clean, editDistance, MAX_MATCH_LENGTH, words } from './text.js';
 import { CalendarDay } from './calendarDay.js';
 import { hourOf, isMarkedHour, partOfHour, partsAfter, partsBefore, partsBetween, PARTS_OF_DAY, type Meridiem, type PartOfDay } from './clockHours.js';
 import * as L from './timeLexicon.js';

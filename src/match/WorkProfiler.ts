@@ -1,7 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/Catalog.js';
-import { parseYears } from '../bot/years.js';
+import { parseYears } from '../language/years.js';
 import { scrubPii } from '../privacy/scrub.js';
 import type { Logger } from '../log.js';
 

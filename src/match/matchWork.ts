@@ -1,6 +1,6 @@
 import type { Catalog, StandardChoice } from '../catalog/Catalog.js';
 import type { Language, Occupation } from '../catalog/schema.js';
-import type { DetectedLanguage } from '../bot/detectLanguage.js';
+import type { DetectedLanguage } from '../language/detectLanguage.js';
 
 /** A standard as reported to tools and the institution: who certifies it, its code (null: to confirm) and title. */
 export interface StandardOut {

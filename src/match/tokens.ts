@@ -1,4 +1,4 @@
-import { editDistance, fold } from '../bot/text.js';
+import { editDistance, fold } from '../language/text.js';
 
 /**
  * Turning what workers type into comparable tokens, for the occupation matcher and the

@@ -1,4 +1,4 @@
-import { fold } from '../../src/bot/text.js';
+import { fold } from '../../src/language/text.js';
 
 /**
  * Seeded, deterministic Twilio inbound payloads for the fuzz test: simulated workers, each sending

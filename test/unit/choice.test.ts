@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { recognizeChoice, type MenuOption } from '../../src/bot/choice.js';
-import { YES, NO } from '../../src/bot/keywords.js';
+import { recognizeChoice, type MenuOption } from '../../src/language/choice.js';
+import { YES, NO } from '../../src/language/keywords.js';
 
 const yesNo: MenuOption[] = [
   { id: 'yes', label: 'Sí', synonyms: YES },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLanguage } from '../../src/bot/detectLanguage.js';
+import { detectLanguage } from '../../src/language/detectLanguage.js';
 
 describe('detectLanguage', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/Catalog.js';
 import { LANGUAGES, type Language } from '../../src/catalog/schema.js';
-import { replyLanguage } from '../../src/bot/detectLanguage.js';
+import { replyLanguage } from '../../src/language/detectLanguage.js';
 import { WorkProfiler } from '../../src/match/WorkProfiler.js';
 import { accuracy, formatAccuracy, readEvalSet, type Floors } from '../eval/evalSet.js';
 

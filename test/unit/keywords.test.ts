@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recognizeChoice, type MenuOption } from '../../src/bot/choice.js';
-import { commandOf, TWILIO_SMS_KEYWORDS, type Command } from '../../src/bot/keywords.js';
-import { cardinalOfWord, numberFromReply } from '../../src/bot/numberWords.js';
-import { fold } from '../../src/bot/text.js';
-import { parseYears } from '../../src/bot/years.js';
+import { recognizeChoice, type MenuOption } from '../../src/language/choice.js';
+import { commandOf, TWILIO_SMS_KEYWORDS, type Command } from '../../src/language/keywords.js';
+import { cardinalOfWord, numberFromReply } from '../../src/language/numberWords.js';
+import { fold } from '../../src/language/text.js';
+import { parseYears } from '../../src/language/years.js';
 import { projectRoot } from '../../src/paths.js';
 
 /**

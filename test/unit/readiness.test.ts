@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/Catalog.js';
 import { readiness, type SelfAssessment } from '../../src/prescreen/readiness.js';
-import { recognizeMany } from '../../src/bot/choice.js';
+import { recognizeMany } from '../../src/language/choice.js';
 
 const catalog = Catalog.load();
 const mason = catalog.prescreen('mason')!;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/Catalog.js';
 import { WorkProfiler } from '../../src/match/WorkProfiler.js';
 import { scrubPii } from '../../src/privacy/scrub.js';
-import { parseYears } from '../../src/bot/years.js';
+import { parseYears } from '../../src/language/years.js';
 import { createLogger } from '../../src/log.js';
 
 const catalog = Catalog.load();

@@ -17,7 +17,7 @@ import { isValidTwilioSignature } from './signature.js';
 import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema, type InboundMessage } from './schemas.js';
 import type { TwilioAdapter } from './TwilioAdapter.js';
 import { isLanguage } from '../../catalog/schema.js';
-import { replyLanguage } from '../../bot/detectLanguage.js';
+import { replyLanguage } from '../../language/detectLanguage.js';
 import type { ContactSealer } from '../../privacy/ContactSealer.js';
 import type { Messenger } from '../../notify/Messenger.js';
 
