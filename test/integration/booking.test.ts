@@ -92,7 +92,7 @@ describe('booking journeys over the Twilio webhook (real Redis)', () => {
 
     const other = phone('+506');
     const [, , , , , , unknown, region] = all(await app.chat(other, ['Hola', '1', '3', '1', '1', '1', 'Xyzzyville', 'Heredia']));
-    expect(unknown).toMatch(/No encontré ese lugar en Costa Rica\.\n\nElige tu provincia o estado, o escribe otro pueblo cercano:\n1\. [\s\S]*\d+\. Heredia/);
+    expect(unknown).toMatch(/No encontré ese lugar en Costa Rica\.\n\nElige tu provincia, departamento o estado, o escribe otro pueblo cercano:\n1\. [\s\S]*\d+\. Heredia/);
     expect(region).toMatch(/INA San José, a \d+ km/);
   });
 
