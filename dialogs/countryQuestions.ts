@@ -1,7 +1,8 @@
 import type { Catalog } from '../src/catalog/Catalog.js';
 import type { RutaTurn } from '../src/bot/RutaTurn.js';
 import { NO, YES } from '../src/language/keywords.js';
-import { go, retry, type Outcome, type Step, type StepTurn } from './StepDialog.js';
+import { fold } from '../src/language/text.js';
+import { end, go, retry, type Answer, type Outcome, type Step, type StepTurn } from './StepDialog.js';
 import type { Question } from './StepDialog.js';
 
 /** Words for countries beyond their names: codes and everyday names. */
@@ -33,17 +34,37 @@ export function confirmCountryQuestion(ruta: RutaTurn, countryName: string): Que
   };
 }
 
-/** "Which country are you in now?" with every catalog country. */
+/**
+ * Countries workers name that Ruta does not cover (folded): they are told so plainly, and where
+ * to ask, instead of "not understood".
+ */
+const OTHER_COUNTRIES = new Set([
+  'venezuela', 'haiti', 'ayiti', 'cuba', 'estados unidos', 'usa', 'eeuu', 'united states', 'etazini', 'argentina', 'bolivia', 'brasil', 'brazil',
+  'paraguay', 'uruguay', 'espana', 'spain', 'canada', 'kanada', 'jamaica', 'trinidad', 'guyana', 'puerto rico',
+]);
+
+/** "Which country are you in now?" with every catalog country, and "another country". */
 export function countryListQuestion(catalog: Catalog, ruta: RutaTurn): Question {
   return {
     kind: 'menu',
     text: ruta.t('route.askCountry'),
-    options: catalog.countries.map((c) => ({
-      id: c.code,
-      label: c.name[ruta.language],
-      synonyms: [c.name.es, c.name.en, c.name.ht, ...(COUNTRY_SYNONYMS[c.code] ?? [])],
-    })),
+    acceptsText: true,
+    options: [
+      ...catalog.countries.map((c) => ({
+        id: c.code,
+        label: c.name[ruta.language],
+        synonyms: [c.name.es, c.name.en, c.name.ht, ...(COUNTRY_SYNONYMS[c.code] ?? [])],
+      })),
+      { id: ELSEWHERE, label: ruta.t('route.elsewhere') },
+    ],
   };
+}
+
+const ELSEWHERE = 'elsewhere';
+
+/** A reply to the country list that names a country Ruta does not cover (or "another country"). */
+export function namesUncoveredCountry(choice: string | undefined, text: string): boolean {
+  return choice === ELSEWHERE || (choice === undefined && OTHER_COUNTRIES.has(fold(text)));
 }
 
 /** "Are you in <country> now?" when the number or an earlier answer suggests one, else the list. */
@@ -72,20 +93,33 @@ export function countrySteps<V extends object>(
   setCountry: (turn: StepTurn<V>, code: string) => Outcome | Promise<Outcome>,
   before?: (turn: StepTurn<V>) => Promise<void>,
 ): { country: Step<V>; countryList: Step<V> } {
+  /** A reply to the country list: a country, one Ruta does not cover, or not understood. */
+  const listAnswer = async (turn: StepTurn<V>, { choice: whole, partialChoice, text }: Answer): Promise<Outcome> => {
+    // "vivo en costa rica": a country named inside a sentence is still the answer.
+    const choice = whole ?? partialChoice;
+    if (namesUncoveredCountry(choice, text)) {
+      // Said plainly, with where to ask; then back to where the worker came from.
+      await turn.say(turn.ruta.t('route.notCovered', { count: turn.ruta.catalog.countries.length }));
+      return end();
+    }
+    return choice ? setCountry(turn, choice) : retry;
+  };
   return {
     country: {
       ask: async (turn) => {
         await before?.(turn);
         return countryQuestion(turn.ruta.catalog, turn.ruta);
       },
-      answer: (turn, { choice }) => {
-        const answer = countryAnswer(turn.ruta.catalog, turn.ruta, choice);
-        return answer === 'list' ? go('countryList') : answer ? setCountry(turn, answer) : retry;
+      answer: async (turn, answer) => {
+        // No country suggested: this was the list.
+        if (!suggestedCountry(turn.ruta.catalog, turn.ruta)) return listAnswer(turn, answer);
+        const chosen = countryAnswer(turn.ruta.catalog, turn.ruta, answer.choice);
+        return chosen === 'list' ? go('countryList') : chosen ? setCountry(turn, chosen) : retry;
       },
     },
     countryList: {
       ask: ({ ruta }) => countryListQuestion(ruta.catalog, ruta),
-      answer: (turn, { choice }) => (choice ? setCountry(turn, choice) : retry),
+      answer: listAnswer,
     },
   };
 }

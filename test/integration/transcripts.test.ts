@@ -165,6 +165,18 @@ describe('typing a trade', () => {
   });
 });
 
+describe('a country Ruta does not cover', () => {
+  it('is said plainly, with where to ask, in the worker\'s language; a country inside a sentence still counts', async () => {
+    const es = await app.chat(phone('+1212'), ['Hola', '1', '1', 'venezuela']);
+    expect(text(es[3]!)).toMatch(/Todav(í|i)a no tengo informaci(ó|o)n para ese pa(í|i)s: Ruta cubre 13 pa(í|i)ses[\s\S]*OIM y ACNUR[\s\S]*Menu principal/);
+    const ht = await app.chat(phone('+1212'), ['Bonjou', '1', '1', '14']);
+    expect(text(ht[2]!)).toMatch(/14\. Yon l(ò|o)t peyi/);
+    expect(text(ht[3]!)).toMatch(/M poko gen enf(ò|o)masyon pou peyi sa a[\s\S]*OIM ak ACNUR/);
+    const sentence = await app.chat(phone('+1212'), ['Hola', '1', '1', 'ahora vivo en costa rica']);
+    expect(text(sentence[3]!)).toMatch(/Cu(á|a)l es tu oficio/);
+  });
+});
+
 describe('first messages', () => {
   it.each([
     ['CITA', /Tu privacidad/, /¿Estas ahora en Republica Dominicana\?/],

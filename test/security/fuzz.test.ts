@@ -186,7 +186,7 @@ describe('finding 9: the messages that got no answer', () => {
     const later = await app.send(from, longText('x', 10_000), { channel: 'whatsapp' });
     expect(later.status).toBe(200);
     // Not a menu number: "not understood", and the main menu again, in Creole.
-    expect(text(later)).toMatch(/^Eskize m, mwen pa konprann\. Reponn ak nimewo youn nan chwa yo \(1 a 6\)\.[\s\S]*\*Meni prensipal\.\*/);
+    expect(text(later)).toMatch(/^Eskize m, mwen pa konprann\. Reponn ak nimewo youn nan chwa yo \(1 rive 6\)\.[\s\S]*\*Meni prensipal\.\*/);
   });
 
   it.each([
