@@ -178,7 +178,7 @@ export class Catalog {
   /** Curated occupations a worker's own words point to, best first (see OccupationMatcher). */
   rankOccupations(typed: string, limit = 3, detected: Detection = this.languageDetector.detect(typed)): Array<Ranked<Occupation>> {
     const language = detected.language === 'fr' ? 'ht' : detected.confidence >= 0.5 ? detected.language : undefined;
-    return this.occupationIndex.rank(typed, { limit, relative: 0.5, ...(language ? { language } : {}) });
+    return this.occupationIndex.rank(typed, { limit, relative: 0.5, plausibleOnly: true, ...(language ? { language } : {}) });
   }
 
   /** Occupations a typed description points to, best first. */

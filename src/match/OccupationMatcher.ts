@@ -1,6 +1,6 @@
 import { LANGUAGES, type Language, type Occupation } from '../catalog/schema.js';
 import type { RenecStandard } from '../catalog/tsv.js';
-import { contentWords, keySimilarity, matchKey, TYPO_SIMILARITY } from './tokens.js';
+import { contentWords, keySimilarity, phoneticKey, stem, TYPO_SIMILARITY } from './tokens.js';
 
 /**
  * From a worker's own words to ranked occupations: a deterministic, offline matcher.
@@ -20,6 +20,8 @@ const MAX_WORDS = 40;
 
 interface Phrase {
   keys: string[];
+  /** Each key's word before stemming (its phonetic spelling): "camionero" for the key "kamion". */
+  forms: string[];
   weight: number;
   /** The language the phrase is written in, when known. */
   lang?: Language;
@@ -41,6 +43,23 @@ export interface Ranked<T> {
   /** 0–1: how strongly the words point to it (1 − e^(−raw/2)); comparable within one query. */
   score: number;
   raw: number;
+  /** What the score rests on (see {@link Evidence}). */
+  evidence: Evidence;
+}
+
+/**
+ * What a ranked item's score rests on, for the calibration rule.
+ * @example "albañil" → { named: true, taskWords: 0 }; "pego block" → { named: false, taskWords: 2 }
+ */
+export interface Evidence {
+  /** A name or term of the item is in the description, whole: exactly, within a typo, or a long stem. */
+  named: boolean;
+  /** Words of the description explained by whole task phrases (TASK_WEIGHT) of the item. */
+  taskWords: number;
+  /** Content words of the description that no phrase of the item touches, even in part. */
+  unexplained: number;
+  /** Of those, words no item of the index knows at all ("tapicero", "bisiklèt"): signs of other work. */
+  unknown: number;
 }
 
 /** A phrase-weighted index over any items (curated occupations, or registry standards). */
@@ -49,7 +68,11 @@ export class PhraseIndex<T> {
   private readonly vocabulary: string[];
   private readonly known: Set<string>;
 
+  /** Per entry, the words of its task phrases (plural removed): what is context for it. */
+  private readonly taskForms: Array<Set<string>>;
+
   constructor(private readonly entries: Array<Entry<T>>) {
+    this.taskForms = entries.map((e) => new Set(e.phrases.filter((p) => p.weight < TERM_WEIGHT).flatMap((p) => p.forms.map(singular))));
     const df = new Map<string, number>();
     for (const e of entries) for (const key of new Set(e.phrases.flatMap((p) => p.keys))) df.set(key, (df.get(key) ?? 0) + 1);
     for (const [key, n] of df) this.idf.set(key, Math.log(1 + entries.length / n));
@@ -58,16 +81,19 @@ export class PhraseIndex<T> {
   }
 
   static phrase(text: string, weight: number, lang?: Language): Phrase | undefined {
-    const keys = [...new Set(contentWords(text).map(matchKey))];
-    return keys.length > 0 ? { keys, weight, ...(lang ? { lang } : {}) } : undefined;
+    const { keys, forms } = keyed(text);
+    return keys.length > 0 ? { keys, forms, weight, ...(lang ? { lang } : {}) } : undefined;
   }
 
   /**
    * Items the text points to, best first; only those within `relative` of the best. With the
    * description's `language`, phrases of the other languages weigh a little less.
    */
-  rank(text: string, { limit = 3, relative = 0.35, minRaw = 1.2, language }: { limit?: number; relative?: number; minRaw?: number; language?: Language } = {}): Array<Ranked<T>> {
-    const queryKeys = [...new Set(contentWords(text).slice(0, MAX_WORDS).map(matchKey))];
+  rank(
+    text: string,
+    { limit = 3, relative = 0.35, minRaw = 1.2, language, plausibleOnly = false }: { limit?: number; relative?: number; minRaw?: number; language?: Language; plausibleOnly?: boolean } = {},
+  ): Array<Ranked<T>> {
+    const { keys: queryKeys, forms: queryForms } = keyed(text, MAX_WORDS);
     if (queryKeys.length === 0) return [];
     // Best similarity of each vocabulary key to a query key, and which query key (most keys: none).
     const hit = new Map<string, { sim: number; q: number }>();
@@ -82,16 +108,20 @@ export class PhraseIndex<T> {
       if (best.sim > 0) hit.set(v, best);
     }
     if (hit.size === 0) return [];
+    const knownWords = new Set([...hit.values()].map((h) => h.q));
 
     const scored: Array<Ranked<T>> = [];
-    for (const entry of this.entries) {
+    for (const [n, entry] of this.entries.entries()) {
       const matches: Array<{ score: number; covers: Set<number> }> = [];
+      let named = false;
+      const taskCovers = new Set<number>();
       for (const p of entry.phrases) {
         let simSum = 0;
         let idfSum = 0;
         const covers = new Set<number>();
         let matched = 0;
-        for (const k of p.keys) {
+        let solid = true;
+        for (const [i, k] of p.keys.entries()) {
           const h = hit.get(k);
           // Typos are forgiven in names ("carpitero"), not in task words, where they mostly find noise.
           if (h === undefined || (h.sim === TYPO_SIMILARITY && p.weight < TERM_WEIGHT)) continue;
@@ -99,8 +129,14 @@ export class PhraseIndex<T> {
           simSum += h.sim;
           idfSum += this.idf.get(k) ?? 0;
           covers.add(h.q);
+          const word = queryForms[h.q]!;
+          if (p.weight >= TERM_WEIGHT ? !isName(word, queryKeys[h.q]!, p.forms[i]!, k, this.taskForms[n]!) : !solidMatch(queryKeys[h.q]!, k)) solid = false;
         }
         if (matched === 0) continue;
+        if (matched === p.keys.length && solid) {
+          if (p.weight >= TERM_WEIGHT) named = true;
+          else for (const q of covers) taskCovers.add(q);
+        }
         const meanSim = simSum / matched;
         const meanIdf = idfSum / matched;
         const weight = p.weight * (language && p.lang && p.lang !== language ? OTHER_LANGUAGE : 1);
@@ -122,16 +158,70 @@ export class PhraseIndex<T> {
         raw += (covered.size === 0 ? 1 : 0.4) * m.score * (fresh.length / m.covers.size);
         for (const q of fresh) covered.add(q);
       }
-      scored.push({ item: entry.item, raw, score: round(1 - Math.exp(-raw / 2)) });
+      const touched = new Set(matches.flatMap((m) => [...m.covers]));
+      const untouched = queryKeys.map((_, q) => q).filter((q) => !touched.has(q));
+      const evidence = { named, taskWords: taskCovers.size, unexplained: untouched.length, unknown: untouched.filter((q) => !knownWords.has(q)).length };
+      scored.push({ item: entry.item, raw, score: round(1 - Math.exp(-raw / 2)), evidence });
     }
     // Stable: equal scores keep catalog order (the more common trade first).
     scored.sort((a, b) => b.raw - a.raw);
     const best = scored[0]?.raw ?? 0;
-    return scored.filter((s) => s.raw >= minRaw && s.raw >= relative * best).slice(0, limit);
+    return scored.filter((s) => s.raw >= minRaw && s.raw >= relative * best && (!plausibleOnly || plausible(s.evidence))).slice(0, limit);
   }
 }
 
+/** See {@link PhraseIndex.rank}'s `plausibleOnly`. */
+export function plausible(e: Evidence): boolean {
+  return e.named || e.taskWords >= 2 || (e.taskWords === 1 && e.unknown === 0 && e.unexplained <= 1);
+}
+
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/** A text's distinct matching keys, each with the phonetic spelling of its first word. */
+function keyed(text: string, max = Infinity): { keys: string[]; forms: string[] } {
+  const keys: string[] = [];
+  const forms: string[] = [];
+  for (const word of contentWords(text).slice(0, max)) {
+    const form = phoneticKey(word);
+    const key = stem(form);
+    if (keys.includes(key)) continue;
+    keys.push(key);
+    forms.push(form);
+  }
+  return { keys, forms };
+}
+
+const singular = (form: string) => form.replace(/e?s$/, '');
+
+/**
+ * Whether a word of the description, matched to a word of a name or term, says the trade: the
+ * same word (but for a plural), or the same stem when that stem is not one of the trade's task
+ * words too. The stemmer joins "camionero" (the trade) and "camión" (a thing, a task word of
+ * truck drivers), "cajero" and "cajas", "mueblero" and "muebles", "driver" and "drive": those
+ * are context, not a name; "bartending" and "albañi" still name theirs. A key under four
+ * letters must be the word itself ("vacas" is not "hvac"); a short stem of a long name is not
+ * it ("fábrica" is not "fabricator").
+ * @example isName('kamion', 'kamion', 'kamionero', 'kamion', tasksOfTruckDrivers) === false
+ */
+function isName(word: string, key: string, termWord: string, termKey: string, taskForms: ReadonlySet<string>): boolean {
+  if (singular(word) === singular(termWord)) return true;
+  const shorter = Math.min(key.length, termKey.length);
+  const longer = Math.max(key.length, termKey.length);
+  const prefix = key.startsWith(termKey) || termKey.startsWith(key);
+  // A stem that is most of the name ("alban" of "albanil"), or a typo in a long key ("albanir").
+  const close = key === termKey || (prefix ? shorter >= 5 && shorter / longer >= 0.7 : shorter >= 6);
+  return shorter >= 4 && close && !taskForms.has(singular(word));
+}
+
+/**
+ * Whether a word of the description matches a phrase's key well enough to rest a proposal on:
+ * the same key, a typo of a long key, or a stem of five letters or more. A short stem that only
+ * starts a longer key is a coincidence ("gallo pinto" → "pint" ~ "pintor").
+ */
+function solidMatch(query: string, key: string): boolean {
+  const prefix = query !== key && (query.startsWith(key) || key.startsWith(query));
+  return !prefix || Math.min(query.length, key.length) >= 5;
+}
 
 /** The index over the curated occupations: names and terms weigh 1, tasks 0.6. */
 export function occupationIndex(occupations: readonly Occupation[]): PhraseIndex<Occupation> {
