@@ -130,7 +130,7 @@ export class PhraseIndex<T> {
           idfSum += this.idf.get(k) ?? 0;
           covers.add(h.q);
           const word = queryForms[h.q]!;
-          if (p.weight >= TERM_WEIGHT ? !isName(word, queryKeys[h.q]!, p.forms[i]!, k, this.taskForms[n]!) : !solidMatch(queryKeys[h.q]!, k)) solid = false;
+          if (p.weight >= TERM_WEIGHT && !isName(word, queryKeys[h.q]!, p.forms[i]!, k, this.taskForms[n]!)) solid = false;
         }
         if (matched === 0) continue;
         if (matched === p.keys.length && solid) {
