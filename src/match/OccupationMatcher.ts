@@ -130,7 +130,11 @@ export class PhraseIndex<T> {
           idfSum += this.idf.get(k) ?? 0;
           covers.add(h.q);
           const word = queryForms[h.q]!;
-          if (p.weight >= TERM_WEIGHT && !isName(word, queryKeys[h.q]!, p.forms[i]!, k, this.taskForms[n]!)) solid = false;
+          if (p.weight >= TERM_WEIGHT) {
+            // In another language than the description's, only the word itself names the trade ("taller" is not "tailleur").
+            const foreign = language !== undefined && p.lang !== undefined && p.lang !== language;
+            if (foreign ? singular(word) !== singular(p.forms[i]!) : !isName(word, queryKeys[h.q]!, p.forms[i]!, k, this.taskForms[n]!)) solid = false;
+          }
         }
         if (matched === 0) continue;
         if (matched === p.keys.length && solid) {
@@ -209,7 +213,7 @@ function isName(word: string, key: string, termWord: string, termKey: string, ta
   const longer = Math.max(key.length, termKey.length);
   const prefix = key.startsWith(termKey) || termKey.startsWith(key);
   // A stem that is most of the name ("alban" of "albanil"), or a typo in a long key ("albanir").
-  const close = key === termKey || (prefix ? shorter >= 5 && shorter / longer >= 0.7 : shorter >= 6);
+  const close = key === termKey || (prefix ? shorter >= 5 && shorter / longer >= 0.7 : shorter >= 5);
   return shorter >= 4 && close && !taskForms.has(singular(word));
 }
 
