@@ -211,8 +211,10 @@ function isName(word: string, key: string, termWord: string, termKey: string, ta
   if (singular(word) === singular(termWord)) return true;
   const shorter = Math.min(key.length, termKey.length);
   const longer = Math.max(key.length, termKey.length);
-  const prefix = key.startsWith(termKey) || termKey.startsWith(key);
-  // A stem that is most of the name ("alban" of "albanil"), or a typo in a long key ("albanir").
+  // A stem that is most of the name ("alban" of "albanil"), or a typo ("albanir"); a longer
+  // word that starts with a name is another word ("camaronero" is not "camarero").
+  if (key.startsWith(termKey) && key !== termKey) return false;
+  const prefix = termKey.startsWith(key);
   const close = key === termKey || (prefix ? shorter >= 5 && shorter / longer >= 0.7 : shorter >= 5);
   return shorter >= 4 && close && !taskForms.has(singular(word));
 }
