@@ -1,3 +1,4 @@
+import { editDistance } from '../bot/text.js';
 import { LANGUAGES, type Language, type Occupation } from '../catalog/schema.js';
 import type { RenecStandard } from '../catalog/tsv.js';
 import { contentWords, keySimilarity, phoneticKey, stem, TYPO_SIMILARITY } from './tokens.js';
@@ -216,7 +217,10 @@ function isName(word: string, key: string, termWord: string, termKey: string, ta
   if (key.startsWith(termKey) && key !== termKey) return false;
   const prefix = termKey.startsWith(key);
   const close = key === termKey || (prefix ? shorter >= 5 && shorter / longer >= 0.7 : shorter >= 5);
-  return shorter >= 4 && close && !taskForms.has(singular(word));
+  // And the words as written stay close: "guardería" and "guarda" share the stem "guard".
+  const [a, b] = [singular(word), singular(termWord)];
+  const apart = editDistance(a, b, 3);
+  return shorter >= 4 && close && !taskForms.has(a) && apart <= 3 && apart < Math.min(a.length, b.length) / 2;
 }
 
 /**
