@@ -11,7 +11,8 @@ import { contentWords, keySimilarity, phoneticKey, stem, TYPO_SIMILARITY } from 
  * see tokens.ts). A phrase scores when the worker's words cover it, exactly or within a typo,
  * weighted by how specific its words are (inverse document frequency over occupations: "bloque"
  * says mason, "obra" says little). An occupation's score is its best phrase plus a share of the
- * next ones, so "pegando block en la obra" beats a lone "obra".
+ * next ones, so "pegando block en la obra" beats a lone "obra". Each result carries the evidence it
+ * rests on, and the bot is given only plausible trades (see `plausible`: the calibration rule).
  */
 
 const TERM_WEIGHT = 1;
@@ -130,7 +131,8 @@ export class PhraseIndex<T> {
         let idfSum = 0;
         const covers = new Set<number>();
         let matched = 0;
-        let solid = true;
+        // Whether each word matched to a name or term names the trade (see isName).
+        let asName = true;
         for (const [i, k] of p.keys.entries()) {
           const h = hit.get(k);
           // Typos are forgiven in names ("carpitero"), not in task words, where they mostly find noise.
@@ -143,13 +145,13 @@ export class PhraseIndex<T> {
           if (p.weight >= TERM_WEIGHT) {
             // In another language than the description's, only the word itself names the trade ("taller" is not "tailleur").
             const foreign = language !== undefined && p.lang !== undefined && p.lang !== language;
-            if (foreign ? singular(word) !== singular(p.forms[i]!) : !isName(word, queryKeys[h.q]!, p.forms[i]!, k, this.taskForms[n]!)) solid = false;
+            if (foreign ? singular(word) !== singular(p.forms[i]!) : !isName(word, queryKeys[h.q]!, p.forms[i]!, k, this.taskForms[n]!)) asName = false;
           }
         }
         if (matched === 0) continue;
-        if (matched === p.keys.length && solid) {
-          if (p.weight >= TERM_WEIGHT) named = true;
-          else for (const q of covers) taskCovers.add(q);
+        if (matched === p.keys.length) {
+          if (p.weight < TERM_WEIGHT) for (const q of covers) taskCovers.add(q);
+          else if (asName) named = true;
         }
         const meanSim = simSum / matched;
         const meanIdf = idfSum / matched;
@@ -249,16 +251,6 @@ function isName(word: string, key: string, termWord: string, termKey: string, ta
   const [a, b] = [singular(word), singular(termWord)];
   const apart = editDistance(a, b, 3);
   return shorter >= 4 && close && !taskForms.has(a) && apart <= 3 && apart < Math.min(a.length, b.length) / 2;
-}
-
-/**
- * Whether a word of the description matches a phrase's key well enough to rest a proposal on:
- * the same key, a typo of a long key, or a stem of five letters or more. A short stem that only
- * starts a longer key is a coincidence ("gallo pinto" → "pint" ~ "pintor").
- */
-function solidMatch(query: string, key: string): boolean {
-  const prefix = query !== key && (query.startsWith(key) || key.startsWith(query));
-  return !prefix || Math.min(query.length, key.length) >= 5;
 }
 
 /** The index over the curated occupations: names and terms weigh 1, tasks 0.6. */
