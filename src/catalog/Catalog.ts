@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../paths.js';
 import { LanguageDetector, type Detection } from '../language/detectLanguage.js';
 import { contentWords, keySimilarity, matchKey } from '../match/tokens.js';
+import { saysOddJobs } from '../match/oddJobs.js';
 import { occupationIndex, renecIndex, type PhraseIndex, type Ranked } from '../match/OccupationMatcher.js';
 import { catalogSchema, prescreensSchema, type CatalogData, type Country, type Institution, type Occupation, type Prescreen, type Sector, type StandardRef } from './schema.js';
 import { parseIsco, parseRenec, type RenecStandard } from './tsv.js';
@@ -178,7 +179,7 @@ export class Catalog {
   /** Curated occupations a worker's own words point to, best first (see OccupationMatcher). */
   rankOccupations(typed: string, limit = 3, detected: Detection = this.languageDetector.detect(typed)): Array<Ranked<Occupation>> {
     const language = detected.language === 'fr' ? 'ht' : detected.confidence >= 0.5 ? detected.language : undefined;
-    return this.occupationIndex.rank(typed, { limit, relative: 0.5, ...(language ? { language } : {}) });
+    return this.occupationIndex.rank(typed, { limit, relative: 0.5, plausibleOnly: true, oddJobs: saysOddJobs(typed), ...(language ? { language } : {}) });
   }
 
   /** Occupations a typed description points to, best first. */

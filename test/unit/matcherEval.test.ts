@@ -14,8 +14,8 @@ const FLOORS: Record<string, Floors> = {
   'occupations.tsv': { es: { n: 38, top1: 38, top3: 38 }, en: { n: 34, top1: 34, top3: 34 }, ht: { n: 36, top1: 35, top3: 36 } },
   // 100% / 100% in all three (the set was used for tuning)
   'occupations-2.tsv': { es: { n: 34, top1: 34, top3: 34 }, en: { n: 32, top1: 32, top3: 32 }, ht: { n: 33, top1: 33, top3: 33 } },
-  // 100% / 100%, 93.8% / 100%, 100% / 100%
-  'occupations-3.tsv': { es: { n: 33, top1: 33, top3: 33 }, en: { n: 32, top1: 30, top3: 32 }, ht: { n: 32, top1: 32, top3: 32 } },
+  // 100% / 100%, 93.8% / 100%, 100% / 100%; en 100% / 100% after issue 11's matcher calibration and "18 wheeler" term
+  'occupations-3.tsv': { es: { n: 33, top1: 33, top3: 33 }, en: { n: 32, top1: 32, top3: 32 }, ht: { n: 32, top1: 32, top3: 32 } },
   // 100% / 100% in all three
   'occupations-4.tsv': { es: { n: 25, top1: 25, top3: 25 }, en: { n: 25, top1: 25, top3: 25 }, ht: { n: 25, top1: 25, top3: 25 } },
 };
