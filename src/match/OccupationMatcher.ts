@@ -1,4 +1,4 @@
-import { editDistance } from '../bot/text.js';
+import { editDistance } from '../language/text.js';
 import { LANGUAGES, type Language, type Occupation } from '../catalog/schema.js';
 import type { RenecStandard } from '../catalog/tsv.js';
 import { contentWords, keySimilarity, phoneticKey, stem, TYPO_SIMILARITY } from './tokens.js';
