@@ -12,9 +12,10 @@ export function experienceText(t: Translate, years: number): string {
 const bullet = (s: string) => `- ${s}`;
 
 /**
- * The pre-screen result as short messages in the worker's language: how ready and why, strong
- * points and what to practise, evidence to gather, the standard and institution, and that this
- * is an orientation. Pure: everything comes from the catalog and the worker's answers.
+ * The pre-screen result as short messages in the worker's language (at most 4 SMS segments): how
+ * ready and why, what to practise and what to learn (two of each, the rest counted), evidence to
+ * gather, the standard and institution, and that this is only a guide. Pure: everything comes from
+ * the catalog and the worker's answers.
  */
 export function prescreenResultMessages(
   catalog: Catalog,
@@ -26,28 +27,39 @@ export function prescreenResultMessages(
   const standards = catalog.standardsFor(occupation, profile.country);
   const acronym = (id: string) => catalog.institution(id)?.acronym ?? id;
   const institutions = [...new Set(standards.map((s) => acronym(s.institution)))];
-  const standardLines = standards.map((s) =>
-    s.code
-      ? t('prescreen.result.standard', { code: s.code, title: s.title, institution: acronym(s.institution), country: countryName })
-      : t('prescreen.result.standardToConfirm', { institution: acronym(s.institution), country: countryName }),
-  );
-  const gather = [...r.missingEvidence.map((k) => t(`prescreen.evidenceKind.${k}`)), ...prescreen.evidence.map((e) => e.text[language])];
-  return [
+  // The standard by its code (its title and the route are one menu choice away); none without a code.
+  const standardLines = standards.flatMap((s) => (s.code ? [t('prescreen.result.standard', { code: s.code, institution: acronym(s.institution) })] : []));
+  // Evidence: the one this trade's assessors like to see most (or a kind the worker does not have yet);
+  // the booking's 'what to bring' and the summary for the centre say the rest.
+  const trade = prescreen.evidence.map((e) => e.text[language]);
+  const missing = r.missingEvidence.map((k) => t(`prescreen.evidenceKind.${k}`));
+  const gather = [...trade.slice(0, 1), ...missing.slice(0, 1), ...trade.slice(1), ...missing.slice(1)].slice(0, MAX_EVIDENCE);
+  /** At most a few statements per list (SMS is paid by the segment); the rest are counted. */
+  const listed = (heading: string, items: readonly { text: Record<Language, string> }[]) => [
+    heading,
+    ...items.slice(0, MAX_LISTED).map((s) => bullet(s.text[language])),
+    ...(items.length > MAX_LISTED ? [t('prescreen.result.more', { count: items.length - MAX_LISTED })] : []),
+  ];
+  return [[
     [
       t(`prescreen.result.heading_${r.level}`, { occupation: occupation.name[language] }),
       t('prescreen.result.why', { yes: r.counts.yes, partly: r.counts.partly, total: prescreen.statements.length, experience: experienceText(t, profile.years) }),
     ].join('\n'),
+    // What is done in part (practise) apart from what was never done (learn first); what is done
+    // well is in the counts above and in the summary for the centre.
     [
-      ...(r.strong.length > 0 ? [t('prescreen.result.strong'), ...r.strong.map((s) => bullet(s.text[language]))] : [t('prescreen.result.noneStrong')]),
-      // What is done in part (practise) apart from what was never done (learn first).
-      ...(r.practise.length > 0 ? [t('prescreen.result.practise'), ...r.practise.map((s) => bullet(s.text[language]))] : []),
-      ...(r.learn.length > 0 ? [t('prescreen.result.learn'), ...r.learn.map((s) => bullet(s.text[language]))] : []),
+      ...(r.practise.length > 0 ? listed(t('prescreen.result.practise'), r.practise) : []),
+      ...(r.learn.length > 0 ? listed(t('prescreen.result.learn'), r.learn) : []),
       ...(r.practise.length + r.learn.length === 0 ? [t('prescreen.result.nothingToPractise')] : []),
     ].join('\n'),
     [t('prescreen.result.gather'), ...gather.map(bullet)].join('\n'),
-    [...standardLines, t('prescreen.result.disclaimer', { institution: institutions.join(' / ') })].join('\n'),
-  ];
+    [...standardLines.slice(0, 1), t('prescreen.result.disclaimer', { institution: institutions.join(' / ') })].join('\n'),
+  ].join('\n')];
 }
+
+/** Statements listed per kind in the result, and evidence items. */
+const MAX_LISTED = 2;
+const MAX_EVIDENCE = 1;
 
 /** The short summary a worker can show at the assessment centre: no name, no number. */
 export function prescreenSummary(catalog: Catalog, t: Translate, language: Language, p: WorkerProfile): string {

@@ -23,9 +23,10 @@ const ROUTE_SEGMENTS = {
 } as const;
 /** Pre-screen (mason, DO): the longest statement turn, the result turn, and every turn after the consent. */
 const PRESCREEN_SEGMENTS = {
-  es: { statement: 2, result: 9, whole: 26 },
-  en: { statement: 2, result: 9, whole: 26 },
-  ht: { statement: 2, result: 8, whole: 25 },
+  // Issue 11: a result of at most 4 segments (before: 9, 9, 8; whole 26, 26, 25).
+  es: { statement: 2, result: 4, whole: 21 },
+  en: { statement: 2, result: 4, whole: 21 },
+  ht: { statement: 2, result: 4, whole: 21 },
 } as const;
 /** Booking (mason, DO): each turn from the appointments option to the confirmation (the last one). */
 const BOOKING_SEGMENTS = {
