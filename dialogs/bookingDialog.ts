@@ -17,7 +17,7 @@ import { bookingDetails, centreLabel, dayText, noSlotsText, preferencesText, slo
 import { countrySteps } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
 import { end, endAll, go, retry, retryWith, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
-import { didYouMeanQuestion, occupationMenu } from './tradeQuestions.js';
+import { didYouMeanQuestion, occupationMenu, occupationMenuAnswer } from './tradeQuestions.js';
 
 interface Values {
   country?: string;
@@ -135,7 +135,16 @@ export class BookingDialog extends StepDialog<Values> {
     },
     sectorOccupation: {
       ask: ({ ruta, values }) => occupationMenu(this.catalog, ruta, values.sector ?? ''),
-      answer: (turn, { choice }) => (choice ? this.setOccupation(turn, choice) : retry),
+      answer: async (turn, answer) => {
+        const read = await occupationMenuAnswer(turn.ruta, answer);
+        if (read.kind === 'trade') return this.setOccupation(turn, read.id);
+        if (read.kind === 'none') return go('trade');
+        if (read.kind === 'candidates') {
+          turn.values.candidates = read.ids;
+          return go('confirmTrade');
+        }
+        return retry;
+      },
     },
     // Do you mean …?
     confirmTrade: {

@@ -10,7 +10,7 @@ import type { WorkerProfile } from '../src/prescreen/ProfileStore.js';
 import { EVIDENCE_KINDS, readiness, SELF_ASSESSMENT, type EvidenceKind, type SelfAssessment } from '../src/prescreen/readiness.js';
 import { experienceText, prescreenResultMessages, prescreenSummary } from './prescreenMessages.js';
 import { countrySteps } from './countryQuestions.js';
-import { didYouMeanQuestion, occupationMenu } from './tradeQuestions.js';
+import { didYouMeanQuestion, occupationMenu, occupationMenuAnswer } from './tradeQuestions.js';
 import { DialogIds } from './ids.js';
 import { end, go, replace, retry, retryWith, stay, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
 
@@ -133,7 +133,15 @@ export class PrescreenDialog extends StepDialog<Values> {
     },
     sectorOccupation: {
       ask: ({ ruta, values }) => occupationMenu(this.catalog, ruta, values.sector ?? ''),
-      answer: (turn, { choice }) => (choice ? this.setOccupation(turn, choice) : retry),
+      answer: async (turn, answer) => {
+        const read = await occupationMenuAnswer(turn.ruta, answer);
+        if (read.kind === 'trade') return this.setOccupation(turn, read.id);
+        if (read.kind === 'none') return go('describe');
+        const ids = read.kind === 'candidates' ? read.ids.filter((id) => this.catalog.prescreen(id)) : [];
+        if (ids.length === 0) return retry;
+        turn.values.candidates = ids;
+        return go('confirm');
+      },
     },
     // Do you mean …? (what the description matched, best first)
     confirm: {

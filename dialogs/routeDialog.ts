@@ -8,7 +8,7 @@ import { DialogIds } from './ids.js';
 import { occupationSubject, routeDetail, routeMessages, ROUTE_DETAILS, type RouteDetail, type RouteSubject } from './routeMessages.js';
 import { RENEC_SOURCE } from '../src/catalog/Catalog.js';
 import { prescreenResultSchema } from './prescreenDialog.js';
-import { didYouMeanQuestion, occupationMenu } from './tradeQuestions.js';
+import { didYouMeanQuestion, occupationMenu, occupationMenuAnswer } from './tradeQuestions.js';
 import { begin, end, go, retry, retryWith, stay, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
 
 interface Values {
@@ -110,7 +110,16 @@ export class RouteDialog extends StepDialog<Values> {
     // Which occupation in that sector?
     occupation: {
       ask: ({ ruta, values }) => occupationMenu(this.catalog, ruta, values.sector ?? ''),
-      answer: (turn, { choice }) => (choice ? this.explain(turn, choice) : retry),
+      answer: async (turn, answer) => {
+        const read = await occupationMenuAnswer(turn.ruta, answer);
+        if (read.kind === 'trade') return this.explain(turn, read.id);
+        if (read.kind === 'none') return go('trade');
+        if (read.kind === 'candidates') {
+          turn.values.candidates = read.ids;
+          return go('tradeConfirm');
+        }
+        return retry;
+      },
     },
     // Did you mean …? (the occupations that matched what was typed)
     tradeConfirm: {

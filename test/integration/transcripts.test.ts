@@ -165,6 +165,16 @@ describe('typing a trade', () => {
   });
 });
 
+describe('a sector\'s list of trades', () => {
+  it('"none of these" goes back to the trade question, and a trade typed instead of a number is read', async () => {
+    const none = await app.chat(phone('+1809'), ['Hola', '1', '1', '1', '1', 'ninguno de estos']);
+    expect(text(none[4]!)).toMatch(/1\. Albañil[\s\S]*10\. Ninguno de estos/);
+    expect(text(none[5]!)).toMatch(/Cu(á|a)l es tu oficio\? Escr(í|i)belo/);
+    const typed = await app.chat(phone('+1809'), ['Hi', '1', '1', '1', '1', 'I am a plumber']);
+    expect(text(typed[5]!)).toMatch(/Do you mean[\s\S]*1\. Plumber/);
+  });
+});
+
 describe('a country Ruta does not cover', () => {
   it('is said plainly, with where to ask, in the worker\'s language; a country inside a sentence still counts', async () => {
     const es = await app.chat(phone('+1212'), ['Hola', '1', '1', 'venezuela']);
