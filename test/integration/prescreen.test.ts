@@ -94,7 +94,7 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
     expect(t[10]).toMatch(/\(3\/7\)/);
     expect(t[11]).toMatch(/\(2\/7\)/); // BACK
     const result = t[t.length - 1]!;
-    expect(result).toMatch(/Rezilta pou B(ò|o)s mason: poko/);
+    expect(result).toMatch(/Rezilta pou B(ò|o)s mason: ou poko pare/);
     // Two of the five never done are listed, the rest counted (the result stays within 4 segments).
     expect(result).toMatch(/Aprann \(ou poko f(è|e) l\):\n- [^\n]+\n- [^\n]+\n\(ak 4 l(ò|o)t\)/);
     expect(result).toMatch(/Pr(è|e)v pou rasanble:\n- Foto oswa videyo mi, kay oswa fondasyon ou te f(è|e)\.\n/);
