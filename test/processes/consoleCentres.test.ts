@@ -38,6 +38,8 @@ async function newPage(): Promise<Page> {
 async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `centre-${name}-1280.png`), fullPage: true });
   await page.setViewportSize(PHONE);
+  // Nothing makes a phone scroll sideways (a hidden table caption once did).
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 390 px`).toBeLessThanOrEqual(PHONE.width);
   await page.screenshot({ path: join(SHOTS, `centre-${name}-390.png`), fullPage: true });
   await page.setViewportSize(WIDE);
 }

@@ -51,3 +51,21 @@ describe('console components', () => {
     expect(renderToString(h(StatusTag, { tone: 'success', children: 'Activa' }))).toBe('<strong class="tag tag--success">Activa</strong>');
   });
 });
+
+describe('console.css', () => {
+  it('closes every block it opens (two merged blocks once lost their closing braces, and every rule after them was dropped)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { projectRoot } = await import('../../src/paths.js');
+    const css = readFileSync(join(projectRoot(), 'src/console/assets/console.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    let depth = 0;
+    for (const ch of css) {
+      if (ch === '{') depth += 1;
+      if (ch === '}') depth -= 1;
+      expect(depth).toBeGreaterThanOrEqual(0);
+    }
+    expect(depth).toBe(0);
+    // No rule opens inside another rule's declarations (only @media nests).
+    expect(css).not.toMatch(/;\s*\n[^@}\n][^{};]*\{/);
+  });
+});
