@@ -23,9 +23,9 @@ interface Journey {
   answerWords: RegExp;
 }
 const JOURNEYS: Record<'es' | 'en' | 'ht', Journey> = {
-  es: { greeting: 'Hola', notice: /Tu privacidad.*BORRAR/s, trade: 'albañil', answerWords: /Primer paso: INFOTEP te eval(ú|u)a[\s\S]*Pregunta a INFOTEP: documentos/ },
-  en: { greeting: 'Hi', notice: /Your privacy.*DELETE/s, trade: 'mason', answerWords: /First step: INFOTEP assesses you[\s\S]*Ask INFOTEP: documents/ },
-  ht: { greeting: 'Bonjou', notice: /Vi prive ou.*EFASE/s, trade: 'bòs mason', answerWords: /Premye etap: INFOTEP evalye w[\s\S]*Mande INFOTEP: papye yo/ },
+  es: { greeting: 'Hola', notice: /Tu privacidad.*BORRAR/s, trade: 'albañil', answerWords: /Primer paso: INFOTEP eval(ú|u)a tu trabajo[\s\S]*Pregunta a INFOTEP: documentos/ },
+  en: { greeting: 'Hi', notice: /Your privacy.*DELETE/s, trade: 'mason', answerWords: /First step: INFOTEP assesses your work[\s\S]*Ask INFOTEP: documents/ },
+  ht: { greeting: 'Bonjou', notice: /Vi prive ou.*EFASE/s, trade: 'bòs mason', answerWords: /Premye etap: INFOTEP evalye travay ou[\s\S]*Mande INFOTEP: papye yo/ },
 };
 
 describe.each(Object.entries(JOURNEYS))('route journey in %s', (_lang, j) => {
