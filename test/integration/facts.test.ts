@@ -208,7 +208,7 @@ describe('route facts in the API', () => {
     documented('/facts/{name}', 'delete', withdrawn);
     // Withdrawn, the steps Ruta researched are told again.
     expect(withdrawn).toMatchObject({ name: 'steps', status: 'researched', confirmedBy: null });
-    expect(await routeAnswer('en')).toContain('*First step:* INFOTEP assesses your work');
+    expect(await routeAnswer('en')).toContain('*First step:* INFOTEP tests you');
 
     const entries = await new Audit(app.ruta.store, () => NOW).recent('infotep');
     expect(entries.filter((e) => e.target === 'steps').map((e) => `${e.who} ${e.action}`)).toEqual([`api token ${infotep.id} fact.withdraw`, `api token ${infotep.id} fact.publish`]);

@@ -24,7 +24,7 @@ interface Journey {
 }
 const JOURNEYS: Record<'es' | 'en' | 'ht', Journey> = {
   es: { greeting: 'Hola', notice: /Tu privacidad.*BORRAR/s, trade: 'albañil', answerWords: /Primer paso: INFOTEP eval(ú|u)a tu trabajo[\s\S]*Pregunta a INFOTEP: documentos/ },
-  en: { greeting: 'Hi', notice: /Your privacy.*DELETE/s, trade: 'mason', answerWords: /First step: INFOTEP assesses your work[\s\S]*Ask INFOTEP: documents/ },
+  en: { greeting: 'Hi', notice: /Your privacy.*DELETE/s, trade: 'mason', answerWords: /First step: INFOTEP tests you[\s\S]*Ask INFOTEP: documents/ },
   ht: { greeting: 'Bonjou', notice: /Vi prive ou.*EFASE/s, trade: 'bòs mason', answerWords: /Premye etap: INFOTEP evalye travay ou[\s\S]*Mande INFOTEP: papye yo/ },
 };
 
