@@ -244,7 +244,8 @@ describe('shortcuts', () => {
     const replies = await app.chat(from, ['Hi', '1', '1', '1', 'cook', '1', '9', 'chile', '5']);
     expect(text(replies[5]!)).toMatch(/CONOCER[\s\S]*EC0127/);
     expect(text(replies[7]!)).toMatch(/Cook in Chile: ChileValora certifies it\.[\s\S]*P-5600-5120-001-V02/);
-    expect(text(replies[8]!)).toMatch(/National and permanent/);
+    // Chile's cost and time detail: validity ('national and permanent') was not re-verified (CL.md), so it is asked for.
+    expect(text(replies[8]!)).toMatch(/Cost: Paid by the worker[\s\S]*Ask ChileValora: duration and validity/);
   });
 });
 
