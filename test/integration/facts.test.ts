@@ -64,7 +64,7 @@ afterAll(async () => {
 describe('route facts in the console', () => {
   it('lets an admin publish a fact that workers then read with who confirmed it (es and ht), and withdraw it', async () => {
     const before = await routeAnswer('es');
-    expect(before).toMatch(/\*Pregunta a INFOTEP:\* pasos, documentos, sin papeles, costo, duración y validez\./);
+    expect(before).toMatch(/\*Pregunta a INFOTEP:\* documentos, sin papeles, costo, duración y validez\./); // the steps are researched (DO.md)
     expect(before).not.toContain('Confirmado por');
 
     const list = visibleText((await admin.get('/console/facts')).html);
@@ -84,7 +84,7 @@ describe('route facts in the console', () => {
 
     const es = await routeAnswer('es');
     expect(es).toContain(`*Costo:* ${COST.es}\nConfirmado por INFOTEP el 4 de diciembre de 2026`);
-    expect(es).toMatch(/\*Pregunta a INFOTEP:\* pasos, documentos, sin papeles, duración y validez\./);
+    expect(es).toMatch(/\*Pregunta a INFOTEP:\* documentos, sin papeles, duración y validez\./);
     expect(es).toContain('Resolución 123/2026');
     const ht = await routeAnswer('ht');
     expect(ht).toContain(`*Pri:* ${COST.ht}\nKonfime pa INFOTEP jou 4 desanm 2026`);
@@ -206,8 +206,9 @@ describe('route facts in the API', () => {
 
     const withdrawn = await (await api('/facts/steps', infotep.token, { method: 'DELETE' })).json();
     documented('/facts/{name}', 'delete', withdrawn);
-    expect(withdrawn).toMatchObject({ name: 'steps', status: 'unknown', text: null, confirmedBy: null });
-    expect(await routeAnswer('en')).toMatch(/\*Ask INFOTEP:\* steps, /);
+    // Withdrawn, the steps Ruta researched are told again.
+    expect(withdrawn).toMatchObject({ name: 'steps', status: 'researched', confirmedBy: null });
+    expect(await routeAnswer('en')).toContain('*First step:* INFOTEP tests you');
 
     const entries = await new Audit(app.ruta.store, () => NOW).recent('infotep');
     expect(entries.filter((e) => e.target === 'steps').map((e) => `${e.who} ${e.action}`)).toEqual([`api token ${infotep.id} fact.withdraw`, `api token ${infotep.id} fact.publish`]);
