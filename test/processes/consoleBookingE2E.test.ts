@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCentres } from '../../src/booking/CentreDirectory.js';
 import { Catalog } from '../../src/catalog/Catalog.js';
 import { projectRoot } from '../../src/paths.js';
+import { heading, launchConsoleBrowser, shoot, type ConsoleBrowser } from '../support/browser.js';
 import { TEST_ACCOUNT_SID } from '../support/bookingJourney.js';
 import { inviteByCli, PASSWORD } from '../support/consoleClient.js';
 import { eventually, startFakeTwilio, type FakeTwilio } from '../support/fakeTwilio.js';
@@ -23,38 +24,18 @@ import { startTestApp, text, type TestApp } from '../support/testApp.js';
  * The app runs in-process on a clock the test holds (Friday 20 November 2026, 11:00 in Santo
  * Domingo, then Tuesday 24 at 11:30): the browser keeps the machine's clock, which no page depends on.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(projectRoot(), 'test-results', 'screenshots');
-const WIDE = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const FRIDAY = Date.parse('2026-11-20T15:00:00Z');
 const TUESDAY = Date.parse('2026-11-24T15:30:00Z');
 const WORKER = '+18295550177';
 
 let app: TestApp;
 let twilio: FakeTwilio;
-let browser: Browser;
+let browser: ConsoleBrowser;
 const clock = { now: FRIDAY };
-const cspViolations: string[] = [];
 const timings: Array<{ page: string; status: number; renderMs: number; htmlBytes: number }> = [];
 const ht = JSON.parse(readFileSync(join(projectRoot(), 'locales', 'ht', 'translation.json'), 'utf8')) as { booking: { byCentre: Record<string, string>; outcome: Record<string, string> } };
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: WIDE, locale: 'es-DO' });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
-  });
-  return page;
-}
 
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}-1280.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(SHOTS, `${name}-390.png`), fullPage: true });
-  await page.setViewportSize(WIDE);
-}
 
 /** Opens a page by its address, keeping what the server spent rendering it. */
 async function open(page: Page, path: string, name: string): Promise<void> {
@@ -63,25 +44,22 @@ async function open(page: Page, path: string, name: string): Promise<void> {
   timings.push({ page: name, status: response!.status(), renderMs, htmlBytes: (await response!.body()).length });
 }
 
-const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name });
 /** What the fake Twilio accepted for the worker, as text. */
 const toWorker = () => twilio.accepted.filter((m) => m.form.To === WORKER).map((m) => m.form.Body ?? '');
 const fill = (template: string, values: Record<string, string>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => values[k] ?? '');
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   twilio = await startFakeTwilio();
   // The real directory with the samples (SAMPLE_CENTRES=with): INFOTEP's real centres have no hours in Ruta.
   app = await startTestApp('console-booking-e2e', { TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID, TWILIO_API_URL: twilio.url, JOB_BACKOFF_MS: '40' }, undefined, {
     now: () => new Date(clock.now),
     centres: loadCentres(Catalog.load(), { samples: true }),
   });
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'LD_PRELOAD' && !e[0].startsWith('FAKETIME')));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, env });
+  browser = await launchConsoleBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await browser?.browser.close();
   await app?.close();
   await twilio?.close();
   if (timings.length > 0) {
@@ -112,7 +90,7 @@ describe('a request in Creole, answered in the console', () => {
 
     // Staff of that centre, invited from the command line, sign up in the browser.
     const invite = await inviteByCli(app, 'rosa@infotep.example', 'infotep', 'staff', [centre.id]);
-    const page = await newPage();
+    const page = await browser.newPage();
     await page.goto(app.baseUrl + invite);
     await page.getByLabel('Su nombre').fill('Rosa Díaz');
     await page.getByLabel('Contraseña', { exact: true }).fill(PASSWORD);
@@ -195,6 +173,6 @@ describe('a request in Creole, answered in the console', () => {
     // Never the worker's number on a console page.
     expect(await page.content()).not.toContain('5550177');
     await page.context().close();
-    expect(cspViolations).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/paths.js';
+import { heading, launchConsoleBrowser, shoot, type ConsoleBrowser } from '../support/browser.js';
 import { inviteByCli, PASSWORD } from '../support/consoleClient.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 
@@ -16,35 +17,15 @@ import { startTestApp, type TestApp } from '../support/testApp.js';
  * It runs in the `processes` project (one file at a time): a browser is several processes and a
  * few hundred MB, and it should not compete with the parallel suite for the machine's two cores.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(projectRoot(), 'test-results', 'screenshots');
-const WIDE = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 
 let app: TestApp;
-let browser: Browser;
-const cspViolations: string[] = [];
+let browser: ConsoleBrowser;
 /** Per page: server render time, the HTML's size, and what the browser transferred (assets come from its cache after the first page). */
 const timings: Array<{ page: string; status: number; renderMs: number; htmlBytes: number; transferBytes: number }> = [];
 
 /** A browser page that records Content-Security-Policy complaints (there must be none). */
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: WIDE, locale: 'es-DO' });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
-  });
-  return page;
-}
 
 /** Full-page screenshots at desktop and phone widths. */
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}-1280.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(SHOTS, `${name}-390.png`), fullPage: true });
-  await page.setViewportSize(WIDE);
-}
 
 /** Opens a page by URL, measuring what the server spent rendering it and what the browser downloaded. */
 async function open(page: Page, path: string, name: string): Promise<void> {
@@ -58,18 +39,14 @@ async function open(page: Page, path: string, name: string): Promise<void> {
   timings.push({ page: name, status: response!.status(), renderMs, htmlBytes, transferBytes });
 }
 
-const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name });
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   app = await startTestApp('console-browser');
-  // Under .ci/future Node runs a year ahead through LD_PRELOAD; the browser keeps the real clock.
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'LD_PRELOAD' && !e[0].startsWith('FAKETIME')));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, env });
+  browser = await launchConsoleBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await browser?.browser.close();
   await app?.close();
   if (timings.length > 0) {
     writeFileSync(join(projectRoot(), 'test-results', 'console-timings.json'), `${JSON.stringify(timings, null, 2)}\n`);
@@ -80,7 +57,7 @@ afterAll(async () => {
 describe('the console in a browser', () => {
   it('takes an admin from an invitation to every page, signed out and in again', async () => {
     const invite = await inviteByCli(app, 'ana@infotep.example', 'infotep', 'admin');
-    const page = await newPage();
+    const page = await browser.newPage();
 
     await open(page, invite, 'invite (cold)');
     await expect(heading(page, 'Cree su cuenta').isVisible()).resolves.toBe(true);
@@ -154,7 +131,7 @@ describe('the console in a browser', () => {
     await page.context().close();
 
     // The new member of staff: no admin pages in their navigation, a refusal if they type the address.
-    const staff = await newPage();
+    const staff = await browser.newPage();
     await staff.goto(app.baseUrl + new URL(link).pathname);
     await staff.getByLabel('Su nombre').fill('Luis Gómez');
     await staff.getByLabel('Contraseña', { exact: true }).fill(PASSWORD);
@@ -168,11 +145,11 @@ describe('the console in a browser', () => {
     await shoot(staff, 'forbidden');
     await staff.context().close();
 
-    expect(cspViolations).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
   });
 
   it('lets a keyboard user skip to the main content with Tab and Enter', async () => {
-    const page = await newPage();
+    const page = await browser.newPage();
     await page.goto(`${app.baseUrl}/console/sign-in`);
     await page.keyboard.press('Tab');
     const focused = page.locator(':focus');

@@ -1,9 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Centre } from '../../src/booking/centre.js';
-import { projectRoot } from '../../src/paths.js';
+import { heading, launchConsoleBrowser, shoot, type ConsoleBrowser } from '../support/browser.js';
 import { newPerson, PASSWORD } from '../support/consoleClient.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 
@@ -15,56 +12,31 @@ import { startTestApp, type TestApp } from '../support/testApp.js';
  * test-results/screenshots/centre-*.png for a human look. The app runs on a frozen clock
  * (Friday 2026-11-20); the browser only displays what the server renders.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(projectRoot(), 'test-results', 'screenshots');
-const WIDE = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const NOW = new Date('2026-11-20T12:00:00Z');
 
 let app: TestApp;
-let browser: Browser;
-const cspViolations: string[] = [];
+let browser: ConsoleBrowser;
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: WIDE, locale: 'es-DO' });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
-  });
-  return page;
-}
 
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `centre-${name}-1280.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  // Nothing makes a phone scroll sideways (a hidden table caption once did).
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at 390 px`).toBeLessThanOrEqual(PHONE.width);
-  await page.screenshot({ path: join(SHOTS, `centre-${name}-390.png`), fullPage: true });
-  await page.setViewportSize(WIDE);
-}
 
-const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name });
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   app = await startTestApp('console-centres-browser', {}, undefined, { now: () => NOW });
   const [sample] = await app.ruta.bookings.centres.ofInstitution('infotep');
   const laVega: Centre = { ...sample!, id: 'infotep-la-vega', name: 'INFOTEP La Vega', city: 'La Vega', address: null, phone: null, assesses: 'unknown', onboarded: false, availability: null, sample: false };
   await app.ruta.bookings.centres.save(laVega);
   await newPerson(app, () => NOW, { email: 'rosa@infotep.example', name: 'Rosa Díaz', institution: 'infotep', role: 'admin' });
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'LD_PRELOAD' && !e[0].startsWith('FAKETIME')));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, env });
+  browser = await launchConsoleBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await browser?.browser.close();
   await app?.close();
 });
 
 describe('centre pages in a browser', () => {
   it('takes an admin from a new centre to instant booking and a calendar link', async () => {
-    const page = await newPage();
+    const page = await browser.newPage();
     await page.goto(`${app.baseUrl}/console/sign-in`);
     await page.getByLabel('Correo electrónico').fill('rosa@infotep.example');
     await page.getByLabel('Contraseña').fill(PASSWORD);
@@ -73,11 +45,11 @@ describe('centre pages in a browser', () => {
 
     await page.getByRole('navigation', { name: 'Secciones' }).getByRole('link', { name: 'Centros', exact: true }).click();
     await heading(page, 'Centros').waitFor();
-    await shoot(page, 'list');
+    await shoot(page, 'centre-list', { noSideScroll: true });
 
     await page.getByRole('link', { name: 'INFOTEP La Vega' }).click();
     await heading(page, 'INFOTEP La Vega').waitFor();
-    await shoot(page, 'new');
+    await shoot(page, 'centre-new', { noSideScroll: true });
 
     // Instant booking before anything is set: refused, with what is missing in the error summary.
     await page.getByRole('button', { name: 'Ofrecer reserva inmediata' }).click();
@@ -85,7 +57,7 @@ describe('centre pages in a browser', () => {
     await summary.getByRole('heading', { name: 'Hay un problema' }).waitFor();
     for (const missing of ['Falta la dirección del centro', 'Falta el horario semanal', 'Falta decir qué ocupaciones evalúa'])
       await expect(summary.getByRole('link', { name: missing }).isVisible()).resolves.toBe(true);
-    await shoot(page, 'onboard-refused');
+    await shoot(page, 'centre-onboard-refused', { noSideScroll: true });
 
     // The details, on their own page.
     await page.getByRole('link', { name: 'Cambiar los datos del centro' }).click();
@@ -93,7 +65,7 @@ describe('centre pages in a browser', () => {
     await page.getByLabel('Dirección').fill('Calle Duarte 12, La Vega');
     await page.getByLabel('Teléfono (opcional)').fill('809 573 0100');
     await page.getByRole('radio', { name: 'Todas las ocupaciones de INFOTEP' }).check();
-    await shoot(page, 'details-form');
+    await shoot(page, 'centre-details-form', { noSideScroll: true });
     await page.getByRole('button', { name: 'Guardar los datos' }).click();
     await heading(page, 'INFOTEP La Vega').waitFor();
     await expect(page.getByRole('status').filter({ hasText: 'Datos guardados.' }).isVisible()).resolves.toBe(true);
@@ -112,7 +84,7 @@ describe('centre pages in a browser', () => {
     await page.getByRole('button', { name: 'Guardar el horario' }).click();
     await page.getByRole('alert').getByRole('link', { name: 'Lunes: la hora de cierre debe ser después de la de apertura' }).waitFor();
     expect(await page.getByLabel('Martes: Abre', { exact: true }).inputValue()).toBe('08:00');
-    await shoot(page, 'hours-error');
+    await shoot(page, 'centre-hours-error', { noSideScroll: true });
     await page.getByRole('alert').getByRole('link', { name: 'Lunes: la hora de cierre debe ser después de la de apertura' }).click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('mon-to');
     await page.getByLabel('Lunes: Abre', { exact: true }).fill('08:00');
@@ -131,7 +103,7 @@ describe('centre pages in a browser', () => {
     await page.getByRole('button', { name: 'Añadir el cierre' }).click();
     await page.getByRole('status').filter({ hasText: 'Cierre añadido.' }).waitFor();
     await expect(page.getByRole('row', { name: /Navidad/ }).isVisible()).resolves.toBe(true);
-    await shoot(page, 'closures');
+    await shoot(page, 'centre-closures', { noSideScroll: true });
 
     // Instant booking, now that everything is set.
     await page.getByRole('link', { name: 'Volver a INFOTEP La Vega' }).click();
@@ -148,18 +120,18 @@ describe('centre pages in a browser', () => {
     expect(link).toMatch(/^https:\/\/ruta\.example\.org\/calendar\/infotep-la-vega\/[A-Za-z0-9_-]{43}\.ics$/);
     const feed = await fetch(app.baseUrl + new URL(link).pathname);
     expect(feed.status).toBe(200);
-    await shoot(page, 'onboarded');
+    await shoot(page, 'centre-onboarded', { noSideScroll: true });
 
     // The same page in English.
     await page.getByRole('link', { name: 'English' }).click();
     await heading(page, 'INFOTEP La Vega').waitFor();
     await expect(page.getByRole('button', { name: 'Stop instant booking' }).isVisible()).resolves.toBe(true);
-    await shoot(page, 'onboarded-en');
+    await shoot(page, 'centre-onboarded-en', { noSideScroll: true });
     await page.context().close();
 
     // Staff see the centre and may change its hours and closures, not its details, instant booking or calendar link.
     await newPerson(app, () => NOW, { email: 'luis@infotep.example', name: 'Luis Gómez', institution: 'infotep', role: 'staff', centres: ['infotep-la-vega'] });
-    const staff = await newPage();
+    const staff = await browser.newPage();
     await staff.goto(`${app.baseUrl}/console/sign-in`);
     await staff.getByLabel('Correo electrónico').fill('luis@infotep.example');
     await staff.getByLabel('Contraseña').fill(PASSWORD);
@@ -171,7 +143,7 @@ describe('centre pages in a browser', () => {
     await expect(staff.getByRole('button', { name: 'Desactivar la reserva inmediata' }).count()).resolves.toBe(0);
     await shoot(staff, 'staff');
     await staff.context().close();
-    expect(cspViolations).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
   });
 
   it('shows which appointment an hours change would strand', async () => {
@@ -180,7 +152,7 @@ describe('centre pages in a browser', () => {
       channel: 'sms', contact: null, via: null, firstName: 'Marta', language: 'es', prescreen: null, local: '2026-11-23T09:00',
     });
     expect(booked.ok).toBe(true);
-    const page = await newPage();
+    const page = await browser.newPage();
     await page.goto(`${app.baseUrl}/console/sign-in`);
     await page.getByLabel('Correo electrónico').fill('rosa@infotep.example');
     await page.getByLabel('Contraseña').fill(PASSWORD);
@@ -196,7 +168,7 @@ describe('centre pages in a browser', () => {
     await page.getByRole('heading', { name: 'Citas afectadas' }).waitFor();
     await expect(page.getByRole('row', { name: /Fuera del nuevo horario/ }).isVisible()).resolves.toBe(true);
     expect(await page.content()).not.toContain('Marta');
-    await shoot(page, 'hours-conflict');
+    await shoot(page, 'centre-hours-conflict', { noSideScroll: true });
     await page.context().close();
   });
 });

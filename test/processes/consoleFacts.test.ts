@@ -1,8 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/paths.js';
+import { heading, launchConsoleBrowser, shoot, type ConsoleBrowser } from '../support/browser.js';
 import { inviteByCli, newPerson, PASSWORD } from '../support/consoleClient.js';
 import { startTestApp, text, type TestApp } from '../support/testApp.js';
 
@@ -11,46 +8,22 @@ import { startTestApp, text, type TestApp } from '../support/testApp.js';
  * consoleBrowser.test.ts): an admin publishes a fact as a person would, making a mistake first,
  * then withdraws it. Full-page screenshots at 1280 and 390 pixels go to test-results/screenshots/facts-*.png.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = join(projectRoot(), 'test-results', 'screenshots');
-const WIDE = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 /** The app's frozen clock: the day workers are told is 4 December 2026. */
 const NOW = new Date('2026-12-04T15:00:00Z');
 
 let app: TestApp;
-let browser: Browser;
-const cspViolations: string[] = [];
+let browser: ConsoleBrowser;
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: WIDE, locale: 'es-DO' });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
-  });
-  return page;
-}
 
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `facts-${name}-1280.png`), fullPage: true });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(SHOTS, `facts-${name}-390.png`), fullPage: true });
-  await page.setViewportSize(WIDE);
-}
 
-const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name });
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   app = await startTestApp('console-facts', {}, undefined, { now: () => NOW });
-  // Under .ci/future Node runs a year ahead through LD_PRELOAD; the browser keeps the real clock.
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'LD_PRELOAD' && !e[0].startsWith('FAKETIME')));
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, env });
+  browser = await launchConsoleBrowser();
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await browser?.browser.close();
   await app?.close();
 });
 
@@ -67,7 +40,7 @@ describe('route facts in a browser', () => {
       source: 'INFOTEP, Manual de certificación 2026',
     });
     const invite = await inviteByCli(app, 'ana@infotep.example', 'infotep', 'admin');
-    const page = await newPage();
+    const page = await browser.newPage();
     await page.goto(app.baseUrl + invite);
     await page.getByLabel('Su nombre').fill('Ana Pérez');
     await page.getByLabel('Contraseña', { exact: true }).fill(PASSWORD);
@@ -79,11 +52,11 @@ describe('route facts in a browser', () => {
     await heading(page, 'Información de la ruta').waitFor();
     const costRow = page.getByRole('row', { name: /Costo/ });
     await expect(costRow.getByText('Desconocido').isVisible()).resolves.toBe(true);
-    await shoot(page, 'list');
+    await shoot(page, 'facts-list');
 
     await page.getByRole('link', { name: 'Costo', exact: true }).click();
     await heading(page, 'Costo').waitFor();
-    await shoot(page, 'form');
+    await shoot(page, 'facts-form');
 
     // A mistake first: Creole left empty, no source. The summary links to each field.
     const form = page.getByRole('form', { name: 'Publicar la versión de su institución' });
@@ -92,7 +65,7 @@ describe('route facts in a browser', () => {
     await form.getByRole('button', { name: 'Publicar como confirmado por INFOTEP' }).click();
     const summary = page.getByRole('alert');
     await expect(summary.getByRole('heading', { name: 'Hay un problema' }).isVisible()).resolves.toBe(true);
-    await shoot(page, 'form-error');
+    await shoot(page, 'facts-form-error');
     await summary.getByRole('link', { name: 'Escriba el texto en criollo haitiano' }).click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('text-ht');
 
@@ -102,7 +75,7 @@ describe('route facts in a browser', () => {
     await heading(page, 'Información de la ruta').waitFor();
     await expect(page.getByRole('status').getByText('Publicado: Costo').isVisible()).resolves.toBe(true);
     await expect(page.getByRole('row', { name: /Costo/ }).getByText('Confirmado por INFOTEP').isVisible()).resolves.toBe(true);
-    await shoot(page, 'published');
+    await shoot(page, 'facts-published');
 
     // What a worker now reads (over the real webhook).
     const replies = await app.chat('+18095551234', ['Hola', '1', '1', '1', 'albañil', '1'], { channel: 'whatsapp' });
@@ -110,14 +83,14 @@ describe('route facts in a browser', () => {
 
     await page.getByRole('link', { name: 'English' }).click();
     await heading(page, 'Route facts').waitFor();
-    await shoot(page, 'list-en');
+    await shoot(page, 'facts-list-en');
     await page.getByRole('link', { name: 'Español' }).click();
     await heading(page, 'Información de la ruta').waitFor();
 
     await page.getByRole('link', { name: 'Costo', exact: true }).click();
     await page.getByRole('link', { name: 'Retirar lo que publicó' }).click();
     await heading(page, '¿Retirar «Costo»?').waitFor();
-    await shoot(page, 'withdraw');
+    await shoot(page, 'facts-withdraw');
     await page.getByRole('button', { name: 'Sí, retirarlo' }).click();
     await heading(page, 'Información de la ruta').waitFor();
     await expect(page.getByRole('status').getByText(/Retirado: Costo/).isVisible()).resolves.toBe(true);
@@ -127,12 +100,12 @@ describe('route facts in a browser', () => {
     await page.getByRole('link', { name: 'Pasos', exact: true }).click();
     await heading(page, 'Pasos').waitFor();
     expect(await page.getByLabel('En criollo haitiano').inputValue()).toBe('Ale nan yon biwo INFOTEP epi mande sètifikasyon konpetans.\nPote prèv eksperyans ou.\nFè evalyasyon pratik la.');
-    await shoot(page, 'form-steps');
+    await shoot(page, 'facts-form-steps');
     await page.context().close();
 
     // Staff read the facts but have no form.
     await newPerson(app, () => NOW, { email: 'luis@infotep.example', name: 'Luis', institution: 'infotep', role: 'staff' });
-    const staff = await newPage();
+    const staff = await browser.newPage();
     await staff.goto(`${app.baseUrl}/console/sign-in`);
     await staff.getByLabel('Correo electrónico').fill('luis@infotep.example');
     await staff.getByLabel('Contraseña').fill(PASSWORD);
@@ -144,6 +117,6 @@ describe('route facts in a browser', () => {
     await expect(staff.locator('textarea').count()).resolves.toBe(0);
     await shoot(staff, 'staff');
     await staff.context().close();
-    expect(cspViolations).toEqual([]);
+    expect(browser.cspViolations).toEqual([]);
   });
 });
