@@ -1,6 +1,6 @@
 import { franc, francAll } from 'franc';
 import type { Language } from '../catalog/schema.js';
-import { normalizedWords } from '../match/tokens.js';
+import { destretched, normalizedWords } from '../match/tokens.js';
 
 /** What a message is written in. French is reported as such: Ruta answers it in Haitian Creole. */
 export type DetectedLanguage = 'es' | 'en' | 'ht' | 'fr';
@@ -90,7 +90,9 @@ export class LanguageDetector {
     const lexScores = new Map<DetectedLanguage, number>();
     let matched = 0;
     for (const token of tokens) {
-      const entry = this.lex.get(token);
+      // A stretched greeting or word ("holaa", "hii", "bonjouu", "buenass") is read as the word.
+      const word = destretched(token, (w) => this.lex.has(w), { anywhere: true });
+      const entry = word === undefined ? undefined : this.lex.get(word);
       if (!entry) continue;
       matched += 1;
       // A word shared by several languages counts less for each.

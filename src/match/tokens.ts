@@ -61,9 +61,29 @@ export function normalizedWords(text: string): string[] {
   return out;
 }
 
-/** Content words of a text: normalised, stop words and bare numbers removed. */
+/**
+ * The word a stretched spelling stands for, when `known` knows it: "holaa" → "hola", "hii" → "hi",
+ * "bonjouu" → "bonjou", "graciass" → "gracias". Letters written three times or more are squeezed
+ * already (`normalizedWords`); a letter written twice is a real spelling too ("konn", "staff",
+ * "perro"), so this is only a fallback for words `known` does not know as written, and only the
+ * final double is undone unless `anywhere` ("hoola" → "hola": for language identification, where
+ * any known word of the same language is the right answer, but not for stop words, where "perro"
+ * would become "pero").
+ * @example destretched('holaa', (w) => w === 'hola') === 'hola'
+ */
+export function destretched(word: string, known: (w: string) => boolean, { anywhere = false }: { anywhere?: boolean } = {}): string | undefined {
+  if (known(word)) return word;
+  const candidates: string[] = [];
+  const final = /(\p{L})\1$/u.exec(word);
+  if (final) candidates.push(word.slice(0, -1));
+  if (anywhere) for (const m of word.matchAll(/(\p{L})\1/gu)) candidates.push(word.slice(0, m.index) + word.slice(m.index + 1));
+  // A single letter left is not the word ("mm" is not "m").
+  return candidates.find((c) => c.length >= 2 && known(c));
+}
+
+/** Content words of a text: normalised, stop words (also stretched: "holaa", "mesii") and bare numbers removed. */
 export function contentWords(text: string): string[] {
-  return normalizedWords(text).filter((w) => !STOP.has(w) && !/^\d+$/.test(w));
+  return normalizedWords(text).filter((w) => destretched(w, isStopWord) === undefined && !/^\d+$/.test(w));
 }
 
 /**

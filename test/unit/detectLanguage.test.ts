@@ -28,6 +28,24 @@ describe('detectLanguage', () => {
     expect(detectLanguage(text).language).toBe(language);
   });
 
+  // Stretched greetings and doubled final letters, as typed on a phone.
+  it.each([
+    ['holaa', 'es'],
+    ['Holaaaa', 'es'],
+    ['buenass', 'es'],
+    ['hoola', 'es'],
+    ['hii', 'en'],
+    ['Hiiii', 'en'],
+    ['helloo', 'en'],
+    ['heyy', 'en'],
+    ['bonjouu', 'ht'],
+    ['Bonjouuuu', 'ht'],
+    ['bonswaa', 'ht'],
+    ['mesii anpil', 'ht'],
+  ])('%j, stretched, is %s', (text, language) => {
+    expect(detectLanguage(text).language).toBe(language);
+  });
+
   it.each(['', '👍', '12345', 'ok', 'xyzzy'])('leaves %j undetermined', (text) => {
     expect(detectLanguage(text).language).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentWords, keySimilarity, matchKey, normalizedWords, phoneticKey } from '../../src/match/tokens.js';
+import { contentWords, destretched, keySimilarity, matchKey, normalizedWords, phoneticKey } from '../../src/match/tokens.js';
 import { PhraseIndex } from '../../src/match/OccupationMatcher.js';
 
 describe('tokens for matching', () => {
@@ -12,6 +12,18 @@ describe('tokens for matching', () => {
     expect(contentWords('yo trabajo de albañil desde hace 10 años')).toEqual(['albanil']);
     expect(contentWords('I have been working as a plumber for years')).toEqual(['plumber']);
     expect(contentWords('mwen te travay kòm kizinyè pandan 5 lane')).toEqual(['kizinye', 'pandan']);
+  });
+
+  it('reads stretched greetings and doubled final letters as their word, where a double is not a real spelling', () => {
+    expect(contentWords('holaa soy albañil')).toEqual(['albanil']);
+    expect(contentWords('hii, i am a plumber')).toEqual(['plumber']);
+    expect(contentWords('bonjouu mwenn se mason')).toEqual(['mason']);
+    expect(contentWords('holaaaa buenass graciass, pego block')).toEqual(['pego', 'block']);
+    // Doubles that are the spelling stay: Creole "masonn", "kann", Spanish "perro" (not "pero").
+    expect(contentWords('masonn kann perros carro')).toEqual(['masonn', 'kann', 'perros', 'carro']);
+    expect(destretched('hoola', (w) => w === 'hola')).toBeUndefined();
+    expect(destretched('hoola', (w) => w === 'hola', { anywhere: true })).toBe('hola');
+    expect(destretched('mm', (w) => w === 'm')).toBeUndefined();
   });
 
   it('gives Spanish, English and old and new Creole spellings the same phonetic key', () => {
