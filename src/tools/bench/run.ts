@@ -223,17 +223,28 @@ async function bytesPerWorker(s: Started, redis: Redis, workers: number) {
   let bytes = 0;
   let keys = 0;
   let withoutTtl = 0;
+  // Where the bytes go, by key shape (ids and numbers replaced): what to shrink first.
+  const shapes = new Map<string, { keys: number; bytes: number; withoutTtl: number }>();
   let cursor = '0';
   do {
     const [next, batch] = await redis.scan(cursor, 'MATCH', `${s.prefix}*`, 'COUNT', 1000);
     cursor = next;
     for (const key of batch) {
+      const size = Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
+      const eternal = (await redis.ttl(key)) === -1;
       keys += 1;
-      bytes += Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
-      if ((await redis.ttl(key)) === -1) withoutTtl += 1;
+      bytes += size;
+      if (eternal) withoutTtl += 1;
+      const shape = key.slice(s.prefix.length).replace(/[0-9a-f]{16,}/gi, '<id>').replace(/\d+/g, '<n>');
+      const entry = shapes.get(shape) ?? { keys: 0, bytes: 0, withoutTtl: 0 };
+      entry.keys += 1;
+      entry.bytes += size;
+      if (eternal) entry.withoutTtl += 1;
+      shapes.set(shape, entry);
     }
   } while (cursor !== '0');
-  return { workers, keys, bytes, perWorker: Math.round(bytes / workers), withoutTtl };
+  const byShape = Object.fromEntries([...shapes].sort((a, b) => b[1].bytes - a[1].bytes));
+  return { workers, keys, bytes, perWorker: Math.round(bytes / workers), withoutTtl, byShape };
 }
 
 async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
