@@ -30,7 +30,7 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
     const lines = [...START('Hola'), '1', 'trabajé 8 años pegando block en la obra', '1', 'si', '1', '1 2', '1', '1', '2', '1', '3', '1', '1'];
     const replies = await app.chat(from, lines);
     const t = replies.map(text);
-    expect(t[2]).toMatch(/Revisa si puedes certificarte[\s\S]*Republica Dominicana/);
+    expect(t[2]).toMatch(/Mira si ya puedes certificarte[\s\S]*Republica Dominicana/);
     expect(t[3]).toMatch(/Cuéntame de tu trabajo/);
     expect(t[4]).toMatch(/Te refieres a[\s\S]*1\. Albañil/);
     // "8 años" was in the description: it is confirmed, not asked again.
