@@ -166,12 +166,50 @@ describe('typing a trade', () => {
 });
 
 describe('a sector\'s list of trades', () => {
-  it('"none of these" goes back to the trade question, and a trade typed instead of a number is read', async () => {
+  it('"none of these" asks for the trade in the worker\'s words, and a trade typed instead of a number is read', async () => {
     const none = await app.chat(phone('+1809'), ['Hola', '1', '1', '1', '1', 'ninguno de estos']);
     expect(text(none[4]!)).toMatch(/1\. Albañil[\s\S]*10\. Ninguno de estos/);
-    expect(text(none[5]!)).toMatch(/Cu(á|a)l es tu oficio\? Escr(í|i)belo/);
+    expect(text(none[5]!)).toMatch(/Escribe tu oficio con tus palabras/);
     const typed = await app.chat(phone('+1809'), ['Hi', '1', '1', '1', '1', 'I am a plumber']);
     expect(text(typed[5]!)).toMatch(/Do you mean[\s\S]*1\. Plumber/);
+  });
+});
+
+describe('a trade the catalog does not cover', () => {
+  it('names the closest ISCO-08 group, says no standard is known at INFOTEP and whom to ask — after "none of these", without a loop', async () => {
+    const replies = await app.chat(phone('+1809'), ['Hola', '1', '1', '1', '1', 'ninguno de estos', 'tapicero de muebles']);
+    const answer = text(replies[6]!);
+    expect(answer).toMatch(/Todav(í|i)a no tengo tu oficio en Ruta[\s\S]*: 7534 Tapiceros, colchoneros y afines\./);
+    expect(answer).toMatch(/No s(é|e) si INFOTEP tiene una norma para ese oficio/);
+    expect(answer).toMatch(/Pregunta en una oficina de INFOTEP si certifican tu oficio/);
+    expect(answer).toMatch(/1\. Escribir mi oficio de otra forma\n2\. Elegir de la lista de oficios\n3\. /);
+    // Writing it another way asks for it again; a catalog trade then works as usual.
+    const again = await app.chat(phone('+1809'), ['Hola', '1', '1', '1', 'pescador de langosta', '1', 'albañil']);
+    expect(text(again[4]!)).toMatch(/6222 Pescadores de agua dulce y en aguas costeras/);
+    expect(text(again[5]!)).toMatch(/Escribe tu oficio con tus palabras/);
+    expect(text(again[6]!)).toMatch(/Albañil/);
+  });
+
+  it('in English and Creole, with the institution\'s contact where it is known; in Mexico, that RENEC has no such standard', async () => {
+    const en = await app.chat(phone('+1212'), ['Hi', '1', '1', 'colombia', 'shoe repair, i fix shoes']);
+    const enAnswer = text(en[4]!);
+    expect(enAnswer).toMatch(/Ruta does not have your trade yet[\s\S]*: 7536 Zapateros y afines \(its official name in Spanish\)/);
+    expect(enAnswer).toMatch(/I do not know whether SENA has a standard for that trade\.\nAsk SENA whether they certify your trade: .*sena\.edu\.co/);
+    const ht = await app.chat(phone('+1809'), ['Bonjou', '1', '1', '1', 'kòdonye, m ranje soulye']);
+    expect(text(ht[4]!)).toMatch(/Ruta poko gen metye ou[\s\S]*7536 Zapateros y afines \(non ofisy(è|e)l li an pany(ò|o)l\)[\s\S]*M pa konnen si INFOTEP gen yon n(ò|o)m/);
+    // Mexico: the RENEC registry is searched with the worker's words first; when nothing there fits, it is said.
+    const mx = await app.chat(phone('+52155'), ['Hola', '1', '1', '1', 'tapicero de muebles']);
+    expect(text(mx[4]!)).toMatch(/7534 Tapiceros[\s\S]*No encontr(é|e) una norma de CONOCER para ese oficio en su registro \(RENEC\)\.\nPregunta en CONOCER si certifican tu oficio: .*conocer\.gob\.mx/);
+    // The registry's offers can be refused: "none of these" leads to the same answer, not back to the question.
+    const refused = await app.chat(phone('+52155'), ['Hola', '1', '1', '1', 'soy pescador, salgo en lancha a tirar la red', '4']);
+    expect(text(refused[4]!)).toMatch(/normas de M(é|e)xico \(CONOCER\)[\s\S]*4\. Ninguno de estos/);
+    expect(text(refused[5]!)).toMatch(/6222 Pescadores de agua dulce y en aguas costeras[\s\S]*No encontr(é|e) una norma de CONOCER/);
+  });
+
+  it('words that name no work are asked again once, then lead to the same honest answer, not back to the list', async () => {
+    const replies = await app.chat(phone('+1809'), ['Hola', '1', '1', '1', 'pues nada', 'no se']);
+    expect(text(replies[4]!)).toMatch(/No estoy seguro de qu(é|e) oficio es/);
+    expect(text(replies[5]!)).toMatch(/Todav(í|i)a no tengo tu oficio en Ruta, y no lo encontr(é|e) en la lista internacional[\s\S]*INFOTEP/);
   });
 });
 
@@ -260,6 +298,6 @@ describe('Mexico: any standard of the RENEC registry', () => {
   it('outside Mexico the registry is not offered: an unknown trade is asked again', async () => {
     const from = phone('+1809');
     const [again] = await app.chat(from, ['Hola', '1', '1', '1', 'soy brigadista de protección civil']).then((r) => r.slice(4));
-    expect(text(again!)).toMatch(/No estoy seguro de qu(é|e) oficio es/);
+    expect(text(again!)).toMatch(/No estoy seguro de qu(é|e) oficio es/); // "civil" is no trade: not "2142 Ingenieros civiles"
   });
 });
