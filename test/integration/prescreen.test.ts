@@ -30,7 +30,7 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
     const lines = [...START('Hola'), '1', 'trabajé 8 años pegando block en la obra', '1', 'si', '1', '1 2', '1', '1', '2', '1', '3', '1', '1'];
     const replies = await app.chat(from, lines);
     const t = replies.map(text);
-    expect(t[2]).toMatch(/Revisa si puedes certificarte[\s\S]*Republica Dominicana/);
+    expect(t[2]).toMatch(/Mira si ya puedes certificarte[\s\S]*Republica Dominicana/);
     expect(t[3]).toMatch(/Cuéntame de tu trabajo/);
     expect(t[4]).toMatch(/Te refieres a[\s\S]*1\. Albañil/);
     // "8 años" was in the description: it is confirmed, not asked again.
@@ -52,7 +52,7 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
     expect(ttl).toBeGreaterThan(29 * 24 * 3600);
 
     const [summary] = await app.chat(from, ['1']);
-    expect(text(summary!)).toMatch(/RUTA: revision de habilidades\nOficio: Albañil \(CIUO-08 7112\)\nNorma: INFOTEP \(codigo por confirmar\)\nExperiencia: 8 años, aprendio: trabajando[\s\S]*5 si, 1 en parte, 1 no \(de 7\)[\s\S]*Fecha: 2026-11-22/);
+    expect(text(summary!)).toMatch(/RUTA: revision de habilidades\nOficio: Albañil \(CIUO-08 7112\)\nNorma: INFOTEP \(codigo por confirmar\)\nExperiencia: 8 años, aprendio: trabajando\nPruebas: una carta de un empleador; fotos o videos de su trabajo\n[\s\S]*5 si, 1 en parte, 1 no \(de 7\)[\s\S]*Fecha: 2026-11-22/);
 
     // Days later, from the main menu: the saved result's summary, without answering everything again.
     const [menu, saved, again] = await app.chat(from, ['MENU', '2', '1']);
