@@ -8,7 +8,7 @@ import { accuracy, formatAccuracy, readEvalSet } from '../eval/evalSet.js';
 
 /**
  * The regional strategy's priority trades (logistics and warehouse, delivery, tourism, agribusiness
- * packing), added where a real standard exists: today only Mexico's RENEC lists one for each (the
+ * packing, office cleaning), added where a real standard exists: today only Mexico's RENEC lists one for each (the
  * research notes name none elsewhere), so other countries get their institution's general route.
  */
 const PRIORITY: Record<string, { isco08: string; sector: string; mx: string[] }> = {
@@ -19,6 +19,8 @@ const PRIORITY: Record<string, { isco08: string; sector: string; mx: string[] }>
   loader: { isco08: '9333', sector: 'transport', mx: ['EC0766'] },
   'tour-guide': { isco08: '5113', sector: 'hotels', mx: ['EC0072', 'EC1663'] },
   'produce-packing': { isco08: '9321', sector: 'agriculture', mx: ['EC0596', 'EC1625'] },
+  // Office and building cleaning: the hotel housekeepers' unit group, with the cleaning-services standards.
+  cleaner: { isco08: '9112', sector: 'hotels', mx: ['EC0154', 'EC0572', 'EC0960.01'] },
 };
 const IDS = Object.keys(PRIORITY);
 
