@@ -104,7 +104,7 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
     expect(await savedProfile(app, from)).toBeUndefined();
   });
 
-  it('priority trades in Mexico: a forklift operator (EC0200) and a Creole-speaking delivery rider (EC1348) get a route and a pre-screen', async () => {
+  it('priority trades in Mexico: a forklift operator (EC0200) and a Creole-speaking delivery rider (EC1631) get a route and a pre-screen', async () => {
     const forklift = phone('+52155');
     const route = await app.chat(forklift, ['Hi', '1', '1', '1', 'i drive a forklift in a warehouse', '1']);
     expect(text(route[4]!)).toMatch(/Do you mean[\s\S]*1\. Forklift operator/);
@@ -117,7 +117,7 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
 
     const rider = phone('+52155');
     const ht = await app.chat(rider, ['Bonjou', '1', '1', '1', 'm fè livrezon sou moto', '1']);
-    expect(text(ht[5]!)).toMatch(/Livr(è|e) sou moto[\s\S]*CONOCER[\s\S]*EC1348/);
+    expect(text(ht[5]!)).toMatch(/Livr(è|e) sou moto[\s\S]*CONOCER[\s\S]*EC1631: Conducci(ó|o)n de motocicleta/);
     const answers = await app.chat(rider, ['1', 'senk', '2', 'okenn', ...Array(6).fill('wi')]);
     const a = answers.map(text);
     expect(a[3]).toMatch(/\(1\/6\)/);
