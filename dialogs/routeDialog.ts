@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { NO } from '../src/language/keywords.js';
 import { countrySteps } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
-import { occupationSubject, routeDetail, routeMessages, ROUTE_DETAILS, type RouteDetail, type RouteSubject } from './routeMessages.js';
+import { occupationSubject, routeDetail, routeMessages, unknownFacts, ROUTE_DETAILS, type RouteDetail, type RouteSubject } from './routeMessages.js';
 import { RENEC_SOURCE } from '../src/catalog/Catalog.js';
 import { prescreenResultSchema } from './prescreenDialog.js';
 import { didYouMeanQuestion, occupationMenu, occupationMenuAnswer } from './tradeQuestions.js';
@@ -251,6 +251,7 @@ export class RouteDialog extends StepDialog<Values> {
       values.renec = Object.fromEntries(renec.map((r) => [r.item.code, this.catalog.renecName(r.item, text)]));
       return go('renecConfirm');
     }
+    ruta.track({ kind: 'trade_unmatched', text });
     return undefined;
   }
 
@@ -356,6 +357,7 @@ export class RouteDialog extends StepDialog<Values> {
     // What the institutions published replaces Ruta's research (read for every answer: it may have just changed).
     const routes = await this.facts.routesIn(values.country);
     for (const message of routeMessages(this.catalog, ruta.t, ruta.language, values.country, subject, routes)) await say(message);
+    ruta.track({ kind: 'route_explained', trade: values.occupation ?? values.standard ?? 'unknown', unknownFacts: unknownFacts(this.catalog, values.country, routes) });
   }
 
   /** The curated occupation chosen, or the RENEC standard chosen (Mexico). */
