@@ -72,7 +72,7 @@ export interface App {
   gazetteer: Gazetteer;
   reconciler: EffectsReconciler;
   /** Anonymous events and aggregates for coordinators (issue 12). */
-  analytics: { recorder: EventRecorder; reader: AnalyticsReader; sweep: DropOffSweep };
+  analytics: { store: AnalyticsStore; recorder: EventRecorder; reader: AnalyticsReader; sweep: DropOffSweep };
   close(): Promise<void>;
 }
 
@@ -133,6 +133,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   }
   const recorder = new EventRecorder({ store: analyticsStore, now, log, quietMs });
   const analytics = {
+    store: analyticsStore,
     recorder,
     reader: new AnalyticsReader(analyticsStore, config.ANALYTICS_K),
     sweep: new DropOffSweep({ recorder, intervalMs: config.ANALYTICS_SWEEP_INTERVAL_MS, log }),

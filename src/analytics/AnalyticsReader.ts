@@ -137,8 +137,10 @@ export class AnalyticsReader {
     return new Map(keys.map((k, i) => [k, { count: groups.get(k)!.count, workers: workers[i] ?? 0 }]));
   }
 
+  /** Shown rows first, most workers first; then suppressed rows by name only (their order must not hint at their numbers). */
   private sorted(rows: Map<string, { count: number; workers: number }>): Array<[string, { count: number; workers: number }]> {
-    return [...rows.entries()].sort(([a, x], [b, y]) => Number(y.workers >= this.k) - Number(x.workers >= this.k) || y.workers - x.workers || a.localeCompare(b));
+    const rank = (r: { workers: number }) => (r.workers >= this.k ? r.workers : 0);
+    return [...rows.entries()].sort(([a, x], [b, y]) => rank(y) - rank(x) || a.localeCompare(b));
   }
 
   private guarded(r: { count: number; workers: number }): { count: KCount; workers: KCount } {
