@@ -6,9 +6,9 @@ import { phraseWorkersId, type AggregateWrite, type LastSeen } from './cells.js'
 
 /**
  * Appends events to the stream with ids from the injected clock, to the hour (`<hour ms>-<seq>`;
- * never a later hour's id before an earlier one), and trims what is older than the retention
- * (MINID ~, so Redis trims whole nodes cheaply: a few entries past the limit may linger until the
- * next append). The stream expires too when nothing is appended for as long.
+ * never a later hour's id before an earlier one), and trims every event older than the retention
+ * (MINID, exact: each event is removed once, so the cost per append stays constant). The stream
+ * expires too when nothing is appended for as long.
  * KEYS: stream. ARGV: hour ms, min id ms, ttl ms, event JSON…
  */
 const APPEND = `
@@ -19,7 +19,7 @@ if top[1] then
   if last > ms then ms = last end
 end
 for i = 4, #ARGV do
-  redis.call('XADD', KEYS[1], 'MINID', '~', ARGV[2], ms .. '-*', 'e', ARGV[i])
+  redis.call('XADD', KEYS[1], 'MINID', ARGV[2], ms .. '-*', 'e', ARGV[i])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return ms
@@ -48,7 +48,7 @@ const DAY_MS = 24 * 3600_000;
  * footprint is bounded by the retention (see README, "Analytics").
  *
  * Keys (after the tag), each with a TTL:
- * - `ev` stream of events (ANALYTICS_EVENT_RETENTION_DAYS);
+ * - `ev` stream of events, ids `<hour ms>-<n>` (trimmed to ANALYTICS_EVENT_RETENTION_DAYS on each append);
  * - `n:<day>` hash cell → count; `u:<day>:<cell>` HyperLogLog of aids (ANALYTICS_AGGREGATE_RETENTION_DAYS after the day);
  * - `p:<day>` sorted set 'CC|lang|phrase' → times; `pu:<day>:CC|lang|<hash>` HyperLogLog of aids (same);
  * - `last:<aid>` hash of a conversation's last step, `quiet` sorted set aid → hour of last message
