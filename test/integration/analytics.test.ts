@@ -4,9 +4,11 @@ import { pseudonymize } from '../../src/privacy/pseudonym.js';
 import { RutaBot } from '../../src/bot/RutaBot.js';
 import { readSession } from '../../src/bot/session.js';
 import type { AnalyticsQuery } from '../../src/analytics/AnalyticsReader.js';
-import { bookByChat } from '../support/bookingJourney.js';
+import { bookByChat, TEST_ACCOUNT_SID } from '../support/bookingJourney.js';
+import { twilioSignature } from '../../src/channels/twilio/signature.js';
+import { newMessageSid } from '../../src/tools/twilioClient.js';
 import { keysUnder } from '../support/redis.js';
-import { SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
+import { AUTH_TOKEN, PUBLIC_URL, SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
 
 // Issue 12, "Events, privately": a scripted cohort through the signed Twilio webhook, on a frozen
 // clock, yields exactly the expected funnel, drop-off and suppressed cells; nothing stored for
@@ -188,5 +190,31 @@ describe('analytics over the Twilio webhook (real Redis, frozen clock)', () => {
     const fresh = (await sessionOf(eraser))?.aid;
     expect(fresh).toMatch(/^a0/);
     expect(fresh).not.toBe(erasedAid);
+  });
+
+  it('counts an opt-out (never a drop-off) and a delivery failure by its error code, on their own day', async () => {
+    clock.now = START + 3 * 24 * 3600_000;
+    const day = '2026-11-23';
+    const quitter = number('+1809');
+    await app.chat(quitter, ['Hola', '1', 'STOP']);
+    const body = { AccountSid: TEST_ACCOUNT_SID, MessageSid: newMessageSid(), MessageStatus: 'undelivered', ErrorCode: '30003', To: quitter };
+    const res = await fetch(`${app.baseUrl}/twilio/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/twilio/status`, body) },
+      body: new URLSearchParams(body).toString(),
+    });
+    expect(res.status).toBe(204);
+    const { reader, recorder, store } = app.ruta.analytics;
+    const aid = (await sessionOf(quitter))?.aid;
+    const theirs = (await store.recent(20)).filter((e) => e.aid === aid);
+    expect(theirs.find((e) => e.kind === 'delivery_failed')).toMatchObject({ country: 'DO', language: 'es', channel: 'sms', errorCode: 30003, hour: '2026-11-23T15:00:00Z' });
+    expect(theirs.find((e) => e.kind === 'command')).toMatchObject({ step: 'none' });
+    expect(theirs.some((e) => e.kind === 'opt_out')).toBe(true);
+    // One worker: real, but never shown.
+    expect(await reader.totals({ from: day, to: day }, 'delivery_failed')).toEqual([{ detail: '30003', count: hidden, workers: hidden }]);
+    expect(await reader.totals({ from: day, to: day }, 'opt_out')).toEqual([{ detail: '-', count: hidden, workers: hidden }]);
+    clock.now += 2 * 24 * 3600_000;
+    await recorder.sweep();
+    expect(await reader.dropOff({ from: day, to: day })).toEqual([]);
   });
 });
