@@ -99,16 +99,12 @@ export class RouteDialog extends StepDialog<Values> {
           return read;
         }
         // Work the catalog does not cover, named ("tapicero"), goes to the honest path at once (and is what coordinators learn from).
-        if ((values.isco ?? []).length > 0) {
-          ruta.track({ kind: 'trade_unmatched', text });
-          return go('unlisted');
-        }
+        if ((values.isco ?? []).length > 0) return go('unlisted');
         if (partialChoice) {
           values.sector = partialChoice;
           return go('occupation');
         }
         // Words that name no work at all are asked again once, then taken there too (never a loop back to the sector list).
-        ruta.track({ kind: 'trade_unmatched', text });
         values.misses = (values.misses ?? 0) + 1;
         if (values.misses >= 2) return go('unlisted');
         return retryWith(ruta.t('route.tradeNotFound', { count: this.catalog.sectors.length }));
@@ -119,9 +115,7 @@ export class RouteDialog extends StepDialog<Values> {
       ask: ({ ruta }) => ({ kind: 'text', text: ruta.t('route.typeTrade') }),
       answer: async (turn, { text }) => {
         const read = await this.readTrade(turn, text);
-        if (read) return read;
-        if (text.trim() !== '') turn.ruta.track({ kind: 'trade_unmatched', text });
-        return go('unlisted');
+        return read ?? go('unlisted');
       },
     },
     // A trade the catalog does not cover: the closest ISCO-08 group, whether a national standard is
@@ -260,6 +254,7 @@ export class RouteDialog extends StepDialog<Values> {
       values.renec = Object.fromEntries(renec.map((r) => [r.item.code, this.catalog.renecName(r.item, text)]));
       return go('renecConfirm');
     }
+    ruta.track({ kind: 'trade_unmatched', text });
     return undefined;
   }
 

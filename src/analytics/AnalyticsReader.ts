@@ -17,7 +17,13 @@ export interface AnalyticsQuery {
 /** A published number: shown only when at least k distinct workers make it, otherwise "<k" and never the number. */
 export type KCount = { shown: true; value: number } | { shown: false; label: string };
 
-/** The funnel's stages and the cells each counts (distinct workers who reached it in the period). */
+/**
+ * The funnel's stages and the cells each counts: distinct workers who reached the stage during
+ * the period (an activity funnel: each stage is counted on its own days, so a stage can hold
+ * workers whose first contact was before the period). 'prescreen' is a completed pre-screen,
+ * 'booked' a booking or request made (confirmed or not), 'certified' an outcome 'competent'.
+ * Distinct counts come from HyperLogLogs: exact for small numbers, about 1 % off for large ones.
+ */
 export const FUNNEL: ReadonlyArray<{ stage: string; kind: CellKind; detail?: string }> = [
   { stage: 'first_contact', kind: 'first_contact' },
   { stage: 'privacy_accepted', kind: 'privacy_accepted' },

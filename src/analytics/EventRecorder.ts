@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { errorCode, type Logger } from '../log.js';
 import type { Language } from '../catalog/schema.js';
 import type { AnalyticsStore } from './AnalyticsStore.js';
-import { aggregate, cellOf, dimsOf, emptyWrite, parseCell, type AggregateWrite, type Dims } from './cells.js';
+import { aggregate, cellOf, dimsOf, emptyWrite, parseDims, type AggregateWrite, type Dims } from './cells.js';
 import { analyticsEventSchema, dayOf, hourOf, UNKNOWN_COUNTRY, type AnalyticsChannel, type AnalyticsEvent, type Tracked, type TurnOutcome } from './event.js';
 import { tradePhrase } from './tradePhrase.js';
 
@@ -85,7 +85,7 @@ export class EventRecorder {
       const due = await store.due(before, batch);
       for (const aid of due) {
         const last = await store.claim(aid, before);
-        const dims = last && parseCell(`${last.dims}|x|x`);
+        const dims = last && parseDims(last.dims);
         if (!last || !dims) continue;
         const cell = cellOf(dims, last.expiresMs <= nowMs ? 'dropoff_expired' : 'dropoff_quiet', last.step);
         const day = dayOf(new Date(last.atMs));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { dayOf, type AnalyticsEvent, type EventKind } from './event.js';
+import { dayOf, EVENT_KINDS, type AnalyticsEvent, type EventKind } from './event.js';
 
 /**
  * The aggregates are cells: day × country × language × channel × kind × detail, each with a
@@ -17,6 +17,9 @@ export type CellKind =
   /** The last step of a conversation quiet for 24 h, still kept / already expired. */
   | 'dropoff_quiet'
   | 'dropoff_expired';
+
+const CELL_KINDS: ReadonlySet<string> = new Set<string>([...EVENT_KINDS, 'segments', 'fact_unknown', 'dropoff_quiet', 'dropoff_expired']);
+const isCellKind = (k: string): k is CellKind => CELL_KINDS.has(k);
 
 export interface Dims {
   country: string;
@@ -39,10 +42,16 @@ export function cellOf(d: Dims, kind: CellKind, detail: string = NO_DETAIL): str
   return `${dimsOf(d)}|${kind}|${detail}`;
 }
 
+/** 'DO|es|sms' back into its dimensions. */
+export function parseDims(dims: string): Dims | undefined {
+  const [country, language, channel, ...rest] = dims.split('|');
+  return country && language && channel && rest.length === 0 ? { country, language, channel } : undefined;
+}
+
 export function parseCell(cell: string): Cell | undefined {
   const [country, language, channel, kind, detail] = cell.split('|');
-  if (country === undefined || language === undefined || channel === undefined || kind === undefined || detail === undefined) return undefined;
-  return { country, language, channel, kind: kind as CellKind, detail };
+  if (country === undefined || language === undefined || channel === undefined || kind === undefined || detail === undefined || !isCellKind(kind)) return undefined;
+  return { country, language, channel, kind, detail };
 }
 
 /** The set of distinct workers of a cell on a day (a HyperLogLog in Redis). */

@@ -27,6 +27,8 @@ export interface InboundExtras {
   location?: { latitude: number; longitude: number };
   /** Where replies go, for a booking: the sender's address, sealed on demand (never plain), and Ruta's number they wrote to. */
   contact?: { seal(): string; via: string };
+  /** A simulator conversation (staff trying Ruta): its analytics events are marked and kept out of every aggregate. */
+  test?: boolean;
 }
 
 /**

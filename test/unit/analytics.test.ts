@@ -139,3 +139,21 @@ describe('daysBetween', () => {
     expect(daysBetween('2026-03-02', '2026-03-01')).toEqual([]);
   });
 });
+
+describe('MemoryAnalyticsStore', () => {
+  it('stays bounded: the newest days and events, a capped number of workers per cell and waiting for the sweep', async () => {
+    const store = new MemoryAnalyticsStore({ days: 2, events: 3, workers: 2 });
+    const clock = { now: T0 };
+    const recorder = new EventRecorder({ store, now: () => new Date(clock.now), log: silent, quietMs: DAY });
+    for (let d = 0; d < 3; d++) {
+      clock.now = T0 + d * DAY;
+      for (let n = 1; n <= 3; n++) await recorder.turn(turn(100 * d + n));
+    }
+    expect(await store.recent(10)).toHaveLength(3);
+    const [oldest, , newest] = await store.counts(['2026-03-02', '2026-03-03', '2026-03-04']);
+    expect(oldest).toEqual({});
+    expect(newest!['DO|es|sms|understood|menu.main']).toBe(3);
+    expect(await store.distinct([['u:2026-03-04:DO|es|sms|understood|menu.main']])).toEqual([2]);
+    expect(await store.due(T0 + 10 * DAY, 100)).toEqual([aid(202), aid(203)]);
+  });
+});
