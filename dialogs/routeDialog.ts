@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { NO } from '../src/language/keywords.js';
 import { countrySteps } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
-import { occupationSubject, routeDetail, routeMessages, ROUTE_DETAILS, type RouteDetail, type RouteSubject } from './routeMessages.js';
+import { occupationSubject, routeDetail, routeMessages, unknownFacts, ROUTE_DETAILS, type RouteDetail, type RouteSubject } from './routeMessages.js';
 import { RENEC_SOURCE } from '../src/catalog/Catalog.js';
 import { prescreenResultSchema } from './prescreenDialog.js';
 import { didYouMeanQuestion, occupationMenu, occupationMenuAnswer } from './tradeQuestions.js';
@@ -25,6 +25,10 @@ interface Values {
   standard?: string;
   /** The route of `direct` was sent. */
   shown?: boolean;
+  /** ISCO-08 unit groups closest to the trade last typed (for work the catalog does not cover); never the text itself. */
+  isco?: string[];
+  /** Typed trades not understood in a row at the trade question (the second leads to the honest path, not a loop). */
+  misses?: number;
 }
 
 const routeOptionsSchema = z.object({
@@ -81,30 +85,58 @@ export class RouteDialog extends StepDialog<Values> {
         text: ruta.t('route.askTrade'),
         options: this.catalog.sectors.map((s) => ({ id: s.id, label: s.name[ruta.language] })),
       }),
-      answer: async ({ ruta, values }, { choice, partialChoice, text }) => {
-        values.candidates = undefined;
-        values.renec = undefined;
+      answer: async (turn, { choice, partialChoice, text }) => {
+        const { ruta, values } = turn;
         if (choice) {
           values.sector = choice;
+          values.misses = undefined;
           return go('occupation');
         }
         // A trade named in the text wins over a sector's word in it ("construction" in "I do construction, laying blocks").
-        const found = (await ruta.readWork(text)).occupations.map((o) => o.id);
-        if (found.length > 0) {
-          values.candidates = found;
-          return go('tradeConfirm');
+        const read = await this.readTrade(turn, text);
+        if (read) {
+          values.misses = undefined;
+          return read;
         }
-        // In Mexico every standard of the RENEC registry can be reached, not only the curated trades.
-        const renec = values.country === 'MX' ? this.catalog.searchRenec(text, 3) : [];
-        if (renec.length > 0) {
-          values.renec = Object.fromEntries(renec.map((r) => [r.item.code, this.catalog.renecName(r.item, text)]));
-          return go('renecConfirm');
-        }
+        // Work the catalog does not cover, named ("tapicero"), goes to the honest path at once (and is what coordinators learn from).
+        if ((values.isco ?? []).length > 0) return go('unlisted');
         if (partialChoice) {
           values.sector = partialChoice;
           return go('occupation');
         }
+        // Words that name no work at all are asked again once, then taken there too (never a loop back to the sector list).
+        values.misses = (values.misses ?? 0) + 1;
+        if (values.misses >= 2) return go('unlisted');
         return retryWith(ruta.t('route.tradeNotFound', { count: this.catalog.sectors.length }));
+      },
+    },
+    // "None of these": the worker writes the trade in their own words.
+    typeTrade: {
+      ask: ({ ruta }) => ({ kind: 'text', text: ruta.t('route.typeTrade') }),
+      answer: async (turn, { text }) => {
+        const read = await this.readTrade(turn, text);
+        return read ?? go('unlisted');
+      },
+    },
+    // A trade the catalog does not cover: the closest ISCO-08 group, whether a national standard is
+    // known for it, and whom to ask; then write it another way, choose from the list, or the menu.
+    unlisted: {
+      ask: async (turn) => ({
+        kind: 'menu',
+        text: `${await this.unlistedText(turn)}\n\n${turn.ruta.t('route.unlisted.next')}`,
+        reask: turn.ruta.t('route.unlisted.next'),
+        options: [
+          { id: 'again', label: turn.ruta.t('route.unlisted.again') },
+          { id: 'list', label: turn.ruta.t('route.unlisted.list') },
+          { id: 'menu', label: turn.ruta.t('route.nextMenu'), synonyms: ['menu', 'meni'] },
+        ],
+      }),
+      answer: ({ values }, { choice }) => {
+        values.isco = undefined;
+        values.misses = undefined;
+        if (choice === 'again') return go('typeTrade');
+        if (choice === 'list') return go('trade');
+        return choice === 'menu' ? end() : retry;
       },
     },
     // Which occupation in that sector?
@@ -113,7 +145,7 @@ export class RouteDialog extends StepDialog<Values> {
       answer: async (turn, answer) => {
         const read = await occupationMenuAnswer(turn.ruta, answer);
         if (read.kind === 'trade') return this.explain(turn, read.id);
-        if (read.kind === 'none') return go('trade');
+        if (read.kind === 'none') return go('typeTrade');
         if (read.kind === 'candidates') {
           turn.values.candidates = read.ids;
           return go('tradeConfirm');
@@ -125,9 +157,10 @@ export class RouteDialog extends StepDialog<Values> {
     tradeConfirm: {
       ask: ({ ruta, values }) => didYouMeanQuestion(this.catalog, ruta, values.candidates),
       answer: (turn, { choice }) => {
+        // None of those: what was typed is work the catalog does not cover (not the question again).
         if (choice === 'none') {
           turn.values.candidates = undefined;
-          return go('trade');
+          return go('unlisted');
         }
         return choice ? this.explain(turn, choice) : retry;
       },
@@ -149,7 +182,7 @@ export class RouteDialog extends StepDialog<Values> {
         if (!choice) return retry;
         if (choice === 'none') {
           turn.values.renec = undefined;
-          return go('trade');
+          return go('unlisted');
         }
         turn.values.occupation = undefined;
         turn.values.standard = choice;
@@ -194,6 +227,50 @@ export class RouteDialog extends StepDialog<Values> {
       resume: (turn, result) => this.afterPrescreen(turn, result),
     },
   };
+
+  /**
+   * A typed trade: the catalog's trades it names (→ "did you mean"), else in Mexico the RENEC
+   * standards it names; undefined when neither. Either way the closest ISCO-08 groups are kept
+   * for the honest path, should the worker say none of those is theirs.
+   */
+  private async readTrade({ ruta, values }: StepTurn<Values>, text: string): Promise<Outcome | undefined> {
+    values.candidates = undefined;
+    values.renec = undefined;
+    values.isco = text.trim() === '' ? [] : this.catalog.closestIscoGroups(text, ruta.language).map((g) => g.code);
+    const found = text.trim() === '' ? [] : (await ruta.readWork(text)).occupations.map((o) => o.id);
+    if (found.length > 0) {
+      values.candidates = found;
+      return go('tradeConfirm');
+    }
+    // A group the catalog covers under another name ("mototaxista" → motorcycle drivers): its trades.
+    const covered = this.catalog.occupations.filter((o) => values.isco?.[0] === o.isco08).map((o) => o.id);
+    if (covered.length > 0) {
+      values.candidates = covered;
+      return go('tradeConfirm');
+    }
+    // In Mexico every standard of the RENEC registry can be reached, not only the curated trades.
+    const renec = values.country === 'MX' ? this.catalog.searchRenec(text, 3) : [];
+    if (renec.length > 0) {
+      values.renec = Object.fromEntries(renec.map((r) => [r.item.code, this.catalog.renecName(r.item, text)]));
+      return go('renecConfirm');
+    }
+    ruta.track({ kind: 'trade_unmatched', text });
+    return undefined;
+  }
+
+  /** What Ruta can say about a trade it does not cover, in the worker's country (see the unlisted step). */
+  private async unlistedText({ ruta, values }: StepTurn<Values>): Promise<string> {
+    const { t } = ruta;
+    const group = (values.isco ?? []).map((code) => ({ code, title: this.catalog.iscoTitle(code) })).find((g) => g.title !== undefined);
+    const lines = [group ? t('route.unlisted.closest', { group: `${group.code} ${group.title}` }) : t('route.unlisted.unplaced')];
+    const institution = this.catalog.institutionsOf(values.country ?? '')[0];
+    if (!institution) return lines.join('\n');
+    // Mexico's whole registry was searched with the worker's words; elsewhere no list of standards is known.
+    lines.push(values.country === 'MX' ? t('route.unlisted.noRenec') : t('route.unlisted.standardUnknown', { institution: institution.acronym }));
+    const contact = (await this.facts.routeOf(institution.id))?.contact?.text[ruta.language];
+    lines.push(contact ? t('route.unlisted.ask', { institution: institution.acronym, contact }) : t('route.unlisted.askOffice', { institution: institution.acronym }));
+    return lines.join('\n');
+  }
 
   private nextQuestion({ ruta, values }: StepTurn<Values>): Question {
     // Booking needs a trade of the catalog (a RENEC-only standard has no centre list yet).
@@ -283,6 +360,7 @@ export class RouteDialog extends StepDialog<Values> {
     // What the institutions published replaces Ruta's research (read for every answer: it may have just changed).
     const routes = await this.facts.routesIn(values.country);
     for (const message of routeMessages(this.catalog, ruta.t, ruta.language, values.country, subject, routes)) await say(message);
+    ruta.track({ kind: 'route_explained', trade: values.occupation ?? values.standard ?? 'unknown', unknownFacts: unknownFacts(this.catalog, values.country, routes) });
   }
 
   /** The curated occupation chosen, or the RENEC standard chosen (Mexico). */

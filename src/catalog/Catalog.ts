@@ -5,8 +5,9 @@ import { LanguageDetector, type Detection } from '../language/detectLanguage.js'
 import { contentWords, keySimilarity, matchKey } from '../match/tokens.js';
 import { saysOddJobs } from '../match/oddJobs.js';
 import { occupationIndex, renecIndex, type PhraseIndex, type Ranked } from '../match/OccupationMatcher.js';
-import { catalogSchema, prescreensSchema, type CatalogData, type Country, type Institution, type Occupation, type Prescreen, type Sector, type StandardRef } from './schema.js';
+import { catalogSchema, prescreensSchema, type CatalogData, type Country, type Institution, type Language, type Occupation, type Prescreen, type Sector, type StandardRef } from './schema.js';
 import { parseIsco, parseRenec, type RenecStandard } from './tsv.js';
+import { IscoGroups, iscoWordsSchema, type IscoGroup, type IscoWords } from '../match/iscoGroups.js';
 
 /**
  * The facts Ruta tells workers: countries, institutions and their routes, sectors and occupations.
@@ -32,6 +33,8 @@ export interface Registries {
   renec: RenecStandard[];
   /** Pre-screen statements and evidence per curated occupation (data/prescreen.json). */
   prescreens?: Prescreens;
+  /** Words workers use for trades outside the catalog, per ISCO-08 unit group (data/isco-words.json). */
+  iscoWords?: IscoWords;
 }
 
 /**
@@ -47,6 +50,7 @@ export class Catalog {
   readonly languageDetector: LanguageDetector;
   private renecIdx: PhraseIndex<RenecStandard> | undefined;
   private renecByCode: Map<string, RenecStandard> | undefined;
+  private iscoIdx: IscoGroups | undefined;
 
   private constructor(
     readonly data: CatalogData,
@@ -74,12 +78,16 @@ export class Catalog {
         isco: parseIsco(readFileSync(join(dataDir, 'isco08-unit-groups-es.tsv'), 'utf8')),
         renec: parseRenec(readFileSync(join(dataDir, 'mx-conocer-standards.tsv'), 'utf8')),
         prescreens: read('prescreen.json'),
+        iscoWords: read('isco-words.json'),
       },
     );
   }
 
   /** Validates catalog data; `input.prescreens` is data/prescreen.json as read (validated here). */
-  static fromData(raw: unknown, input: Omit<Registries, 'prescreens'> & { prescreens?: unknown } = { isco: new Map(), renec: [] }): Catalog {
+  static fromData(
+    raw: unknown,
+    input: Omit<Registries, 'prescreens' | 'iscoWords'> & { prescreens?: unknown; iscoWords?: unknown } = { isco: new Map(), renec: [] },
+  ): Catalog {
     let registries: Registries = { isco: input.isco, renec: input.renec };
     const parsed = catalogSchema.safeParse(raw);
     const problems = parsed.success ? [] : parsed.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`);
@@ -94,6 +102,14 @@ export class Catalog {
         for (const o of ids) if (!pre.data.occupations[o]) problems.push(`  - prescreen.json: no pre-screen for occupation ${o}`);
         for (const o of Object.keys(pre.data.occupations)) if (!ids.has(o)) problems.push(`  - prescreen.json: unknown occupation ${o}`);
         registries = { ...registries, prescreens: pre.data };
+      }
+    }
+    if (input.iscoWords !== undefined) {
+      const words = iscoWordsSchema.safeParse(input.iscoWords);
+      if (!words.success) problems.push(...words.error.issues.map((i) => `  - isco-words.json ${i.path.join('.')}: ${i.message}`));
+      else {
+        for (const code of Object.keys(words.data.groups)) if (!registries.isco.has(code)) problems.push(`  - isco-words.json: ${code} is not an ISCO-08 unit group`);
+        registries = { ...registries, iscoWords: words.data };
       }
     }
     if (!parsed.success || problems.length > 0) throw new Error(`Invalid catalog in data/:\n${problems.join('\n')}`);
@@ -204,9 +220,22 @@ export class Catalog {
     return best.name;
   }
 
-  /** Standards of Mexico's whole RENEC registry that a description points to, best first. */
+  /**
+   * For work the catalog does not cover: the ISCO-08 unit groups a description is closest to, best
+   * first (see IscoGroups); none when nothing in it names a kind of work.
+   */
+  closestIscoGroups(typed: string, language?: Language, limit = 2): IscoGroup[] {
+    this.iscoIdx ??= new IscoGroups(this.registries.isco, this.registries.iscoWords ?? { source: 'none', groups: {} });
+    return this.iscoIdx.closest(typed, language, limit);
+  }
+
+  /**
+   * Standards of Mexico's whole RENEC registry that a description points to, best first; only
+   * plausible ones (the same calibration rule as the curated trades: "tapicero de muebles" is not
+   * EC0960 "limpieza … de muebles", which rests on "muebles" alone).
+   */
   searchRenec(typed: string, limit = 5): Array<Ranked<RenecStandard>> {
     this.renecIdx ??= renecIndex(this.registries.renec.filter((s) => s.current));
-    return this.renecIdx.rank(typed, { limit, relative: 0.6 });
+    return this.renecIdx.rank(typed, { limit, relative: 0.6, plausibleOnly: true, oddJobs: saysOddJobs(typed) });
   }
 }

@@ -13,6 +13,7 @@ import { newContactKey } from '../privacy/contactKeys.js';
 import { ContactSealer } from '../privacy/ContactSealer.js';
 import { KeyRotation } from '../privacy/KeyRotation.js';
 import { userCommand } from './userCommand.js';
+import { REPORT_USAGE, reportCommand } from './reportCommand.js';
 
 const USAGE = `Usage:
   ruta match [--country CC] [--limit N] [TEXT]   occupations and standards for a description of work
@@ -24,6 +25,7 @@ const USAGE = `Usage:
                                                  a one-time console sign-in link, printed (needs REDIS_URL)
   ruta user list --institution ID                an institution's console accounts
   ruta user disable --email E                    ends an account's access to the console
+${REPORT_USAGE}
   ruta keys new                                  a new CONTACT_KEYS entry (goes in front of the existing ones)
   ruta keys reseal                               seals every booking's number with the first CONTACT_KEYS key
                                                  (needs REDIS_URL, REDIS_PREFIX, CONTACT_KEYS, PSEUDONYM_SECRET)
@@ -41,6 +43,8 @@ export interface CliIo {
   stdout: Writable;
   stderr: Writable;
   env: Record<string, string | undefined>;
+  /** Today, for `report --since` (tests freeze it; the machine's clock otherwise). */
+  now?: () => Date;
 }
 
 /**
@@ -66,6 +70,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         role: { type: 'string' },
         email: { type: 'string' },
         centre: { type: 'string', multiple: true },
+        since: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -82,6 +87,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const catalog = Catalog.load();
   if (command === 'token') return tokenCommand(catalog, positionals, values.institution, io);
   if (command === 'user') return userCommand(catalog, positionals, values, io, USAGE);
+  if (command === 'report') {
+    const config = configOrReport(io);
+    if (!config) return 2;
+    return reportCommand(catalog, { ...(values.country ? { country: values.country } : {}), ...(values.since ? { since: values.since } : {}) }, { stdout, stderr, now: io.now ?? (() => new Date()) }, config);
+  }
   const country = values.country?.toUpperCase();
   if (country !== undefined && !catalog.country(country)) {
     stderr.write(`Unknown country ${values.country}. Known: ${catalog.countries.map((c) => c.code).join(' ')}\n`);

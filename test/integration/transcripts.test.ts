@@ -23,9 +23,9 @@ interface Journey {
   answerWords: RegExp;
 }
 const JOURNEYS: Record<'es' | 'en' | 'ht', Journey> = {
-  es: { greeting: 'Hola', notice: /Tu privacidad.*BORRAR/s, trade: 'albañil', answerWords: /Primer paso: INFOTEP eval(ú|u)a tu trabajo[\s\S]*Pregunta a INFOTEP: documentos/ },
-  en: { greeting: 'Hi', notice: /Your privacy.*DELETE/s, trade: 'mason', answerWords: /First step: INFOTEP tests you[\s\S]*Ask INFOTEP: documents/ },
-  ht: { greeting: 'Bonjou', notice: /Vi prive ou.*EFASE/s, trade: 'bòs mason', answerWords: /Premye etap: INFOTEP evalye travay ou[\s\S]*Mande INFOTEP: papye yo/ },
+  es: { greeting: 'Hola', notice: /Lo que guardo.*BORRAR/s, trade: 'albañil', answerWords: /Primer paso: INFOTEP eval(ú|u)a tu trabajo[\s\S]*Pregunta a INFOTEP: documentos/ },
+  en: { greeting: 'Hi', notice: /What I keep.*DELETE/s, trade: 'mason', answerWords: /First step: INFOTEP tests you[\s\S]*Ask INFOTEP: documents/ },
+  ht: { greeting: 'Bonjou', notice: /Sa m kenbe.*EFASE/s, trade: 'bòs mason', answerWords: /Premye etap: INFOTEP evalye travay ou[\s\S]*Mande INFOTEP: papye yo/ },
 };
 
 describe.each(Object.entries(JOURNEYS))('route journey in %s', (_lang, j) => {
@@ -63,7 +63,7 @@ describe.each(Object.entries(JOURNEYS))('route journey in %s', (_lang, j) => {
 describe('first message', () => {
   it('answers French in Haitian Creole', async () => {
     const [reply] = await app.chat(phone('+1809'), ['Bonjour, je cherche du travail']);
-    expect(text(reply!)).toMatch(/Vi prive ou/);
+    expect(text(reply!)).toMatch(/Sa m kenbe/);
   });
 
   it('offers a trilingual language menu when the language is undetermined', async () => {
@@ -71,7 +71,7 @@ describe('first message', () => {
     const [menu, notice] = await app.chat(from, ['👍', '3']);
     expect(text(menu!)).toMatch(/Elige tu idioma[\s\S]*Choose your language[\s\S]*Chwazi lang ou/);
     expect(text(menu!)).toMatch(/1\. Espa(ñ|n)ol\n2\. English\n3\. Kreyol ayisyen|3\. Kreyòl ayisyen/);
-    expect(text(notice!)).toMatch(/Vi prive ou/);
+    expect(text(notice!)).toMatch(/Sa m kenbe/);
   });
 });
 
@@ -166,12 +166,50 @@ describe('typing a trade', () => {
 });
 
 describe('a sector\'s list of trades', () => {
-  it('"none of these" goes back to the trade question, and a trade typed instead of a number is read', async () => {
+  it('"none of these" asks for the trade in the worker\'s words, and a trade typed instead of a number is read', async () => {
     const none = await app.chat(phone('+1809'), ['Hola', '1', '1', '1', '1', 'ninguno de estos']);
     expect(text(none[4]!)).toMatch(/1\. Albañil[\s\S]*10\. Ninguno de estos/);
-    expect(text(none[5]!)).toMatch(/Cu(á|a)l es tu oficio\? Escr(í|i)belo/);
+    expect(text(none[5]!)).toMatch(/Escribe tu oficio con tus palabras/);
     const typed = await app.chat(phone('+1809'), ['Hi', '1', '1', '1', '1', 'I am a plumber']);
     expect(text(typed[5]!)).toMatch(/Do you mean[\s\S]*1\. Plumber/);
+  });
+});
+
+describe('a trade the catalog does not cover', () => {
+  it('names the closest ISCO-08 group, says no standard is known at INFOTEP and whom to ask — after "none of these", without a loop', async () => {
+    const replies = await app.chat(phone('+1809'), ['Hola', '1', '1', '1', '1', 'ninguno de estos', 'tapicero de muebles']);
+    const answer = text(replies[6]!);
+    expect(answer).toMatch(/Todav(í|i)a no tengo tu oficio en Ruta[\s\S]*: 7534 Tapiceros, colchoneros y afines\./);
+    expect(answer).toMatch(/No s(é|e) si INFOTEP tiene una norma para ese oficio/);
+    expect(answer).toMatch(/Pregunta en una oficina de INFOTEP si certifican tu oficio/);
+    expect(answer).toMatch(/1\. Escribir mi oficio de otra forma\n2\. Elegir de la lista de oficios\n3\. /);
+    // Writing it another way asks for it again; a catalog trade then works as usual.
+    const again = await app.chat(phone('+1809'), ['Hola', '1', '1', '1', 'pescador de langosta', '1', 'albañil']);
+    expect(text(again[4]!)).toMatch(/6222 Pescadores de agua dulce y en aguas costeras/);
+    expect(text(again[5]!)).toMatch(/Escribe tu oficio con tus palabras/);
+    expect(text(again[6]!)).toMatch(/Albañil/);
+  });
+
+  it('in English and Creole, with the institution\'s contact where it is known; in Mexico, that RENEC has no such standard', async () => {
+    const en = await app.chat(phone('+1212'), ['Hi', '1', '1', 'colombia', 'shoe repair, i fix shoes']);
+    const enAnswer = text(en[4]!);
+    expect(enAnswer).toMatch(/Ruta does not have your trade yet[\s\S]*: 7536 Zapateros y afines \(its official name in Spanish\)/);
+    expect(enAnswer).toMatch(/I do not know whether SENA has a standard for that trade\.\nAsk SENA whether they certify your trade: .*sena\.edu\.co/);
+    const ht = await app.chat(phone('+1809'), ['Bonjou', '1', '1', '1', 'kòdonye, m ranje soulye']);
+    expect(text(ht[4]!)).toMatch(/Ruta poko gen metye ou[\s\S]*7536 Zapateros y afines \(non ofisy(è|e)l li an pany(ò|o)l\)[\s\S]*M pa konnen si INFOTEP gen yon n(ò|o)m/);
+    // Mexico: the RENEC registry is searched with the worker's words first; when nothing there fits, it is said.
+    const mx = await app.chat(phone('+52155'), ['Hola', '1', '1', '1', 'tapicero de muebles']);
+    expect(text(mx[4]!)).toMatch(/7534 Tapiceros[\s\S]*No encontr(é|e) una norma de CONOCER para ese oficio en su registro \(RENEC\)\.\nPregunta en CONOCER si certifican tu oficio: .*conocer\.gob\.mx/);
+    // The registry's offers can be refused: "none of these" leads to the same answer, not back to the question.
+    const refused = await app.chat(phone('+52155'), ['Hola', '1', '1', '1', 'soy pescador, salgo en lancha a tirar la red', '4']);
+    expect(text(refused[4]!)).toMatch(/normas de M(é|e)xico \(CONOCER\)[\s\S]*4\. Ninguno de estos/);
+    expect(text(refused[5]!)).toMatch(/6222 Pescadores de agua dulce y en aguas costeras[\s\S]*No encontr(é|e) una norma de CONOCER/);
+  });
+
+  it('words that name no work are asked again once, then lead to the same honest answer, not back to the list', async () => {
+    const replies = await app.chat(phone('+1809'), ['Hola', '1', '1', '1', 'pues nada', 'no se']);
+    expect(text(replies[4]!)).toMatch(/No estoy seguro de qu(é|e) oficio es/);
+    expect(text(replies[5]!)).toMatch(/Todav(í|i)a no tengo tu oficio en Ruta, y no lo encontr(é|e) en la lista internacional[\s\S]*INFOTEP/);
   });
 });
 
@@ -189,9 +227,9 @@ describe('a country Ruta does not cover', () => {
 
 describe('first messages', () => {
   it.each([
-    ['CITA', /Tu privacidad/, /¿Estas ahora en Republica Dominicana\?/],
-    ['APPOINTMENT', /Your privacy/, /Are you in Dominican Republic now\?/],
-    ['RANDEVOU', /Vi prive ou/, /Eske ou nan Repiblik Dominik(è|e)n kounye a\?/],
+    ['CITA', /Lo que guardo/, /¿Estas ahora en Republica Dominicana\?/],
+    ['APPOINTMENT', /What I keep/, /Are you in Dominican Republic now\?/],
+    ['RANDEVOU', /Sa m kenbe/, /Eske ou nan Repiblik Dominik(è|e)n kounye a\?/],
   ])('"%s" as the very first message: the privacy question in its language, then the appointments at once', async (word, notice, booking) => {
     const [first, second] = await app.chat(phone('+1809'), [word, '1']);
     expect(text(first!)).toMatch(notice);
@@ -199,9 +237,9 @@ describe('first messages', () => {
   });
 
   it.each([
-    ['info x favor', /Tu privacidad/],
-    ['wah gwaan', /Your privacy/],
-    ['gud mornin', /Your privacy/],
+    ['info x favor', /Lo que guardo/],
+    ['wah gwaan', /What I keep/],
+    ['gud mornin', /What I keep/],
   ])('"%s" is answered in its language', async (greeting, notice) => {
     const [first] = await app.chat(phone('+1809'), [greeting]);
     expect(text(first!)).toMatch(notice);
@@ -209,7 +247,7 @@ describe('first messages', () => {
 
   it('French "oui" accepts the privacy notice (French is answered in Creole)', async () => {
     const [first, second] = await app.chat(phone('+1809'), ['Bonjour', 'oui']);
-    expect(text(first!)).toMatch(/Vi prive ou/);
+    expect(text(first!)).toMatch(/Sa m kenbe/);
     expect(text(second!)).toMatch(/Meni prensipal/);
   });
 });
@@ -221,10 +259,10 @@ describe('the privacy question', () => {
     expect(text(minus!)).not.toMatch(/Menu principal/);
     // Asked again briefly: the 3-segment notice is not sent again unless asked for.
     expect(text(minus!)).toMatch(/¿Aceptas el aviso de privacidad que te envi(é|e)\?[\s\S]*1\. Acepto\n2\. No acepto/);
-    expect(text(minus!)).not.toMatch(/guardo tus respuestas/);
+    expect(text(minus!)).not.toMatch(/Lo que guardo:\*? tus respuestas/);
     expect(minus!.messages.reduce((n, m) => n + countSegments(m).segments, 0)).toBeLessThanOrEqual(2);
     const [again] = await app.chat(from, ['privacidad']);
-    expect(text(again!)).toMatch(/guardo tus respuestas/);
+    expect(text(again!)).toMatch(/Lo que guardo:\*? tus respuestas/);
     const [accepted] = await app.chat(from, ['1']);
     expect(text(accepted!)).toMatch(/Menu principal/);
   });
@@ -260,6 +298,6 @@ describe('Mexico: any standard of the RENEC registry', () => {
   it('outside Mexico the registry is not offered: an unknown trade is asked again', async () => {
     const from = phone('+1809');
     const [again] = await app.chat(from, ['Hola', '1', '1', '1', 'soy brigadista de protección civil']).then((r) => r.slice(4));
-    expect(text(again!)).toMatch(/No estoy seguro de qu(é|e) oficio es/);
+    expect(text(again!)).toMatch(/No estoy seguro de qu(é|e) oficio es/); // "civil" is no trade: not "2142 Ingenieros civiles"
   });
 });
