@@ -66,7 +66,7 @@ async function contentOf(redis: Redis, key: string): Promise<string> {
 
 const analyticsKeys = async () => (await keysUnder(app.redis, app.prefix)).filter((k) => k.startsWith(`${app.prefix}{analytics}:`));
 
-const UNMATCHED = 'Fumigador de plantas con Pedro 8095551234';
+const UNMATCHED = 'Tapicero de muebles con Pedro 8095551234';
 /** Consent, route, a trade Ruta does not cover (its honest answer), write it another way: a mason's route, then book its first slot. */
 const ROUTE_AND_BOOK = ['Hola', '1', '1', '1', UNMATCHED, '1', 'albañil', '1', '2', 'santo domingo', '1', '0', '1'];
 
@@ -130,7 +130,7 @@ describe('analytics over the Twilio webhook (real Redis, frozen clock)', () => {
     expect(await reader.totals(q(), 'erase')).toEqual([{ detail: '-', count: hidden, workers: hidden }]);
     expect(await reader.totals(q(), 'outcome')).toEqual([{ detail: 'competent', count: shown(5), workers: shown(5) }]);
     // The phrase five workers wrote is shown, scrubbed of the name and number; the one written once is not.
-    expect(await reader.unmatchedTrades(q())).toEqual([{ country: 'DO', language: 'es', phrase: 'fumigador de plantas con', times: 5, workers: 5 }]);
+    expect(await reader.unmatchedTrades(q())).toEqual([{ country: 'DO', language: 'es', phrase: 'tapicero de muebles con', times: 5, workers: 5 }]);
   });
 
   it('counts drop-off at the last step of conversations quiet for 24 hours, expiry as its own cause', async () => {
@@ -167,10 +167,10 @@ describe('analytics over the Twilio webhook (real Redis, frozen clock)', () => {
       for (const pid of pids) expect(stored).not.toContain(pid.slice(0, 12));
       for (const word of forbidden) expect(stored).not.toMatch(word);
       // What workers typed survives only as scrubbed phrases, in the per-day phrase lists.
-      if (!/:p:\d{4}-\d\d-\d\d$/.test(key)) expect(stored).not.toMatch(/fumigador|astronauta|plantas/);
+      if (!/:p:\d{4}-\d\d-\d\d$/.test(key)) expect(stored).not.toMatch(/tapicero|astronauta|muebles/);
     }
     const phrases = await app.redis.zrange(`${app.prefix}{analytics}:p:${DAY}`, 0, -1);
-    expect(phrases.sort()).toEqual(['CR|es|astronauta', 'DO|es|fumigador de plantas con']);
+    expect(phrases.sort()).toEqual(['CR|es|astronauta', 'DO|es|tapicero de muebles con']);
     // Every analytics key expires.
     for (const key of keys) expect(await app.redis.pttl(key)).toBeGreaterThan(0);
   });
