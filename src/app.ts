@@ -150,6 +150,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     config.TWILIO_ACCOUNT_SID !== undefined ? new TwilioSender(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, config.TWILIO_API_URL) : new LocalOutbox();
   const messenger = new Messenger({
     sender,
+    catalog,
     store,
     storage,
     sealer,
@@ -244,6 +245,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
       '/calendar': calendarRoutes({ links: calendarLinks, bookings, catalog, now }),
       '/console': consoleRoutes({
         store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, calendarLinks, now, log, production, publicUrl: config.PUBLIC_URL,
+        webhook: { authToken: config.TWILIO_AUTH_TOKEN, accountSid: config.TWILIO_ACCOUNT_SID, rutaNumber: config.TWILIO_SMS_FROM },
         sessionSecrets: [config.PSEUDONYM_SECRET, ...previousSecrets].map(sessionSecret),
         trustProxy: config.CONSOLE_TRUST_PROXY,
       }),

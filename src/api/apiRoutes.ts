@@ -13,7 +13,8 @@ import type { Logger } from '../log.js';
 import { projectRoot } from '../paths.js';
 import type { ContactSealer } from '../privacy/ContactSealer.js';
 import type { Audit } from '../console/Audit.js';
-import type { ApiTokens } from './ApiTokens.js';
+import type { ApiTokens, TokenRecord } from './ApiTokens.js';
+import { coordinatorRoutes } from './coordinatorRoutes.js';
 import { factRoutes } from './factRoutes.js';
 import { bookingView } from './bookingView.js';
 import { bookingsCsv } from './csv.js';
@@ -88,6 +89,18 @@ export function apiRoutes(deps: ApiDeps): Router {
     const record = token ? await deps.tokens.verify(token) : undefined;
     if (!record) {
       res.status(401).set('WWW-Authenticate', 'Bearer realm="ruta"').json({ error: 'unauthorized', message: 'Send Authorization: Bearer <token> (npx ruta token create --institution <id>).' });
+      return;
+    }
+    res.locals.token = record;
+    next();
+  });
+  // Coordinators' endpoints (anonymous figures, by country): coordinator tokens only.
+  router.use('/coordinator', coordinatorRoutes(deps.catalog));
+  // Everything below is an institution's: a coordinator's token is refused (it sees no worker).
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    const record = res.locals.token as TokenRecord;
+    if (record.kind !== 'institution') {
+      res.status(403).json({ error: 'forbidden', message: 'A coordinator token opens only /api/v1/coordinator/…; institution endpoints need an institution token.' });
       return;
     }
     res.locals.auth = { institution: record.institution, tokenId: record.id } satisfies Authed;

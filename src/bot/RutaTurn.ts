@@ -26,6 +26,11 @@ export interface InboundExtras {
   location?: { latitude: number; longitude: number };
   /** Where replies go, for a booking: the sender's address, sealed on demand (never plain), and Ruta's number they wrote to. */
   contact?: { seal(): string; via: string };
+  /**
+   * The sender is the console's simulator (a number no person can have: src/channels/simulatedNumber.ts):
+   * a test conversation, kept out of analytics; nothing is ever sent to it outside the conversation.
+   */
+  simulated?: boolean;
 }
 
 /**

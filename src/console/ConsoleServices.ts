@@ -31,8 +31,10 @@ export interface ConsoleDeps {
   now: () => Date;
   log: Logger;
   production: boolean;
-  /** PUBLIC_URL, for the invitation links. */
+  /** PUBLIC_URL, for the invitation links (and the simulator's signatures, as Twilio signs it). */
   publicUrl: string;
+  /** What the simulator needs to write to Ruta's webhook as Twilio does. */
+  webhook: { authToken: string; accountSid: string | undefined; rutaNumber: string | undefined };
   /** Cookie-signing secrets, newest first. */
   sessionSecrets: string[];
   /** Express's `trust proxy` for the console alone (CONSOLE_TRUST_PROXY). */

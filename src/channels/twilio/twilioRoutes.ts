@@ -14,6 +14,7 @@ import type { SenderLimits } from '../SenderLimits.js';
 import type { PseudonymRotation } from '../../privacy/PseudonymRotation.js';
 import { renderForChannel } from '../render.js';
 import { isValidTwilioSignature } from './signature.js';
+import { isSimulatedNumber } from '../simulatedNumber.js';
 import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema, type InboundMessage } from './schemas.js';
 import type { TwilioAdapter } from './TwilioAdapter.js';
 import { isLanguage } from '../../catalog/schema.js';
@@ -181,6 +182,8 @@ async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: str
   }
   let heldAt: number | undefined;
   const countryHint = deps.catalog.countryFromPhone(message.From)?.code;
+  // The console's simulator (a number no person can have): a test conversation.
+  const simulated = isSimulatedNumber(message.From, deps.catalog);
   const locked = await place.run(deps.turnWaitMs, async () => {
     heldAt = preciseNow();
     if (deps.rotation) await deps.rotation.adopt(message.From, pid);
@@ -188,7 +191,7 @@ async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: str
       try {
         // Sealed only if this turn books (most turns never need the address).
         const contact = { seal: () => deps.sealer.seal(message.From), via: message.To };
-        return await deps.adapter.process({ message, pid, countryHint, contact }, deps.bot.handleTurn);
+        return await deps.adapter.process({ message, pid, countryHint, contact, simulated }, deps.bot.handleTurn);
       } catch (err) {
         if (!(err instanceof StorageConflictError) || attempt >= CONFLICT_RETRIES) throw err;
         deps.log.warn('turn_conflict_retry', { user, attempt });
