@@ -34,8 +34,8 @@ export type SimEntry = z.infer<typeof entrySchema>;
 
 /** The first message of a new conversation, in the chosen language ("Hola", "Hello", "Bonjou"). */
 export const GREETINGS = { es: 'Hola', en: 'Hello', ht: 'Bonjou' } as const;
-/** The erase word, sent twice (the word, then its confirmation) to start over as a person would. */
-const ERASE_WORD = 'BORRAR';
+/** To start over as a person would: the erase word, then "1" (its first answer, yes). */
+const ERASE = ['BORRAR', '1'] as const;
 
 /** A conversation's transcript lasts this long after its last message. */
 export const TRANSCRIPT_TTL_SECONDS = 24 * 3600;
@@ -118,8 +118,8 @@ export class Simulator {
    */
   async startOver(baseUrl: string, userId: string, settings: SimSettings): Promise<SendResult> {
     const from = await this.numberFor(userId, settings.country);
-    for (let i = 0; i < 2; i++) {
-      const sent = await this.post(baseUrl, from, settings.channel, ERASE_WORD);
+    for (const word of ERASE) {
+      const sent = await this.post(baseUrl, from, settings.channel, word);
       if (!sent.ok) return sent;
     }
     await this.deps.store.del([keys.transcript(userId, settings)]);
