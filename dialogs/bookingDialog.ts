@@ -342,6 +342,8 @@ export class BookingDialog extends StepDialog<Values> {
         : null;
     return {
       pid: ruta.pid,
+      aid: ruta.session.aid ?? null,
+      ...(ruta.extras.simulated ? { simulated: true } : {}),
       occupation: occupation.id,
       standard: this.standard(turn),
       channel: ruta.extras.channelKind,
