@@ -15,6 +15,8 @@ import type { ContactSealer } from '../privacy/ContactSealer.js';
 import type { Audit } from '../console/Audit.js';
 import type { ApiTokens, TokenRecord } from './ApiTokens.js';
 import { coordinatorRoutes } from './coordinatorRoutes.js';
+import { analyticsRoutes } from './analyticsRoutes.js';
+import type { AnalyticsReader } from '../analytics/AnalyticsReader.js';
 import { factRoutes } from './factRoutes.js';
 import { bookingView } from './bookingView.js';
 import { bookingsCsv } from './csv.js';
@@ -30,6 +32,8 @@ export interface ApiDeps {
   /** The audit log (shared with the console): changes of route facts through the API are recorded. */
   audit: Audit;
   sealer: ContactSealer;
+  /** Coordinators' anonymous tables (GET /api/v1/analytics/…). */
+  analytics: AnalyticsReader;
   now: () => Date;
   log: Logger;
 }
@@ -96,6 +100,8 @@ export function apiRoutes(deps: ApiDeps): Router {
   });
   // Coordinators' endpoints (anonymous figures, by country): coordinator tokens only.
   router.use('/coordinator', coordinatorRoutes(deps.catalog));
+  // Their anonymous tables, under the same coordinator check (institution tokens get 403).
+  router.use('/analytics', coordinatorRoutes(deps.catalog, { only: true }), analyticsRoutes({ reader: deps.analytics, now: deps.now }));
   // Everything below is an institution's: a coordinator's token is refused (it sees no worker).
   router.use((req: Request, res: Response, next: NextFunction) => {
     const record = res.locals.token as TokenRecord;

@@ -29,10 +29,12 @@ export function inScope(auth: Pick<CoordinatorAuth, 'countries'>, country: strin
  * token's bearer check happens before (apiRoutes). Analytics endpoints mount here, and read the
  * scope with `coordinatorOf(res)`; a country outside it answers 404, as one that does not exist.
  *
+ * With `only`, just that check (for /api/v1/analytics, mounted after it).
+ *
  * GET /api/v1/coordinator/scope — the countries this token may read.
  * GET /api/v1/coordinator/countries/:code — a country in scope: its name and institutions (404 outside it).
  */
-export function coordinatorRoutes(catalog: Catalog): Router {
+export function coordinatorRoutes(catalog: Catalog, { only = false }: { only?: boolean } = {}): Router {
   const router = express.Router();
   router.use((_req: Request, res: Response, next: NextFunction) => {
     const record = res.locals.token as TokenRecord;
@@ -43,6 +45,8 @@ export function coordinatorRoutes(catalog: Catalog): Router {
     res.locals.coordinator = { tokenId: record.id, countries: record.countries } satisfies CoordinatorAuth;
     next();
   });
+  // `only`: the token check alone, for other coordinator routers mounted after it (analytics).
+  if (only) return router;
 
   router.get('/scope', (_req, res) => {
     const { countries } = coordinatorOf(res);
