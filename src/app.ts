@@ -275,7 +275,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
       // Calendar apps' subscriptions: the secret link is the key (no bearer header, no session).
       '/calendar': calendarRoutes({ links: calendarLinks, bookings, catalog, now }),
       '/console': consoleRoutes({
-        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, calendarLinks, now, log, production, publicUrl: config.PUBLIC_URL,
+        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, calendarLinks, now, log, production, analytics: analytics.reader, publicUrl: config.PUBLIC_URL,
         webhook: { authToken: config.TWILIO_AUTH_TOKEN, accountSid: config.TWILIO_ACCOUNT_SID, rutaNumber: config.TWILIO_SMS_FROM },
         sessionSecrets: [config.PSEUDONYM_SECRET, ...previousSecrets].map(sessionSecret),
         trustProxy: config.CONSOLE_TRUST_PROXY,

@@ -11,6 +11,7 @@ import type { Store } from '../store/Store.js';
 import type { Accounts } from './accounts/Accounts.js';
 import type { SignInLimits } from './accounts/SignInLimits.js';
 import type { Audit } from './Audit.js';
+import type { AnalyticsReader } from '../analytics/AnalyticsReader.js';
 
 /** What the composition root gives the console (src/app.ts). */
 export interface ConsoleDeps {
@@ -31,6 +32,8 @@ export interface ConsoleDeps {
   now: () => Date;
   log: Logger;
   production: boolean;
+  /** Coordinators' anonymous figures (the dashboard). */
+  analytics: AnalyticsReader;
   /** PUBLIC_URL, for the invitation links (and the simulator's signatures, as Twilio signs it). */
   publicUrl: string;
   /** What the simulator needs to write to Ruta's webhook as Twilio does. */

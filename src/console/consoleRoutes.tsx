@@ -26,6 +26,7 @@ import { placeholderPages } from './pages/placeholder.js';
 import { requestPages } from './pages/requests.js';
 import { signInPages } from './pages/signIn.js';
 import { simulatorPages } from './pages/simulator.js';
+import { analyticsPages } from './pages/analytics.js';
 import { regenerate } from './pages/signIn.js';
 import { userPages } from './pages/users.js';
 import { securityHeaders } from './securityHeaders.js';
@@ -54,6 +55,8 @@ const PAGES: ConsolePages[] = [
   exportPages,
   // Talking to Ruta as a worker would, through the signed webhook.
   simulatorPages,
+  // Coordinators' anonymous figures.
+  analyticsPages,
   placeholderPages,
 ];
 

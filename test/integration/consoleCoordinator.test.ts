@@ -53,7 +53,7 @@ describe('a coordinator in the console', () => {
     expect(home).toContain('Puede ver las cifras anónimas de: República Dominicana, Costa Rica.');
     expect(home).not.toContain('citas hoy');
     const nav = /<nav aria-label="Secciones"[\s\S]*?<\/nav>/.exec((await coordinator.get('/console')).html)![0];
-    expect([...nav.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1])).toEqual(['/console', '/console/simulator']);
+    expect([...nav.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1])).toEqual(['/console', '/console/analytics', '/console/simulator']);
     expect((await coordinator.get('/console/simulator')).status).toBe(200);
     for (const path of WORKER_PAGES) expect((await coordinator.get(path)).status, path).toBe(403);
     // Nor through a form: the export (workers' bookings) is refused before anything is read.

@@ -15,6 +15,7 @@ export const SECTIONS = [
   { id: 'centres', path: '/console/centres', label: 'nav.centres', roles: ['admin', 'staff'] },
   { id: 'facts', path: '/console/facts', label: 'nav.facts', roles: ['admin', 'staff'] },
   { id: 'export', path: '/console/export', label: 'nav.export', roles: ['admin', 'staff'] },
+  { id: 'analytics', path: '/console/analytics', label: 'nav.analytics', roles: ['coordinator'] },
   { id: 'simulator', path: '/console/simulator', label: 'nav.simulator', roles: ['admin', 'staff', 'coordinator'] },
   { id: 'users', path: '/console/users', label: 'nav.users', roles: ['admin'] },
   { id: 'audit', path: '/console/audit', label: 'nav.audit', roles: ['admin'] },
