@@ -119,6 +119,16 @@ describe('the simulator', () => {
     const booking = (await app.ruta.bookings.get(code!))!;
     expect(booking.status).toBe('confirmed');
 
+    // The institution's pages say it was made in the simulator (a person testing Ruta, not a worker).
+    const tag = /<td data-label="Canal">SMS <strong class="tag tag--neutral">Simulador<\/strong><\/td>/;
+    expect((await luis.get('/console/appointments?centre=')).html).toMatch(tag);
+    expect((await luis.get(`/console/bookings/${code}`)).html).toMatch(/<dd>SMS <strong class="tag tag--neutral">Simulador<\/strong><\/dd>/);
+    // A booking from a real-looking number carries no such tag.
+    const real = await app.chat('+18095557002', ['Hola', '1', '3', '1', '1', '1', 'santo domingo', '1', '0', '1']);
+    const realCode = /(?:Codigo|Código): \*?([A-Z0-9]{6})/.exec(real.at(-1)!.messages.join('\n'))?.[1];
+    expect(realCode).toBeDefined();
+    expect((await luis.get(`/console/bookings/${realCode}`)).html).toMatch(/<dd>SMS<\/dd>/);
+
     const before = twilio.requests;
     const cancelled = await app.ruta.bookings.cancel(code!, 'institution');
     expect(cancelled.ok).toBe(true);
