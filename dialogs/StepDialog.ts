@@ -227,6 +227,7 @@ export abstract class StepDialog<V extends object> extends Dialog {
     state.misses += 1;
     const { t } = rutaTurn(dc.context);
     const help = state.misses >= MISSES_BEFORE_HELP;
+    rutaTurn(dc.context).misunderstood = help ? 'not_understood' : 'reasked';
     const key = question.kind === 'menu' ? (help ? 'common.stillNotUnderstoodMenu' : 'common.notUnderstoodMenu') : help ? 'common.stillNotUnderstoodText' : 'common.notUnderstoodText';
     await dc.context.sendActivity(hint !== undefined && !help ? hint : t(key, { count: question.kind === 'menu' ? question.options.length : 0 }));
     return this.ask(dc, state, question.kind === 'menu' && question.reask ? { ...question, text: question.reask } : question);

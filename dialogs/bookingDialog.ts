@@ -342,6 +342,7 @@ export class BookingDialog extends StepDialog<Values> {
         : null;
     return {
       pid: ruta.pid,
+      aid: ruta.session.aid ?? null,
       occupation: occupation.id,
       standard: this.standard(turn),
       channel: ruta.extras.channelKind,

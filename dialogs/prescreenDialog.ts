@@ -123,7 +123,10 @@ export class PrescreenDialog extends StepDialog<Values> {
           values.sector = partialChoice;
           return go('sectorOccupation');
         }
-        if (found.length === 0) return retryWith(ruta.t('prescreen.notFound', { count: this.catalog.sectors.length }));
+        if (found.length === 0) {
+          ruta.track({ kind: 'trade_unmatched', text });
+          return retryWith(ruta.t('prescreen.notFound', { count: this.catalog.sectors.length }));
+        }
         values.candidates = found;
         // What the description already says is not asked again ("8 años pegando block").
         if (profile.years !== null) values.years = profile.years;
@@ -297,6 +300,7 @@ export class PrescreenDialog extends StepDialog<Values> {
       completedAt: ruta.now().toISOString(),
     };
     await ruta.profile.save(profile);
+    ruta.track({ kind: 'prescreen_completed', band: result.level });
     for (const message of prescreenResultMessages(this.catalog, ruta.t, ruta.language, { occupation, prescreen, readiness: result, profile })) await turn.say(message);
     return go('next');
   }
@@ -333,6 +337,7 @@ export class PrescreenDialog extends StepDialog<Values> {
   private async introOnce(turn: StepTurn<Values>): Promise<void> {
     if (turn.values.introduced) return;
     turn.values.introduced = true;
+    turn.ruta.track({ kind: 'prescreen_started' });
     await turn.say(turn.ruta.t('prescreen.intro'));
   }
 

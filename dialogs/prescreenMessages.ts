@@ -76,8 +76,9 @@ export function prescreenSummary(catalog: Catalog, t: Translate, language: Langu
     isco: p.isco08,
     standard,
     experience: experienceText(t, p.years),
-    learned: t(`prescreen.learnedAt.${p.learnedAt}`).toLowerCase(),
-    evidence: p.evidence.length > 0 ? p.evidence.map((k) => t(`prescreen.evidenceKind.${k}`).toLowerCase()).join('; ') : t('prescreen.noEvidence'),
+    // Said of the worker (the centre reads it), not to them: 'con su familia', not 'con mi familia' or 'tu trabajo'.
+    learned: t(`prescreen.summaryLearned.${p.learnedAt}`),
+    evidence: p.evidence.length > 0 ? p.evidence.map((k) => t(`prescreen.summaryEvidence.${k}`)).join('; ') : t('prescreen.noEvidence'),
     ...counts,
     total: Object.keys(p.answers).length,
     level: t(`prescreen.level.${p.level}`),

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { NO } from '../src/language/keywords.js';
 import { countrySteps } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
-import { occupationSubject, routeDetail, routeMessages, ROUTE_DETAILS, type RouteDetail, type RouteSubject } from './routeMessages.js';
+import { occupationSubject, routeDetail, routeMessages, unknownFacts, ROUTE_DETAILS, type RouteDetail, type RouteSubject } from './routeMessages.js';
 import { RENEC_SOURCE } from '../src/catalog/Catalog.js';
 import { prescreenResultSchema } from './prescreenDialog.js';
 import { didYouMeanQuestion, occupationMenu, occupationMenuAnswer } from './tradeQuestions.js';
@@ -98,7 +98,7 @@ export class RouteDialog extends StepDialog<Values> {
           values.misses = undefined;
           return read;
         }
-        // Work the catalog does not cover, named ("tapicero"), goes to the honest path at once.
+        // Work the catalog does not cover, named ("tapicero"), goes to the honest path at once (and is what coordinators learn from).
         if ((values.isco ?? []).length > 0) return go('unlisted');
         if (partialChoice) {
           values.sector = partialChoice;
@@ -113,7 +113,10 @@ export class RouteDialog extends StepDialog<Values> {
     // "None of these": the worker writes the trade in their own words.
     typeTrade: {
       ask: ({ ruta }) => ({ kind: 'text', text: ruta.t('route.typeTrade') }),
-      answer: async (turn, { text }) => (await this.readTrade(turn, text)) ?? go('unlisted'),
+      answer: async (turn, { text }) => {
+        const read = await this.readTrade(turn, text);
+        return read ?? go('unlisted');
+      },
     },
     // A trade the catalog does not cover: the closest ISCO-08 group, whether a national standard is
     // known for it, and whom to ask; then write it another way, choose from the list, or the menu.
@@ -251,6 +254,7 @@ export class RouteDialog extends StepDialog<Values> {
       values.renec = Object.fromEntries(renec.map((r) => [r.item.code, this.catalog.renecName(r.item, text)]));
       return go('renecConfirm');
     }
+    ruta.track({ kind: 'trade_unmatched', text });
     return undefined;
   }
 
@@ -356,6 +360,7 @@ export class RouteDialog extends StepDialog<Values> {
     // What the institutions published replaces Ruta's research (read for every answer: it may have just changed).
     const routes = await this.facts.routesIn(values.country);
     for (const message of routeMessages(this.catalog, ruta.t, ruta.language, values.country, subject, routes)) await say(message);
+    ruta.track({ kind: 'route_explained', trade: values.occupation ?? values.standard ?? 'unknown', unknownFacts: unknownFacts(this.catalog, values.country, routes) });
   }
 
   /** The curated occupation chosen, or the RENEC standard chosen (Mexico). */

@@ -90,6 +90,16 @@ type ListedFact = Exclude<FactName, 'contact'>;
 const LISTED: readonly ListedFact[] = ['steps', 'documents', 'withoutPapers', 'cost', 'duration', 'validity'];
 
 /**
+ * What a route could not tell, as stable ids for analytics: `<institution>.<fact>` for every fact
+ * the short answer lists as unknown (the worker is told to ask the institution).
+ *
+ * @example unknownFacts(catalog, 'BZ', routes) // ['nctvet.steps', 'nctvet.documents', …]
+ */
+export function unknownFacts(catalog: Catalog, countryCode: string, routes?: ReadonlyMap<string, EffectiveRoute>): string[] {
+  return catalog.institutionsOf(countryCode).flatMap((inst) => LISTED.filter((name) => routeOf(inst, routes)[name] === null).map((name) => `${inst.id}.${name}`));
+}
+
+/**
  * Sources as a worker may read them: never a path of Ruta's own repository or research notes
  * ("shared/reference/institutions.md"), each once.
  */

@@ -70,9 +70,11 @@ export class StartDialog extends StepDialog<Values> {
         const choice = whole ?? partialChoice;
         if (choice === 'accept') {
           ruta.session.consent = 'accepted';
+          ruta.track({ kind: 'privacy_accepted' });
           await say(ruta.t('consent.thanks'));
         } else if (choice === 'decline') {
           ruta.session.consent = 'declined';
+          ruta.track({ kind: 'privacy_declined' });
           await say(ruta.t('consent.declined', { hours: ruta.unconsentedHours }));
         } else return retry;
         return replace(DialogIds.menu, values.then ? { open: values.then } : undefined);

@@ -49,6 +49,12 @@ import { consoleRoutes } from './console/consoleRoutes.js';
 import { isSimulatedNumber } from './channels/simulatedNumber.js';
 import { Audit } from './console/Audit.js';
 import { sessionSecret } from './console/consoleSession.js';
+import { EventRecorder } from './analytics/EventRecorder.js';
+import { AnalyticsReader } from './analytics/AnalyticsReader.js';
+import { RedisAnalyticsStore } from './analytics/RedisAnalyticsStore.js';
+import { MemoryAnalyticsStore } from './analytics/MemoryAnalyticsStore.js';
+import { DropOffSweep } from './analytics/DropOffSweep.js';
+import type { AnalyticsStore } from './analytics/AnalyticsStore.js';
 
 export interface App {
   app: Express;
@@ -66,6 +72,8 @@ export interface App {
   calendarLinks: CalendarLinks;
   gazetteer: Gazetteer;
   reconciler: EffectsReconciler;
+  /** Anonymous events and aggregates for coordinators (issue 12). */
+  analytics: { store: AnalyticsStore; recorder: EventRecorder; reader: AnalyticsReader; sweep: DropOffSweep };
   close(): Promise<void>;
 }
 
@@ -82,6 +90,8 @@ export interface BuildOptions {
   now?: () => Date;
   /** The centres to start from instead of data/ (tests choose theirs: samples only, or the real directory). */
   centres?: Centre[];
+  /** New conversations' analytics ids (tests seed them; random otherwise). */
+  newAid?: () => string;
 }
 
 /** The real clock, or (tests only) the real clock shifted by `offsetMs`. */
@@ -100,19 +110,36 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   let store: Store;
   let lock: TurnLock;
   let bookingStore: BookingStore;
+  let analyticsStore: AnalyticsStore;
   let redis: Redis | undefined;
+  const quietMs = config.ANALYTICS_QUIET_HOURS * 3600_000;
   if (options.redis || config.REDIS_URL) {
     redis = options.redis ?? (await connectRedis(config.REDIS_URL!, config.REDIS_START_TIMEOUT_MS, log));
     redis.on('error', (err: Error) => log.error('redis_error', { code: 'code' in err ? String(err.code) : err.name }));
     store = new RedisStore(redis, config.REDIS_PREFIX);
     lock = new RedisTurnLock(redis, config.REDIS_PREFIX, { leaseMs: config.TURN_LEASE_MS });
     bookingStore = new RedisBookingStore(redis, config.REDIS_PREFIX, nowMs);
+    analyticsStore = new RedisAnalyticsStore(redis, config.REDIS_PREFIX, {
+      eventDays: config.ANALYTICS_EVENT_RETENTION_DAYS,
+      aggregateDays: config.ANALYTICS_AGGREGATE_RETENTION_DAYS,
+      // A conversation's last step waits for the sweep a week beyond the quiet time (downtime), no longer.
+      lastSeenMs: quietMs + 7 * 24 * 3600_000,
+    });
   } else {
     if (production) throw new Error('production needs REDIS_URL');
     store = new MemoryStore(nowMs);
     lock = new MemoryTurnLock();
     bookingStore = new MemoryBookingStore(nowMs);
+    analyticsStore = new MemoryAnalyticsStore();
   }
+  const recorder = new EventRecorder({ store: analyticsStore, now, log, quietMs });
+  const analytics = {
+    store: analyticsStore,
+    recorder,
+    reader: new AnalyticsReader(analyticsStore, config.ANALYTICS_K),
+    sweep: new DropOffSweep({ recorder, intervalMs: config.ANALYTICS_SWEEP_INTERVAL_MS, log }),
+  };
+  analytics.sweep.start();
   const storage = new BotStorage(store, (_key, item) => {
     const session = item.session;
     const accepted = typeof session === 'object' && session !== null && 'consent' in session && session.consent === 'accepted';
@@ -140,6 +167,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     now,
     {
       log,
+      analytics: recorder,
       // Tests only (refused in production): a real SIGKILL between a booking's write and its side effects.
       ...(crashAt ? { faultAt: (point: EffectPoint) => void (point === crashAt && process.kill(process.pid, 'SIGKILL')) } : {}),
     },
@@ -198,6 +226,8 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     now,
     booking: { service: bookings, gazetteer },
     facts,
+    analytics: recorder,
+    ...(options.newAid ? { newAid: options.newAid } : {}),
   });
 
   const botFramework = botFrameworkRoutes({
@@ -239,6 +269,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
         lock,
         limits,
         ...(rotation ? { rotation } : {}),
+        analytics: recorder,
         log,
       }),
       '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, audit: new Audit(store, now), sealer, now, log }),
@@ -273,7 +304,9 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     calendarLinks,
     gazetteer,
     reconciler,
+    analytics,
     close: async () => {
+      await analytics.sweep.close();
       await reconciler.close();
       await jobs.close();
       if (!options.redis) await store.close();

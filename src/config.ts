@@ -158,6 +158,20 @@ const baseSchema = z.object({
       .trim()
       .default('loopback')
       .transform((v): boolean | number | string => (v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+    /**
+     * Analytics (issue 12): anonymous events are kept in a Redis stream this many days (trimmed
+     * with MINID on each append; each event carries its conversation's random id, so one
+     * conversation can be followed through the stream until then).
+     */
+    ANALYTICS_EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(400).default(90),
+    /** Daily counts and distinct-worker sets (no identity at all) are kept this many days after their day. */
+    ANALYTICS_AGGREGATE_RETENTION_DAYS: z.coerce.number().int().min(1).max(1100).default(400),
+    /** k-anonymity: a published number describing fewer distinct workers than this is shown as "<k". */
+    ANALYTICS_K: z.coerce.number().int().min(2).max(100).default(5),
+    /** A conversation with no message for this many hours counts as a drop-off at its last step. */
+    ANALYTICS_QUIET_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+    /** How often the drop-off sweep looks for quiet conversations. */
+    ANALYTICS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(24 * 3_600_000).default(15 * 60_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

@@ -9,6 +9,13 @@ import type { CentreDirectory } from './CentreDirectory.js';
 import { newBookingCode } from './code.js';
 import type { Preferences } from './preferences.js';
 import { slotOf, slotsBetween, type Slot } from './slots.js';
+import type { EventContext } from '../analytics/EventRecorder.js';
+import type { Tracked } from '../analytics/event.js';
+
+/** Where the booking service reports its milestones (EventRecorder.record). */
+export interface BookingAnalytics {
+  record(context: EventContext, milestones: readonly Tracked[]): Promise<void>;
+}
 
 /**
  * What happened to a booking. 'created': an instant booking at an onboarded centre (confirmed at
@@ -40,6 +47,8 @@ export interface BookingRules {
 /** Who the worker is and what the assessment is for: the same for a booking and a request. */
 export interface WorkerRequest {
   pid: string;
+  /** The conversation's analytics id (never the pid): booking milestones are counted under it. */
+  aid?: string | null;
   centreId: string;
   occupation: string;
   standard: { institution: string; code: string | null };
@@ -114,7 +123,7 @@ export class BookingService {
     private readonly catalog: Catalog,
     readonly rules: BookingRules,
     private readonly now: () => Date,
-    private readonly options: { log?: Logger; faultAt?: (point: EffectPoint) => void } = {},
+    private readonly options: { log?: Logger; faultAt?: (point: EffectPoint) => void; analytics?: BookingAnalytics } = {},
   ) {}
 
   on(listener: BookingListener): void {
@@ -323,6 +332,7 @@ export class BookingService {
         v: 2,
         code: newBookingCode(),
         pid: request.pid,
+        aid: request.aid ?? null,
         centreId: centre.id,
         institution: centre.institution,
         country: this.catalog.institution(centre.institution)?.country ?? 'XX',
@@ -346,6 +356,7 @@ export class BookingService {
       };
       const created = await this.store.create(booking, capacity, times);
       if (created.ok) {
+        await this.track(shape.event, booking);
         await this.emit({ type: shape.event, booking, by: 'worker', index: 0 });
         return { ok: true, booking };
       }
@@ -398,6 +409,7 @@ export class BookingService {
       const keep = times ?? (next.slot ? this.times(next.slot) : previous.slot ? this.times(previous.slot) : this.requestTimes());
       const result = await this.store.update(stored, next, capacity, keep);
       if (result.ok) {
+        await this.track(type, next);
         const done = await this.emit({ type, booking: next, by, previous, index: next.history.length - 1 });
         if (!done && strict) throw new Error('booking side effects could not be queued');
         return { ok: true, booking: next };
@@ -406,6 +418,13 @@ export class BookingService {
       if (result.reason === 'missing') return { ok: false, reason: 'not_found' };
     }
     throw new Error(`booking ${code.slice(0, 2)}…: too many concurrent changes`);
+  }
+
+  /** Counts a stored change for analytics, under the booking's analytics id (never fails the change). */
+  private async track(type: BookingEventType, b: Booking): Promise<void> {
+    const milestones = bookingMilestones(type, b);
+    if (!this.options.analytics || milestones.length === 0) return;
+    await this.options.analytics.record({ aid: b.aid ?? undefined, country: b.country, language: b.language, channel: b.channel }, milestones);
   }
 
   private times(slot: Pick<Slot, 'end'>): BookingTimes {
@@ -438,6 +457,31 @@ export class BookingService {
       this.options.log?.error('booking_effects_failed', { change: event.type, code: errorCode(err) });
       return false;
     }
+  }
+}
+
+/** What analytics count of a booking change: an instant booking is requested and confirmed at once. */
+export function bookingMilestones(type: BookingEventType, b: Booking): Tracked[] {
+  switch (type) {
+    case 'created':
+      return [{ kind: 'booking_requested' }, { kind: 'booking_confirmed' }];
+    case 'requested':
+      // A worker asking for another time sends the booking back to 'requested': not a new request.
+      return b.history.length === 1 ? [{ kind: 'booking_requested' }] : [];
+    case 'confirmed':
+      return [{ kind: 'booking_confirmed' }];
+    case 'declined':
+      return [{ kind: 'booking_declined' }];
+    case 'cancelled':
+      return [{ kind: 'booking_cancelled', by: b.status === 'cancelled_by_institution' ? 'institution' : 'worker' }];
+    case 'attended':
+      return [{ kind: 'attended' }];
+    case 'no_show':
+      return [{ kind: 'no_show' }];
+    case 'outcome':
+      return b.outcome ? [{ kind: 'outcome', outcome: b.outcome }] : [];
+    default:
+      return [];
   }
 }
 

@@ -62,6 +62,12 @@ export const currentBookingSchema = z.object({
   v: z.literal(2),
   code: z.string().min(4).max(12),
   pid: z.string().min(8),
+  /**
+   * The worker's conversation analytics id (random, see session.ts), so changes made outside the
+   * conversation (staff confirm, attendance, outcome) are counted for the same anonymous worker.
+   * Deleted with the booking (erase, retention); absent on bookings made before analytics.
+   */
+  aid: z.string().regex(/^[0-9a-f]{16,32}$/).nullable().optional(),
   centreId: z.string(),
   institution: z.string(),
   country: z.string().regex(/^[A-Z]{2}$/),

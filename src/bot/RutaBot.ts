@@ -20,6 +20,9 @@ import { readSession, type Session } from './session.js';
 import type { WorkProfiler } from '../match/WorkProfiler.js';
 import { ProfileStore } from '../prescreen/ProfileStore.js';
 import { clean, fold } from '../language/text.js';
+import { renderForChannel } from '../channels/render.js';
+import { newAid, type EventRecorder } from '../analytics/EventRecorder.js';
+import type { Tracked } from '../analytics/event.js';
 
 export interface RutaBotDeps {
   catalog: Catalog;
@@ -35,6 +38,10 @@ export interface RutaBotDeps {
   facts: RouteFacts;
   /** The injected clock (tests freeze it). */
   now: () => Date;
+  /** Anonymous analytics: one write per turn (never fails the turn). */
+  analytics?: EventRecorder;
+  /** A new conversation's analytics id (tests seed it; random otherwise). */
+  newAid?: () => string;
 }
 
 /** The conversation item stored per sender and channel. */
@@ -75,6 +82,12 @@ export class RutaBot {
     const eTag: string = typeof stored?.eTag === 'string' ? stored.eTag : NEW_ITEM;
     const session = readSession(stored?.session);
     const dialogState = this.readDialogState(stored?.dialogState);
+    const milestones: Tracked[] = [];
+    // A conversation's analytics id is random and lives in its session only (never logged with the pid).
+    if (!session.aid) {
+      session.aid = (deps.newAid ?? newAid)();
+      if (stored === undefined) milestones.push({ kind: 'first_contact' });
+    }
 
     let erased = false;
     const turn = this.makeTurn(pid, session, extras, async () => {
@@ -82,18 +95,38 @@ export class RutaBot {
       await deps.booking.service.eraseWorker(pid);
       await deps.store.eraseContaining(pid);
       erased = true;
+      milestones.push({ kind: 'erase' });
       deps.log.info('erased', { user: pid.slice(0, 8) });
-    });
+    }, (m) => milestones.push(m));
     context.turnState.set(RUTA_TURN, turn);
     const dc = new DialogContext(this.dialogs, context, dialogState);
+    const sent: string[] = [];
+    context.onSendActivities(async (_ctx, activities, next) => {
+      for (const a of activities) if (a.type === 'message' && a.text) sent.push(a.text);
+      return next();
+    });
 
     // WhatsApp's 24-hour window opens with each message the worker sends (reminders depend on it).
     if (extras.channelKind === 'whatsapp') session.lastInboundAt = turn.now().toISOString();
-    await this.route(dc, turn, clean(activity.text ?? ''));
+    const text = clean(activity.text ?? '');
+    await this.route(dc, turn, text);
 
     if (!erased) await deps.storage.write({ [key]: { session, dialogState, eTag } });
+    const step = turn.askedStep ?? (erased ? 'erased' : 'none');
     // Where the worker now is (stable step ids), so drop-off can be counted; never the text.
-    deps.log.info('turn', { user: pid.slice(0, 8), channel: extras.channelKind, language: turn.language, step: turn.askedStep ?? (erased ? 'erased' : 'none') });
+    deps.log.info('turn', { user: pid.slice(0, 8), channel: extras.channelKind, language: turn.language, step });
+    await deps.analytics?.turn({
+      aid: session.aid,
+      country: session.country ?? extras.countryHint,
+      language: turn.language,
+      channel: extras.channelKind,
+      outcome: extras.optOutType !== undefined || commandOf(text) !== undefined ? 'command' : (turn.misunderstood ?? 'understood'),
+      step,
+      segments: extras.channelKind === 'sms' ? renderForChannel(sent, 'sms').reduce((n, m) => n + (m.segments?.segments ?? 0), 0) : 0,
+      milestones,
+      keptForSeconds: session.consent === 'accepted' ? deps.conversationTtlSeconds : deps.unconsentedTtlSeconds,
+      ...(extras.test ? { test: true } : {}),
+    });
   };
 
   /**
@@ -112,7 +145,7 @@ export class RutaBot {
     return { dialogStack: resumable ? stack : [] };
   }
 
-  private makeTurn(pid: string, session: Session, extras: InboundExtras, erase: () => Promise<void>): RutaTurn {
+  private makeTurn(pid: string, session: Session, extras: InboundExtras, erase: () => Promise<void>, track: (m: Tracked) => void): RutaTurn {
     const { i18n, catalog } = this.deps;
     const language: Language = session.language ?? 'es';
     const turn: RutaTurn = {
@@ -131,6 +164,7 @@ export class RutaBot {
         turn.t = i18n.t(l);
       },
       eraseEverything: erase,
+      track,
       profiler: this.deps.profiler,
       readWork: (text) => this.deps.profiler.profile(text, { allowModel: session.consent === 'accepted' }),
       profile: {
@@ -157,6 +191,7 @@ export class RutaBot {
         if (detected) turn.setLanguage(detected);
       }
       session.optedOut = extras.optOutType === 'STOP' ? 'twilio' : 'keyword';
+      turn.track({ kind: 'opt_out' });
       await dc.cancelAllDialogs(true);
       if (!twilioAnswered) await dc.context.sendActivity(turn.t('optout.done'));
       return;

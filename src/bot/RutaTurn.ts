@@ -7,6 +7,7 @@ import type { WorkProfiler } from '../match/WorkProfiler.js';
 import type { WorkerProfile } from '../prescreen/ProfileStore.js';
 import type { BookingService } from '../booking/BookingService.js';
 import type { Gazetteer } from '../geo/Gazetteer.js';
+import type { Tracked } from '../analytics/event.js';
 
 /** What booking dialogs use: the booking rules and store, and the offline gazetteer. */
 export interface BookingDeps {
@@ -28,9 +29,14 @@ export interface InboundExtras {
   contact?: { seal(): string; via: string };
   /**
    * The sender is the console's simulator (a number no person can have: src/channels/simulatedNumber.ts):
-   * a test conversation, kept out of analytics; nothing is ever sent to it outside the conversation.
+   * a test conversation; nothing is ever sent to it outside the conversation.
    */
   simulated?: boolean;
+  /**
+   * A simulator conversation (staff trying Ruta): its analytics events are marked and kept out of
+   * every aggregate. The webhook sets it together with `simulated` (analytics reads this one).
+   */
+  test?: boolean;
 }
 
 /**
@@ -54,6 +60,13 @@ export interface RutaTurn {
   setLanguage(language: Language): void;
   /** Stable id of the last question asked this turn (e.g. 'route.trade'), for analytics. */
   askedStep?: string;
+  /** Set when the reply was not understood: re-asked once, or still not understood (help offered). */
+  misunderstood?: 'reasked' | 'not_understood';
+  /**
+   * Reports a milestone for analytics (recorded with the turn, anonymously, never failing it).
+   * @example ruta.track({ kind: 'privacy_accepted' })
+   */
+  track(milestone: Tracked): void;
   /** Deletes everything stored about this sender and stops this turn from saving anything. */
   eraseEverything(): Promise<void>;
   /** Reads descriptions of work (the model, if configured, only with consent: use readWork). */

@@ -17,6 +17,11 @@ export const sessionSchema = z.object({
   country: z.string().regex(/^[A-Z]{2}$/).optional(),
   /** WhatsApp: when the worker last wrote (their 24-hour window for free-form messages opens then). */
   lastInboundAt: z.iso.datetime().optional(),
+  /**
+   * The conversation's analytics id: random, never derived from the phone number, kept only here.
+   * Erasing or expiring the session leaves its events with no link to anyone.
+   */
+  aid: z.string().regex(/^[0-9a-f]{16,32}$/).optional(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 

@@ -137,6 +137,9 @@ export class PhraseIndex<T> {
           const h = hit.get(k);
           // Typos are forgiven in names ("carpitero"), not in task words, where they mostly find noise.
           if (h === undefined || (h.sim === TYPO_SIMILARITY && p.weight < TERM_WEIGHT)) continue;
+          // A task word of another language than the description's counts only as written: English
+          // "call" keys like Creole "kay" (house), a mason's task; Spanish "cerámica" in Creole still counts.
+          if (p.weight < TERM_WEIGHT && language !== undefined && p.lang !== undefined && p.lang !== language && singular(queryForms[h.q]!) !== singular(p.forms[i]!)) continue;
           matched += 1;
           simSum += h.sim;
           idfSum += this.idf.get(k) ?? 0;

@@ -14,6 +14,7 @@ import { newContactKey } from '../privacy/contactKeys.js';
 import { ContactSealer } from '../privacy/ContactSealer.js';
 import { KeyRotation } from '../privacy/KeyRotation.js';
 import { userCommand } from './userCommand.js';
+import { REPORT_USAGE, reportCommand } from './reportCommand.js';
 
 const USAGE = `Usage:
   ruta match [--country CC] [--limit N] [TEXT]   occupations and standards for a description of work
@@ -32,6 +33,7 @@ const USAGE = `Usage:
                                                  --countries), listed on that institution's users page
   ruta user list --institution ID                an institution's console accounts
   ruta user disable --email E                    ends an account's access to the console
+${REPORT_USAGE}
   ruta keys new                                  a new CONTACT_KEYS entry (goes in front of the existing ones)
   ruta keys reseal                               seals every booking's number with the first CONTACT_KEYS key
                                                  (needs REDIS_URL, REDIS_PREFIX, CONTACT_KEYS, PSEUDONYM_SECRET)
@@ -49,6 +51,8 @@ export interface CliIo {
   stdout: Writable;
   stderr: Writable;
   env: Record<string, string | undefined>;
+  /** Today, for `report --since` (tests freeze it; the machine's clock otherwise). */
+  now?: () => Date;
 }
 
 /**
@@ -76,6 +80,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         centre: { type: 'string', multiple: true },
         countries: { type: 'string' },
         coordinator: { type: 'boolean', default: false },
+        since: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -94,6 +99,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (countries === undefined) return 2;
   if (command === 'token') return tokenCommand(catalog, positionals, values.coordinator ? { coordinator: countries } : values.institution, io);
   if (command === 'user') return userCommand(catalog, positionals, { ...values, countries }, io, USAGE);
+  if (command === 'report') {
+    const config = configOrReport(io);
+    if (!config) return 2;
+    return reportCommand(catalog, { ...(values.country ? { country: values.country } : {}), ...(values.since ? { since: values.since } : {}) }, { stdout, stderr, now: io.now ?? (() => new Date()) }, config);
+  }
   const country = values.country?.toUpperCase();
   if (country !== undefined && !catalog.country(country)) {
     stderr.write(`Unknown country ${values.country}. Known: ${catalog.countries.map((c) => c.code).join(' ')}\n`);

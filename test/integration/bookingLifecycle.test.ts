@@ -123,7 +123,7 @@ const LANGS: Record<'es' | 'en' | 'ht', Lang> = {
     proposed: /^Ruta: INFOTEP Regional Norte \(Santiago\) pwopoze w fè evalyasyon ou lendi 30 novanm, 9:00 \(kòd [A-Z0-9]{6}\)\. Ekri RANDEVOU/,
     accepted: /Fini: randevou [A-Z0-9]{6} ou a konfime pou lendi 30 novanm, 9:00/,
     declined: /^Ruta: INFOTEP Regional Norte \(Santiago\) pa ka ba ou randevou ou te mande a \(kòd [A-Z0-9]{6}\)\. Li pa gen plas nan semèn k ap vini yo\. Ekri RANDEVOU/,
-    attended: /^Ruta: mèsi paske ou te vin nan evalyasyon ou nan INFOTEP Regional Norte \(Santiago\)\. INFOTEP ap ba ou rezilta a\.$/,
+    attended: /^Ruta: mèsi paske ou te ale nan evalyasyon ou nan INFOTEP Regional Norte \(Santiago\)\. INFOTEP ap ba ou rezilta a\.$/,
     outcome: /^Ruta: men rezilta evalyasyon ou nan INFOTEP Regional Norte \(Santiago\) \(kòd [A-Z0-9]{6}\): ou konpetan\. Mande INFOTEP kijan pou w resevwa sètifika ou\.$/,
     slots: /1\. lendi 23 novanm, 8:00\n2\. lendi 23 novanm, 9:00\n3\. madi 24 novanm, 8:00[\s\S]*6\. Plis l(è|e)\n7\. Yon l(ò|o)t jou\n8\. Yon l(ò|o)t sant/,
     moreSlots: /^Pwochen lè ki lib nan INFOTEP Santo Domingo:/,

@@ -34,7 +34,7 @@ describe('POST /api/messages (Bot Framework)', () => {
   it('answers the Emulator anonymously in development, with the same bot as SMS and WhatsApp (its own conversations)', async () => {
     const greet = await post('Hello');
     expect(greet.status).toBe(200);
-    expect(greet.texts.join('\n')).toMatch(/\*Your privacy:\*/);
+    expect(greet.texts.join('\n')).toMatch(/\*What I keep:\*/);
     const menu = await post('1');
     expect(menu.texts.join('\n')).toMatch(/Main menu/);
   });

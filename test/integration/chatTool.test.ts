@@ -39,7 +39,7 @@ describe('npm run chat', () => {
 
   it('shows WhatsApp replies without SMS costs', async () => {
     const out = await chat(['Hi'], { channel: 'whatsapp' });
-    expect(out).toMatch(/\*Your privacy:\*/);
+    expect(out).toMatch(/\*What I keep:\*/);
     expect(out).not.toMatch(/\[SMS:/);
   });
 

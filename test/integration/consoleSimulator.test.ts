@@ -100,6 +100,9 @@ describe('the simulator', () => {
     // Each turn is marked as simulated (never a person's); a real-looking number's are not.
     const done = app.logs.filter((l) => l.includes('"turn_done"'));
     expect(done.filter((l) => l.includes('"simulated":true'))).toHaveLength(lines.length);
+    // Kept out of analytics: six turns of a conversation, and not one cell counts them.
+    const day = { from: '2026-11-20', to: '2026-11-20' };
+    expect(await app.ruta.analytics.reader.turns(day)).toEqual([]);
     // The same lines from a real-looking number get the very same texts: the simulator is the real path.
     const direct = await app.chat('+18095557001', lines);
     expect(replies.map((r) => r.text)).toEqual(direct.flatMap((r) => r.messages));
@@ -107,6 +110,8 @@ describe('the simulator', () => {
     // Neither the number nor what was written reaches the logs.
     expect(app.logs.join('\n')).not.toContain(number!.slice(1));
     expect(app.logs.join('\n')).not.toContain('mason');
+    // The same conversation from a real-looking number is counted.
+    expect((await app.ruta.analytics.reader.turns(day)).length).toBeGreaterThan(0);
   });
 
   it('books through the simulator, and sends nothing to the number when the institution changes the booking', async () => {

@@ -102,6 +102,9 @@ describe('the quick-start in-memory store', () => {
       for (const line of ['Hola', '1', '1', '1', 'albañil']) await send(line);
       expect(text(await send('1'))).toContain('INFOTEP');
       expect((await fetch(`${baseUrl}/readyz`)).status).toBe(200);
+      // Analytics run in memory too (bounded), with the same events as in Redis.
+      const kinds = (await ruta.analytics.store.recent(20)).map((e) => e.kind);
+      expect(kinds).toEqual(expect.arrayContaining(['first_contact', 'privacy_accepted', 'route_explained']));
     } finally {
       await stop();
       await ruta.close();

@@ -105,9 +105,10 @@ const JOURNEY = (lang: Lang) => [
  * c835f96 (2026-11 catalog and locales): ceilings. Issue 11's aim: at most 25 in all, none over 4.
  */
 const CEILINGS: Record<Lang, readonly number[]> = {
-  // After the short route answer (issue 11): 23, 24, 23 — before it 27, 28, 26.
+  // After the short route answer (issue 11): 23, 24, 23 — before it 27, 28, 26. The plainer
+  // privacy notice (language review, 2026-12) brought English's first reply from 4 to 3.
   es: [3, 2, 1, 2, 1, 3, 1, 2, 1, 3, 4], // 23
-  en: [4, 2, 1, 2, 1, 3, 1, 2, 1, 3, 4], // 24
+  en: [3, 2, 1, 2, 1, 3, 1, 2, 1, 3, 4], // 23
   ht: [3, 2, 1, 2, 1, 3, 1, 2, 1, 3, 4], // 23
 };
 

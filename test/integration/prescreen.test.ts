@@ -30,7 +30,7 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
     const lines = [...START('Hola'), '1', 'trabajé 8 años pegando block en la obra', '1', 'si', '1', '1 2', '1', '1', '2', '1', '3', '1', '1'];
     const replies = await app.chat(from, lines);
     const t = replies.map(text);
-    expect(t[2]).toMatch(/Revisa si puedes certificarte[\s\S]*Republica Dominicana/);
+    expect(t[2]).toMatch(/Mira si ya puedes certificarte[\s\S]*Republica Dominicana/);
     expect(t[3]).toMatch(/Cuéntame de tu trabajo/);
     expect(t[4]).toMatch(/Te refieres a[\s\S]*1\. Albañil/);
     // "8 años" was in the description: it is confirmed, not asked again.
@@ -52,7 +52,7 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
     expect(ttl).toBeGreaterThan(29 * 24 * 3600);
 
     const [summary] = await app.chat(from, ['1']);
-    expect(text(summary!)).toMatch(/RUTA: revision de habilidades\nOficio: Albañil \(CIUO-08 7112\)\nNorma: INFOTEP \(codigo por confirmar\)\nExperiencia: 8 años, aprendio: trabajando[\s\S]*5 si, 1 en parte, 1 no \(de 7\)[\s\S]*Fecha: 2026-11-22/);
+    expect(text(summary!)).toMatch(/RUTA: revision de habilidades\nOficio: Albañil \(CIUO-08 7112\)\nNorma: INFOTEP \(codigo por confirmar\)\nExperiencia: 8 años, aprendio: trabajando\nPruebas: una carta de un empleador; fotos o videos de su trabajo\n[\s\S]*5 si, 1 en parte, 1 no \(de 7\)[\s\S]*Fecha: 2026-11-22/);
 
     // Days later, from the main menu: the saved result's summary, without answering everything again.
     const [menu, saved, again] = await app.chat(from, ['MENU', '2', '1']);
@@ -102,6 +102,26 @@ describe('pre-screen journeys over the Twilio webhook (real Redis)', () => {
 
     await app.chat(from, ['EFASE', '1']);
     expect(await savedProfile(app, from)).toBeUndefined();
+  });
+
+  it('priority trades in Mexico: a forklift operator (EC0200) and a Creole-speaking delivery rider (EC1631) get a route and a pre-screen', async () => {
+    const forklift = phone('+52155');
+    const route = await app.chat(forklift, ['Hi', '1', '1', '1', 'i drive a forklift in a warehouse', '1']);
+    expect(text(route[4]!)).toMatch(/Do you mean[\s\S]*1\. Forklift operator/);
+    expect(text(route[5]!)).toMatch(/Forklift operator in Mexico: CONOCER[\s\S]*EC0200[\s\S]*1\. Am I ready\?/);
+    const replies = await app.chat(forklift, ['1', 'since 2019', '3', 'photos and letter', ...Array(7).fill('yes')]);
+    const t = replies.map(text);
+    expect(t[3]).toMatch(/\(1\/7\)/);
+    expect(t[t.length - 1]).toMatch(/Result for Forklift operator: you look ready[\s\S]*Standard: EC0200 \(CONOCER\)\./);
+    expect(await savedProfile(app, forklift)).toMatchObject({ occupation: 'forklift-operator', isco08: '8344', country: 'MX', level: 'ready' });
+
+    const rider = phone('+52155');
+    const ht = await app.chat(rider, ['Bonjou', '1', '1', '1', 'm fè livrezon sou moto', '1']);
+    expect(text(ht[5]!)).toMatch(/Livr(è|e) sou moto[\s\S]*CONOCER[\s\S]*EC1631: Conducci(ó|o)n de motocicleta/);
+    const answers = await app.chat(rider, ['1', 'senk', '2', 'okenn', ...Array(6).fill('wi')]);
+    const a = answers.map(text);
+    expect(a[3]).toMatch(/\(1\/6\)/);
+    expect(await savedProfile(app, rider)).toMatchObject({ occupation: 'delivery-rider', country: 'MX', years: 5, language: 'ht' });
   });
 
   it('asks again when the years read from a description were an age, and refuses implausible years', async () => {

@@ -102,7 +102,7 @@ describe('erase', () => {
     expect(text(done!)).toMatch(/borr(é|e) todo/);
     expect(await keysOf(from)).toEqual([]);
     // Starting again is a new conversation.
-    expect(text(await app.send(from, 'Hola'))).toMatch(/Tu privacidad/);
+    expect(text(await app.send(from, 'Hola'))).toMatch(/Lo que guardo/);
   });
 
   it('"no" keeps everything and returns to the question', async () => {

@@ -23,9 +23,9 @@ interface Journey {
   answerWords: RegExp;
 }
 const JOURNEYS: Record<'es' | 'en' | 'ht', Journey> = {
-  es: { greeting: 'Hola', notice: /Tu privacidad.*BORRAR/s, trade: 'albañil', answerWords: /Primer paso: INFOTEP eval(ú|u)a tu trabajo[\s\S]*Pregunta a INFOTEP: documentos/ },
-  en: { greeting: 'Hi', notice: /Your privacy.*DELETE/s, trade: 'mason', answerWords: /First step: INFOTEP tests you[\s\S]*Ask INFOTEP: documents/ },
-  ht: { greeting: 'Bonjou', notice: /Vi prive ou.*EFASE/s, trade: 'bòs mason', answerWords: /Premye etap: INFOTEP evalye travay ou[\s\S]*Mande INFOTEP: papye yo/ },
+  es: { greeting: 'Hola', notice: /Lo que guardo.*BORRAR/s, trade: 'albañil', answerWords: /Primer paso: INFOTEP eval(ú|u)a tu trabajo[\s\S]*Pregunta a INFOTEP: documentos/ },
+  en: { greeting: 'Hi', notice: /What I keep.*DELETE/s, trade: 'mason', answerWords: /First step: INFOTEP tests you[\s\S]*Ask INFOTEP: documents/ },
+  ht: { greeting: 'Bonjou', notice: /Sa m kenbe.*EFASE/s, trade: 'bòs mason', answerWords: /Premye etap: INFOTEP evalye travay ou[\s\S]*Mande INFOTEP: papye yo/ },
 };
 
 describe.each(Object.entries(JOURNEYS))('route journey in %s', (_lang, j) => {
@@ -63,7 +63,7 @@ describe.each(Object.entries(JOURNEYS))('route journey in %s', (_lang, j) => {
 describe('first message', () => {
   it('answers French in Haitian Creole', async () => {
     const [reply] = await app.chat(phone('+1809'), ['Bonjour, je cherche du travail']);
-    expect(text(reply!)).toMatch(/Vi prive ou/);
+    expect(text(reply!)).toMatch(/Sa m kenbe/);
   });
 
   it('offers a trilingual language menu when the language is undetermined', async () => {
@@ -71,7 +71,7 @@ describe('first message', () => {
     const [menu, notice] = await app.chat(from, ['👍', '3']);
     expect(text(menu!)).toMatch(/Elige tu idioma[\s\S]*Choose your language[\s\S]*Chwazi lang ou/);
     expect(text(menu!)).toMatch(/1\. Espa(ñ|n)ol\n2\. English\n3\. Kreyol ayisyen|3\. Kreyòl ayisyen/);
-    expect(text(notice!)).toMatch(/Vi prive ou/);
+    expect(text(notice!)).toMatch(/Sa m kenbe/);
   });
 });
 
@@ -227,9 +227,9 @@ describe('a country Ruta does not cover', () => {
 
 describe('first messages', () => {
   it.each([
-    ['CITA', /Tu privacidad/, /¿Estas ahora en Republica Dominicana\?/],
-    ['APPOINTMENT', /Your privacy/, /Are you in Dominican Republic now\?/],
-    ['RANDEVOU', /Vi prive ou/, /Eske ou nan Repiblik Dominik(è|e)n kounye a\?/],
+    ['CITA', /Lo que guardo/, /¿Estas ahora en Republica Dominicana\?/],
+    ['APPOINTMENT', /What I keep/, /Are you in Dominican Republic now\?/],
+    ['RANDEVOU', /Sa m kenbe/, /Eske ou nan Repiblik Dominik(è|e)n kounye a\?/],
   ])('"%s" as the very first message: the privacy question in its language, then the appointments at once', async (word, notice, booking) => {
     const [first, second] = await app.chat(phone('+1809'), [word, '1']);
     expect(text(first!)).toMatch(notice);
@@ -237,9 +237,9 @@ describe('first messages', () => {
   });
 
   it.each([
-    ['info x favor', /Tu privacidad/],
-    ['wah gwaan', /Your privacy/],
-    ['gud mornin', /Your privacy/],
+    ['info x favor', /Lo que guardo/],
+    ['wah gwaan', /What I keep/],
+    ['gud mornin', /What I keep/],
   ])('"%s" is answered in its language', async (greeting, notice) => {
     const [first] = await app.chat(phone('+1809'), [greeting]);
     expect(text(first!)).toMatch(notice);
@@ -247,7 +247,7 @@ describe('first messages', () => {
 
   it('French "oui" accepts the privacy notice (French is answered in Creole)', async () => {
     const [first, second] = await app.chat(phone('+1809'), ['Bonjour', 'oui']);
-    expect(text(first!)).toMatch(/Vi prive ou/);
+    expect(text(first!)).toMatch(/Sa m kenbe/);
     expect(text(second!)).toMatch(/Meni prensipal/);
   });
 });
@@ -259,10 +259,10 @@ describe('the privacy question', () => {
     expect(text(minus!)).not.toMatch(/Menu principal/);
     // Asked again briefly: the 3-segment notice is not sent again unless asked for.
     expect(text(minus!)).toMatch(/¿Aceptas el aviso de privacidad que te envi(é|e)\?[\s\S]*1\. Acepto\n2\. No acepto/);
-    expect(text(minus!)).not.toMatch(/guardo tus respuestas/);
+    expect(text(minus!)).not.toMatch(/Lo que guardo:\*? tus respuestas/);
     expect(minus!.messages.reduce((n, m) => n + countSegments(m).segments, 0)).toBeLessThanOrEqual(2);
     const [again] = await app.chat(from, ['privacidad']);
-    expect(text(again!)).toMatch(/guardo tus respuestas/);
+    expect(text(again!)).toMatch(/Lo que guardo:\*? tus respuestas/);
     const [accepted] = await app.chat(from, ['1']);
     expect(text(accepted!)).toMatch(/Menu principal/);
   });

@@ -97,8 +97,8 @@ describe('WhatsApp rendering', () => {
   it('keeps *bold* and accents on WhatsApp, folds them on SMS', async () => {
     const from = phone();
     const [wa] = await app.chat(from, ['Hola'], { channel: 'whatsapp' });
-    expect(text(wa!)).toMatch(/\*Tu privacidad:\*[\s\S]*país/);
+    expect(text(wa!)).toMatch(/\*Lo que guardo:\*[\s\S]*país/);
     const [sms] = await app.chat(from, ['Hola']);
-    expect(text(sms!)).toMatch(/Tu privacidad: [\s\S]*pais/);
+    expect(text(sms!)).toMatch(/Lo que guardo: [\s\S]*pais/);
   });
 });

@@ -60,7 +60,7 @@ describe('erase', () => {
     expect(text(done!)).toMatch(/borr(é|e) todo/);
     expect(await keysOf(pid)).toEqual([]);
     // On WhatsApp the person is a stranger again: the privacy notice, not their earlier step.
-    expect(text(await app.send(whatsapp, 'Hola', { channel: 'whatsapp' }))).toMatch(/Tu privacidad/);
+    expect(text(await app.send(whatsapp, 'Hola', { channel: 'whatsapp' }))).toMatch(/Lo que guardo/);
   });
 
   it('with an active booking: the institution is told, the reminders are withdrawn, and nothing is sent afterwards', async () => {

@@ -84,7 +84,7 @@ describe('a flood from one sender, default limits', () => {
 
     // The other worker's conversation went on as usual: privacy notice, main menu, first option.
     expect(otherReplies.map((r) => r.status)).toEqual([200, 200, 200]);
-    expect(text(otherReplies[0]!)).toMatch(/Tu privacidad/);
+    expect(text(otherReplies[0]!)).toMatch(/Lo que guardo/);
     expect(text(otherReplies[1]!)).toMatch(/Menu principal/);
     expect(otherReplies[2]!.messages.length).toBeGreaterThan(0);
     for (const reply of otherReplies) expect(text(reply)).not.toMatch(SLOW_DOWN.es);
@@ -93,7 +93,7 @@ describe('a flood from one sender, default limits', () => {
   it('tells a Creole sender to slow down in Creole', async () => {
     const from = phone('+1829');
     const [greeting] = await app.chat(from, ['Bonjou']);
-    expect(text(greeting!)).toMatch(/Vi prive ou/);
+    expect(text(greeting!)).toMatch(/Sa m kenbe/);
     const replies = await app.chat(from, Array.from({ length: 29 }, (_, i) => ['1', 'wi', 'xyz', 'mèsi'][i % 4]!));
     expect(replies.every((r) => r.status === 200)).toBe(true);
     // 'Bonjou' and 9 more turns, then the notice, then silence.
@@ -111,7 +111,7 @@ describe('a flood from one sender, default limits', () => {
     expect(text(before[7]!)).toMatch(/borr(é|e) todo/);
     // A fresh conversation (the erase happened), but the same sender's limits: turns 9 and 10, then the notice.
     const [ninth, tenth, eleventh, twelfth] = await app.chat(from, ['Hola', '1', 'Hola', 'Hola']);
-    expect(text(ninth!)).toMatch(/Tu privacidad/);
+    expect(text(ninth!)).toMatch(/Lo que guardo/);
     expect(text(tenth!)).toMatch(/Menu principal/);
     expect(eleventh!.messages).toHaveLength(1);
     expect(eleventh!.messages[0]).toMatch(SLOW_DOWN.es);
@@ -182,7 +182,7 @@ describe('the daily SMS-segment budget', () => {
     const replies = await spendBudget(from, ['Hola', '1', '1', '1', 'albañil', '1']);
     expectCutAtBudget(replies);
     const [greeting] = await app.chat(phone(), ['Hola']);
-    expect(text(greeting!)).toMatch(/Tu privacidad/);
+    expect(text(greeting!)).toMatch(/Lo que guardo/);
   });
 
   it('does not give the budget back when the sender erases their data', async () => {

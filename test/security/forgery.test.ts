@@ -138,7 +138,7 @@ describe('forged Twilio signatures on POST /twilio/messages (production configur
     const before = await redisKeys();
     const reply = await post({ fields: fieldsOf(p), signature: twilioSignature(TOKEN, messageUrl(), p) });
     expect(reply.status).toBe(200);
-    expect(parseTwiml(reply.raw).join('\n')).toMatch(/Tu privacidad/);
+    expect(parseTwiml(reply.raw).join('\n')).toMatch(/Lo que guardo/);
     // The Redis check below can see a write: the accepted turn made some.
     expect((await redisKeys()).length).toBeGreaterThan(before.length);
   });

@@ -174,14 +174,14 @@ describe('finding 9: the messages that got no answer', () => {
     const reply = await app.send(phone(), body);
     expect(reply.status).toBe(200);
     // Read as Spanish text: the privacy notice in Spanish (SMS folds the accents).
-    expect(text(reply)).toMatch(/Hola, soy Ruta\.[\s\S]*Tu privacidad:[\s\S]*1\. Acepto/);
+    expect(text(reply)).toMatch(/Hola, soy Ruta\.[\s\S]*Lo que guardo:[\s\S]*1\. Acepto/);
   });
 
   it('reads a 10,000-character body as text (cut) and answers it, also mid-conversation: was HTTP 400', async () => {
     const from = phone();
     const first = await app.send(from, longText('Bonjou, mwen se bòs mason e mwen vle yon sètifika. ', 10_000), { channel: 'whatsapp' });
     expect(first.status).toBe(200);
-    expect(text(first)).toMatch(/\*Vi prive ou:\*[\s\S]*Èske w dakò\?/);
+    expect(text(first)).toMatch(/\*Sa m kenbe:\*[\s\S]*Èske w dakò\?/);
     await app.send(from, '1', { channel: 'whatsapp' });
     const later = await app.send(from, longText('x', 10_000), { channel: 'whatsapp' });
     expect(later.status).toBe(200);

@@ -74,13 +74,14 @@ describe('data/centres.json (the real directory)', () => {
     console.table(rows);
     expect(rows.filter((r) => r.centres === 0).map((r) => r.country)).toEqual(['SV']);
     expect(institutionsWithoutCentre(catalog, file.centres)).toEqual(['insaforp']);
-    expect(file.centres).toHaveLength(54);
+    // 55 since the priority trades (branch trades): the Baja California labour ministry certifies EC0072 (tour guides), its only catalog trade.
+    expect(file.centres).toHaveLength(55);
     expect(rows.reduce((n, r) => n + r.address, 0)).toBe(9);
   });
 
   it('gives Mexican certifiers the trades RENEC lists them for, and the time zone of their state', () => {
     const tijuana = file.centres.find((c) => c.id === 'conocer-ut-tijuana')!;
-    expect(tijuana.assesses).toEqual(['child-care', 'electrician', 'waiter']);
+    expect(tijuana.assesses).toEqual(['child-care', 'electrician', 'forklift-operator', 'waiter']); // RENEC: EC0200 among its standards
     expect(tijuana.timeZone).toBe('America/Tijuana');
     expect(file.centres.find((c) => c.id === 'conocer-icat-cdmx')?.assesses).toContain('plumber');
     expect(file.centres.filter((c) => c.institution === 'conocer').every((c) => Array.isArray(c.assesses))).toBe(true);

@@ -27,16 +27,18 @@ const profiler = new WorkProfiler(catalog, { now: () => new Date('2026-11-20T15:
 // Main 4502701: es 81/82 (91.0% / 92.1%), en 77/78 (86.5% / 87.6%), ht 70/70 (83.3% / 83.3%).
 const KNOWN_FLOORS: Floors = {
   es: { n: 89, top1: 81, top3: 82 },
-  en: { n: 89, top1: 77, top3: 78 },
-  ht: { n: 84, top1: 70, top3: 70 },
+  // en top-3 78 → 77 and ht 70 → 71 with the rule that another language's task words count only as
+  // written ("housekeeper for a family…" lost its second proposal, domestic work, which the Creole "kay" had given).
+  en: { n: 89, top1: 77, top3: 77 },
+  ht: { n: 84, top1: 71, top3: 71 },
 };
 
 /** Unknown trades (unknown-trades-2.tsv): texts for which readWork proposes no trade (the bot says it is not sure). */
 // Before issue 11 (80fabd2): es 16/28, en 18/27, ht 15/27 (confident ≥ 0.8: 2, 0, 0).
 // Main 4502701: es 25/28 (89.3%), en 24/27 (88.9%), ht 26/27 (96.3%), none confident.
 const UNKNOWN_FLOORS: Record<Language, { n: number; notMatched: number }> = {
-  es: { n: 28, notMatched: 25 },
-  en: { n: 27, notMatched: 24 },
+  es: { n: 28, notMatched: 26 },
+  en: { n: 27, notMatched: 25 },
   ht: { n: 27, notMatched: 26 },
 };
 /** For information: a wrong proposal with at least this score counts as a confident one. */

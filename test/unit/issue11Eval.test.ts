@@ -118,11 +118,18 @@ describe('issue 11: first-message language (test/eval/languages-3.tsv)', () => {
  * The development sets the calibration was tuned on (issue 11, branch match): not held out, pinned so
  * that a later change does not undo it. Before (main a1b12f4): known top-1/top-3 es 38/39, en 32/33,
  * ht 34/35; unknown not matched es 8/19, en 5/18, ht 8/15.
+ * Branch trades (2026-12-05): 11 unknown texts moved to occupations-priority.tsv when the trades they
+ * name were added (es 4: mover, banana packing, tour guide, moto delivery; en 5: forklift, banana
+ * packing, tour guide, delivery rider, moving company helper; ht 2: livrezon sou moto, pote chaj).
+ * Of the moved, these were proposed a trade before (counted as misses): es banana packing (crop
+ * harvest), en forklift (taxi driver) and moving helper (domestic work). So es 16/19 → 13/15, en
+ * 16/18 → 13/13, ht 14/15 → 12/13: the same texts still proposed (carpintería de aluminio, tortillas;
+ * "m vann nan mache"), none newly.
  */
 const DEV_FLOORS: Record<Language, { known: { n: number; top1: number; top3: number }; unknown: { n: number; notMatched: number } }> = {
-  es: { known: { n: 40, top1: 40, top3: 40 }, unknown: { n: 19, notMatched: 16 } },
-  en: { known: { n: 36, top1: 36, top3: 36 }, unknown: { n: 18, notMatched: 16 } },
-  ht: { known: { n: 35, top1: 34, top3: 35 }, unknown: { n: 15, notMatched: 14 } },
+  es: { known: { n: 40, top1: 40, top3: 40 }, unknown: { n: 15, notMatched: 13 } },
+  en: { known: { n: 36, top1: 36, top3: 36 }, unknown: { n: 13, notMatched: 13 } },
+  ht: { known: { n: 35, top1: 34, top3: 35 }, unknown: { n: 13, notMatched: 12 } },
 };
 
 describe('issue 11: the matcher development sets (test/eval/occupations-dev.tsv, unknown-trades-dev.tsv)', () => {

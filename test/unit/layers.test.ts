@@ -9,9 +9,9 @@ function sources(dir: string): string[] {
 }
 
 describe('layers', () => {
-  it('lower layers (language, match, geo, catalog, booking, store) never import the bot or the dialogs', () => {
+  it('lower layers (language, match, geo, catalog, booking, store, analytics) never import the bot or the dialogs', () => {
     const root = projectRoot();
-    const lower = ['language', 'match', 'geo', 'catalog', 'booking', 'store'].flatMap((d) => sources(join(root, 'src', d)));
+    const lower = ['language', 'match', 'geo', 'catalog', 'booking', 'store', 'analytics'].flatMap((d) => sources(join(root, 'src', d)));
     expect(lower.length).toBeGreaterThan(20);
     const offending = lower.filter((f) => /from\s+['"][^'"]*\/(bot|dialogs)\//.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f));
     expect(offending).toEqual([]);

@@ -51,7 +51,6 @@ describe('occupation matcher: no confident nonsense (issue 11)', () => {
   it.each([
     'cobrador de microbús',
     'tapicero de muebles',
-    'hago delivery en moto',
     'fritanguera, hago gallo pinto',
     'recolector de basura en el camion',
     'soy chiripero',
@@ -87,6 +86,14 @@ describe('occupation matcher: regional words (issue 11)', () => {
     ['kp in a hotel', 'kitchen-helper'],
     ['trabajo en una guardería', 'child-care'],
     ['m fè zong', 'beauty-nails'],
+    // Priority trades (branch trades): "hago delivery en moto" was "no trade" until delivery riders entered the catalog.
+    ['hago delivery en moto', 'delivery-rider'],
+    ['motorizado de delivery', 'delivery-rider'],
+    ['soy montacarguista', 'forklift-operator'],
+    ['soy bodeguero', 'warehouse'],
+    ['soy estibador', 'loader'],
+    ['empacadora de fruta', 'produce-packing'],
+    ['guia de turistas', 'tour-guide'],
   ])('reads "%s" as %s', (text, id) => {
     expect(ids(text)[0]).toBe(id);
   });

@@ -60,7 +60,8 @@ export class TwilioAdapter extends BotAdapter {
       ...(message.OptOutType ? { optOutType: message.OptOutType } : {}),
       ...(location ? { location } : {}),
       ...(input.contact ? { contact: input.contact } : {}),
-      ...(input.simulated ? { simulated: true } : {}),
+      // The console's simulator: marked for the turn (simulated) and for analytics (test, kept out of every aggregate).
+      ...(input.simulated ? { simulated: true, test: true } : {}),
     };
 
     const context = new TurnContext(this, activity);

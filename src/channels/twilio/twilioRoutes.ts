@@ -21,6 +21,8 @@ import { isLanguage } from '../../catalog/schema.js';
 import { replyLanguage } from '../../language/detectLanguage.js';
 import type { ContactSealer } from '../../privacy/ContactSealer.js';
 import type { Messenger } from '../../notify/Messenger.js';
+import type { EventRecorder } from '../../analytics/EventRecorder.js';
+import type { Tracked } from '../../analytics/event.js';
 
 export interface TwilioRoutesDeps {
   publicUrl: string;
@@ -46,6 +48,8 @@ export interface TwilioRoutesDeps {
   limits: SenderLimits;
   /** After a pseudonym secret rotation: moves a sender's data from the old pseudonym on contact. */
   rotation?: PseudonymRotation;
+  /** Anonymous analytics (throttled turns, delivery failures), under the conversation's analytics id. */
+  analytics?: EventRecorder;
   log: Logger;
 }
 
@@ -155,6 +159,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
       deps.log.warn('twilio_delivery_failed', { status: status.MessageStatus, errorCode: code });
       if (status.To) {
         const pid = pseudonymize(deps.pseudonymSecret, status.To);
+        await recordFor(deps, channelOf(status.To), pid, { kind: 'delivery_failed', errorCode: code }, deps.catalog.countryFromPhone(status.To)?.code);
         await deps.store.set(`delivery/${pid}/last_failure`, JSON.stringify({ code, at: deps.now().toISOString() }), 30 * 24 * 3600);
         if (code === OPTED_OUT_ERROR) await markOptedOut(deps, channelOf(status.To), pid);
       }
@@ -179,6 +184,7 @@ async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: str
   });
   if (!admission.ok) {
     await place.abandon();
+    await recordFor(deps, channel, pid, { kind: 'throttled' }, deps.catalog.countryFromPhone(message.From)?.code);
     if (!admission.notify) return { texts: [] };
     return { texts: [(await translatorFor(deps, channel, pid, message.Body))(admission.limit === 'segments' ? 'common.tomorrow' : 'common.slowDown')] };
   }
@@ -216,6 +222,20 @@ async function markOptedOut(deps: TwilioRoutesDeps, channel: string, pid: string
     await deps.storage.write({ [key]: { ...item, session } });
   });
   deps.log.info('opted_out_by_twilio', { user: pid.slice(0, 8) });
+}
+
+/**
+ * Records a milestone that happens outside a turn under the conversation's analytics id, country
+ * and language (read from its session; none for a stranger). Never fails the caller.
+ */
+async function recordFor(deps: TwilioRoutesDeps, channel: 'sms' | 'whatsapp', pid: string, milestone: Tracked, countryHint: string | undefined): Promise<void> {
+  if (!deps.analytics) return;
+  const session = await deps.storage
+    .read([RutaBot.conversationKey(channel, pid)])
+    .then((items) => readSession(items[RutaBot.conversationKey(channel, pid)]?.session))
+    .catch(() => undefined);
+  const language = session?.language ?? 'es';
+  await deps.analytics.record({ aid: session?.aid, country: session?.country ?? countryHint, language, channel }, [milestone]);
 }
 
 /**

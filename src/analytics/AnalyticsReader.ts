@@ -1,0 +1,176 @@
+import type { AnalyticsStore } from './AnalyticsStore.js';
+import { parseCell, phraseWorkersId, workersId, type Cell, type CellKind } from './cells.js';
+
+/**
+ * What a coordinator asks for: UTC days from..to (inclusive, YYYY-MM-DD) and optional filters.
+ *
+ * @example { from: '2026-11-01', to: '2026-11-30', country: ['DO'], channel: ['sms', 'whatsapp'] }
+ */
+export interface AnalyticsQuery {
+  from: string;
+  to: string;
+  country?: readonly string[];
+  language?: readonly string[];
+  channel?: readonly string[];
+}
+
+/** A published number: shown only when at least k distinct workers make it, otherwise "<k" and never the number. */
+export type KCount = { shown: true; value: number } | { shown: false; label: string };
+
+/**
+ * The funnel's stages and the cells each counts: distinct workers who reached the stage during
+ * the period (an activity funnel: each stage is counted on its own days, so a stage can hold
+ * workers whose first contact was before the period). 'prescreen' is a completed pre-screen,
+ * 'booked' a booking or request made (confirmed or not), 'certified' an outcome 'competent'.
+ * Distinct counts come from HyperLogLogs: exact for small numbers, about 1 % off for large ones.
+ */
+export const FUNNEL: ReadonlyArray<{ stage: string; kind: CellKind; detail?: string }> = [
+  { stage: 'first_contact', kind: 'first_contact' },
+  { stage: 'privacy_accepted', kind: 'privacy_accepted' },
+  { stage: 'route', kind: 'route_explained' },
+  { stage: 'prescreen', kind: 'prescreen_completed' },
+  { stage: 'booked', kind: 'booking_requested' },
+  { stage: 'attended', kind: 'attended' },
+  { stage: 'certified', kind: 'outcome', detail: 'competent' },
+];
+
+/** The longest period one read covers (a read costs one hash per day). */
+export const MAX_DAYS = 400;
+
+/**
+ * Coordinators' numbers from the aggregates. A read costs one hash per day of the period plus one
+ * PFCOUNT per row shown (over that row's cells), never a pass over events. Every number that
+ * describes workers goes through k-anonymity: a row made by fewer than k distinct workers is
+ * returned as "<k".
+ */
+export class AnalyticsReader {
+  constructor(
+    private readonly store: AnalyticsStore,
+    /** The least number of distinct workers a published number may describe. */
+    readonly k: number,
+  ) {}
+
+  /** Distinct workers per funnel stage, first contact → certified. */
+  async funnel(q: AnalyticsQuery): Promise<Array<{ stage: string; workers: KCount }>> {
+    const rows = await this.rows(q, (c) => {
+      const stage = FUNNEL.find((f) => f.kind === c.kind && (f.detail === undefined || f.detail === c.detail));
+      return stage?.stage;
+    });
+    return FUNNEL.map(({ stage }) => ({ stage, workers: this.kCount(rows.get(stage)?.workers ?? 0) }));
+  }
+
+  /**
+   * Where conversations went quiet for 24 h: per last step and cause ('quiet': the conversation
+   * is still kept; 'expired': it was forgotten, the worker starts over), most workers first.
+   */
+  async dropOff(q: AnalyticsQuery): Promise<Array<{ step: string; cause: 'quiet' | 'expired'; workers: KCount }>> {
+    const rows = await this.rows(q, (c) => (c.kind === 'dropoff_quiet' || c.kind === 'dropoff_expired' ? `${c.detail}|${c.kind === 'dropoff_quiet' ? 'quiet' : 'expired'}` : undefined));
+    return this.sorted(rows).map(([key, r]) => {
+      const [step = '', cause] = key.split('|');
+      return { step, cause: cause === 'expired' ? 'expired' : 'quiet', workers: this.kCount(r.workers) };
+    });
+  }
+
+  /**
+   * Turns per step and outcome (understood, reasked, not_understood, command): how many, and by
+   * how many workers; both suppressed below k workers.
+   */
+  async turns(q: AnalyticsQuery): Promise<Array<{ step: string; outcome: string; turns: KCount; workers: KCount }>> {
+    const outcomes = new Set<string>(['understood', 'reasked', 'not_understood', 'command']);
+    const rows = await this.rows(q, (c) => (outcomes.has(c.kind) ? `${c.detail}|${c.kind}` : undefined));
+    return this.sorted(rows).map(([key, r]) => {
+      const [step = '', outcome = ''] = key.split('|');
+      const g = this.guarded(r);
+      return { step, outcome, turns: g.count, workers: g.workers };
+    });
+  }
+
+  /**
+   * Any other cell kind by detail ('delivery_failed' by error code, 'fact_unknown' by fact,
+   * 'segments', 'throttled', 'opt_out', 'erase'…): the sum of counts and distinct workers.
+   */
+  async totals(q: AnalyticsQuery, kind: CellKind): Promise<Array<{ detail: string; count: KCount; workers: KCount }>> {
+    const rows = await this.rows(q, (c) => (c.kind === kind ? c.detail : undefined));
+    return this.sorted(rows).map(([detail, r]) => ({ detail, ...this.guarded(r) }));
+  }
+
+  /** Trade descriptions that matched nothing, only those at least k distinct workers wrote. */
+  async unmatchedTrades(q: AnalyticsQuery): Promise<Array<{ country: string; language: string; phrase: string; times: number; workers: number }>> {
+    const days = daysBetween(q.from, q.to);
+    const perDay = await this.store.phrases(days);
+    const found = new Map<string, { times: number; ids: string[] }>();
+    perDay.forEach((phrases, i) => {
+      for (const [member, times] of Object.entries(phrases)) {
+        const [country = '', language = '', ...rest] = member.split('|');
+        if (!matches(q.country, country) || !matches(q.language, language)) continue;
+        const phrase = rest.join('|');
+        const row = found.get(member) ?? { times: 0, ids: [] };
+        row.times += times;
+        row.ids.push(phraseWorkersId(days[i]!, `${country}|${language}`, phrase));
+        found.set(member, row);
+      }
+    });
+    const entries = [...found.entries()];
+    const workers = await this.store.distinct(entries.map(([, r]) => r.ids));
+    return entries
+      .map(([member, r], i) => {
+        const [country = '', language = '', ...rest] = member.split('|');
+        return { country, language, phrase: rest.join('|'), times: r.times, workers: workers[i] ?? 0 };
+      })
+      .filter((r) => r.workers >= this.k)
+      .sort((a, b) => b.workers - a.workers || a.phrase.localeCompare(b.phrase));
+  }
+
+  /** Groups the period's matching cells into rows (`rowOf` names a cell's row, or skips it), with counts and distinct workers. */
+  private async rows(q: AnalyticsQuery, rowOf: (cell: Cell) => string | undefined): Promise<Map<string, { count: number; workers: number }>> {
+    const days = daysBetween(q.from, q.to);
+    const perDay = await this.store.counts(days);
+    const groups = new Map<string, { count: number; ids: string[] }>();
+    perDay.forEach((cells, i) => {
+      for (const [raw, n] of Object.entries(cells)) {
+        const cell = parseCell(raw);
+        if (!cell || !matches(q.country, cell.country) || !matches(q.language, cell.language) || !matches(q.channel, cell.channel)) continue;
+        const row = rowOf(cell);
+        if (row === undefined) continue;
+        const g = groups.get(row) ?? { count: 0, ids: [] };
+        g.count += n;
+        g.ids.push(workersId(days[i]!, raw));
+        groups.set(row, g);
+      }
+    });
+    const keys = [...groups.keys()];
+    const workers = await this.store.distinct(keys.map((k) => groups.get(k)!.ids));
+    return new Map(keys.map((k, i) => [k, { count: groups.get(k)!.count, workers: workers[i] ?? 0 }]));
+  }
+
+  /** Shown rows first, most workers first; then suppressed rows by name only (their order must not hint at their numbers). */
+  private sorted(rows: Map<string, { count: number; workers: number }>): Array<[string, { count: number; workers: number }]> {
+    const rank = (r: { workers: number }) => (r.workers >= this.k ? r.workers : 0);
+    return [...rows.entries()].sort(([a, x], [b, y]) => rank(y) - rank(x) || a.localeCompare(b));
+  }
+
+  private guarded(r: { count: number; workers: number }): { count: KCount; workers: KCount } {
+    const safe = r.workers >= this.k;
+    return { count: safe ? { shown: true, value: r.count } : this.hidden(), workers: this.kCount(r.workers) };
+  }
+
+  private kCount(workers: number): KCount {
+    return workers >= this.k ? { shown: true, value: workers } : this.hidden();
+  }
+
+  private hidden(): KCount {
+    return { shown: false, label: `<${this.k}` };
+  }
+}
+
+const matches = (filter: readonly string[] | undefined, value: string) => filter === undefined || filter.length === 0 || filter.includes(value);
+
+/** The UTC days from..to inclusive (at most MAX_DAYS; an inverted or invalid period has none). */
+export function daysBetween(from: string, to: string): string[] {
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const end = Date.parse(`${to}T00:00:00Z`);
+  if (Number.isNaN(start) || Number.isNaN(end) || end < start) return [];
+  const days: string[] = [];
+  for (let t = start; t <= end && days.length < MAX_DAYS; t += 24 * 3600_000) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}

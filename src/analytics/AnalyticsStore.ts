@@ -1,0 +1,40 @@
+import type { AnalyticsEvent } from './event.js';
+import type { AggregateWrite, LastSeen } from './cells.js';
+
+/**
+ * Where analytics live: Redis (RedisAnalyticsStore) or, for the quick start, memory
+ * (MemoryAnalyticsStore, bounded). Reads cost in proportion to the cells asked for.
+ */
+export interface AnalyticsStore {
+  /** Applies a write in one round trip, atomically. */
+  write(write: AggregateWrite, nowMs: number): Promise<void>;
+  /** Each day's cell counts (cell → count). */
+  counts(days: readonly string[]): Promise<Array<Record<string, number>>>;
+  /** Distinct workers of each group of worker sets (a union per group: workersId / phraseWorkersId). */
+  distinct(groups: ReadonlyArray<readonly string[]>): Promise<number[]>;
+  /** Each day's unmatched trade phrases ('DO|es|fumigador' → times written). */
+  phrases(days: readonly string[]): Promise<Array<Record<string, number>>>;
+  /** Conversations whose last message is older than `beforeMs` (at most `limit`). */
+  due(beforeMs: number, limit: number): Promise<string[]>;
+  /** Takes a conversation's last step if still quiet since `beforeMs` (once: concurrent sweeps never count it twice). */
+  claim(aid: string, beforeMs: number): Promise<LastSeen | undefined>;
+  /** The newest events of the stream, newest first. */
+  recent(limit: number): Promise<AnalyticsEvent[]>;
+}
+
+/** How long each kind of analytics data is kept. */
+export interface AnalyticsRetention {
+  /** Stream events (each with its aid, so one conversation's events can be followed). */
+  eventDays: number;
+  /** Daily counts and distinct-worker sets (no identity). */
+  aggregateDays: number;
+  /** A conversation's last step waits this long for the sweep beyond the quiet time. */
+  lastSeenMs: number;
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/** Milliseconds a day's aggregates still have to live: until `aggregateDays` after the day ends. */
+export function dayTtlMs(day: string, nowMs: number, aggregateDays: number): number {
+  return Math.max(1000, Date.parse(`${day}T00:00:00Z`) + (aggregateDays + 1) * DAY_MS - nowMs);
+}

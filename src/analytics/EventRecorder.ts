@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import { errorCode, type Logger } from '../log.js';
+import type { Language } from '../catalog/schema.js';
+import type { AnalyticsStore } from './AnalyticsStore.js';
+import { aggregate, cellOf, dimsOf, emptyWrite, parseDims, type AggregateWrite, type Dims } from './cells.js';
+import { analyticsEventSchema, dayOf, hourOf, UNKNOWN_COUNTRY, type AnalyticsChannel, type AnalyticsEvent, type Tracked, type TurnOutcome } from './event.js';
+import { tradePhrase } from './tradePhrase.js';
+
+/** Who an event is about, without identity: the conversation's random id and where it is. */
+export interface EventContext {
+  /** The conversation's analytics id (undefined: no conversation, e.g. a throttled stranger). */
+  aid: string | undefined;
+  country: string | undefined;
+  language: Language;
+  channel: AnalyticsChannel;
+  /** A simulator conversation: in the stream, marked, out of the aggregates. */
+  test?: boolean;
+}
+
+/** One turn, as RutaBot saw it. */
+export interface TurnRecord extends EventContext {
+  aid: string;
+  outcome: TurnOutcome;
+  /** The question asked at the end of the turn ('route.trade'), 'none' or 'erased'. */
+  step: string;
+  segments: number;
+  /** What the dialogs reported during the turn (turn.track). */
+  milestones: readonly Tracked[];
+  /** How long the conversation is kept if the worker writes nothing more (its TTL), in seconds. */
+  keptForSeconds: number;
+}
+
+/** A new conversation's analytics id: random, never derived from the phone number. */
+export const newAid = (): string => randomBytes(8).toString('hex');
+
+const HOUR_MS = 3600_000;
+
+/**
+ * Records analytics events and their aggregates; never fails its caller: an error is logged,
+ * counted (`failures`) and swallowed, so a Redis hiccup costs a statistic, never a worker's turn.
+ */
+export class EventRecorder {
+  /** Writes that failed since start (also logged as analytics_failed). */
+  failures = 0;
+
+  constructor(
+    private readonly deps: {
+      store: AnalyticsStore;
+      now: () => Date;
+      log: Logger;
+      /** A conversation with no message for this long counts as a drop-off at its last step. */
+      quietMs: number;
+    },
+  ) {}
+
+  /** One turn: its outcome, its milestones and where the conversation now is — one write. */
+  async turn(t: TurnRecord): Promise<void> {
+    await this.safely(() => {
+      const w = this.build(t, [{ kind: t.outcome, step: t.step, ...(t.channel === 'sms' ? { segments: t.segments } : {}) }, ...t.milestones.map((m) => this.eventOf(m))], t.milestones);
+      if (t.test) return w;
+      const ended = t.milestones.some((m) => m.kind === 'erase' || m.kind === 'opt_out');
+      const atMs = Math.floor(this.deps.now().getTime() / HOUR_MS) * HOUR_MS;
+      w.last = ended ? { aid: t.aid, forget: true } : { aid: t.aid, dims: dimsOf(this.dims(t)), step: t.step, atMs, expiresMs: atMs + t.keptForSeconds * 1000 };
+      return w;
+    });
+  }
+
+  /** Milestones outside a turn (the booking service, delivery callbacks, flood limits). */
+  async record(context: EventContext, milestones: readonly Tracked[]): Promise<void> {
+    if (milestones.length === 0) return;
+    await this.safely(() => this.build(context, milestones.map((m) => this.eventOf(m)), milestones));
+  }
+
+  /**
+   * Counts the conversations quiet for `quietMs` at their last step ('dropoff_quiet'), or
+   * 'dropoff_expired' when the conversation itself has expired meanwhile (the worker would start
+   * over), on the day of their last message. Returns how many were counted.
+   */
+  async sweep(batch = 500): Promise<number> {
+    const { store, now, quietMs } = this.deps;
+    let counted = 0;
+    const nowMs = now().getTime();
+    const before = nowMs - quietMs;
+    for (;;) {
+      const due = await store.due(before, batch);
+      for (const aid of due) {
+        const last = await store.claim(aid, before);
+        const dims = last && parseDims(last.dims);
+        if (!last || !dims) continue;
+        const cell = cellOf(dims, last.expiresMs <= nowMs ? 'dropoff_expired' : 'dropoff_quiet', last.step);
+        const day = dayOf(new Date(last.atMs));
+        await store.write({ ...emptyWrite(), counts: [{ day, cell, by: 1 }], workers: [{ day, cell, aid }] }, nowMs);
+        counted++;
+      }
+      if (due.length < batch) return counted;
+    }
+  }
+
+  private build(context: EventContext, partial: Array<Partial<AnalyticsEvent> & Pick<AnalyticsEvent, 'kind'>>, milestones: readonly Tracked[]): AggregateWrite {
+    const at = this.deps.now();
+    const w = emptyWrite();
+    const base = {
+      v: 1 as const,
+      hour: hourOf(at),
+      ...(context.aid ? { aid: context.aid } : {}),
+      ...this.dims(context),
+      ...(context.test ? { test: true as const } : {}),
+    };
+    for (const p of partial) aggregate(analyticsEventSchema.parse({ ...base, ...p }), w);
+    if (!context.test && context.aid) {
+      for (const m of milestones) {
+        const phrase = m.kind === 'trade_unmatched' ? tradePhrase(m.text) : undefined;
+        if (phrase) w.phrases.push({ day: dayOf(at), group: `${base.country}|${base.language}`, phrase, aid: context.aid });
+      }
+    }
+    return w;
+  }
+
+  private dims(c: EventContext): Dims {
+    return { country: c.country && /^[A-Z]{2}$/.test(c.country) ? c.country : UNKNOWN_COUNTRY, language: c.language, channel: c.channel };
+  }
+
+  /** The event fields of a milestone (never the text of an unmatched trade: that is kept apart). */
+  private eventOf(m: Tracked): Partial<AnalyticsEvent> & Pick<AnalyticsEvent, 'kind'> {
+    switch (m.kind) {
+      case 'route_explained':
+        return { kind: m.kind, trade: m.trade, unknownFacts: [...m.unknownFacts] };
+      case 'prescreen_completed':
+        return { kind: m.kind, band: m.band };
+      case 'trade_unmatched':
+        return { kind: m.kind };
+      case 'outcome':
+        return { kind: m.kind, detail: m.outcome };
+      case 'booking_cancelled':
+        return { kind: m.kind, detail: m.by };
+      case 'delivery_failed':
+        return { kind: m.kind, errorCode: m.errorCode };
+      default:
+        return { kind: m.kind };
+    }
+  }
+
+  private async safely(make: () => AggregateWrite): Promise<void> {
+    try {
+      await this.deps.store.write(make(), this.deps.now().getTime());
+    } catch (err) {
+      this.failures++;
+      this.deps.log.warn('analytics_failed', { code: errorCode(err), failures: this.failures });
+    }
+  }
+}

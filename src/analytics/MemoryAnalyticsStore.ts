@@ -1,0 +1,95 @@
+import type { AnalyticsEvent } from './event.js';
+import type { AnalyticsStore } from './AnalyticsStore.js';
+import { phraseWorkersId, type AggregateWrite, type LastSeen } from './cells.js';
+
+/** How much the quick start keeps in memory: the newest days and events, a bounded number of workers. */
+export interface MemoryLimits {
+  days: number;
+  events: number;
+  /** Distinct workers remembered per cell, and conversations waiting for the drop-off sweep. */
+  workers: number;
+}
+
+export const DEFAULT_MEMORY_LIMITS: MemoryLimits = { days: 62, events: 10_000, workers: 10_000 };
+
+/**
+ * The quick start's analytics (no Redis): the same cells as RedisAnalyticsStore, with exact sets
+ * instead of HyperLogLogs, bounded — only the newest `days` days, `events` events, and at most
+ * `workers` ids per cell and waiting for the sweep (the oldest are dropped). Lost on restart.
+ */
+export class MemoryAnalyticsStore implements AnalyticsStore {
+  private readonly days = new Map<string, { counts: Map<string, number>; sets: Map<string, Set<string>>; phrases: Map<string, number> }>();
+  private readonly events: AnalyticsEvent[] = [];
+  private readonly last = new Map<string, LastSeen>();
+
+  constructor(private readonly limits: MemoryLimits = DEFAULT_MEMORY_LIMITS) {}
+
+  async write(w: AggregateWrite): Promise<void> {
+    this.events.push(...w.events);
+    if (this.events.length > this.limits.events) this.events.splice(0, this.events.length - this.limits.events);
+    for (const { day, cell, by } of w.counts) {
+      const d = this.day(day);
+      d.counts.set(cell, (d.counts.get(cell) ?? 0) + by);
+    }
+    for (const { day, cell, aid } of w.workers) this.addTo(this.day(day).sets, `u:${day}:${cell}`, aid);
+    for (const { day, group, phrase, aid } of w.phrases) {
+      const d = this.day(day);
+      d.phrases.set(`${group}|${phrase}`, (d.phrases.get(`${group}|${phrase}`) ?? 0) + 1);
+      this.addTo(d.sets, phraseWorkersId(day, group, phrase), aid);
+    }
+    if (w.last) {
+      this.last.delete(w.last.aid);
+      if (!('forget' in w.last)) this.last.set(w.last.aid, w.last);
+      // Map order is insertion order: the first entry is the conversation quiet the longest.
+      if (this.last.size > this.limits.workers) this.last.delete(this.last.keys().next().value!);
+    }
+  }
+
+  async counts(days: readonly string[]): Promise<Array<Record<string, number>>> {
+    return days.map((day) => Object.fromEntries(this.days.get(day)?.counts ?? []));
+  }
+
+  async distinct(groups: ReadonlyArray<readonly string[]>): Promise<number[]> {
+    return groups.map((ids) => {
+      const union = new Set<string>();
+      for (const id of ids) for (const aid of this.days.get(id.split(':')[1] ?? '')?.sets.get(id) ?? []) union.add(aid);
+      return union.size;
+    });
+  }
+
+  async phrases(days: readonly string[]): Promise<Array<Record<string, number>>> {
+    return days.map((day) => Object.fromEntries(this.days.get(day)?.phrases ?? []));
+  }
+
+  async due(beforeMs: number, limit: number): Promise<string[]> {
+    return [...this.last.values()].filter((l) => l.atMs < beforeMs).slice(0, limit).map((l) => l.aid);
+  }
+
+  async claim(aid: string, beforeMs: number): Promise<LastSeen | undefined> {
+    const l = this.last.get(aid);
+    if (!l || l.atMs >= beforeMs) return undefined;
+    this.last.delete(aid);
+    return l;
+  }
+
+  async recent(limit: number): Promise<AnalyticsEvent[]> {
+    return this.events.slice(-limit).reverse();
+  }
+
+  private day(day: string) {
+    let d = this.days.get(day);
+    if (!d) {
+      d = { counts: new Map(), sets: new Map(), phrases: new Map() };
+      this.days.set(day, d);
+      const oldest = [...this.days.keys()].sort().slice(0, Math.max(0, this.days.size - this.limits.days));
+      for (const o of oldest) this.days.delete(o);
+    }
+    return d;
+  }
+
+  private addTo(sets: Map<string, Set<string>>, id: string, aid: string): void {
+    let s = sets.get(id);
+    if (!s) sets.set(id, (s = new Set()));
+    if (s.size < this.limits.workers) s.add(aid);
+  }
+}

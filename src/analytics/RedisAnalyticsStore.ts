@@ -1,0 +1,156 @@
+import type { Redis } from 'ioredis';
+import { RedisScript } from '../store/redisScript.js';
+import { analyticsEventSchema, type AnalyticsEvent } from './event.js';
+import { dayTtlMs, type AnalyticsRetention, type AnalyticsStore } from './AnalyticsStore.js';
+import { phraseWorkersId, type AggregateWrite, type LastSeen } from './cells.js';
+
+/**
+ * Appends events to the stream with ids from the injected clock, to the hour (`<hour ms>-<seq>`;
+ * never a later hour's id before an earlier one), and trims every event older than the retention
+ * (MINID, exact: each event is removed once, so the cost per append stays constant). The stream
+ * expires too when nothing is appended for as long.
+ * KEYS: stream. ARGV: hour ms, min id ms, ttl ms, event JSON…
+ */
+const APPEND = `
+local ms = tonumber(ARGV[1])
+local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if top[1] then
+  local last = tonumber(string.match(top[1][1], '^(%d+)'))
+  if last > ms then ms = last end
+end
+for i = 4, #ARGV do
+  redis.call('XADD', KEYS[1], 'MINID', ARGV[2], ms .. '-*', 'e', ARGV[i])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return ms
+`;
+
+/**
+ * Takes a conversation's last step if it is still quiet since before ARGV[2] (a message that came
+ * meanwhile keeps it), once: of two sweeps, one gets it.
+ * KEYS: quiet, last:<aid>. ARGV: aid, before ms.
+ */
+const CLAIM = new RedisScript(`
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score or tonumber(score) >= tonumber(ARGV[2]) then return false end
+redis.call('ZREM', KEYS[1], ARGV[1])
+local fields = redis.call('HGETALL', KEYS[2])
+redis.call('DEL', KEYS[2])
+return fields
+`);
+
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * Analytics in Redis. Every key lives under one hash tag, `<prefix>{analytics}:`, so a write's
+ * keys (stream, day counts, HyperLogLogs, last step) are in one slot of a Redis Cluster and go in
+ * one MULTI — one round trip per write. The price: analytics occupy one slot (one node); its
+ * footprint is bounded by the retention (see README, "Analytics").
+ *
+ * Keys (after the tag), each with a TTL:
+ * - `ev` stream of events, ids `<hour ms>-<n>` (trimmed to ANALYTICS_EVENT_RETENTION_DAYS on each append);
+ * - `n:<day>` hash cell → count; `u:<day>:<cell>` HyperLogLog of aids (ANALYTICS_AGGREGATE_RETENTION_DAYS after the day);
+ * - `p:<day>` sorted set 'CC|lang|phrase' → times; `pu:<day>:CC|lang|<hash>` HyperLogLog of aids (same);
+ * - `last:<aid>` hash of a conversation's last step, `quiet` sorted set aid → hour of last message
+ *   (until the drop-off sweep takes it, at most quiet time + ANALYTICS_LAST_SEEN slack).
+ */
+export class RedisAnalyticsStore implements AnalyticsStore {
+  private readonly tag: string;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly retention: AnalyticsRetention,
+  ) {
+    this.tag = `${prefix}{analytics}:`;
+  }
+
+  private k(logical: string): string {
+    return this.tag + logical;
+  }
+
+  async write(w: AggregateWrite, nowMs: number): Promise<void> {
+    const m = this.redis.multi();
+    const { aggregateDays, eventDays, lastSeenMs } = this.retention;
+    if (w.events.length > 0) {
+      const hourMs = Math.floor(nowMs / 3600_000) * 3600_000;
+      m.eval(APPEND, 1, this.k('ev'), hourMs, hourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...w.events.map((e) => JSON.stringify(e)));
+    }
+    const ttl = (day: string) => dayTtlMs(day, nowMs, aggregateDays);
+    for (const { day, cell, by } of w.counts) m.hincrby(this.k(`n:${day}`), cell, by).pexpire(this.k(`n:${day}`), ttl(day));
+    for (const { day, cell, aid } of w.workers) m.pfadd(this.k(`u:${day}:${cell}`), aid).pexpire(this.k(`u:${day}:${cell}`), ttl(day));
+    for (const { day, group, phrase, aid } of w.phrases) {
+      const hll = this.k(phraseWorkersId(day, group, phrase));
+      m.zincrby(this.k(`p:${day}`), 1, `${group}|${phrase}`).pexpire(this.k(`p:${day}`), ttl(day)).pfadd(hll, aid).pexpire(hll, ttl(day));
+    }
+    if (w.last && 'forget' in w.last) m.del(this.k(`last:${w.last.aid}`)).zrem(this.k('quiet'), w.last.aid);
+    else if (w.last) {
+      const { aid, dims, step, atMs, expiresMs } = w.last;
+      m.hset(this.k(`last:${aid}`), 'd', dims, 's', step, 'a', atMs, 'x', expiresMs).pexpire(this.k(`last:${aid}`), lastSeenMs);
+      m.zadd(this.k('quiet'), atMs, aid).pexpire(this.k('quiet'), lastSeenMs);
+    }
+    if (m.length === 0) return;
+    const results = (await m.exec()) ?? [];
+    const failed = results.find(([err]) => err);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  async counts(days: readonly string[]): Promise<Array<Record<string, number>>> {
+    if (days.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const day of days) p.hgetall(this.k(`n:${day}`));
+    return ((await p.exec()) ?? []).map(([err, raw]) => {
+      if (err) throw err;
+      return Object.fromEntries(Object.entries(raw as Record<string, string>).map(([cell, n]) => [cell, Number(n)]));
+    });
+  }
+
+  async distinct(groups: ReadonlyArray<readonly string[]>): Promise<number[]> {
+    const p = this.redis.pipeline();
+    const asked = groups.map((ids) => ids.length > 0);
+    for (const ids of groups) if (ids.length > 0) p.pfcount(...ids.map((id) => this.k(id)));
+    const results = asked.some(Boolean) ? ((await p.exec()) ?? []) : [];
+    let i = 0;
+    return asked.map((any) => {
+      if (!any) return 0;
+      const [err, n] = results[i++] ?? [null, 0];
+      if (err) throw err;
+      return Number(n);
+    });
+  }
+
+  async phrases(days: readonly string[]): Promise<Array<Record<string, number>>> {
+    if (days.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const day of days) p.zrange(this.k(`p:${day}`), 0, -1, 'WITHSCORES');
+    return ((await p.exec()) ?? []).map(([err, flat]) => {
+      if (err) throw err;
+      const out: Record<string, number> = {};
+      const list = flat as string[];
+      for (let i = 0; i + 1 < list.length; i += 2) out[list[i]!] = Number(list[i + 1]);
+      return out;
+    });
+  }
+
+  async due(beforeMs: number, limit: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.k('quiet'), '-inf', `(${beforeMs}`, 'LIMIT', 0, limit);
+  }
+
+  async claim(aid: string, beforeMs: number): Promise<LastSeen | undefined> {
+    const flat = (await CLAIM.run(this.redis, [this.k('quiet'), this.k(`last:${aid}`)], [aid, beforeMs])) as string[] | null;
+    if (!flat) return undefined;
+    const f: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
+    if (!f.d || !f.s) return undefined;
+    return { aid, dims: f.d, step: f.s, atMs: Number(f.a), expiresMs: Number(f.x) };
+  }
+
+  async recent(limit: number): Promise<AnalyticsEvent[]> {
+    const entries = await this.redis.xrevrange(this.k('ev'), '+', '-', 'COUNT', limit);
+    return entries.flatMap(([, fields]) => {
+      const json = fields[fields.indexOf('e') + 1];
+      const parsed = json ? analyticsEventSchema.safeParse(JSON.parse(json)) : undefined;
+      return parsed?.success ? [parsed.data] : [];
+    });
+  }
+}

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { dayOf, EVENT_KINDS, type AnalyticsEvent, type EventKind } from './event.js';
+
+/**
+ * The aggregates are cells: day × country × language × channel × kind × detail, each with a
+ * count and the distinct workers (aids) that made it. `detail` is the step for turn outcomes and
+ * drop-offs, the trade, band, outcome, error code or fact for milestones, '-' when none.
+ *
+ * @example cellOf({ country: 'DO', language: 'es', channel: 'sms' }, 'not_understood', 'route.trade') === 'DO|es|sms|not_understood|route.trade'
+ */
+export type CellKind =
+  | EventKind
+  /** SMS segments sent (the count is the number of segments). */
+  | 'segments'
+  /** One per fact a route explained did not know ('infotep.cost'). */
+  | 'fact_unknown'
+  /** The last step of a conversation quiet for 24 h, still kept / already expired. */
+  | 'dropoff_quiet'
+  | 'dropoff_expired';
+
+const CELL_KINDS: ReadonlySet<string> = new Set<string>([...EVENT_KINDS, 'segments', 'fact_unknown', 'dropoff_quiet', 'dropoff_expired']);
+const isCellKind = (k: string): k is CellKind => CELL_KINDS.has(k);
+
+export interface Dims {
+  country: string;
+  language: string;
+  channel: string;
+}
+
+export interface Cell extends Dims {
+  kind: CellKind;
+  detail: string;
+}
+
+export const NO_DETAIL = '-';
+
+export function dimsOf(d: Dims): string {
+  return `${d.country}|${d.language}|${d.channel}`;
+}
+
+export function cellOf(d: Dims, kind: CellKind, detail: string = NO_DETAIL): string {
+  return `${dimsOf(d)}|${kind}|${detail}`;
+}
+
+/** 'DO|es|sms' back into its dimensions. */
+export function parseDims(dims: string): Dims | undefined {
+  const [country, language, channel, ...rest] = dims.split('|');
+  return country && language && channel && rest.length === 0 ? { country, language, channel } : undefined;
+}
+
+export function parseCell(cell: string): Cell | undefined {
+  const [country, language, channel, kind, detail] = cell.split('|');
+  if (country === undefined || language === undefined || channel === undefined || kind === undefined || detail === undefined || !isCellKind(kind)) return undefined;
+  return { country, language, channel, kind, detail };
+}
+
+/** The set of distinct workers of a cell on a day (a HyperLogLog in Redis). */
+export const workersId = (day: string, cell: string) => `u:${day}:${cell}`;
+
+/** A phrase's short id in key names (the phrase itself is the member of the day's phrase list). */
+export const phraseHash = (phrase: string) => createHash('sha256').update(phrase).digest('hex').slice(0, 16);
+/** The distinct workers who wrote a phrase, per day and country|language. */
+export const phraseWorkersId = (day: string, group: string, phrase: string) => `pu:${day}:${group}|${phraseHash(phrase)}`;
+
+/** What one write adds to the aggregates (the store turns it into one round trip). */
+export interface AggregateWrite {
+  /** Appended to the event stream. */
+  events: AnalyticsEvent[];
+  /** Added to a cell's count. */
+  counts: Array<{ day: string; cell: string; by: number }>;
+  /** Added to a cell's distinct workers. */
+  workers: Array<{ day: string; cell: string; aid: string }>;
+  /** An unmatched trade phrase, counted and with its distinct workers (group: 'DO|es'). */
+  phrases: Array<{ day: string; group: string; phrase: string; aid: string }>;
+  /** The conversation's latest step (drop-off), or its end (erase, opt-out: nothing to count later). */
+  last?: LastSeen | { aid: string; forget: true };
+}
+
+/**
+ * Where a conversation was last, to the hour, for the drop-off sweep. Kept under the aid only
+ * (never the pid), until the sweep counts it or the conversation moves on.
+ */
+export interface LastSeen {
+  aid: string;
+  /** country|language|channel */
+  dims: string;
+  step: string;
+  /** The hour of the last message (ms). */
+  atMs: number;
+  /** When the conversation itself expires if nothing more is written (ms). */
+  expiresMs: number;
+}
+
+/** The detail a milestone's cell is kept under. */
+function detailOf(e: AnalyticsEvent): string {
+  switch (e.kind) {
+    case 'understood':
+    case 'reasked':
+    case 'not_understood':
+    case 'command':
+      return e.step ?? NO_DETAIL;
+    case 'route_explained':
+      return e.trade ?? NO_DETAIL;
+    case 'prescreen_completed':
+      return e.band ?? NO_DETAIL;
+    case 'outcome':
+    case 'booking_cancelled':
+      return e.detail ?? NO_DETAIL;
+    case 'delivery_failed':
+      return String(e.errorCode ?? 0);
+    default:
+      return NO_DETAIL;
+  }
+}
+
+/**
+ * The cells an event adds to (none for a simulator's test event): its own, its SMS segments, and
+ * for a route explained one per unknown fact.
+ */
+export function aggregate(e: AnalyticsEvent, write: AggregateWrite): void {
+  write.events.push(e);
+  if (e.test) return;
+  const day = dayOf(e.hour);
+  const add = (kind: CellKind, detail: string, by = 1) => {
+    const cell = cellOf(e, kind, detail);
+    write.counts.push({ day, cell, by });
+    if (e.aid) write.workers.push({ day, cell, aid: e.aid });
+  };
+  add(e.kind, detailOf(e));
+  if (e.segments) add('segments', NO_DETAIL, e.segments);
+  for (const fact of e.unknownFacts ?? []) add('fact_unknown', fact);
+}
+
+export const emptyWrite = (): AggregateWrite => ({ events: [], counts: [], workers: [], phrases: [] });

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { languageSchema } from '../catalog/schema.js';
+
+/**
+ * One anonymous analytics event: what happened in a worker's conversation, never who they are
+ * nor what they wrote. The time is truncated to the hour; `aid` is a random id kept in the
+ * worker's session (never derived from the phone number), so when the session is erased or
+ * expires nothing links the events back to a person.
+ *
+ * @example
+ *   { v: 1, hour: '2026-12-05T14:00:00Z', aid: 'a1b2c3d4e5f6a7b8', country: 'DO', language: 'es',
+ *     channel: 'sms', kind: 'not_understood', step: 'route.trade', segments: 2 }
+ */
+export const TURN_OUTCOMES = [
+  /** The reply was read: the conversation moved on (or answered what was asked). */
+  'understood',
+  /** The reply was not understood: the question was asked again, kindly. */
+  'reasked',
+  /** Not understood again: help and the menu were offered. */
+  'not_understood',
+  /** A command word (menu, help, back, language, erase, stop…), not an answer to the question. */
+  'command',
+] as const;
+
+export const MILESTONES = [
+  'first_contact',
+  'privacy_accepted',
+  'privacy_declined',
+  'route_explained',
+  /** A trade description that matched nothing (its scrubbed phrase is stored apart, shown only from k workers). */
+  'trade_unmatched',
+  'prescreen_started',
+  'prescreen_completed',
+  'booking_requested',
+  'booking_confirmed',
+  'booking_cancelled',
+  'booking_declined',
+  'attended',
+  'no_show',
+  'outcome',
+  'opt_out',
+  'erase',
+  'throttled',
+  'delivery_failed',
+] as const;
+
+export const EVENT_KINDS = [...TURN_OUTCOMES, ...MILESTONES] as const;
+export type TurnOutcome = (typeof TURN_OUTCOMES)[number];
+export type Milestone = (typeof MILESTONES)[number];
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export const CHANNELS = ['sms', 'whatsapp', 'chat'] as const;
+export type AnalyticsChannel = (typeof CHANNELS)[number];
+
+/** A country code, or 'XX' when the conversation has none yet (no hint from the number, none chosen). */
+export const UNKNOWN_COUNTRY = 'XX';
+
+/** Stable ids only: a step ('route.trade'), a fact name, a band, an error code — never free text. */
+const idSchema = z.string().regex(/^[a-z0-9_.-]{1,48}$/i);
+
+/** The hour an event happened in, ISO UTC: '2026-12-05T14:00:00Z'. */
+export const hourSchema = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:00:00Z$/);
+
+export const analyticsEventSchema = z.object({
+  v: z.literal(1),
+  hour: hourSchema,
+  /** Random per conversation (see above); absent when no conversation exists (a throttled stranger). */
+  aid: z.string().regex(/^[0-9a-f]{16,32}$/).optional(),
+  country: z.string().regex(/^[A-Z]{2}$/),
+  language: languageSchema,
+  channel: z.enum(CHANNELS),
+  kind: z.enum(EVENT_KINDS),
+  /** Turn outcomes: the question asked at the end of the turn (a re-ask repeats the one answered). */
+  step: idSchema.optional(),
+  /** SMS segments the turn's replies cost (turn outcomes on SMS). */
+  segments: z.number().int().min(0).max(1000).optional(),
+  /** route_explained: the trade; the country is `country`. */
+  trade: idSchema.optional(),
+  /** route_explained: which facts of the route are not known (e.g. 'cost', 'validity'). */
+  unknownFacts: z.array(idSchema).max(20).optional(),
+  /** prescreen_completed: the readiness band. */
+  band: z.enum(['ready', 'gaps', 'notYet']).optional(),
+  /** outcome: what the assessment found; booking_cancelled: who cancelled. */
+  detail: idSchema.optional(),
+  /** delivery_failed: Twilio's error code. */
+  errorCode: z.number().int().min(0).max(99_999).optional(),
+  /** A simulator conversation (kept in the stream, marked, and out of every aggregate). */
+  test: z.literal(true).optional(),
+});
+export type AnalyticsEvent = z.infer<typeof analyticsEventSchema>;
+
+/** What a dialog or the booking service reports; the recorder adds the time, the id and the cell. */
+export type Tracked =
+  | { kind: Exclude<Milestone, 'route_explained' | 'prescreen_completed' | 'trade_unmatched' | 'outcome' | 'booking_cancelled' | 'delivery_failed'> }
+  | { kind: 'route_explained'; trade: string; unknownFacts: readonly string[] }
+  | { kind: 'prescreen_completed'; band: 'ready' | 'gaps' | 'notYet' }
+  /** `text`: what the worker typed; only its scrubbed, normalised phrase is kept (see tradePhrase). */
+  | { kind: 'trade_unmatched'; text: string }
+  | { kind: 'outcome'; outcome: string }
+  | { kind: 'booking_cancelled'; by: 'worker' | 'institution' }
+  | { kind: 'delivery_failed'; errorCode: number };
+
+/** The hour of `at`, as events keep it. */
+export function hourOf(at: Date): string {
+  return `${at.toISOString().slice(0, 13)}:00:00Z`;
+}
+
+/** The UTC day of an hour or instant: '2026-12-05'. */
+export function dayOf(at: Date | string): string {
+  return (typeof at === 'string' ? at : at.toISOString()).slice(0, 10);
+}

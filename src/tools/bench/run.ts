@@ -1,0 +1,341 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { twilioSignature } from '../../channels/twilio/signature.js';
+import { newMessageSid, TEST_ACCOUNT_SID } from '../twilioClient.js';
+
+/**
+ * `npm run bench`: Ruta against two floors on loopback, driven by the same load generator.
+ *
+ *  - servers: Ruta (`node dist/src/main.js`, Redis store), the bare floor (Express + Twilio
+ *    signature + one Redis GET/SET) and a plain botbuilder echo bot on Redis (floors.ts), each in
+ *    its own process;
+ *  - load: simulated workers, each playing the same 21-turn script (from "Hola" through a route
+ *    answer and a full pre-screen), every request signed with a fresh MessageSid; a worker's next
+ *    message leaves when the previous reply came back;
+ *  - closed loop: `--concurrency` workers at once for `--seconds` (or `--turns`): throughput;
+ *  - open loop: turns offered at fixed rates (`--rates`) for `--seconds` each: p50/p99 latency;
+ *  - Redis bytes per worker after `--workers` full scripts, and whether every key has a TTL;
+ *  - start-up (spawn → listening, → ready) and RSS after start and after the load.
+ *
+ * Bounded in count and time; prints a table and writes bench-results/latest.json. A benchmark,
+ * never a timed test: figures depend on the machine (printed with them).
+ */
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
+const PUBLIC_URL = 'http://bench.invalid';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+/** From "Hola" to the pre-screen's result and back to the menu (a Dominican mason, Spanish SMS). */
+export const SCRIPT = ['Hola', '1', '1', '1', 'albañil', '1', '1', '8', '1', '1', '1', '1', '2', '1', '3', '1', '1', '1', 'MENU', '1', 'MENU'];
+
+type Kind = 'ruta' | 'bare' | 'echo';
+
+interface Started {
+  kind: Kind;
+  child: ChildProcess;
+  baseUrl: string;
+  listeningMs: number;
+  readyMs: number;
+  prefix: string;
+}
+
+const rssMb = (pid: number | undefined): number => {
+  if (!pid) return NaN;
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+};
+
+async function start(kind: Kind, prefix: string): Promise<Started> {
+  const script = kind === 'ruta' ? join(ROOT, 'dist/src/main.js') : join(ROOT, 'dist/src/tools/bench/floors.js');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'development',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PUBLIC_URL,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    PSEUDONYM_SECRET: 'bench-pseudonym-secret-0123456789',
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    // As deployed: one JSON line per turn (part of a turn's cost); the bench reads only up to 'listening'.
+    LOG_LEVEL: 'info',
+    SAMPLE_CENTRES: 'none',
+    // The flood limits protect workers' phones; the generator is one "sender" per worker at bench rates.
+    LIMIT_SENDER_BURST: '1000',
+    LIMIT_SENDER_PER_MINUTE: '10000',
+    LIMIT_SENDER_SEGMENTS_PER_DAY: '100000',
+    LIMIT_GLOBAL_PER_MINUTE: '10000000',
+  };
+  const t0 = performance.now();
+  const child = spawn(process.execPath, kind === 'ruta' ? [script] : [script, kind], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let listeningMs = NaN;
+  let port = 0;
+  const stderr: string[] = [];
+  child.stderr!.on('data', (c: Buffer) => stderr.push(c.toString('utf8')));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${kind} did not start: ${stderr.join('')}`)), 30_000);
+    let buffered = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (port !== 0) return; // drained, not parsed, once listening
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.startsWith('{')) continue;
+        const entry = JSON.parse(line) as { event?: string; port?: number };
+        if (entry.event === 'listening' && typeof entry.port === 'number') {
+          port = entry.port;
+          listeningMs = performance.now() - t0;
+          clearTimeout(timer);
+          resolve();
+        }
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`${kind} exited with ${code}: ${stderr.join('')}`)));
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // Ready = the first turn answered (Ruta warms its gazetteer after listening).
+  const w = worker(baseUrl, 0, 'warm');
+  await w.send('Hola');
+  return { kind, child, baseUrl, listeningMs, readyMs: performance.now() - t0, prefix };
+}
+
+async function stop(s: Started): Promise<void> {
+  const exited = new Promise((resolve) => s.child.on('exit', resolve));
+  s.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 6000))]);
+}
+
+interface Worker {
+  send(body: string): Promise<{ ok: boolean; ms: number }>;
+  next(): string | undefined;
+}
+
+/** One simulated worker: a Dominican number of its own, the script in order, each message signed. */
+function worker(baseUrl: string, index: number, run: string): Worker {
+  const from = `+1809${String(index % 10_000_000).padStart(7, '0')}`;
+  let step = 0;
+  const url = `${baseUrl}/twilio/messages`;
+  return {
+    next: () => SCRIPT[step++],
+    async send(body) {
+      const params: Record<string, string> = { MessageSid: newMessageSid(), AccountSid: TEST_ACCOUNT_SID, From: from, To: '+15005550006', Body: body, NumMedia: '0', SmsStatus: 'received' };
+      const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/twilio/messages`, params) };
+      const t = performance.now();
+      try {
+        const res = await fetch(url, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
+        const text = await res.text();
+        // An apology is an error too (Ruta never answers a failed turn with silence).
+        const ok = res.status === 200 && text.includes('<Message>') && !/algo sali(ó|o) mal|something went wrong/i.test(text);
+        return { ok, ms: performance.now() - t };
+      } catch {
+        return { ok: false, ms: performance.now() - t };
+      } finally {
+        void run;
+      }
+    },
+  };
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+
+/** `concurrency` workers at once, each playing scripts back to back, for `seconds` or `maxTurns`. */
+async function closedLoop(s: Started, { concurrency, seconds, maxTurns, firstWorker }: { concurrency: number; seconds: number; maxTurns: number; firstWorker: number }) {
+  let turns = 0;
+  let errors = 0;
+  let nextWorker = firstWorker;
+  const deadline = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline && turns < maxTurns) {
+        const w = worker(s.baseUrl, nextWorker++, s.kind);
+        for (let body = w.next(); body !== undefined && performance.now() < deadline && turns < maxTurns; body = w.next()) {
+          const r = await w.send(body);
+          turns += 1;
+          if (!r.ok) errors += 1;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  return { turns, errors, seconds: elapsed, perSecond: turns / elapsed, nextWorker };
+}
+
+/** Turns offered at `rate` per second for `seconds`, each to an idle worker (a new one when none is idle). */
+async function openLoop(s: Started, { rate, seconds, firstWorker, maxInFlight }: { rate: number; seconds: number; firstWorker: number; maxInFlight: number }) {
+  const idle: Worker[] = [];
+  let nextWorker = firstWorker;
+  const latencies: number[] = [];
+  let errors = 0;
+  let dropped = 0;
+  let inFlight = 0;
+  const pending: Array<Promise<void>> = [];
+  const total = Math.round(rate * seconds);
+  const t0 = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    if (inFlight >= maxInFlight) {
+      dropped += 1; // the server is this far behind: counted, not queued without end
+      continue;
+    }
+    let w = idle.pop();
+    let body = w?.next();
+    if (!w || body === undefined) {
+      w = worker(s.baseUrl, nextWorker++, s.kind);
+      body = w.next()!;
+    }
+    const current = w;
+    inFlight += 1;
+    pending.push(
+      current.send(body).then((r) => {
+        inFlight -= 1;
+        latencies.push(r.ms);
+        if (!r.ok) errors += 1;
+        idle.push(current);
+      }),
+    );
+  }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - t0) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { offered: rate, sent: latencies.length, dropped, errors, achieved: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), nextWorker };
+}
+
+/** Redis bytes per worker: `workers` full scripts on a fresh prefix, then every key under it measured. */
+async function bytesPerWorker(s: Started, redis: Redis, workers: number) {
+  await Promise.all(
+    Array.from({ length: Math.min(workers, 32) }, async (_, lane) => {
+      for (let i = lane; i < workers; i += 32) {
+        const w = worker(s.baseUrl, 5_000_000 + i, s.kind);
+        for (let body = w.next(); body !== undefined; body = w.next()) await w.send(body);
+      }
+    }),
+  );
+  let bytes = 0;
+  let keys = 0;
+  let withoutTtl = 0;
+  // Where the bytes go, by key shape (ids and numbers replaced): what to shrink first.
+  const shapes = new Map<string, { keys: number; bytes: number; withoutTtl: number }>();
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${s.prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    for (const key of batch) {
+      const size = Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
+      const eternal = (await redis.ttl(key)) === -1;
+      keys += 1;
+      bytes += size;
+      if (eternal) withoutTtl += 1;
+      const shape = key.slice(s.prefix.length).replace(/[0-9a-f]{16,}/gi, '<id>').replace(/\d+/g, '<n>');
+      const entry = shapes.get(shape) ?? { keys: 0, bytes: 0, withoutTtl: 0 };
+      entry.keys += 1;
+      entry.bytes += size;
+      if (eternal) entry.withoutTtl += 1;
+      shapes.set(shape, entry);
+    }
+  } while (cursor !== '0');
+  const byShape = Object.fromEntries([...shapes].sort((a, b) => b[1].bytes - a[1].bytes));
+  return { workers, keys, bytes, perWorker: Math.round(bytes / workers), withoutTtl, byShape };
+}
+
+async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (batch.length) await redis.del(...batch);
+  } while (cursor !== '0');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      seconds: { type: 'string', default: '20' },
+      concurrency: { type: 'string', default: '64' },
+      rates: { type: 'string', default: '250,500' },
+      workers: { type: 'string', default: '200' },
+      only: { type: 'string' },
+    },
+  });
+  const quick = values.quick;
+  const seconds = quick ? 2 : Number(values.seconds);
+  const concurrency = quick ? 4 : Number(values.concurrency);
+  const rates = (quick ? '20' : values.rates).split(',').map(Number);
+  const workers = quick ? 3 : Number(values.workers);
+  const kinds = (values.only ?? 'ruta,bare,echo').split(',') as Kind[];
+
+  const redis = new Redis(REDIS_URL);
+  const results: Record<string, unknown> = {};
+  for (const kind of kinds) {
+    const prefix = `bench:${kind}:`;
+    await clearPrefix(redis, prefix);
+    const s = await start(kind, prefix);
+    const rssStart = rssMb(s.child.pid);
+    const closed = await closedLoop(s, { concurrency, seconds, maxTurns: quick ? 200 : 1_000_000, firstWorker: 1_000_000 });
+    const open = [];
+    let first = 2_000_000;
+    for (const rate of rates) {
+      const r = await openLoop(s, { rate, seconds, firstWorker: first, maxInFlight: 2000 });
+      first = r.nextWorker + 1000;
+      open.push(r);
+    }
+    const rssAfter = rssMb(s.child.pid);
+    await stop(s);
+    // Memory on a clean prefix in a fresh process: only these workers' keys.
+    await clearPrefix(redis, prefix);
+    const m = await start(kind, prefix);
+    const memory = await bytesPerWorker(m, redis, workers);
+    await stop(m);
+    await clearPrefix(redis, prefix);
+    results[kind] = { startup: { listeningMs: Math.round(s.listeningMs), readyMs: Math.round(s.readyMs) }, rssMb: { start: rssStart, afterLoad: rssAfter }, closed, open, memory };
+    process.stderr.write(`bench: ${kind} done\n`);
+  }
+  await redis.quit();
+
+  const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString().slice(0, 10) };
+  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length }, results };
+  mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench-results', quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(format(report));
+}
+
+type R = { startup: { listeningMs: number; readyMs: number }; rssMb: { start: number; afterLoad: number }; closed: { turns: number; errors: number; perSecond: number }; open: Array<{ offered: number; achieved: number; p50: number; p99: number; errors: number; dropped: number }>; memory: { perWorker: number; keys: number; withoutTtl: number } };
+
+export function format(report: { machine: Record<string, unknown>; settings: Record<string, unknown>; results: Record<string, unknown> }): string {
+  const rows = report.results as Record<string, R>;
+  const lines = [`Machine: ${JSON.stringify(report.machine)}`, `Settings: ${JSON.stringify(report.settings)}`, ''];
+  lines.push('server | turns/s (closed) | errors | ' + (rows.ruta ?? Object.values(rows)[0])!.open.map((o) => `p50/p99 at ${o.offered}/s`).join(' | ') + ' | Redis B/worker (keys, no TTL) | start→listen / ready ms | RSS MB start/after');
+  for (const [kind, r] of Object.entries(rows)) {
+    lines.push(
+      [
+        kind,
+        r.closed.perSecond.toFixed(0),
+        String(r.closed.errors + r.open.reduce((n, o) => n + o.errors, 0)),
+        ...r.open.map((o) => `${o.p50.toFixed(1)}/${o.p99.toFixed(1)} ms (${o.achieved.toFixed(0)}/s${o.dropped ? `, ${o.dropped} not sent` : ''})`),
+        `${r.memory.perWorker} (${r.memory.keys}, ${r.memory.withoutTtl})`,
+        `${r.startup.listeningMs} / ${r.startup.readyMs}`,
+        `${r.rssMb.start} / ${r.rssMb.afterLoad}`,
+      ].join(' | '),
+    );
+  }
+  if (rows.ruta && rows.bare && rows.echo)
+    lines.push('', `Ruta / bare floor: ${(rows.ruta.closed.perSecond / rows.bare.closed.perSecond).toFixed(2)}   Ruta / botbuilder echo: ${(rows.ruta.closed.perSecond / rows.echo.closed.perSecond).toFixed(2)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Redis } from 'ioredis';
+import { createLogger } from '../../src/log.js';
+import { tradePhrase } from '../../src/analytics/tradePhrase.js';
+import { EventRecorder, type TurnRecord } from '../../src/analytics/EventRecorder.js';
+import { AnalyticsReader, daysBetween } from '../../src/analytics/AnalyticsReader.js';
+import { MemoryAnalyticsStore } from '../../src/analytics/MemoryAnalyticsStore.js';
+import { RedisAnalyticsStore } from '../../src/analytics/RedisAnalyticsStore.js';
+import type { AnalyticsStore } from '../../src/analytics/AnalyticsStore.js';
+import { keysUnder, testRedis } from '../support/redis.js';
+
+const T0 = Date.parse('2026-03-02T10:17:42Z');
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const silent = createLogger('silent');
+const aid = (n: number) => `c0${n.toString(16).padStart(14, '0')}`;
+
+function turn(n: number, extra: Partial<TurnRecord> = {}): TurnRecord {
+  return { aid: aid(n), country: 'DO', language: 'es', channel: 'sms', outcome: 'understood', step: 'menu.main', segments: 2, milestones: [], keptForSeconds: 30 * 24 * 3600, ...extra };
+}
+
+describe('tradePhrase', () => {
+  it.each([
+    ['Fumigador de plantas con Pedro 8095551234', 'fumigador de plantas con'],
+    ['FUMIGADOR DE PLANTAS', 'fumigador de plantas'],
+    ['hago tapicería, mi correo es ana@example.com', 'hago tapiceria mi correo es'],
+    ['trabajo con Doña Marta en Higüey desde 2019', 'trabajo con en desde'],
+    ['12345 678', undefined],
+    ['  ', undefined],
+  ])('keeps %j as %j', (input, expected) => {
+    expect(tradePhrase(input)).toBe(expected);
+  });
+
+  it('keeps at most six words', () => {
+    expect(tradePhrase('uno dos tres cuatro cinco seis siete ocho')).toBe('uno dos tres cuatro cinco seis');
+  });
+});
+
+describe.each([
+  ['memory', async () => ({ store: new MemoryAnalyticsStore() as AnalyticsStore, close: async () => undefined })],
+  [
+    'redis',
+    async () => {
+      const r = await testRedis('analytics-unit');
+      return { store: new RedisAnalyticsStore(r.redis, r.prefix, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }) as AnalyticsStore, close: r.cleanup };
+    },
+  ],
+] as const)('EventRecorder and AnalyticsReader over the %s store', (_name, make) => {
+  let store: AnalyticsStore;
+  let close: () => Promise<unknown>;
+  const clock = { now: T0 };
+  let recorder: EventRecorder;
+  let reader: AnalyticsReader;
+  beforeAll(async () => {
+    ({ store, close } = await make());
+    recorder = new EventRecorder({ store, now: () => new Date(clock.now), log: silent, quietMs: DAY });
+    reader = new AnalyticsReader(store, 5);
+  });
+  afterAll(async () => close());
+
+  it('counts distinct workers per cell and suppresses cells under k; test conversations stay out', async () => {
+    for (let n = 1; n <= 6; n++) await recorder.turn(turn(n, { milestones: [{ kind: 'first_contact' }] }));
+    await recorder.turn(turn(6, { outcome: 'reasked', step: 'route.trade' })); // the same worker again
+    await recorder.turn(turn(7, { country: 'MX', language: 'en', channel: 'whatsapp', milestones: [{ kind: 'first_contact' }] }));
+    await recorder.turn(turn(8, { test: true, milestones: [{ kind: 'first_contact' }] }));
+    const day = '2026-03-02';
+    const funnel = await reader.funnel({ from: day, to: day });
+    expect(funnel[0]).toEqual({ stage: 'first_contact', workers: { shown: true, value: 7 } });
+    expect((await reader.funnel({ from: day, to: day, country: ['DO'] }))[0]!.workers).toEqual({ shown: true, value: 6 });
+    expect((await reader.funnel({ from: day, to: day, country: ['MX'] }))[0]!.workers).toEqual({ shown: false, label: '<5' });
+    expect(await reader.totals({ from: day, to: day, channel: ['sms'] }, 'segments')).toEqual([{ detail: '-', count: { shown: true, value: 14 }, workers: { shown: true, value: 6 } }]);
+    // The test conversation is in the stream, marked, and in no aggregate.
+    const events = await store.recent(100);
+    expect(events.filter((e) => e.test)).toHaveLength(2);
+    expect(events.every((e) => e.hour === '2026-03-02T10:00:00Z')).toBe(true);
+  });
+
+  it('counts a conversation quiet for a day once, at its last step; an erased one never', async () => {
+    await recorder.turn(turn(20, { step: 'prescreen.years' }));
+    await recorder.turn(turn(21, { step: 'erase.confirm' }));
+    await recorder.turn(turn(21, { step: 'erased', milestones: [{ kind: 'erase' }] }));
+    clock.now = T0 + DAY + HOUR;
+    const counted = await recorder.sweep();
+    expect(counted).toBe(8); // workers 1–7 and 20 (not 8: a test; not 21: erased)
+    expect(await recorder.sweep()).toBe(0);
+    const rows = await reader.dropOff({ from: '2026-03-02', to: '2026-03-02' });
+    expect(rows[0]).toEqual({ step: 'menu.main', cause: 'quiet', workers: { shown: true, value: 6 } });
+    expect(rows.slice(1).every((r) => !r.workers.shown)).toBe(true);
+  });
+});
+
+describe('EventRecorder', () => {
+  it('never fails a turn: a store error is logged, counted and swallowed', async () => {
+    const lines: string[] = [];
+    const broken: AnalyticsStore = { ...new MemoryAnalyticsStore(), write: async () => Promise.reject(Object.assign(new Error('down'), { code: 'ECONNREFUSED' })) } as unknown as AnalyticsStore;
+    const recorder = new EventRecorder({ store: broken, now: () => new Date(T0), log: createLogger('warn', (l) => lines.push(l)), quietMs: DAY });
+    await expect(recorder.turn(turn(1))).resolves.toBeUndefined();
+    expect(recorder.failures).toBe(1);
+    expect(lines.join()).toMatch(/analytics_failed.*ECONNREFUSED/);
+  });
+});
+
+describe('RedisAnalyticsStore', () => {
+  let redis: Redis;
+  let prefix: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ redis, prefix, cleanup } = await testRedis('analytics-store')));
+  afterAll(async () => cleanup());
+
+  it('writes a turn in one MULTI, keeps every key under one hash tag with a TTL, and trims events past the retention', async () => {
+    const store = new RedisAnalyticsStore(redis, prefix, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY });
+    const clock = { now: T0 };
+    const recorder = new EventRecorder({ store, now: () => new Date(clock.now), log: silent, quietMs: DAY });
+    const multi = vi.spyOn(redis, 'multi');
+    await recorder.turn(turn(1, { milestones: [{ kind: 'route_explained', trade: 'mason', unknownFacts: ['infotep.cost'] }, { kind: 'trade_unmatched', text: 'Fumigador' }] }));
+    expect(multi).toHaveBeenCalledTimes(1);
+    multi.mockRestore();
+    const keys = await keysUnder(redis, prefix);
+    expect(keys.length).toBeGreaterThan(5);
+    for (const key of keys) {
+      expect(key.startsWith(`${prefix}{analytics}:`)).toBe(true);
+      expect(await redis.pttl(key)).toBeGreaterThan(0);
+    }
+    // Stream ids carry the hour, never the minute; a clock that goes back does not break appends.
+    clock.now = T0 - 2 * HOUR;
+    await recorder.turn(turn(2));
+    const ids = (await redis.xrange(`${prefix}{analytics}:ev`, '-', '+')).map(([id]) => id);
+    expect(ids.every((id) => id.startsWith(`${Date.parse('2026-03-02T10:00:00Z')}-`))).toBe(true);
+    // 91 days later the first events are gone: the stream keeps ANALYTICS_EVENT_RETENTION_DAYS (90).
+    clock.now = T0 + 91 * DAY;
+    await recorder.turn(turn(3));
+    expect((await store.recent(100)).map((e) => e.hour)).toEqual(['2026-06-01T10:00:00Z']);
+  });
+});
+
+describe('daysBetween', () => {
+  it('lists UTC days inclusive, none for an inverted period', () => {
+    expect(daysBetween('2026-02-27', '2026-03-01')).toEqual(['2026-02-27', '2026-02-28', '2026-03-01']);
+    expect(daysBetween('2026-03-02', '2026-03-01')).toEqual([]);
+  });
+});
+
+describe('MemoryAnalyticsStore', () => {
+  it('stays bounded: the newest days and events, a capped number of workers per cell and waiting for the sweep', async () => {
+    const store = new MemoryAnalyticsStore({ days: 2, events: 3, workers: 2 });
+    const clock = { now: T0 };
+    const recorder = new EventRecorder({ store, now: () => new Date(clock.now), log: silent, quietMs: DAY });
+    for (let d = 0; d < 3; d++) {
+      clock.now = T0 + d * DAY;
+      for (let n = 1; n <= 3; n++) await recorder.turn(turn(100 * d + n));
+    }
+    expect(await store.recent(10)).toHaveLength(3);
+    const [oldest, , newest] = await store.counts(['2026-03-02', '2026-03-03', '2026-03-04']);
+    expect(oldest).toEqual({});
+    expect(newest!['DO|es|sms|understood|menu.main']).toBe(3);
+    expect(await store.distinct([['u:2026-03-04:DO|es|sms|understood|menu.main']])).toEqual([2]);
+    expect(await store.due(T0 + 10 * DAY, 100)).toEqual([aid(202), aid(203)]);
+  });
+});
