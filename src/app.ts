@@ -46,6 +46,7 @@ import type { EffectPoint } from './booking/BookingService.js';
 import { SenderLimits } from './channels/SenderLimits.js';
 import { PseudonymRotation } from './privacy/PseudonymRotation.js';
 import { consoleRoutes } from './console/consoleRoutes.js';
+import { isSimulatedNumber } from './channels/simulatedNumber.js';
 import { Audit } from './console/Audit.js';
 import { sessionSecret } from './console/consoleSession.js';
 import { EventRecorder } from './analytics/EventRecorder.js';
@@ -277,6 +278,10 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
       '/console': consoleRoutes({
         store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, calendarLinks, now, log, production, analytics: analytics.reader, publicUrl: config.PUBLIC_URL,
         webhook: { authToken: config.TWILIO_AUTH_TOKEN, accountSid: config.TWILIO_ACCOUNT_SID, rutaNumber: config.TWILIO_SMS_FROM },
+        isSimulatedContact: (sealed) => {
+          const address = sealed === null ? undefined : sealer.open(sealed);
+          return address !== undefined && isSimulatedNumber(address, catalog);
+        },
         sessionSecrets: [config.PSEUDONYM_SECRET, ...previousSecrets].map(sessionSecret),
         trustProxy: config.CONSOLE_TRUST_PROXY,
       }),

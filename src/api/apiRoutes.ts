@@ -76,7 +76,8 @@ interface Authed {
 /**
  * The institution API, /api/v1 (documented in api/openapi.json, served at /api/v1/openapi.json).
  * Every route but the document needs `Authorization: Bearer <token>`: 401 without a valid token,
- * checked before any body is read. Another institution's booking or centre answers 404, exactly
+ * checked before any body is read. A coordinator's token opens /api/v1/coordinator/… only
+ * (coordinatorRoutes) and gets 403 everywhere else; an institution's gets 403 there. Another institution's booking or centre answers 404, exactly
  * like one that does not exist, so codes and ids cannot be enumerated.
  */
 export function apiRoutes(deps: ApiDeps): Router {

@@ -36,6 +36,11 @@ export interface ConsoleDeps {
   analytics: AnalyticsReader;
   /** PUBLIC_URL, for the invitation links (and the simulator's signatures, as Twilio signs it). */
   publicUrl: string;
+  /**
+   * Whether a booking's sealed contact is one of the simulator's numbers (isSimulatedNumber): such
+   * a booking was made by a person testing Ruta, and the pages say so.
+   */
+  isSimulatedContact: (sealed: string | null) => boolean;
   /** What the simulator needs to write to Ruta's webhook as Twilio does. */
   webhook: { authToken: string; accountSid: string | undefined; rutaNumber: string | undefined };
   /** Cookie-signing secrets, newest first. */

@@ -324,7 +324,7 @@ describe('console behind the TLS proxy (production settings)', () => {
     const root = express();
     root.set('trust proxy', false);
     // The console as production builds it: Secure cookie, HSTS, trusting only a proxy on this machine.
-    const production = { production: true, publicUrl: 'https://ruta.example.org', webhook: { authToken: 'a'.repeat(32), accountSid: undefined, rutaNumber: undefined }, sessionSecrets: ['s'.repeat(43)], trustProxy: 'loopback' };
+    const production = { production: true, publicUrl: 'https://ruta.example.org', webhook: { authToken: 'a'.repeat(32), accountSid: undefined, rutaNumber: undefined }, isSimulatedContact: () => false, sessionSecrets: ['s'.repeat(43)], trustProxy: 'loopback' };
     root.use('/console', consoleRoutes({ store: app.ruta.store, redis, prefix, catalog: app.ruta.catalog, i18n: await createI18n(), centres, bookings: app.ruta.bookings, facts: app.ruta.facts, calendarLinks: app.ruta.calendarLinks, analytics: app.ruta.analytics.reader, now: clock.now, log: createLogger('silent'), ...production }));
     const server = await new Promise<Server>((resolve) => {
       const s = root.listen(0, '127.0.0.1', () => resolve(s));

@@ -100,6 +100,9 @@ describe('the simulator', () => {
     // Each turn is marked as simulated (never a person's); a real-looking number's are not.
     const done = app.logs.filter((l) => l.includes('"turn_done"'));
     expect(done.filter((l) => l.includes('"simulated":true'))).toHaveLength(lines.length);
+    // Kept out of analytics: six turns of a conversation, and not one cell counts them.
+    const day = { from: '2026-11-20', to: '2026-11-20' };
+    expect(await app.ruta.analytics.reader.turns(day)).toEqual([]);
     // The same lines from a real-looking number get the very same texts: the simulator is the real path.
     const direct = await app.chat('+18095557001', lines);
     expect(replies.map((r) => r.text)).toEqual(direct.flatMap((r) => r.messages));
@@ -107,6 +110,8 @@ describe('the simulator', () => {
     // Neither the number nor what was written reaches the logs.
     expect(app.logs.join('\n')).not.toContain(number!.slice(1));
     expect(app.logs.join('\n')).not.toContain('mason');
+    // The same conversation from a real-looking number is counted.
+    expect((await app.ruta.analytics.reader.turns(day)).length).toBeGreaterThan(0);
   });
 
   it('books through the simulator, and sends nothing to the number when the institution changes the booking', async () => {
@@ -118,6 +123,16 @@ describe('the simulator', () => {
     expect(code, 'booked through the simulator').toBeDefined();
     const booking = (await app.ruta.bookings.get(code!))!;
     expect(booking.status).toBe('confirmed');
+
+    // The institution's pages say it was made in the simulator (a person testing Ruta, not a worker).
+    const tag = /<td data-label="Canal">SMS <strong class="tag tag--neutral">Simulador<\/strong><\/td>/;
+    expect((await luis.get('/console/appointments?centre=')).html).toMatch(tag);
+    expect((await luis.get(`/console/bookings/${code}`)).html).toMatch(/<dd>SMS <strong class="tag tag--neutral">Simulador<\/strong><\/dd>/);
+    // A booking from a real-looking number carries no such tag.
+    const real = await app.chat('+18095557002', ['Hola', '1', '3', '1', '1', '1', 'santo domingo', '1', '0', '1']);
+    const realCode = /(?:Codigo|Código): \*?([A-Z0-9]{6})/.exec(real.at(-1)!.messages.join('\n'))?.[1];
+    expect(realCode).toBeDefined();
+    expect((await luis.get(`/console/bookings/${realCode}`)).html).toMatch(/<dd>SMS<\/dd>/);
 
     const before = twilio.requests;
     const cancelled = await app.ruta.bookings.cancel(code!, 'institution');

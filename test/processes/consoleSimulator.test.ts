@@ -91,4 +91,31 @@ describe('the simulator in a browser', () => {
     expect(browser.cspViolations).toEqual([]);
     await page.context().close();
   });
+
+  it('shows a coordinator their countries, the simulator and nothing about workers', async () => {
+    const invite = await inviteByCli(app, 'oit@ilo.example', 'infotep', 'coordinator');
+    const page = await browser.newPage();
+    await page.goto(app.baseUrl + invite);
+    await page.getByLabel('Su nombre').fill('Marta Coordinadora');
+    await page.getByLabel('Contraseña', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Escriba la contraseña otra vez').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Crear mi cuenta' }).click();
+    await heading(page, 'Inicio').waitFor();
+    await expect(page.getByText('Puede ver las cifras anónimas de todos los países de Ruta.').isVisible()).resolves.toBe(true);
+    const nav = page.getByRole('navigation', { name: 'Secciones' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inicio', 'Simulador']);
+    await shoot(page, 'home-coordinator', { noSideScroll: true });
+    await page.goto(`${app.baseUrl}/console/requests`);
+    await heading(page, 'No tiene acceso a esta página').waitFor();
+    // The simulator offers every country (the scope is all of them), WhatsApp too.
+    await page.goto(`${app.baseUrl}/console/simulator?channel=whatsapp&country=CR&language=es`);
+    await page.getByRole('button', { name: 'Enviar' }).click();
+    await heading(page, 'Simulador').waitFor();
+    await expect.poll(() => page.locator('li.sim-message--ruta').count()).toBeGreaterThan(0);
+    expect(await page.locator('.sim-number code').textContent()).toMatch(/^\+5060\d{6}$/);
+    expect(await page.locator('li.sim-message--ruta .sim-meta').first().textContent()).toMatch(/^WhatsApp · \d+ caracteres · sin segmentos$/);
+    await shoot(page, 'simulator-whatsapp-coordinator', { noSideScroll: true });
+    expect(browser.cspViolations).toEqual([]);
+    await page.context().close();
+  });
 });

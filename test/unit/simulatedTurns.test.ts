@@ -15,9 +15,11 @@ async function extrasOf(simulated: boolean | undefined): Promise<InboundExtras> 
 }
 
 describe('TwilioAdapter and simulated turns', () => {
-  it('sets extras.simulated for the console simulator, and leaves it out otherwise', async () => {
-    expect((await extrasOf(true)).simulated).toBe(true);
-    expect((await extrasOf(false)).simulated).toBeUndefined();
-    expect((await extrasOf(undefined)).simulated).toBeUndefined();
+  it('sets extras.simulated (which analytics reads too) for the console simulator, and leaves it out otherwise', async () => {
+    expect(await extrasOf(true)).toMatchObject({ simulated: true });
+    for (const other of [false, undefined]) {
+      const extras = await extrasOf(other);
+      expect(extras.simulated).toBeUndefined();
+    }
   });
 });

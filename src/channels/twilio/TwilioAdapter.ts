@@ -60,6 +60,7 @@ export class TwilioAdapter extends BotAdapter {
       ...(message.OptOutType ? { optOutType: message.OptOutType } : {}),
       ...(location ? { location } : {}),
       ...(input.contact ? { contact: input.contact } : {}),
+      // The console's simulator: marked for the turn (simulated) and for analytics (test, kept out of every aggregate).
       ...(input.simulated ? { simulated: true } : {}),
     };
 

@@ -38,7 +38,13 @@ function SimulatorPage(props: {
       <p class="lead">{t('simulator.intro')}</p>
       {props.notice === 'startedOver' && <Notice tone="success">{t('simulator.startedOver')}</Notice>}
       <details class="sim-settings" open={props.entries.length === 0}>
-        <summary>{t('simulator.settingsSummary', { channel: t(`simulator.channel.${settings.channel}`), country: props.countries.find((c) => c.code === settings.country)?.name ?? settings.country, number: props.number })}</summary>
+        <summary>
+          {t('simulator.settingsSummary', {
+            channel: t(`simulator.channel.${settings.channel}`),
+            country: props.countries.find((c) => c.code === settings.country)?.name ?? settings.country,
+            language: t(`simulator.languages.${settings.language}`),
+          })}
+        </summary>
         <form method="get" action="/console/simulator" class="narrow" aria-label={t('simulator.settingsTitle')}>
           <Radios
             name="channel"
@@ -47,7 +53,7 @@ function SimulatorPage(props: {
             options={SIM_CHANNELS.map((c) => ({ value: c, label: t(`simulator.channel.${c}`) }))}
           />
           <Select name="country" label={t('simulator.country')} hint={t('simulator.countryHint')} value={settings.country} options={props.countries.map((c) => ({ value: c.code, label: c.name }))} />
-          <Select name="language" label={t('simulator.language')} hint={t('simulator.languageHint')} value={settings.language} options={LANGUAGES.map((l) => ({ value: l, label: t(`simulator.languages.${l}`) }))} />
+          <Select name="language" label={t('simulator.language')} hint={t('simulator.languageHint')} value={settings.language} options={LANGUAGES.map((l) => ({ value: l, label: t(`simulator.languageOptions.${l}`) }))} />
           <Button variant="secondary">{t('simulator.apply')}</Button>
         </form>
       </details>
@@ -63,7 +69,7 @@ function SimulatorPage(props: {
             {props.entries.map((e) => (
               <li class={`sim-message sim-message--${e.from}`}>
                 <span class="visually-hidden">{t(e.from === 'worker' ? 'simulator.youWrote' : 'simulator.rutaWrote')}</span>
-                <p class="sim-text">{e.text}</p>
+                <p class="sim-text">{settings.channel === 'whatsapp' && e.from === 'ruta' ? <WhatsAppText text={e.text} /> : e.text}</p>
                 {e.from === 'ruta' && <p class="sim-meta">{e.segments ? t('simulator.segments', { count: e.segments.segments, encoding: e.segments.encoding, units: e.segments.units }) : t('simulator.whatsappLength', { count: e.text.length })}</p>}
               </li>
             ))}
@@ -81,6 +87,23 @@ function SimulatorPage(props: {
         <Button variant="secondary">{t('simulator.startOver')}</Button>
       </PostForm>
     </Layout>
+  );
+}
+
+/**
+ * A WhatsApp message as the worker's phone shows it: *bold* in bold, _italic_ in italics (the
+ * markers WhatsApp itself reads); everything else as text, escaped like any text.
+ *
+ * @example <WhatsAppText text="*Hola*, soy Ruta" /> // <strong>Hola</strong>, soy Ruta
+ */
+export function WhatsAppText(props: { text: string }) {
+  const parts = props.text.split(/(\*[^*\n]+\*|_[^_\n]+_)/g);
+  return (
+    <>
+      {parts.map((part) =>
+        /^\*[^*\n]+\*$/.test(part) ? <strong>{part.slice(1, -1)}</strong> : /^_[^_\n]+_$/.test(part) ? <em>{part.slice(1, -1)}</em> : part,
+      )}
+    </>
   );
 }
 
