@@ -343,6 +343,7 @@ export class BookingDialog extends StepDialog<Values> {
     return {
       pid: ruta.pid,
       aid: ruta.session.aid ?? null,
+      ...(ruta.extras.simulated ? { simulated: true } : {}),
       occupation: occupation.id,
       standard: this.standard(turn),
       channel: ruta.extras.channelKind,

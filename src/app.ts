@@ -46,6 +46,7 @@ import type { EffectPoint } from './booking/BookingService.js';
 import { SenderLimits } from './channels/SenderLimits.js';
 import { PseudonymRotation } from './privacy/PseudonymRotation.js';
 import { consoleRoutes } from './console/consoleRoutes.js';
+import { isSimulatedNumber } from './channels/simulatedNumber.js';
 import { Audit } from './console/Audit.js';
 import { sessionSecret } from './console/consoleSession.js';
 import { EventRecorder } from './analytics/EventRecorder.js';
@@ -178,6 +179,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     config.TWILIO_ACCOUNT_SID !== undefined ? new TwilioSender(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, config.TWILIO_API_URL) : new LocalOutbox();
   const messenger = new Messenger({
     sender,
+    catalog,
     store,
     storage,
     sealer,
@@ -270,11 +272,16 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
         analytics: recorder,
         log,
       }),
-      '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, audit: new Audit(store, now), sealer, now, log }),
+      '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, audit: new Audit(store, now), sealer, analytics: analytics.reader, now, log }),
       // Calendar apps' subscriptions: the secret link is the key (no bearer header, no session).
       '/calendar': calendarRoutes({ links: calendarLinks, bookings, catalog, now }),
       '/console': consoleRoutes({
-        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, calendarLinks, now, log, production, publicUrl: config.PUBLIC_URL,
+        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, calendarLinks, now, log, production, analytics: analytics.reader, publicUrl: config.PUBLIC_URL,
+        webhook: { authToken: config.TWILIO_AUTH_TOKEN, accountSid: config.TWILIO_ACCOUNT_SID, rutaNumber: config.TWILIO_SMS_FROM },
+        isSimulatedContact: (sealed) => {
+          const address = sealed === null ? undefined : sealer.open(sealed);
+          return address !== undefined && isSimulatedNumber(address, catalog);
+        },
         sessionSecrets: [config.PSEUDONYM_SECRET, ...previousSecrets].map(sessionSecret),
         trustProxy: config.CONSOLE_TRUST_PROXY,
       }),

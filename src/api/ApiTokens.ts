@@ -1,21 +1,36 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Store } from '../store/Store.js';
+import { countryScopeSchema, type CountryScope } from '../console/accounts/Accounts.js';
 
-const tokenRecord = z.object({ id: z.string(), institution: z.string(), createdAt: z.string(), hash: z.string() });
+const common = { id: z.string(), createdAt: z.string(), hash: z.string() };
+/**
+ * What a token opens: an institution's endpoints (records from before kinds existed are these), or a
+ * coordinator's — anonymous figures of the countries in scope, never an institution's endpoint.
+ *
+ * @example { kind: 'coordinator', countries: ['DO'], id: '0a1b2c3d4e5f', createdAt: '…', hash: '…' }
+ */
+const tokenRecord = z.union([
+  z.object({ kind: z.literal('institution').default('institution'), institution: z.string(), ...common }),
+  z.object({ kind: z.literal('coordinator'), countries: countryScopeSchema, ...common }),
+]);
 export type TokenRecord = z.infer<typeof tokenRecord>;
+/** Where a kind's token ids are listed. */
+const COORDINATORS = 'coordinators';
 
 const TOKEN_FORMAT = /^ruta_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 /** Tokens do not expire by themselves: revoke them (ruta token revoke). Ten years is "until revoked". */
 const UNTIL_REVOKED = 10 * 365 * 24 * 3600;
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const tokenKey = (id: string) => `apitoken/${id}`;
+/** Institution ids are lowercase slugs of the catalog, so 'coordinators' is never one (an institution's list is never a coordinator's). */
+const listKey = (record: TokenRecord) => `apitokens/${record.kind === 'coordinator' ? COORDINATORS : record.institution}`;
 
 /**
- * Institution API tokens: `ruta_<id>_<secret>`, shown once when created. Only the SHA-256 of the
- * token is stored, under its id; checking compares hashes in constant time.
+ * API tokens: `ruta_<id>_<secret>`, shown once when created, for an institution or a coordinator.
+ * Only the SHA-256 of the token is stored, under its id; checking compares hashes in constant time.
  *
- * @example const { token } = await tokens.create('infotep'); (await tokens.verify(token))?.institution === 'infotep'
+ * @example const { token } = await tokens.create('infotep'); (await tokens.verify(token))?.kind === 'institution'
  */
 export class ApiTokens {
   constructor(
@@ -23,12 +38,22 @@ export class ApiTokens {
     private readonly now: () => Date,
   ) {}
 
-  async create(institution: string): Promise<{ id: string; token: string }> {
+  /** A token for an institution's endpoints. */
+  create(institution: string): Promise<{ id: string; token: string }> {
+    return this.make((common) => ({ kind: 'institution', institution, ...common }));
+  }
+
+  /** A token for the coordinator endpoints, limited to `countries`. */
+  createCoordinator(countries: CountryScope): Promise<{ id: string; token: string }> {
+    return this.make((common) => ({ kind: 'coordinator', countries, ...common }));
+  }
+
+  private async make(record: (common: { id: string; createdAt: string; hash: string }) => TokenRecord): Promise<{ id: string; token: string }> {
     const id = randomBytes(6).toString('hex');
     const token = `ruta_${id}_${randomBytes(32).toString('base64url')}`;
-    const record: TokenRecord = { id, institution, createdAt: this.now().toISOString(), hash: sha256(token) };
-    await this.store.set(tokenKey(id), JSON.stringify(record), UNTIL_REVOKED);
-    await this.store.setField(`apitokens/${institution}`, id, record.createdAt, UNTIL_REVOKED);
+    const made = record({ id, createdAt: this.now().toISOString(), hash: sha256(token) });
+    await this.store.set(tokenKey(id), JSON.stringify(made), UNTIL_REVOKED);
+    await this.store.setField(listKey(made), id, made.createdAt, UNTIL_REVOKED);
     return { id, token };
   }
 
@@ -49,13 +74,18 @@ export class ApiTokens {
     const record = await this.record(id);
     if (!record) return false;
     await this.store.del([tokenKey(id)]);
-    await this.store.setField(`apitokens/${record.institution}`, id, `revoked ${this.now().toISOString()}`, UNTIL_REVOKED);
+    await this.store.setField(listKey(record), id, `revoked ${this.now().toISOString()}`, UNTIL_REVOKED);
     return true;
   }
 
   /** An institution's tokens: id → creation time, or "revoked <time>". */
   list(institution: string): Promise<Record<string, string>> {
     return this.store.fields(`apitokens/${institution}`);
+  }
+
+  /** Coordinator tokens: id → creation time, or "revoked <time>". */
+  listCoordinator(): Promise<Record<string, string>> {
+    return this.store.fields(`apitokens/${COORDINATORS}`);
   }
 
   private async record(id: string): Promise<TokenRecord | undefined> {

@@ -13,7 +13,10 @@ import type { Logger } from '../log.js';
 import { projectRoot } from '../paths.js';
 import type { ContactSealer } from '../privacy/ContactSealer.js';
 import type { Audit } from '../console/Audit.js';
-import type { ApiTokens } from './ApiTokens.js';
+import type { ApiTokens, TokenRecord } from './ApiTokens.js';
+import { coordinatorRoutes } from './coordinatorRoutes.js';
+import { analyticsRoutes } from './analyticsRoutes.js';
+import type { AnalyticsReader } from '../analytics/AnalyticsReader.js';
 import { factRoutes } from './factRoutes.js';
 import { bookingView } from './bookingView.js';
 import { bookingsCsv } from './csv.js';
@@ -29,6 +32,8 @@ export interface ApiDeps {
   /** The audit log (shared with the console): changes of route facts through the API are recorded. */
   audit: Audit;
   sealer: ContactSealer;
+  /** Coordinators' anonymous tables (GET /api/v1/analytics/…). */
+  analytics: AnalyticsReader;
   now: () => Date;
   log: Logger;
 }
@@ -71,7 +76,8 @@ interface Authed {
 /**
  * The institution API, /api/v1 (documented in api/openapi.json, served at /api/v1/openapi.json).
  * Every route but the document needs `Authorization: Bearer <token>`: 401 without a valid token,
- * checked before any body is read. Another institution's booking or centre answers 404, exactly
+ * checked before any body is read. A coordinator's token opens /api/v1/coordinator/… only
+ * (coordinatorRoutes) and gets 403 everywhere else; an institution's gets 403 there. Another institution's booking or centre answers 404, exactly
  * like one that does not exist, so codes and ids cannot be enumerated.
  */
 export function apiRoutes(deps: ApiDeps): Router {
@@ -88,6 +94,20 @@ export function apiRoutes(deps: ApiDeps): Router {
     const record = token ? await deps.tokens.verify(token) : undefined;
     if (!record) {
       res.status(401).set('WWW-Authenticate', 'Bearer realm="ruta"').json({ error: 'unauthorized', message: 'Send Authorization: Bearer <token> (npx ruta token create --institution <id>).' });
+      return;
+    }
+    res.locals.token = record;
+    next();
+  });
+  // Coordinators' endpoints (anonymous figures, by country): coordinator tokens only.
+  router.use('/coordinator', coordinatorRoutes(deps.catalog));
+  // Their anonymous tables, under the same coordinator check (institution tokens get 403).
+  router.use('/analytics', coordinatorRoutes(deps.catalog, { only: true }), analyticsRoutes({ reader: deps.analytics, now: deps.now }));
+  // Everything below is an institution's: a coordinator's token is refused (it sees no worker).
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    const record = res.locals.token as TokenRecord;
+    if (record.kind !== 'institution') {
+      res.status(403).json({ error: 'forbidden', message: 'A coordinator token opens only /api/v1/coordinator/…; institution endpoints need an institution token.' });
       return;
     }
     res.locals.auth = { institution: record.institution, tokenId: record.id } satisfies Authed;

@@ -49,6 +49,8 @@ export interface WorkerRequest {
   pid: string;
   /** The conversation's analytics id (never the pid): booking milestones are counted under it. */
   aid?: string | null;
+  /** From the console's simulator: never counted in analytics. */
+  simulated?: boolean;
   centreId: string;
   occupation: string;
   standard: { institution: string; code: string | null };
@@ -333,6 +335,7 @@ export class BookingService {
         code: newBookingCode(),
         pid: request.pid,
         aid: request.aid ?? null,
+        ...(request.simulated ? { simulated: true } : {}),
         centreId: centre.id,
         institution: centre.institution,
         country: this.catalog.institution(centre.institution)?.country ?? 'XX',
@@ -423,7 +426,7 @@ export class BookingService {
   /** Counts a stored change for analytics, under the booking's analytics id (never fails the change). */
   private async track(type: BookingEventType, b: Booking): Promise<void> {
     const milestones = bookingMilestones(type, b);
-    if (!this.options.analytics || milestones.length === 0) return;
+    if (!this.options.analytics || milestones.length === 0 || b.simulated) return;
     await this.options.analytics.record({ aid: b.aid ?? undefined, country: b.country, language: b.language, channel: b.channel }, milestones);
   }
 

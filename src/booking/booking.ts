@@ -68,6 +68,8 @@ export const currentBookingSchema = z.object({
    * Deleted with the booking (erase, retention); absent on bookings made before analytics.
    */
   aid: z.string().regex(/^[0-9a-f]{16,32}$/).nullable().optional(),
+  /** Made from the console's simulator (a simulated number): kept out of analytics like its conversation. */
+  simulated: z.boolean().optional(),
   centreId: z.string(),
   institution: z.string(),
   country: z.string().regex(/^[A-Z]{2}$/),

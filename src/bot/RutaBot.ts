@@ -125,7 +125,7 @@ export class RutaBot {
       segments: extras.channelKind === 'sms' ? renderForChannel(sent, 'sms').reduce((n, m) => n + (m.segments?.segments ?? 0), 0) : 0,
       milestones,
       keptForSeconds: session.consent === 'accepted' ? deps.conversationTtlSeconds : deps.unconsentedTtlSeconds,
-      ...(extras.test ? { test: true } : {}),
+      ...(extras.simulated ? { test: true } : {}),
     });
   };
 

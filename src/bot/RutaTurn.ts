@@ -27,8 +27,11 @@ export interface InboundExtras {
   location?: { latitude: number; longitude: number };
   /** Where replies go, for a booking: the sender's address, sealed on demand (never plain), and Ruta's number they wrote to. */
   contact?: { seal(): string; via: string };
-  /** A simulator conversation (staff trying Ruta): its analytics events are marked and kept out of every aggregate. */
-  test?: boolean;
+  /**
+   * The sender is the console's simulator (a number no person can have: src/channels/simulatedNumber.ts):
+   * a test conversation, kept out of every analytics aggregate; nothing is ever sent to it outside the conversation.
+   */
+  simulated?: boolean;
 }
 
 /**

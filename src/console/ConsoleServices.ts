@@ -11,6 +11,7 @@ import type { Store } from '../store/Store.js';
 import type { Accounts } from './accounts/Accounts.js';
 import type { SignInLimits } from './accounts/SignInLimits.js';
 import type { Audit } from './Audit.js';
+import type { AnalyticsReader } from '../analytics/AnalyticsReader.js';
 
 /** What the composition root gives the console (src/app.ts). */
 export interface ConsoleDeps {
@@ -31,8 +32,17 @@ export interface ConsoleDeps {
   now: () => Date;
   log: Logger;
   production: boolean;
-  /** PUBLIC_URL, for the invitation links. */
+  /** Coordinators' anonymous figures (the dashboard). */
+  analytics: AnalyticsReader;
+  /** PUBLIC_URL, for the invitation links (and the simulator's signatures, as Twilio signs it). */
   publicUrl: string;
+  /**
+   * Whether a booking's sealed contact is one of the simulator's numbers (isSimulatedNumber): such
+   * a booking was made by a person testing Ruta, and the pages say so.
+   */
+  isSimulatedContact: (sealed: string | null) => boolean;
+  /** What the simulator needs to write to Ruta's webhook as Twilio does. */
+  webhook: { authToken: string; accountSid: string | undefined; rutaNumber: string | undefined };
   /** Cookie-signing secrets, newest first. */
   sessionSecrets: string[];
   /** Express's `trust proxy` for the console alone (CONSOLE_TRUST_PROXY). */

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Centre } from '../booking/centre.js';
 import type { CentreDirectory } from '../booking/CentreDirectory.js';
-import type { ConsoleUser, Role } from './accounts/Accounts.js';
+import { INSTITUTION_ROLES, type ConsoleUser, type Role } from './accounts/Accounts.js';
 import type { ConsoleLanguage, ConsoleT } from './consoleI18n.js';
 import { sendMessage } from './pages/MessagePage.js';
 import type { PageContext } from './ui/Layout.js';
@@ -46,11 +46,14 @@ export function pageContext(req: Request, res: Response): PageContext {
 
 /**
  * The first check of every signed-in route: without a live session, to sign-in (coming back here
- * afterwards); with a role the route does not allow, 403. Pass no role for "any signed-in person".
+ * afterwards); with a role the route does not allow, 403. Pass no role for "the institution's
+ * people" (admin and staff): a coordinator sees no worker, so a page must name 'coordinator' to let
+ * one in (`signedIn(...ROLES)` for everyone).
  *
  * @example router.get('/users', signedIn('admin'), async (req, res) => { … })
  */
-export function signedIn(...roles: Role[]): RequestHandler {
+export function signedIn(...allowed: Role[]): RequestHandler {
+  const roles: readonly Role[] = allowed.length > 0 ? allowed : INSTITUTION_ROLES;
   return (req, res, next) => {
     const { user, expired } = consoleLocals(res);
     if (!user) {
@@ -58,7 +61,7 @@ export function signedIn(...roles: Role[]): RequestHandler {
       res.redirect(303, `/console/sign-in?next=${encodeURIComponent(next)}${expired ? '&expired=1' : ''}`);
       return;
     }
-    if (roles.length > 0 && !roles.includes(user.role)) {
+    if (!roles.includes(user.role)) {
       sendMessage(req, res, 'forbidden');
       return;
     }
@@ -67,17 +70,20 @@ export function signedIn(...roles: Role[]): RequestHandler {
 }
 
 /**
- * Whether a person may see a centre: it belongs to their institution, and they may see all of its
- * centres or this one is in their list. Every page or action about a centre (or its bookings) asks this.
+ * Whether a person may see a centre: they work for its institution (never a coordinator), and they
+ * may see all of its centres or this one is in their list. Every page or action about a centre (or
+ * its bookings) asks this.
  *
- * @example canSeeCentre({ institution: 'infotep', centres: ['infotep-santiago'] }, { id: 'infotep-santiago', institution: 'infotep' }) === true
+ * @example canSeeCentre({ role: 'staff', institution: 'infotep', centres: ['infotep-santiago'] }, { id: 'infotep-santiago', institution: 'infotep' }) === true
  */
-export function canSeeCentre(user: Pick<ConsoleUser, 'institution' | 'centres'>, centre: Pick<Centre, 'id' | 'institution'>): boolean {
+export function canSeeCentre(user: Pick<ConsoleUser, 'role' | 'institution' | 'centres'>, centre: Pick<Centre, 'id' | 'institution'>): boolean {
+  if (user.role === 'coordinator') return false;
   return centre.institution === user.institution && (user.centres === 'all' || user.centres.includes(centre.id));
 }
 
-/** The centres a person may see, by name. */
-export async function visibleCentres(user: Pick<ConsoleUser, 'institution' | 'centres'>, centres: CentreDirectory): Promise<Centre[]> {
+/** The centres a person may see, by name (none for a coordinator). */
+export async function visibleCentres(user: Pick<ConsoleUser, 'role' | 'institution' | 'centres'>, centres: CentreDirectory): Promise<Centre[]> {
+  if (user.role === 'coordinator') return [];
   return (await centres.ofInstitution(user.institution)).filter((c) => canSeeCentre(user, c)).sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import express, { type Router } from 'express';
 import { projectRoot } from '../paths.js';
@@ -17,6 +17,10 @@ const FILES = {
   'pico.min.css': { package: '@picocss/pico/css/pico.min.css', type: 'text/css' },
   'htmx.min.js': { package: 'htmx.org/dist/htmx.min.js', type: 'text/javascript' },
   'console.css': { own: 'src/console/assets/console.css', type: 'text/css' },
+  // The dashboard's chart (Chart.js, from the package) and the few lines that draw it from the page's numbers.
+  // (chart.js exports no subpath for its browser build: the file beside the package's entry.)
+  'chart.umd.min.js': { package: 'chart.js', beside: 'chart.umd.min.js', type: 'text/javascript' },
+  'analytics.js': { own: 'src/console/assets/analytics.js', type: 'text/javascript' },
 } as const;
 export type AssetName = keyof typeof FILES;
 
@@ -34,7 +38,7 @@ function load(): Map<AssetName, Loaded> {
   const require = createRequire(import.meta.url);
   loaded = new Map(
     (Object.entries(FILES) as Array<[AssetName, (typeof FILES)[AssetName]]>).map(([name, f]) => {
-      const path = 'package' in f ? require.resolve(f.package) : join(projectRoot(), f.own);
+      const path = 'package' in f ? ('beside' in f ? join(dirname(require.resolve(f.package)), f.beside) : require.resolve(f.package)) : join(projectRoot(), f.own);
       const body = readFileSync(path);
       const br = brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
       return [name, { body, br, gzip: gzipSync(body, { level: 9 }), type: f.type, version: createHash('sha256').update(body).digest('hex').slice(0, 12) }];

@@ -25,6 +25,8 @@ import { sendMessage } from './pages/MessagePage.js';
 import { placeholderPages } from './pages/placeholder.js';
 import { requestPages } from './pages/requests.js';
 import { signInPages } from './pages/signIn.js';
+import { simulatorPages } from './pages/simulator.js';
+import { analyticsPages } from './pages/analytics.js';
 import { regenerate } from './pages/signIn.js';
 import { userPages } from './pages/users.js';
 import { securityHeaders } from './securityHeaders.js';
@@ -51,6 +53,10 @@ const PAGES: ConsolePages[] = [
   requestPages,
   bookingPages,
   exportPages,
+  // Talking to Ruta as a worker would, through the signed webhook.
+  simulatorPages,
+  // Coordinators' anonymous figures.
+  analyticsPages,
   placeholderPages,
 ];
 

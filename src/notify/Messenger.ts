@@ -4,6 +4,8 @@ import { RutaBot } from '../bot/RutaBot.js';
 import { readSession, type Session } from '../bot/session.js';
 import type { Language } from '../catalog/schema.js';
 import { toSmsText } from '../channels/render.js';
+import { isSimulatedNumber } from '../channels/simulatedNumber.js';
+import type { Catalog } from '../catalog/Catalog.js';
 import type { Logger } from '../log.js';
 import type { ContactSealer } from '../privacy/ContactSealer.js';
 import type { BotStorage } from '../store/BotStorage.js';
@@ -30,6 +32,8 @@ export const WHATSAPP_WINDOW_MS = 24 * 3600_000;
 
 export interface MessengerDeps {
   sender: OutboundSender;
+  /** For the simulator's numbers (never sent to). */
+  catalog: Pick<Catalog, 'countries'>;
   store: Store;
   storage: BotStorage;
   sealer: ContactSealer;
@@ -50,7 +54,8 @@ const sentKey = (id: string) => `sent/${id}`;
 /**
  * Delivers proactive messages to a booking's worker, once per job id: WhatsApp free-form inside
  * the 24-hour window, the approved template outside it, SMS when there is no template but an
- * SMS number, otherwise a recorded failure. Every attempt is recorded on the booking.
+ * SMS number, otherwise a recorded failure. Never to the console simulator's numbers (recorded as
+ * skipped). Every attempt is recorded on the booking.
  */
 export class Messenger {
   constructor(private readonly deps: MessengerDeps) {}
@@ -60,6 +65,11 @@ export class Messenger {
     if ((await deps.store.get(sentKey(jobId))) !== null) return; // sent before: exactly once
     const address = booking.contact ? deps.sealer.open(booking.contact) : undefined;
     if (!address) return this.record(booking.code, jobId, { kind, via: 'none', status: 'failed', error: 'no_address' });
+    if (isSimulatedNumber(address, deps.catalog)) {
+      // The console's simulator: no person has this number, and Twilio must never be asked to write to it.
+      deps.log.info('proactive_skipped', { kind, reason: 'simulated' });
+      return this.record(booking.code, jobId, { kind, via: 'none', status: 'skipped', error: 'simulated' });
+    }
     const session = await this.session(booking);
     if (session.optedOut) return this.record(booking.code, jobId, { kind, via: 'none', status: 'skipped', error: 'opted_out' });
 

@@ -8,6 +8,7 @@ import { matchWork, type MatchOut } from '../match/matchWork.js';
 import { loadChatModel, WorkProfiler } from '../match/WorkProfiler.js';
 import { Redis } from 'ioredis';
 import { ApiTokens } from '../api/ApiTokens.js';
+import type { CountryScope } from '../console/accounts/Accounts.js';
 import { RedisStore } from '../store/RedisStore.js';
 import { newContactKey } from '../privacy/contactKeys.js';
 import { ContactSealer } from '../privacy/ContactSealer.js';
@@ -21,8 +22,15 @@ const USAGE = `Usage:
   ruta token create --institution ID             a new institution API token, printed once (needs REDIS_URL)
   ruta token revoke TOKEN_ID                     revokes a token (its id, or the token itself)
   ruta token list --institution ID               an institution's token ids and when they were made
+  ruta token create --coordinator [--countries DO,HT]
+                                                 a coordinator token: anonymous figures of those countries
+                                                 (all without --countries), refused on institution endpoints
+  ruta token list --coordinator                  coordinator token ids and when they were made
   ruta user invite --institution ID --role admin|staff --email E [--centre ID …]
                                                  a one-time console sign-in link, printed (needs REDIS_URL)
+  ruta user invite --institution ID --role coordinator --email E [--countries DO,HT]
+                                                 a coordinator (no worker pages; all countries without
+                                                 --countries), listed on that institution's users page
   ruta user list --institution ID                an institution's console accounts
   ruta user disable --email E                    ends an account's access to the console
 ${REPORT_USAGE}
@@ -70,6 +78,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         role: { type: 'string' },
         email: { type: 'string' },
         centre: { type: 'string', multiple: true },
+        countries: { type: 'string' },
+        coordinator: { type: 'boolean', default: false },
         since: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -85,8 +95,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   if (command === 'keys') return keysCommand(positionals, io);
   const catalog = Catalog.load();
-  if (command === 'token') return tokenCommand(catalog, positionals, values.institution, io);
-  if (command === 'user') return userCommand(catalog, positionals, values, io, USAGE);
+  const countries = countryScope(catalog, values.countries, io);
+  if (countries === undefined) return 2;
+  if (command === 'token') return tokenCommand(catalog, positionals, values.coordinator ? { coordinator: countries } : values.institution, io);
+  if (command === 'user') return userCommand(catalog, positionals, { ...values, countries }, io, USAGE);
   if (command === 'report') {
     const config = configOrReport(io);
     if (!config) return 2;
@@ -135,18 +147,35 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-/** `ruta token create|revoke|list`: institution API tokens, kept (hashed) in the service's Redis. */
-async function tokenCommand(catalog: Catalog, args: string[], institution: string | undefined, io: CliIo): Promise<number> {
+/** `--countries DO,HT` as a country scope ('all' without it); undefined after saying what is wrong. */
+function countryScope(catalog: Catalog, raw: string | undefined, io: CliIo): CountryScope | undefined {
+  if (raw === undefined || raw.trim().toLowerCase() === 'all') return 'all';
+  const codes = [...new Set(raw.split(',').map((c) => c.trim().toUpperCase()).filter((c) => c !== ''))];
+  const unknown = codes.filter((c) => !catalog.country(c));
+  if (codes.length === 0 || unknown.length > 0) {
+    io.stderr.write(`--countries must be country codes separated by commas (or all). Unknown: ${unknown.join(' ') || '(none given)'}. Known: ${catalog.countries.map((c) => c.code).join(' ')}\n`);
+    return undefined;
+  }
+  return codes;
+}
+
+/**
+ * `ruta token create|revoke|list`: API tokens, kept (hashed) in the service's Redis — an
+ * institution's (`--institution ID`), or a coordinator's (`--coordinator [--countries DO,HT]`).
+ */
+async function tokenCommand(catalog: Catalog, args: string[], owner: string | { coordinator: CountryScope } | undefined, io: CliIo): Promise<number> {
   const { stdout, stderr } = io;
   const [action, target] = args;
+  const coordinator = typeof owner === 'object' ? owner.coordinator : undefined;
+  const institution = typeof owner === 'string' ? owner : undefined;
   const config = configOrReport(io);
   if (!config) return 2;
   if (!config.REDIS_URL) {
     stderr.write('Tokens are kept in the service\'s Redis: set REDIS_URL (and REDIS_PREFIX if the service uses one).\n');
     return 2;
   }
-  if ((action === 'create' || action === 'list') && (!institution || !catalog.institution(institution))) {
-    stderr.write(`--institution must be one of: ${catalog.data.institutions.map((i) => i.id).join(' ')}\n`);
+  if ((action === 'create' || action === 'list') && !coordinator && (!institution || !catalog.institution(institution))) {
+    stderr.write(`--institution must be one of: ${catalog.data.institutions.map((i) => i.id).join(' ')} (or --coordinator for a coordinator token)\n`);
     return 2;
   }
   if (action !== 'create' && action !== 'list' && !(action === 'revoke' && target)) {
@@ -158,11 +187,12 @@ async function tokenCommand(catalog: Catalog, args: string[], institution: strin
     await redis.connect();
     const tokens = new ApiTokens(new RedisStore(redis, config.REDIS_PREFIX), () => new Date());
     if (action === 'create') {
-      const { id, token } = await tokens.create(institution!);
+      const { id, token } = coordinator ? await tokens.createCoordinator(coordinator) : await tokens.create(institution!);
       stdout.write(`${token}\n`);
-      stderr.write(`Token ${id} for ${institution}. It is shown only now: store it safely. Revoke it with: ruta token revoke ${id}\n`);
+      const whose = coordinator ? `a coordinator (countries: ${coordinator === 'all' ? 'all' : coordinator.join(' ')})` : institution;
+      stderr.write(`Token ${id} for ${whose}. It is shown only now: store it safely. Revoke it with: ruta token revoke ${id}\n`);
     } else if (action === 'list') {
-      stdout.write(`${JSON.stringify(await tokens.list(institution!))}\n`);
+      stdout.write(`${JSON.stringify(coordinator ? await tokens.listCoordinator() : await tokens.list(institution!))}\n`);
     } else if (!(await tokens.revoke(target!))) {
       stderr.write('No such token (already revoked?).\n');
       return 1;

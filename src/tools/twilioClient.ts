@@ -3,7 +3,7 @@ import { twilioSignature } from '../channels/twilio/signature.js';
 
 /**
  * Sends a message to Ruta exactly as Twilio would: form-encoded, signed with the auth token
- * over the public URL. Used by `npm run chat` and by the tests.
+ * over the public URL. Used by `npm run chat`, the console's simulator and the tests.
  *
  * @example await sendAsTwilio({ baseUrl, publicUrl: baseUrl, authToken, from: '+18095550100', body: 'Hola' })
  */
@@ -16,6 +16,10 @@ export interface TwilioSend {
   body: string;
   channel?: 'sms' | 'whatsapp';
   messageSid?: string;
+  /** The account the message is for (a test account by default). */
+  accountSid?: string;
+  /** Gives up after this many milliseconds (no limit by default). */
+  timeoutMs?: number;
   /** Extra webhook fields (NumMedia, Latitude, OptOutType…). */
   extra?: Record<string, string>;
   path?: string;
@@ -37,7 +41,7 @@ export async function sendAsTwilio(s: TwilioSend): Promise<TwilioReply> {
   const prefix = s.channel === 'whatsapp' ? 'whatsapp:' : '';
   const params: Record<string, string> = {
     MessageSid: s.messageSid ?? newMessageSid(),
-    AccountSid: TEST_ACCOUNT_SID,
+    AccountSid: s.accountSid ?? TEST_ACCOUNT_SID,
     From: prefix + s.from,
     To: prefix + (s.to ?? '+15005550006'),
     Body: s.body,
@@ -47,7 +51,7 @@ export async function sendAsTwilio(s: TwilioSend): Promise<TwilioReply> {
   const signature = s.signature === undefined ? twilioSignature(s.authToken, s.publicUrl + path, params) : s.signature;
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (signature !== null) headers['x-twilio-signature'] = signature;
-  const res = await fetch(s.baseUrl + path, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
+  const res = await fetch(s.baseUrl + path, { method: 'POST', headers, body: new URLSearchParams(params).toString(), ...(s.timeoutMs ? { signal: AbortSignal.timeout(s.timeoutMs) } : {}) });
   const raw = await res.text();
   return { status: res.status, messages: parseTwiml(raw), raw };
 }

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CentreDirectory, loadCentres } from '../booking/CentreDirectory.js';
 import type { Catalog } from '../catalog/Catalog.js';
-import { Accounts, accountSummary, emailSchema, ROLES } from '../console/accounts/Accounts.js';
+import { Accounts, accountSummary, emailSchema, ROLES, type CountryScope } from '../console/accounts/Accounts.js';
 import { Audit } from '../console/Audit.js';
 import { RedisStore } from '../store/RedisStore.js';
 import { configOrReport, type CliIo } from './rutaCli.js';
@@ -17,7 +17,7 @@ import { configOrReport, type CliIo } from './rutaCli.js';
 export async function userCommand(
   catalog: Catalog,
   args: string[],
-  options: { institution?: string | undefined; role?: string | undefined; email?: string | undefined; centre?: string[] | undefined },
+  options: { institution?: string | undefined; role?: string | undefined; email?: string | undefined; centre?: string[] | undefined; countries: CountryScope },
   io: CliIo,
   usage: string,
 ): Promise<number> {
@@ -41,7 +41,7 @@ export async function userCommand(
   }
   const role = z.enum(ROLES).safeParse(options.role);
   if (action === 'invite' && !role.success) {
-    stderr.write('--role must be admin or staff\n');
+    stderr.write('--role must be admin, staff or coordinator\n');
     return 2;
   }
   if (action !== 'invite' && action !== 'list' && action !== 'disable') {
@@ -72,6 +72,10 @@ export async function userCommand(
       return 0;
     }
     const centres = options.centre ?? [];
+    if (role.data === 'coordinator' && centres.length > 0) {
+      stderr.write('A coordinator sees no centre: leave out --centre (use --countries DO,HT to limit their countries).\n');
+      return 2;
+    }
     if (centres.length > 0) {
       const directory = new CentreDirectory(catalog, store, loadCentres(catalog, { samples: config.NODE_ENV !== 'production' }));
       const own = new Set((await directory.ofInstitution(institution!)).map((c) => c.id));
@@ -82,12 +86,13 @@ export async function userCommand(
       }
     }
     const scope = centres.length > 0 ? centres : 'all';
-    const invited = await accounts.invite({ email: email.data!, institution: institution!, role: role.data!, centres: scope, invitedBy: 'cli' });
+    const countries: { countries: CountryScope } | Record<string, never> = role.data === 'coordinator' ? { countries: options.countries } : {};
+    const invited = await accounts.invite({ email: email.data!, institution: institution!, role: role.data!, centres: scope, ...countries, invitedBy: 'cli' });
     if (!invited.ok) {
       stderr.write(invited.reason === 'already_active' ? 'That e-mail already has an active account.\n' : 'That e-mail has an account at another institution.\n');
       return 1;
     }
-    await audit.record({ who: 'cli', institution: institution!, action: 'user.invite', target: email.data!, before: null, after: { role: role.data!, centres: scope, expiresAt: invited.expiresAt } });
+    await audit.record({ who: 'cli', institution: institution!, action: 'user.invite', target: email.data!, before: null, after: { role: role.data!, centres: scope, ...countries, expiresAt: invited.expiresAt } });
     stdout.write(`${config.PUBLIC_URL}/console/invite/${invited.token}\n`);
     stderr.write(`A one-time sign-in link for ${email.data} (${role.data} at ${institution}), valid until ${invited.expiresAt}. It is shown only now: send it to them.\n`);
     return 0;

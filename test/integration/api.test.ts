@@ -89,7 +89,7 @@ describe('tokens', () => {
     const doc = (await res.json()) as typeof openapi;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/openapi.json', '/bookings', '/bookings/{code}', '/requests', '/centres', '/centres/{centreId}', '/centres/{centreId}/availability', '/centres/{centreId}/calendar.ics', '/webhook', '/webhook/deliveries', '/facts', '/facts/{name}'].sort(),
+      ['/openapi.json', '/bookings', '/bookings/{code}', '/requests', '/centres', '/centres/{centreId}', '/centres/{centreId}/availability', '/centres/{centreId}/calendar.ics', '/webhook', '/webhook/deliveries', '/facts', '/facts/{name}', '/coordinator/scope', '/coordinator/countries/{code}'].sort(),
     );
   });
 });

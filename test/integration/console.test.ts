@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isSimulatedNumber } from '../../src/channels/simulatedNumber.js';
 import { CentreDirectory, loadCentres } from '../../src/booking/CentreDirectory.js';
 import { Audit } from '../../src/console/Audit.js';
 import { Accounts } from '../../src/console/accounts/Accounts.js';
@@ -296,13 +297,20 @@ describe('console access', () => {
     await bookByChat(app, number, ['Hola', '1', '3', '1', '1', '1', 'santo domingo', '1', '1', '0', '1']);
     await new Audit(app.ruta.store, clock.now).record({ who: 'test', institution: 'infotep', action: 'booking.note', target: 'ABC123', before: null, after: { note: `llamar al ${number}` } });
     const admin = await newPerson(app, clock.now, { email: email('ver'), name: 'Ver', institution: 'infotep', role: 'admin' });
-    const paths = [...SECTIONS.map((s) => s.path), '/console/centres/infotep-santiago'];
+    const paths = [...SECTIONS.filter((s) => (s.roles as readonly string[]).includes('admin')).map((s) => s.path), '/console/centres/infotep-santiago'];
+    // Coordinators' pages (the analytics dashboard), seen by a coordinator of every country.
+    const coordinator = await newPerson(app, clock.now, { email: email('coord'), name: 'Coord', institution: 'infotep', role: 'coordinator', countries: 'all' });
+    const coordinatorPaths: string[] = SECTIONS.filter((s) => !(s.roles as readonly string[]).includes('admin')).map((s) => s.path);
+    expect(coordinatorPaths).toContain('/console/analytics');
     const digits = number.slice(1);
-    for (const path of paths) {
-      const page = await admin.get(path);
+    for (const path of [...paths, ...coordinatorPaths]) {
+      const page = await (coordinatorPaths.includes(path) ? coordinator : admin).get(path);
       expect(page.status, path).toBe(200);
       // Times such as 2026-03-02T10:00:00.000Z (in the audit log's summaries) are not phone numbers.
-      const text = visibleText(page.html).replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '');
+      // The simulator shows the person's own simulated number, which no person can have (isSimulatedNumber).
+      const text = visibleText(page.html)
+        .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '')
+        .replace(/\+\d{6,15}/g, (n) => (isSimulatedNumber(n, app.ruta.catalog) ? '' : n));
       expect(page.html.includes(digits) || /\+?\d[\d\s().-]{8,}\d/.test(text), path).toBe(false);
     }
     expect(visibleText((await admin.get('/console/audit')).html)).toContain('llamar al [phone]');
@@ -316,8 +324,8 @@ describe('console behind the TLS proxy (production settings)', () => {
     const root = express();
     root.set('trust proxy', false);
     // The console as production builds it: Secure cookie, HSTS, trusting only a proxy on this machine.
-    const production = { production: true, publicUrl: 'https://ruta.example.org', sessionSecrets: ['s'.repeat(43)], trustProxy: 'loopback' };
-    root.use('/console', consoleRoutes({ store: app.ruta.store, redis, prefix, catalog: app.ruta.catalog, i18n: await createI18n(), centres, bookings: app.ruta.bookings, facts: app.ruta.facts, calendarLinks: app.ruta.calendarLinks, now: clock.now, log: createLogger('silent'), ...production }));
+    const production = { production: true, publicUrl: 'https://ruta.example.org', webhook: { authToken: 'a'.repeat(32), accountSid: undefined, rutaNumber: undefined }, isSimulatedContact: () => false, sessionSecrets: ['s'.repeat(43)], trustProxy: 'loopback' };
+    root.use('/console', consoleRoutes({ store: app.ruta.store, redis, prefix, catalog: app.ruta.catalog, i18n: await createI18n(), centres, bookings: app.ruta.bookings, facts: app.ruta.facts, calendarLinks: app.ruta.calendarLinks, analytics: app.ruta.analytics.reader, now: clock.now, log: createLogger('silent'), ...production }));
     const server = await new Promise<Server>((resolve) => {
       const s = root.listen(0, '127.0.0.1', () => resolve(s));
     });

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { Accounts, type CentreScope, type Role } from '../../src/console/accounts/Accounts.js';
+import { Accounts, type CentreScope, type CountryScope, type Role } from '../../src/console/accounts/Accounts.js';
 import { runCli } from '../../src/tools/rutaCli.js';
 import { REDIS_URL } from './redis.js';
 import type { TestApp } from './testApp.js';
@@ -102,9 +102,9 @@ export async function inviteByCli(app: TestApp, email: string, institution: stri
 export async function newPerson(
   app: TestApp,
   now: () => Date,
-  who: { email: string; name: string; institution: string; role: Role; centres?: CentreScope },
+  who: { email: string; name: string; institution: string; role: Role; centres?: CentreScope; countries?: CountryScope },
 ): Promise<ConsoleClient> {
-  const invited = await new Accounts(app.ruta.store, now).invite({ email: who.email, institution: who.institution, role: who.role, centres: who.centres ?? 'all', invitedBy: 'test' });
+  const invited = await new Accounts(app.ruta.store, now).invite({ email: who.email, institution: who.institution, role: who.role, centres: who.centres ?? 'all', ...(who.countries ? { countries: who.countries } : {}), invitedBy: 'test' });
   if (!invited.ok) throw new Error(`invite refused: ${invited.reason}`);
   const client = new ConsoleClient(app.baseUrl);
   const joined = await client.post(`/console/invite/${invited.token}`, { name: who.name, password: PASSWORD, confirm: PASSWORD });

@@ -6,12 +6,17 @@ import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, sessionExpired } from '../../src/
 describe('console access rules', () => {
   it('lets a person see a centre of their institution when they see all, or it is in their list', () => {
     const centre = { id: 'infotep-santiago', institution: 'infotep' };
-    expect(canSeeCentre({ institution: 'infotep', centres: 'all' }, centre)).toBe(true);
-    expect(canSeeCentre({ institution: 'infotep', centres: ['infotep-santiago'] }, centre)).toBe(true);
-    expect(canSeeCentre({ institution: 'infotep', centres: ['infotep-santo-domingo'] }, centre)).toBe(false);
-    expect(canSeeCentre({ institution: 'ina', centres: 'all' }, centre)).toBe(false);
+    expect(canSeeCentre({ role: 'staff', institution: 'infotep', centres: 'all' }, centre)).toBe(true);
+    expect(canSeeCentre({ role: 'staff', institution: 'infotep', centres: ['infotep-santiago'] }, centre)).toBe(true);
+    expect(canSeeCentre({ role: 'staff', institution: 'infotep', centres: ['infotep-santo-domingo'] }, centre)).toBe(false);
+    expect(canSeeCentre({ role: 'staff', institution: 'ina', centres: 'all' }, centre)).toBe(false);
     // A list naming another institution's centre does not open it.
-    expect(canSeeCentre({ institution: 'ina', centres: ['infotep-santiago'] }, centre)).toBe(false);
+    expect(canSeeCentre({ role: 'staff', institution: 'ina', centres: ['infotep-santiago'] }, centre)).toBe(false);
+  });
+
+  it('never lets a coordinator see a centre, even one of the institution that invited them', () => {
+    const centre = { id: 'infotep-santiago', institution: 'infotep' };
+    expect(canSeeCentre({ role: 'coordinator', institution: 'infotep', centres: 'all' }, centre)).toBe(false);
   });
 
   it('accepts only local console paths after sign-in', () => {

@@ -5,8 +5,13 @@ import { ErrorSummary } from '../../src/console/ui/ErrorSummary.js';
 import { Checkboxes, DateInput, PostForm, Radios, Select, TextInput, TimeInput } from '../../src/console/ui/form.js';
 import { StatusTag } from '../../src/console/ui/StatusTag.js';
 import { Table } from '../../src/console/ui/Table.js';
+import { WhatsAppText } from '../../src/console/pages/simulator.js';
 
 describe('console components', () => {
+  it('shows a WhatsApp message as the phone does: *bold* and _italic_, everything else escaped text', () => {
+    expect(renderToString(h(WhatsAppText, { text: '*Hola, soy Ruta.* Te _ayudo_ <b>x</b> 2*3' }))).toBe('<strong>Hola, soy Ruta.</strong> Te <em>ayudo</em> &lt;b>x&lt;/b> 2*3');
+  });
+
   it('ties a field to its label, hint and error, and marks it invalid', () => {
     const html = renderToString(h(TextInput, { name: 'email', label: 'Correo', hint: 'Su correo', error: 'Escriba su correo', value: 'a@b.c' }));
     expect(html).toContain('<label for="email">Correo</label>');

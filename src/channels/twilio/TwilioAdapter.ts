@@ -19,6 +19,8 @@ export interface TwilioTurnInput {
   countryHint: string | undefined;
   /** The sender's address sealed, and Ruta's number they wrote to (for a booking's messages). */
   contact?: { seal(): string; via: string };
+  /** The sender is the console's simulator (isSimulatedNumber). */
+  simulated?: boolean;
 }
 
 export class UnsupportedOperationError extends Error {
@@ -58,6 +60,8 @@ export class TwilioAdapter extends BotAdapter {
       ...(message.OptOutType ? { optOutType: message.OptOutType } : {}),
       ...(location ? { location } : {}),
       ...(input.contact ? { contact: input.contact } : {}),
+      // The console's simulator: marked for the turn (simulated) and for analytics (test, kept out of every aggregate).
+      ...(input.simulated ? { simulated: true } : {}),
     };
 
     const context = new TurnContext(this, activity);

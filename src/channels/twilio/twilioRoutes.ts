@@ -14,6 +14,7 @@ import type { SenderLimits } from '../SenderLimits.js';
 import type { PseudonymRotation } from '../../privacy/PseudonymRotation.js';
 import { renderForChannel } from '../render.js';
 import { isValidTwilioSignature } from './signature.js';
+import { isSimulatedNumber } from '../simulatedNumber.js';
 import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema, type InboundMessage } from './schemas.js';
 import type { TwilioAdapter } from './TwilioAdapter.js';
 import { isLanguage } from '../../catalog/schema.js';
@@ -105,6 +106,8 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
     const user = pid.slice(0, 8);
     const msg = message.MessageSid.slice(-8); // Twilio's id, not personal: lets a turn be followed in the logs
     const seenKey = `seen/${pid}/${message.MessageSid}`;
+    // The console's simulator (a number no person can have): a test conversation, marked as such.
+    const simulated = isSimulatedNumber(message.From, deps.catalog);
     const started = performance.now();
     const apology = async (err: unknown): Promise<string[]> => {
       // Never a stack trace, never silence: a kind apology in the worker's language.
@@ -127,7 +130,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
         return;
       }
       ticket = place.ticket;
-      ({ texts, heldAt } = await runTurn(deps, message, pid, place, seenKey));
+      ({ texts, heldAt } = await runTurn(deps, message, pid, place, seenKey, simulated));
     } catch (err) {
       texts = await apology(err);
     }
@@ -136,7 +139,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
     const segments = rendered.reduce((sum, m) => sum + (m.segments?.segments ?? 0), 0);
     // `arrived` (when the message was read) and `held` (when its turn got the sender's lock), on the
     // machine's monotonic clock: the order turns ran in can be checked against the order they arrived in, across processes.
-    deps.log.info('turn_done', { user, msg, channel, ms: Math.round(performance.now() - started), messages: rendered.length, segments, ticket, arrived: arrivedAt, held: heldAt });
+    deps.log.info('turn_done', { user, msg, channel, ms: Math.round(performance.now() - started), messages: rendered.length, segments, ticket, arrived: arrivedAt, held: heldAt, ...(simulated ? { simulated: true } : {}) });
     sendTwiml(res, rendered.map((m) => m.body));
     await deps.limits.charge(pid, segments).catch((err: unknown) => deps.log.warn('limits_charge_failed', { code: errorCode(err) }));
   });
@@ -172,7 +175,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
  * place is given up and the sender gets one short notice, then silence), then the bot, once the
  * sender's previous turns are done.
  */
-async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: string, place: Place, seenKey: string): Promise<{ texts: string[]; heldAt?: number }> {
+async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: string, place: Place, seenKey: string, simulated: boolean): Promise<{ texts: string[]; heldAt?: number }> {
   const channel = channelOf(message.From);
   const user = pid.slice(0, 8);
   const admission = await deps.limits.admit(pid).catch(async (err: unknown) => {
@@ -194,7 +197,7 @@ async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: str
       try {
         // Sealed only if this turn books (most turns never need the address).
         const contact = { seal: () => deps.sealer.seal(message.From), via: message.To };
-        return await deps.adapter.process({ message, pid, countryHint, contact }, deps.bot.handleTurn);
+        return await deps.adapter.process({ message, pid, countryHint, contact, simulated }, deps.bot.handleTurn);
       } catch (err) {
         if (!(err instanceof StorageConflictError) || attempt >= CONFLICT_RETRIES) throw err;
         deps.log.warn('turn_conflict_retry', { user, attempt });

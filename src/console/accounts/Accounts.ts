@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { Store } from '../../store/Store.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
 
-export const ROLES = ['admin', 'staff'] as const;
+export const ROLES = ['admin', 'staff', 'coordinator'] as const;
 export type Role = (typeof ROLES)[number];
+/** The roles of an institution's own people: they see its centres, requests and bookings. */
+export const INSTITUTION_ROLES = ['admin', 'staff'] as const satisfies readonly Role[];
 
 /** An e-mail address as the console keeps it: trimmed and lowercased. */
 export const emailSchema = z
@@ -16,9 +18,23 @@ const slug = z.string().regex(/^[a-z][a-z0-9-]*$/).max(64);
 /** Which centres of their institution a person may see: 'all', or a list of centre ids. */
 export const centreScopeSchema = z.union([z.literal('all'), z.array(slug).min(1).max(500)]);
 export type CentreScope = z.infer<typeof centreScopeSchema>;
+/**
+ * Which countries' anonymous figures a coordinator may see: 'all', or a list of country codes.
+ *
+ * @example 'all' · ['DO', 'HT']
+ */
+export const countryScopeSchema = z.union([z.literal('all'), z.array(z.string().regex(/^[A-Z]{2}$/)).min(1).max(50)]);
+export type CountryScope = z.infer<typeof countryScopeSchema>;
+
+/** A coordinator needs a country scope; nobody else has one. */
+const scopeFits = (a: { role: Role; countries?: CountryScope | undefined }) => (a.role === 'coordinator') === (a.countries !== undefined);
+const SCOPE_MESSAGE = { message: 'a coordinator has a country scope, and only a coordinator', path: ['countries'] };
 
 /**
- * A person who works at an institution and uses the console.
+ * A person who uses the console: an institution's admin or staff (who see its centres, within
+ * `centres`), or a coordinator (ILO, ministry, an institution's managers) who sees no worker, only
+ * anonymous figures of the countries in `countries`, and the simulator. A coordinator's
+ * `institution` is the one whose admin invited them (where the account is listed and audited).
  *
  * @example { id: '3f9a0c1b2d4e5f60', email: 'ana@infotep.gob.do', name: 'Ana Pérez', institution: 'infotep', role: 'staff',
  *            centres: ['infotep-santiago'], passwordHash: 'scrypt$32768$8$1$…', createdAt: '2026-03-01T12:00:00.000Z' }
@@ -30,10 +46,12 @@ export const userSchema = z.object({
   institution: slug,
   role: z.enum(ROLES),
   centres: centreScopeSchema,
+  /** Coordinators only. */
+  countries: countryScopeSchema.optional(),
   passwordHash: z.string(),
   createdAt: z.iso.datetime(),
   disabledAt: z.iso.datetime().optional(),
-});
+}).refine(scopeFits, SCOPE_MESSAGE);
 export type ConsoleUser = z.infer<typeof userSchema>;
 
 /** An invitation, stored under the SHA-256 of its one-time token (the token itself is shown once, never kept). */
@@ -42,10 +60,11 @@ const inviteSchema = z.object({
   institution: slug,
   role: z.enum(ROLES),
   centres: centreScopeSchema,
+  countries: countryScopeSchema.optional(),
   invitedBy: z.string(),
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
-});
+}).refine(scopeFits, SCOPE_MESSAGE);
 export type Invitation = z.infer<typeof inviteSchema>;
 
 export type InviteResult = { ok: true; token: string; expiresAt: string } | { ok: false; reason: 'other_institution' | 'already_active' };
@@ -82,7 +101,7 @@ export class Accounts {
   ) {}
 
   /** A new one-time invitation for `email` to the institution; the token is returned once. */
-  async invite(input: { email: string; institution: string; role: Role; centres: CentreScope; invitedBy: string }): Promise<InviteResult> {
+  async invite(input: { email: string; institution: string; role: Role; centres: CentreScope; countries?: CountryScope; invitedBy: string }): Promise<InviteResult> {
     const email = emailSchema.parse(input.email);
     const existing = await this.byEmail(email);
     if (existing && existing.institution !== input.institution) return { ok: false, reason: 'other_institution' };
@@ -126,6 +145,7 @@ export class Accounts {
       institution: invitation.institution,
       role: invitation.role,
       centres: invitation.centres,
+      ...(invitation.countries ? { countries: invitation.countries } : {}),
       passwordHash: await hashPassword(input.password),
       createdAt: existing?.createdAt ?? this.now().toISOString(),
     });
@@ -177,8 +197,23 @@ export class Accounts {
 }
 
 /** A person's account as the audit log and the pages may show it: never the password hash. */
-export function accountSummary(user: ConsoleUser): { email: string; name: string; role: Role; centres: CentreScope; disabled: boolean } {
-  return { email: user.email, name: user.name, role: user.role, centres: user.centres, disabled: user.disabledAt !== undefined };
+export function accountSummary(user: ConsoleUser): { email: string; name: string; role: Role; centres: CentreScope; countries?: CountryScope; disabled: boolean } {
+  return { email: user.email, name: user.name, role: user.role, centres: user.centres, ...(user.countries ? { countries: user.countries } : {}), disabled: user.disabledAt !== undefined };
+}
+
+/** Whether a person works for an institution (admin or staff), as opposed to a coordinator. */
+export function isInstitutionRole(role: Role): role is (typeof INSTITUTION_ROLES)[number] {
+  return (INSTITUTION_ROLES as readonly Role[]).includes(role);
+}
+
+/**
+ * Whether a coordinator's scope covers a country. Institution people have no country scope: false.
+ *
+ * @example coversCountry({ role: 'coordinator', countries: ['DO'] }, 'DO') === true
+ */
+export function coversCountry(user: { role: Role; countries?: CountryScope | undefined }, country: string): boolean {
+  if (user.role !== 'coordinator' || !user.countries) return false;
+  return user.countries === 'all' || user.countries.includes(country);
 }
 
 function parseJson<T>(schema: z.ZodType<T>, raw: string | null): T | undefined {

@@ -28,11 +28,30 @@ export function bookingWhen(ctx: PageContext, b: Booking): string {
 }
 
 /**
+ * The channel a worker wrote on ("SMS", "WhatsApp"), with a tag when the booking was made in the
+ * console's simulator (a person testing Ruta, not a worker: nothing is ever sent to it).
+ */
+export function ChannelText(props: { ctx: PageContext; booking: Pick<Booking, 'channel'>; simulated: boolean }) {
+  const { t } = props.ctx;
+  return (
+    <>
+      {t(`booking.channel.${props.booking.channel}`)}
+      {props.simulated && (
+        <>
+          {' '}
+          <StatusTag tone="neutral">{t('booking.simulated')}</StatusTag>
+        </>
+      )}
+    </>
+  );
+}
+
+/**
  * Everything staff need to know about a booking, as a list of facts: centre, time (or the worker's
  * preferences), worker, trade and standard, pre-screen and the evidence they will bring, channel,
  * language, status, outcome. Never the worker's phone number.
  */
-export function BookingFacts(props: { ctx: PageContext; catalog: Catalog; booking: Booking; centre: Centre }) {
+export function BookingFacts(props: { ctx: PageContext; catalog: Catalog; booking: Booking; centre: Centre; simulated: boolean }) {
   const { ctx, catalog, booking: b } = props;
   const { t } = ctx;
   const p = b.prescreen;
@@ -88,7 +107,9 @@ export function BookingFacts(props: { ctx: PageContext; catalog: Catalog; bookin
         )}
       </dd>
       <dt>{t('booking.fields.channel')}</dt>
-      <dd>{t(`booking.channel.${b.channel}`)}</dd>
+      <dd>
+        <ChannelText ctx={ctx} booking={b} simulated={props.simulated} />
+      </dd>
       <dt>{t('booking.fields.language')}</dt>
       <dd>{t(`booking.language.${b.language}`)}</dd>
       <dt>{t('booking.fields.status')}</dt>

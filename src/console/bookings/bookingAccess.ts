@@ -16,7 +16,7 @@ export const bookingParam = z.object({ code: z.string().regex(/^[A-Za-z0-9]{4,12
  *
  * @example const found = await visibleBooking(viewerOf(res), req.params, deps.bookings); if (!found) return sendMessage(req, res, 'notFound');
  */
-export async function visibleBooking(user: Pick<ConsoleUser, 'institution' | 'centres'>, params: unknown, bookings: BookingService): Promise<{ booking: Booking; centre: Centre } | undefined> {
+export async function visibleBooking(user: Pick<ConsoleUser, 'role' | 'institution' | 'centres'>, params: unknown, bookings: BookingService): Promise<{ booking: Booking; centre: Centre } | undefined> {
   const parsed = bookingParam.safeParse(params);
   if (!parsed.success) return undefined;
   const booking = await bookings.get(parsed.data.code);

@@ -3,7 +3,7 @@ import { isScheduled } from '../../booking/booking.js';
 import type { Centre } from '../../booking/centre.js';
 import type { Catalog } from '../../catalog/Catalog.js';
 import { pageContext, signedIn, viewerOf, visibleCentres } from '../access.js';
-import { BookingStatus, standardOf, tradeOf } from '../bookings/BookingParts.js';
+import { BookingStatus, ChannelText, standardOf, tradeOf } from '../bookings/BookingParts.js';
 import { dayText, firstNameOf, nextDay, timeText, todayIn } from '../bookings/bookingText.js';
 import { CentreFilter, chosenCentres } from '../bookings/CentreFilter.js';
 import type { ConsolePages } from '../ConsoleServices.js';
@@ -55,7 +55,7 @@ function dayTitle(ctx: PageContext, day: string, today: string): string {
   return words;
 }
 
-function DayTable(props: { ctx: PageContext; catalog: Catalog; day: Day; today: string; centres: Map<string, Centre>; manyCentres: boolean }) {
+function DayTable(props: { ctx: PageContext; catalog: Catalog; day: Day; today: string; centres: Map<string, Centre>; manyCentres: boolean; simulated: (b: ScheduledBooking) => boolean }) {
   const { ctx, catalog } = props;
   const { t } = ctx;
   return (
@@ -76,7 +76,7 @@ function DayTable(props: { ctx: PageContext; catalog: Catalog; day: Day; today: 
           ),
         },
         ...(props.manyCentres ? [{ header: t('appointments.centre'), cell: (b: ScheduledBooking) => props.centres.get(b.centreId)?.name ?? b.centreId }] : []),
-        { header: t('appointments.channel'), cell: (b) => t(`booking.channel.${b.channel}`) },
+        { header: t('appointments.channel'), cell: (b) => <ChannelText ctx={ctx} booking={b} simulated={props.simulated(b)} /> },
         { header: t('appointments.status'), cell: (b) => <BookingStatus ctx={ctx} booking={b} /> },
         {
           header: t('appointments.details'),
@@ -92,7 +92,7 @@ function DayTable(props: { ctx: PageContext; catalog: Catalog; day: Day; today: 
 }
 
 /** Today's and the coming appointments of the person's centres, by day, with a centre filter. */
-function AppointmentsPage(props: { ctx: PageContext; catalog: Catalog; days: Day[]; today: string; visible: Centre[]; chosen: Centre[]; centreValue: string }) {
+function AppointmentsPage(props: { ctx: PageContext; catalog: Catalog; days: Day[]; today: string; visible: Centre[]; chosen: Centre[]; centreValue: string; simulated: (b: ScheduledBooking) => boolean }) {
   const { ctx } = props;
   const { t } = ctx;
   const upcoming = props.days.filter((d) => !d.past);
@@ -106,14 +106,14 @@ function AppointmentsPage(props: { ctx: PageContext; catalog: Catalog; days: Day
       <h2>{t('appointments.upcomingTitle')}</h2>
       {upcoming.length === 0 && <p class="table-empty">{t('appointments.none')}</p>}
       {upcoming.map((day) => (
-        <DayTable ctx={ctx} catalog={props.catalog} day={day} today={props.today} centres={centres} manyCentres={manyCentres} />
+        <DayTable ctx={ctx} catalog={props.catalog} day={day} today={props.today} centres={centres} manyCentres={manyCentres} simulated={props.simulated} />
       ))}
       {past.length > 0 && (
         <>
           <h2>{t('appointments.recentTitle', { count: RECENT_DAYS })}</h2>
           <p>{t('appointments.recentIntro')}</p>
           {past.map((day) => (
-            <DayTable ctx={ctx} catalog={props.catalog} day={day} today={props.today} centres={centres} manyCentres={manyCentres} />
+            <DayTable ctx={ctx} catalog={props.catalog} day={day} today={props.today} centres={centres} manyCentres={manyCentres} simulated={props.simulated} />
           ))}
         </>
       )}
@@ -133,6 +133,6 @@ export const appointmentPages: ConsolePages = (router, { deps }) => {
     const bookings = ids.size === 0 ? [] : await deps.bookings.store.byInstitution(me.institution, now.getTime() - (RECENT_DAYS + 1) * DAY, now.getTime() + AHEAD_DAYS * DAY, chosen.value || undefined);
     const days = appointmentDays(bookings.filter((b) => ids.has(b.centreId)), now);
     const today = todayIn(chosen.centres[0]?.timeZone ?? 'UTC', now);
-    sendPage(res, <AppointmentsPage ctx={pageContext(req, res)} catalog={deps.catalog} days={days} today={today} visible={visible} chosen={chosen.centres} centreValue={chosen.value} />);
+    sendPage(res, <AppointmentsPage ctx={pageContext(req, res)} catalog={deps.catalog} days={days} today={today} visible={visible} chosen={chosen.centres} centreValue={chosen.value} simulated={(b) => deps.isSimulatedContact(b.contact)} />);
   });
 };

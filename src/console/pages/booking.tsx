@@ -43,7 +43,7 @@ function BookingPage(props: {
   return (
     <Layout ctx={ctx} title={t('booking.title', { code: b.code })} section={b.status === 'requested' ? 'requests' : 'appointments'} errors={props.errors}>
       {props.done && <Notice tone="success">{t(`booking.done.${props.done}`)}</Notice>}
-      <BookingFacts ctx={ctx} catalog={props.services.deps.catalog} booking={b} centre={props.centre} />
+      <BookingFacts ctx={ctx} catalog={props.services.deps.catalog} booking={b} centre={props.centre} simulated={props.services.deps.isSimulatedContact(b.contact)} />
 
       <h2 id="actions" tabindex={-1}>
         {t('booking.actionsTitle')}

@@ -5,21 +5,45 @@ import { sendPage } from '../render.js';
 import { Layout, type PageContext } from '../ui/Layout.js';
 import { sectionsFor } from '../ui/sections.js';
 import { StatusTag } from '../ui/StatusTag.js';
-import type { ConsoleUser } from '../accounts/Accounts.js';
+import { ROLES, type ConsoleUser } from '../accounts/Accounts.js';
 import { todayIn } from '../bookings/bookingText.js';
+import type { Catalog } from '../../catalog/Catalog.js';
+import type { ConsoleLanguage } from '../consoleI18n.js';
+import { roleLabel } from './roleLabel.js';
 
 const DAY = 24 * 3600_000;
 
 /** The console's first page: who is signed in, the centres they see, and where to go next. */
-function HomePage(props: { ctx: PageContext; user: ConsoleUser; institutionName: string; centres: Centre[]; today: number; requests: number }) {
+function HomePage(props: { ctx: PageContext; user: ConsoleUser; institutionName: string; centres: Centre[]; today: number; requests: number; countries: string[] | 'all' }) {
   const { t } = props.ctx;
   const { user } = props;
   return (
     <Layout ctx={props.ctx} title={t('home.title')} section="home">
       <p class="lead">{t('home.signedInAs', { name: user.name, email: user.email, institution: props.institutionName })}</p>
       <p>
-        {t('home.role')} <StatusTag tone="info">{t(user.role === 'admin' ? 'role.admin' : 'role.staff')}</StatusTag>
+        {t('home.role')} <StatusTag tone="info">{t(roleLabel(user.role))}</StatusTag>
       </p>
+      {user.role === 'coordinator' ? <CoordinatorSummary ctx={props.ctx} countries={props.countries} /> : <InstitutionSummary {...props} />}
+      <h2>{t('home.sectionsTitle')}</h2>
+      <ul class="section-cards">
+        {sectionsFor(user.role)
+          .filter((s) => s.id !== 'home')
+          .map((s) => (
+            <li>
+              <a href={s.path}>{t(s.label)}</a>
+            </li>
+          ))}
+      </ul>
+    </Layout>
+  );
+}
+
+/** What an admin or staff member looks after: today's appointments, waiting requests, their centres. */
+function InstitutionSummary(props: { ctx: PageContext; user: ConsoleUser; centres: Centre[]; today: number; requests: number }) {
+  const { t } = props.ctx;
+  const { user } = props;
+  return (
+    <>
       <ul class="counts">
         <li>
           <a href="/console/appointments">{t('appointments.homeToday', { count: props.today })}</a>
@@ -41,26 +65,38 @@ function HomePage(props: { ctx: PageContext; user: ConsoleUser; institutionName:
           ))}
         </ul>
       )}
-      <h2>{t('home.sectionsTitle')}</h2>
-      <ul class="section-cards">
-        {sectionsFor(user.role)
-          .filter((s) => s.id !== 'home')
-          .map((s) => (
-            <li>
-              <a href={s.path}>{t(s.label)}</a>
-            </li>
-          ))}
-      </ul>
-    </Layout>
+    </>
   );
+}
+
+/** What a coordinator sees of the service: the countries whose anonymous figures they may read. */
+function CoordinatorSummary(props: { ctx: PageContext; countries: string[] | 'all' }) {
+  const { t } = props.ctx;
+  return (
+    <>
+      <h2>{t('home.countriesTitle')}</h2>
+      <p>{props.countries === 'all' ? t('home.countriesAll') : t('home.countriesSome', { countries: props.countries.join(', ') })}</p>
+      <p>{t('home.coordinatorNoWorkers')}</p>
+    </>
+  );
+}
+
+/** Country names in the console's language ('all' stays 'all'). */
+export function countryNames(catalog: Catalog, countries: string[] | 'all', lang: ConsoleLanguage): string[] | 'all' {
+  return countries === 'all' ? 'all' : countries.map((code) => catalog.country(code)?.name[lang] ?? code);
 }
 
 /** GET /console: the home page, with how many appointments today and requests waiting (of the person's centres). */
 export const homePages: ConsolePages = (router, { deps }) => {
-  router.get('/', signedIn(), async (req, res) => {
+  router.get('/', signedIn(...ROLES), async (req, res) => {
     const user = viewerOf(res);
-    const centres = await visibleCentres(user, deps.centres);
+    const ctx = pageContext(req, res);
     const institutionName = deps.catalog.institution(user.institution)?.acronym ?? user.institution;
+    if (user.role === 'coordinator') {
+      const countries = countryNames(deps.catalog, user.countries ?? [], ctx.lang);
+      return sendPage(res, <HomePage ctx={ctx} user={user} institutionName={institutionName} centres={[]} today={0} requests={0} countries={countries} />);
+    }
+    const centres = await visibleCentres(user, deps.centres);
     const ids = new Set(centres.map((c) => c.id));
     const now = deps.now();
     const [around, requests] = await Promise.all([
@@ -69,6 +105,6 @@ export const homePages: ConsolePages = (router, { deps }) => {
     ]);
     const today = around.filter((b) => ids.has(b.centreId) && (b.status === 'confirmed' || b.status === 'proposed') && b.slot?.local.slice(0, 10) === todayIn(b.timeZone, now)).length;
     const waiting = requests.filter((b) => ids.has(b.centreId) && b.status === 'requested').length;
-    sendPage(res, <HomePage ctx={pageContext(req, res)} user={user} institutionName={institutionName} centres={centres} today={today} requests={waiting} />);
+    sendPage(res, <HomePage ctx={ctx} user={user} institutionName={institutionName} centres={centres} today={today} requests={waiting} countries={[]} />);
   });
 };

@@ -5,7 +5,7 @@ import { isBookable, type Centre } from '../../booking/centre.js';
 import type { Catalog } from '../../catalog/Catalog.js';
 import { pageContext, signedIn, viewerOf, visibleCentres } from '../access.js';
 import { visibleBooking } from '../bookings/bookingAccess.js';
-import { BookingFacts, standardOf, TimeFields, tradeOf } from '../bookings/BookingParts.js';
+import { BookingFacts, ChannelText, standardOf, TimeFields, tradeOf } from '../bookings/BookingParts.js';
 import { firstNameOf, localText, preferencesText, shortWhen, todayIn } from '../bookings/bookingText.js';
 import { changed, type Done, type Refusal } from '../bookings/changeBooking.js';
 import { CentreFilter, chosenCentres } from '../bookings/CentreFilter.js';
@@ -20,7 +20,7 @@ import { Table } from '../ui/Table.js';
 import { sendMessage } from './MessagePage.js';
 
 /** The requests waiting for an answer, oldest first, with when each worker can go in plain words. */
-function RequestsPage(props: { ctx: PageContext; catalog: Catalog; requests: Booking[]; visible: Centre[]; centreValue: string }) {
+function RequestsPage(props: { ctx: PageContext; catalog: Catalog; requests: Booking[]; visible: Centre[]; centreValue: string; simulated: (b: Booking) => boolean }) {
   const { ctx, catalog } = props;
   const { t } = ctx;
   const centres = new Map(props.visible.map((c) => [c.id, c]));
@@ -47,7 +47,7 @@ function RequestsPage(props: { ctx: PageContext; catalog: Catalog; requests: Boo
           },
           { header: t('requests.centre'), cell: (b) => centres.get(b.centreId)?.name ?? b.centreId },
           { header: t('requests.when'), cell: (b) => preferencesText(t, ctx.lang, b.preferences) },
-          { header: t('requests.channel'), cell: (b) => t(`booking.channel.${b.channel}`) },
+          { header: t('requests.channel'), cell: (b) => <ChannelText ctx={ctx} booking={b} simulated={props.simulated(b)} /> },
           {
             header: t('requests.answer'),
             cell: (b) => (
@@ -72,7 +72,7 @@ interface AnswerForm {
 const EMPTY: AnswerForm = { confirmDate: '', confirmTime: '', proposeDate: '', proposeTime: '', reason: '' };
 
 /** One request: who asks, for what, when they can go, and the three answers (confirm a time, propose one, decline). */
-function RequestPage(props: { ctx: PageContext; catalog: Catalog; booking: Booking; centre: Centre; form: AnswerForm; errors: FieldError[]; today: string; freeTimes: string[] }) {
+function RequestPage(props: { ctx: PageContext; catalog: Catalog; booking: Booking; centre: Centre; form: AnswerForm; errors: FieldError[]; today: string; freeTimes: string[]; simulated: (b: Booking) => boolean }) {
   const { ctx, booking: b } = props;
   const { t } = ctx;
   const errors = errorsByField(props.errors);
@@ -80,7 +80,7 @@ function RequestPage(props: { ctx: PageContext; catalog: Catalog; booking: Booki
   const hint = props.freeTimes.length > 0 ? t('booking.freeTimes', { times: props.freeTimes.join('; ') }) : undefined;
   return (
     <Layout ctx={ctx} title={t('requests.oneTitle', { code: b.code })} section="requests" errors={props.errors}>
-      <BookingFacts ctx={ctx} catalog={props.catalog} booking={b} centre={props.centre} />
+      <BookingFacts ctx={ctx} catalog={props.catalog} booking={b} centre={props.centre} simulated={props.simulated(b)} />
 
       <section class="answer" aria-labelledby="confirm-title">
         <h2 id="confirm-title">{t('requests.confirmTitle')}</h2>
@@ -139,7 +139,7 @@ export const requestPages: ConsolePages = (router, services) => {
     if (!chosen) return sendMessage(req, res, 'notFound');
     const ids = new Set(chosen.centres.map((c) => c.id));
     const requests = ids.size === 0 ? [] : (await deps.bookings.store.requests(me.institution, chosen.value || undefined)).filter((b) => b.status === 'requested' && ids.has(b.centreId));
-    sendPage(res, <RequestsPage ctx={pageContext(req, res)} catalog={deps.catalog} requests={requests} visible={visible} centreValue={chosen.value} />);
+    sendPage(res, <RequestsPage ctx={pageContext(req, res)} catalog={deps.catalog} requests={requests} visible={visible} centreValue={chosen.value} simulated={(b) => deps.isSimulatedContact(b.contact)} />);
   });
 
   router.get('/requests/:code', signedIn(), async (req, res) => {
@@ -191,5 +191,5 @@ async function renderRequest(req: Request, res: Response, { deps }: ConsoleServi
   const booking = (await deps.bookings.get(found.booking.code)) ?? found.booking;
   const ctx = pageContext(req, res);
   const free = isBookable(centre) ? await deps.bookings.freeSlots(centre, { limit: 3, perDay: 1 }) : [];
-  sendPage(res, <RequestPage ctx={ctx} catalog={deps.catalog} booking={booking} centre={centre} form={form} errors={errors} today={todayIn(centre.timeZone, deps.now())} freeTimes={free.map((s) => localText(s.local, ctx.lang))} />, status);
+  sendPage(res, <RequestPage ctx={ctx} catalog={deps.catalog} booking={booking} centre={centre} form={form} errors={errors} today={todayIn(centre.timeZone, deps.now())} freeTimes={free.map((s) => localText(s.local, ctx.lang))} simulated={(b) => deps.isSimulatedContact(b.contact)} />, status);
 }

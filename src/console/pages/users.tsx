@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Centre } from '../../booking/centre.js';
-import { accountSummary, emailSchema, ROLES, type ConsoleUser } from '../accounts/Accounts.js';
+import { accountSummary, emailSchema, ROLES, type CentreScope, type ConsoleUser } from '../accounts/Accounts.js';
 import { pageContext, signedIn, viewerOf, visibleCentres } from '../access.js';
 import type { ConsolePages, ConsoleServices } from '../ConsoleServices.js';
 import { formFields, formList } from '../formBody.js';
@@ -13,6 +13,8 @@ import { Notice } from '../ui/Notice.js';
 import { StatusTag } from '../ui/StatusTag.js';
 import { Table } from '../ui/Table.js';
 import { sendMessage } from './MessagePage.js';
+import { roleLabel } from './roleLabel.js';
+import type { Catalog } from '../../catalog/Catalog.js';
 
 interface InviteForm {
   email: string;
@@ -30,6 +32,9 @@ function UsersPage(props: {
   errors: FieldError[];
   inviteLink?: string | undefined;
   disabled?: string | undefined;
+  /** The institution's country: a coordinator invited here sees its figures. */
+  country: string;
+  countryName: (code: string) => string;
 }) {
   const { t } = props.ctx;
   const errors = errorsByField(props.errors);
@@ -51,8 +56,16 @@ function UsersPage(props: {
         columns={[
           { header: t('users.name'), cell: (u) => u.name, rowHeader: true },
           { header: t('users.email'), cell: (u) => u.email },
-          { header: t('users.role'), cell: (u) => t(u.role === 'admin' ? 'role.admin' : 'role.staff') },
-          { header: t('users.centres'), cell: (u) => (u.centres === 'all' ? t('users.allCentres') : u.centres.map((id) => centreName.get(id) ?? id).join(', ')) },
+          { header: t('users.role'), cell: (u) => t(roleLabel(u.role)) },
+          {
+            header: t('users.scope'),
+            cell: (u) =>
+              u.role === 'coordinator'
+                ? t('users.countriesScope', { countries: u.countries === 'all' || !u.countries ? t('users.allCountries') : u.countries.map((c) => props.countryName(c)).join(', ') })
+                : u.centres === 'all'
+                  ? t('users.allCentres')
+                  : u.centres.map((id) => centreName.get(id) ?? id).join(', '),
+          },
           {
             header: t('users.status'),
             cell: (u) => (u.disabledAt ? <StatusTag tone="neutral">{t('users.disabled')}</StatusTag> : <StatusTag tone="success">{t('users.active')}</StatusTag>),
@@ -81,6 +94,7 @@ function UsersPage(props: {
           options={[
             { value: 'staff', label: t('role.staff'), hint: t('role.staffHint') },
             { value: 'admin', label: t('role.admin'), hint: t('role.adminHint') },
+            { value: 'coordinator', label: t('role.coordinator'), hint: t('role.coordinatorInviteHint', { country: props.countryName(props.country) }) },
           ]}
         />
         {props.centres.length > 0 && (
@@ -127,10 +141,15 @@ export const userPages: ConsolePages = (router, services) => {
     const role = z.enum(ROLES).safeParse(form.role);
     if (!role.success) errors.push({ field: 'role', message: t('users.errors.roleMissing') });
     if (form.centres.some((id) => !own.has(id))) errors.push({ field: 'centres', message: t('users.errors.centreUnknown') });
+    if (role.success && role.data === 'coordinator' && form.centres.length > 0) errors.push({ field: 'centres', message: t('users.errors.coordinatorCentres') });
     if (errors.length === 0 && email.success && role.success) {
-      const invited = await accounts.invite({ email: email.data, institution: me.institution, role: role.data, centres: form.centres.length > 0 ? form.centres : 'all', invitedBy: me.email });
+      // A coordinator invited by an institution's admin sees that institution's country, nothing more
+      // (a wider scope is given with `ruta user invite --role coordinator`, by whoever runs the service).
+      const scope: { centres: CentreScope; countries?: string[] } =
+        role.data === 'coordinator' ? { centres: 'all', countries: [institutionCountry(deps.catalog, me.institution)] } : { centres: form.centres.length > 0 ? form.centres : 'all' };
+      const invited = await accounts.invite({ email: email.data, institution: me.institution, role: role.data, ...scope, invitedBy: me.email });
       if (invited.ok) {
-        await audit.record({ who: me.email, institution: me.institution, action: 'user.invite', target: email.data, before: null, after: { role: role.data, centres: form.centres.length > 0 ? form.centres : 'all', expiresAt: invited.expiresAt } });
+        await audit.record({ who: me.email, institution: me.institution, action: 'user.invite', target: email.data, before: null, after: { role: role.data, centres: scope.centres, ...(scope.countries ? { countries: scope.countries } : {}), expiresAt: invited.expiresAt } });
         req.session.flash = { inviteLink: `${deps.publicUrl}/console/invite/${invited.token}` };
         return res.redirect(303, '/console/users');
       }
@@ -154,7 +173,17 @@ export const userPages: ConsolePages = (router, services) => {
 
 async function renderUsers(req: Request, res: Response, { accounts, deps }: ConsoleServices, form: InviteForm, errors: FieldError[], status: number, inviteLink?: string, disabled?: string): Promise<void> {
   const me = viewerOf(res);
+  const ctx = pageContext(req, res);
   const [users, centres] = await Promise.all([accounts.list(me.institution), visibleCentres(me, deps.centres)]);
-  sendPage(res, <UsersPage ctx={pageContext(req, res)} me={me} users={users} centres={centres} form={form} errors={errors} inviteLink={inviteLink} disabled={disabled} />, status);
+  const countryName = (code: string) => deps.catalog.country(code)?.name[ctx.lang] ?? code;
+  const country = institutionCountry(deps.catalog, me.institution);
+  sendPage(res, <UsersPage ctx={ctx} me={me} users={users} centres={centres} form={form} errors={errors} inviteLink={inviteLink} disabled={disabled} country={country} countryName={countryName} />, status);
+}
+
+/** The country of an institution (its code), as the catalog has it. */
+function institutionCountry(catalog: Catalog, institution: string): string {
+  const found = catalog.institution(institution);
+  if (!found) throw new Error(`unknown institution ${institution}`);
+  return found.country;
 }
 

@@ -53,6 +53,9 @@ export function TextInput(
     width?: 'short' | 'medium' | 'full';
     required?: boolean;
     spellcheck?: boolean;
+    /** Only the one field a page exists for (the simulator's message box). */
+    autofocus?: boolean;
+    maxlength?: number;
   },
 ) {
   const id = props.id ?? props.name;
@@ -70,6 +73,8 @@ export function TextInput(
         inputMode={props.inputmode}
         required={props.required}
         spellcheck={props.spellcheck}
+        autofocus={props.autofocus}
+        maxLength={props.maxlength}
         class={props.width ? `width-${props.width}` : undefined}
         aria-invalid={props.error ? 'true' : undefined}
         aria-describedby={describedBy(id, props.hint, props.error)}

@@ -9,12 +9,14 @@ import type { Role } from '../accounts/Accounts.js';
  * @example { id: 'requests', path: '/console/requests', label: 'nav.requests', roles: ['admin', 'staff'] }
  */
 export const SECTIONS = [
-  { id: 'home', path: '/console', label: 'nav.home', roles: ['admin', 'staff'] },
+  { id: 'home', path: '/console', label: 'nav.home', roles: ['admin', 'staff', 'coordinator'] },
   { id: 'appointments', path: '/console/appointments', label: 'nav.appointments', roles: ['admin', 'staff'] },
   { id: 'requests', path: '/console/requests', label: 'nav.requests', roles: ['admin', 'staff'] },
   { id: 'centres', path: '/console/centres', label: 'nav.centres', roles: ['admin', 'staff'] },
   { id: 'facts', path: '/console/facts', label: 'nav.facts', roles: ['admin', 'staff'] },
   { id: 'export', path: '/console/export', label: 'nav.export', roles: ['admin', 'staff'] },
+  { id: 'analytics', path: '/console/analytics', label: 'nav.analytics', roles: ['coordinator'] },
+  { id: 'simulator', path: '/console/simulator', label: 'nav.simulator', roles: ['admin', 'staff', 'coordinator'] },
   { id: 'users', path: '/console/users', label: 'nav.users', roles: ['admin'] },
   { id: 'audit', path: '/console/audit', label: 'nav.audit', roles: ['admin'] },
 ] as const satisfies ReadonlyArray<{ id: string; path: string; label: string; roles: readonly Role[] }>;

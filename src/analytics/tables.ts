@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { csvField } from '../api/csv.js';
+import { LANGUAGES } from '../catalog/schema.js';
+import { MAX_DAYS, type AnalyticsQuery, type AnalyticsReader, type KCount } from './AnalyticsReader.js';
+import { CHANNELS } from './event.js';
+
+/**
+ * What coordinators read — the same tables in the console's dashboard, the API
+ * (/api/v1/analytics/<table>) and their CSV files — from the k-anonymous AnalyticsReader. A number
+ * describing fewer than k workers is never in a table: it is the string "<k".
+ */
+
+/** A published number: the count, or "<k" when fewer than k distinct workers make it. */
+export type Published = number | string;
+/** Which countries a coordinator may read: all, or these codes. */
+export type CountryScope = 'all' | readonly string[];
+export const published = (c: KCount): Published => (c.shown ? c.value : c.label);
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a date');
+/** "DO,MX" or repeated parameters, as a list of strings. */
+const words = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter((s) => s !== ''));
+
+export const filterSchema = z.object({
+  from: day.optional(),
+  to: day.optional(),
+  country: words.pipe(z.array(z.string().regex(/^[A-Za-z]{2}$/).transform((s) => s.toUpperCase())).max(20)).optional(),
+  language: words.pipe(z.array(z.enum(LANGUAGES)).max(3)).optional(),
+  channel: words.pipe(z.array(z.enum(CHANNELS)).max(3)).optional(),
+});
+export type Filters = z.infer<typeof filterSchema>;
+
+export type ScopedQuery = { ok: true; query: AnalyticsQuery & { from: string; to: string } } | { ok: false; field: string; problem: 'invalid' | 'out_of_scope' | 'period' };
+
+/**
+ * Filters from a request, limited to a coordinator's countries: no country asked means every
+ * country in scope; a country outside it is refused. The period defaults to the last 30 days
+ * (UTC) ending `today`, and holds at most MAX_DAYS days.
+ *
+ * @example scopedQuery({ country: 'do' }, ['DO', 'HT'], '2026-11-30') // { ok: true, query: { from: '2026-11-01', to: '2026-11-30', country: ['DO'] } }
+ */
+export function scopedQuery(raw: unknown, scope: CountryScope, today: string): ScopedQuery {
+  const parsed = filterSchema.safeParse(raw ?? {});
+  if (!parsed.success) return { ok: false, field: String(parsed.error.issues[0]?.path[0] ?? 'query'), problem: 'invalid' };
+  const f = parsed.data;
+  const to = f.to ?? today;
+  const from = f.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+  const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
+  if (days < 1 || days > MAX_DAYS) return { ok: false, field: days < 1 ? 'to' : 'from', problem: 'period' };
+  const asked = f.country && f.country.length > 0 ? f.country : undefined;
+  if (asked && scope !== 'all' && asked.some((c: string) => !scope.includes(c))) return { ok: false, field: 'country', problem: 'out_of_scope' };
+  const country = asked ?? (scope === 'all' ? undefined : [...scope]);
+  return {
+    ok: true,
+    query: {
+      from,
+      to,
+      ...(country ? { country } : {}),
+      ...(f.language?.length ? { language: f.language } : {}),
+      ...(f.channel?.length ? { channel: f.channel } : {}),
+    },
+  };
+}
+
+export const TABLES = ['funnel', 'dropoff', 'questions', 'unmatched', 'unknown-facts', 'cost'] as const;
+export type TableName = (typeof TABLES)[number];
+
+export interface FunnelRow {
+  stage: string;
+  workers: Published;
+  /** Share of the stage before, when both numbers are published (0–1), else null. */
+  fromPrevious: number | null;
+}
+
+/** Cost rows: what was sent and what went wrong, with SMS segments per certified worker when both are published. */
+export interface CostRow {
+  measure: 'segments' | 'segments_per_certified' | 'delivery_failed' | 'opt_out' | 'erase' | 'throttled';
+  detail: string;
+  count: Published;
+  workers: Published;
+}
+
+export interface Tables {
+  funnel: FunnelRow[];
+  dropoff: Array<{ step: string; cause: 'quiet' | 'expired'; workers: Published }>;
+  /** Questions asked again or not understood, by step: where people get lost. */
+  questions: Array<{ step: string; outcome: string; turns: Published; workers: Published }>;
+  unmatched: Array<{ country: string; language: string; phrase: string; workers: number }>;
+  'unknown-facts': Array<{ fact: string; times: Published; workers: Published }>;
+  cost: CostRow[];
+}
+
+/** Every table for one query: one read of the day hashes per table, and PFCOUNTs for the rows shown. */
+export async function readTables(reader: AnalyticsReader, query: AnalyticsQuery): Promise<Tables> {
+  const [funnel, dropoff, turns, unmatched, facts, segments, failures, optOuts, erasures, throttled] = await Promise.all([
+    reader.funnel(query),
+    reader.dropOff(query),
+    reader.turns(query),
+    reader.unmatchedTrades(query),
+    reader.totals(query, 'fact_unknown'),
+    reader.totals(query, 'segments'),
+    reader.totals(query, 'delivery_failed'),
+    reader.totals(query, 'opt_out'),
+    reader.totals(query, 'erase'),
+    reader.totals(query, 'throttled'),
+  ]);
+  const certified = funnel.find((f) => f.stage === 'certified')?.workers;
+  const sent = segments[0];
+  const perCertified = sent?.count.shown && certified?.shown && certified.value > 0 ? Math.round((sent.count.value / certified.value) * 10) / 10 : undefined;
+  const totals = (measure: CostRow['measure'], rows: typeof segments): CostRow[] => rows.map((r) => ({ measure, detail: r.detail, count: published(r.count), workers: published(r.workers) }));
+  return {
+    funnel: funnel.map((row, i) => {
+      const before = funnel[i - 1]?.workers;
+      return { stage: row.stage, workers: published(row.workers), fromPrevious: before?.shown && row.workers.shown && before.value > 0 ? Math.round((row.workers.value / before.value) * 1000) / 1000 : null };
+    }),
+    dropoff: dropoff.map((d) => ({ step: d.step, cause: d.cause, workers: published(d.workers) })),
+    questions: turns.filter((t) => t.outcome === 'reasked' || t.outcome === 'not_understood').map((t) => ({ step: t.step, outcome: t.outcome, turns: published(t.turns), workers: published(t.workers) })),
+    unmatched: unmatched.map((u) => ({ country: u.country, language: u.language, phrase: u.phrase, workers: u.workers })),
+    'unknown-facts': facts.map((f) => ({ fact: f.detail, times: published(f.count), workers: published(f.workers) })),
+    cost: [
+      ...totals('segments', segments),
+      ...(perCertified !== undefined ? [{ measure: 'segments_per_certified' as const, detail: '-', count: perCertified, workers: published(certified!) }] : []),
+      ...totals('delivery_failed', failures),
+      ...totals('opt_out', optOuts),
+      ...totals('erase', erasures),
+      ...totals('throttled', throttled),
+    ],
+  };
+}
+
+/** One table as CSV (RFC 4180, formula-safe), its columns in the order of the JSON rows. */
+export function tableCsv(rows: ReadonlyArray<Record<string, unknown>>, columns: readonly string[]): string {
+  const line = (values: unknown[]) => values.map((v) => csvField(v === null || v === undefined ? null : typeof v === 'number' ? v : String(v))).join(',');
+  return [line([...columns]), ...rows.map((r) => line(columns.map((c) => r[c])))].join('\r\n') + '\r\n';
+}
+
+export const TABLE_COLUMNS: Record<TableName, readonly string[]> = {
+  funnel: ['stage', 'workers', 'fromPrevious'],
+  dropoff: ['step', 'cause', 'workers'],
+  questions: ['step', 'outcome', 'turns', 'workers'],
+  unmatched: ['country', 'language', 'phrase', 'workers'],
+  'unknown-facts': ['fact', 'times', 'workers'],
+  cost: ['measure', 'detail', 'count', 'workers'],
+};

@@ -1,0 +1,81 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heading, launchConsoleBrowser, shoot, type ConsoleBrowser } from '../support/browser.js';
+import { PASSWORD } from '../support/consoleClient.js';
+import { runCli } from '../../src/tools/rutaCli.js';
+import { PassThrough } from 'node:stream';
+import { REDIS_URL } from '../support/redis.js';
+import { startTestApp, type TestApp } from '../support/testApp.js';
+
+/**
+ * The coordinators' dashboard in a real browser (Debian's Chromium): a seeded cohort shows the
+ * same numbers as the API, the funnel chart is drawn (Chart.js from the package, under the CSP),
+ * filters work without script. Screenshots at 1280 and 390 px (analytics-*.png).
+ */
+const START = Date.parse('2026-11-20T15:00:00Z');
+const clock = { now: START };
+let app: TestApp;
+let browser: ConsoleBrowser;
+let seq = 0;
+
+beforeAll(async () => {
+  app = await startTestApp('console-analytics-browser', {}, undefined, { now: () => new Date(clock.now), newAid: () => `f0${(++seq).toString(16).padStart(14, '0')}` });
+  // Seven Dominicans read a route (six go quiet there, one books nothing but pre-screens); two Costa Ricans stop at the privacy notice.
+  for (let i = 0; i < 6; i++) await app.chat(`+1809555${String(5000 + i).padStart(4, '0')}`, ['Hola', '1', '1', '1', 'albañil', '1']);
+  for (let i = 0; i < 6; i++) await app.chat(`+1809555${String(5100 + i).padStart(4, '0')}`, ['Hola', '1', '1', '1', 'tapicero de muebles']);
+  for (let i = 0; i < 2; i++) await app.chat(`+506555${String(5200 + i).padStart(5, '0')}`, ['Hola']);
+  clock.now = START + 25 * 3600_000;
+  await app.ruta.analytics.recorder.sweep();
+  browser = await launchConsoleBrowser();
+});
+
+afterAll(async () => {
+  await browser?.browser.close();
+  await app?.close();
+});
+
+async function invite(email: string, countries: string): Promise<string> {
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (d) => (out += d));
+  const code = await runCli(['user', 'invite', '--institution', 'infotep', '--role', 'coordinator', '--email', email, '--countries', countries], { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: { REDIS_URL, REDIS_PREFIX: app.prefix, PUBLIC_URL: app.config.PUBLIC_URL } });
+  expect(code).toBe(0);
+  return new URL(out.trim()).pathname;
+}
+
+describe('the analytics dashboard in a browser', () => {
+  it('shows the cohort\'s funnel and the API\'s numbers, draws the chart, filters by country', async () => {
+    const page = await browser.newPage();
+    await page.goto(app.baseUrl + (await invite('oit@ilo.example', 'all')));
+    await page.getByLabel('Su nombre').fill('Coordinación OIT');
+    await page.getByLabel('Contraseña', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Escriba la contraseña otra vez').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Crear mi cuenta' }).click();
+    await heading(page, 'Inicio').waitFor();
+    await page.getByRole('navigation', { name: 'Secciones' }).getByRole('link', { name: 'Estadísticas', exact: true }).click();
+    await heading(page, 'Estadísticas').waitFor();
+
+    const filters = page.getByRole('form', { name: 'Filtros' });
+    await filters.getByLabel('Desde').fill('2026-11-14');
+    await filters.getByLabel('Hasta').fill('2026-11-21');
+    await filters.getByRole('button', { name: 'Mostrar' }).click();
+    await heading(page, 'Estadísticas').waitFor();
+
+    const token = (await app.ruta.tokens.createCoordinator('all')).token;
+    const api = await (await fetch(`${app.baseUrl}/api/v1/analytics/funnel?from=2026-11-14&to=2026-11-21`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const cells = await page.locator('section[aria-labelledby="funnel-title"] tbody tr td:nth-child(2)').allTextContents();
+    expect(cells.map((c) => c.trim())).toEqual(api.rows.map((r: { workers: number | string }) => String(r.workers)));
+    expect(api.rows[0].workers).toBe(14);
+    // The chart was drawn from those numbers (a canvas with pixels), and nothing broke the CSP.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { Chart?: { instances: object } }).Chart !== undefined && Object.keys((window as unknown as { Chart: { instances: object } }).Chart.instances).length)).toBe(1);
+    await shoot(page, 'analytics-all', { noSideScroll: true });
+
+    await filters.getByLabel('País').selectOption({ label: 'Costa Rica' });
+    await filters.getByRole('button', { name: 'Mostrar' }).click();
+    await heading(page, 'Estadísticas').waitFor();
+    const cr = await page.locator('section[aria-labelledby="funnel-title"] tbody tr td:nth-child(2)').allTextContents();
+    expect(cr.map((c) => c.trim())).toEqual(Array(7).fill('<5'));
+    await shoot(page, 'analytics-costa-rica', { noSideScroll: true });
+    expect(browser.cspViolations).toEqual([]);
+    await page.context().close();
+  });
+});
