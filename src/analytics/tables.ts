@@ -66,8 +66,13 @@ export function scopedQuery(raw: unknown, scope: CountryScope, today: string): S
 export const TABLES = ['funnel', 'dropoff', 'questions', 'unmatched', 'unknown-facts', 'cost'] as const;
 export type TableName = (typeof TABLES)[number];
 
+/** The funnel's stages, in order (AnalyticsReader.FUNNEL's). */
+export const FUNNEL_STAGES = ['first_contact', 'privacy_accepted', 'route', 'prescreen', 'booked', 'attended', 'certified'] as const;
+export type FunnelStage = (typeof FUNNEL_STAGES)[number];
+const isStage = (s: string): s is FunnelStage => (FUNNEL_STAGES as readonly string[]).includes(s);
+
 export interface FunnelRow {
-  stage: string;
+  stage: FunnelStage;
   workers: Published;
   /** Share of the stage before, when both numbers are published (0–1), else null. */
   fromPrevious: number | null;
@@ -85,7 +90,7 @@ export interface Tables {
   funnel: FunnelRow[];
   dropoff: Array<{ step: string; cause: 'quiet' | 'expired'; workers: Published }>;
   /** Questions asked again or not understood, by step: where people get lost. */
-  questions: Array<{ step: string; outcome: string; turns: Published; workers: Published }>;
+  questions: Array<{ step: string; outcome: 'reasked' | 'not_understood'; turns: Published; workers: Published }>;
   unmatched: Array<{ country: string; language: string; phrase: string; workers: number }>;
   'unknown-facts': Array<{ fact: string; times: Published; workers: Published }>;
   cost: CostRow[];
@@ -110,12 +115,13 @@ export async function readTables(reader: AnalyticsReader, query: AnalyticsQuery)
   const perCertified = sent?.count.shown && certified?.shown && certified.value > 0 ? Math.round((sent.count.value / certified.value) * 10) / 10 : undefined;
   const totals = (measure: CostRow['measure'], rows: typeof segments): CostRow[] => rows.map((r) => ({ measure, detail: r.detail, count: published(r.count), workers: published(r.workers) }));
   return {
-    funnel: funnel.map((row, i) => {
+    funnel: funnel.flatMap((row, i) => {
       const before = funnel[i - 1]?.workers;
+      if (!isStage(row.stage)) return [];
       return { stage: row.stage, workers: published(row.workers), fromPrevious: before?.shown && row.workers.shown && before.value > 0 ? Math.round((row.workers.value / before.value) * 1000) / 1000 : null };
     }),
     dropoff: dropoff.map((d) => ({ step: d.step, cause: d.cause, workers: published(d.workers) })),
-    questions: turns.filter((t) => t.outcome === 'reasked' || t.outcome === 'not_understood').map((t) => ({ step: t.step, outcome: t.outcome, turns: published(t.turns), workers: published(t.workers) })),
+    questions: turns.flatMap((t) => (t.outcome === 'reasked' || t.outcome === 'not_understood' ? [{ step: t.step, outcome: t.outcome, turns: published(t.turns), workers: published(t.workers) }] : [])),
     unmatched: unmatched.map((u) => ({ country: u.country, language: u.language, phrase: u.phrase, workers: u.workers })),
     'unknown-facts': facts.map((f) => ({ fact: f.detail, times: published(f.count), workers: published(f.workers) })),
     cost: [

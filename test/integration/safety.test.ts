@@ -145,7 +145,18 @@ describe('erase', () => {
     const from = phone();
     await app.chat(from, ['Hola me llamo Rosa', '1', '1', '1', 'soy albañil de Haiti']);
     const keys = await keysUnder(app.redis, app.prefix);
-    const values = await Promise.all(keys.map(async (k) => ((await app.redis.type(k)) === 'hash' ? JSON.stringify(await app.redis.hgetall(k)) : String(await app.redis.get(k)))));
+    // Every kind of key: hashes, strings, and analytics' streams and sorted sets.
+    const values = await Promise.all(
+      keys.map(async (k) => {
+        const type = await app.redis.type(k);
+        if (type === 'hash') return JSON.stringify(await app.redis.hgetall(k));
+        if (type === 'stream') return JSON.stringify(await app.redis.xrange(k, '-', '+'));
+        if (type === 'zset') return JSON.stringify(await app.redis.zrange(k, 0, -1, 'WITHSCORES'));
+        if (type === 'set') return JSON.stringify(await app.redis.smembers(k));
+        if (type === 'list') return JSON.stringify(await app.redis.lrange(k, 0, -1));
+        return String(await app.redis.get(k));
+      }),
+    );
     const all = keys.join('\n') + values.join('\n');
     expect(all).not.toContain(from.replace(/\D/g, '').slice(-7));
     expect(all).not.toMatch(/Rosa|Haiti/);

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { FUNNEL } from '../../src/analytics/AnalyticsReader.js';
+import { FUNNEL_STAGES, scopedQuery, tableCsv } from '../../src/analytics/tables.js';
+
+describe("coordinators' tables", () => {
+  it('name the reader\'s funnel stages, in its order', () => {
+    expect(FUNNEL.map((f) => f.stage)).toEqual([...FUNNEL_STAGES]);
+  });
+
+  it('read filters within a scope: default 30 days to today, countries from the scope, outside it refused', () => {
+    expect(scopedQuery({}, ['DO', 'CR'], '2026-11-30')).toEqual({ ok: true, query: { from: '2026-11-01', to: '2026-11-30', country: ['DO', 'CR'] } });
+    expect(scopedQuery({ country: 'do', language: 'ht,es', channel: ['sms'] }, 'all', '2026-11-30')).toEqual({ ok: true, query: { from: '2026-11-01', to: '2026-11-30', country: ['DO'], language: ['ht', 'es'], channel: ['sms'] } });
+    expect(scopedQuery({ country: 'MX' }, ['DO'], '2026-11-30')).toEqual({ ok: false, field: 'country', problem: 'out_of_scope' });
+    expect(scopedQuery({ from: '2026-12-01', to: '2026-11-30' }, 'all', '2026-11-30')).toMatchObject({ ok: false, problem: 'period' });
+    expect(scopedQuery({ from: '2025-01-01', to: '2026-11-30' }, 'all', '2026-11-30')).toMatchObject({ ok: false, problem: 'period' });
+    expect(scopedQuery({ language: 'fr' }, 'all', '2026-11-30')).toMatchObject({ ok: false, field: 'language', problem: 'invalid' });
+  });
+
+  it('write CSV with "<k" as it is and formula-looking text defused', () => {
+    expect(tableCsv([{ phrase: '=cmd()', workers: '<5' }, { phrase: 'albañil, obra', workers: 7 }], ['phrase', 'workers'])).toBe("phrase,workers\r\n'=cmd(),<5\r\n\"albañil, obra\",7\r\n");
+  });
+});
