@@ -103,7 +103,7 @@ describe('the simulator in a browser', () => {
     await heading(page, 'Inicio').waitFor();
     await expect(page.getByText('Puede ver las cifras anónimas de todos los países de Ruta.').isVisible()).resolves.toBe(true);
     const nav = page.getByRole('navigation', { name: 'Secciones' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inicio', 'Simulador']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inicio', 'Estadísticas', 'Simulador']);
     await shoot(page, 'home-coordinator', { noSideScroll: true });
     await page.goto(`${app.baseUrl}/console/requests`);
     await heading(page, 'No tiene acceso a esta página').waitFor();
