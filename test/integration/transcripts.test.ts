@@ -301,3 +301,14 @@ describe('Mexico: any standard of the RENEC registry', () => {
     expect(text(again!)).toMatch(/No estoy seguro de qu(é|e) oficio es/); // "civil" is no trade: not "2142 Ingenieros civiles"
   });
 });
+
+describe('what Ruta keeps, asked from the menu', () => {
+  it('says what is kept and for how long, and that anonymous statistics are counted without the number or the messages, in each language', async () => {
+    const es = await app.chat(phone('+1809'), ['Hola', '1', 'privacidad']);
+    expect(text(es[2]!)).toMatch(/Guardo tu idioma, pa(í|i)s, oficio y respuestas 30 d(í|i)as[\s\S]*Tambi(é|e)n cuento, sin tu n(ú|u)mero ni tus mensajes, cu(á|a)ntas personas llegan a cada paso \(estad(í|i)sticas an(ó|o)nimas\)\. Escribe BORRAR/);
+    const en = await app.chat(phone('+1809'), ['Hi', '1', 'privacy']);
+    expect(text(en[2]!)).toMatch(/I also count, without your number or your messages, how many people reach each step \(anonymous statistics\)\. Send DELETE/);
+    const ht = await app.chat(phone('+1809'), ['Bonjou', '1', 'vi prive']);
+    expect(text(ht[2]!)).toMatch(/M konte tou, san nimewo ou ni mesaj ou yo[\s\S]*\(estatistik anonim\)\. Ekri EFASE/);
+  });
+});
