@@ -272,7 +272,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
         analytics: recorder,
         log,
       }),
-      '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, audit: new Audit(store, now), sealer, analytics: analytics.reader, now, log }),
+      '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, audit: new Audit(store, now), sealer, analytics: analytics.reader, analyticsStore: analytics.store, now, log }),
       // Calendar apps' subscriptions: the secret link is the key (no bearer header, no session).
       '/calendar': calendarRoutes({ links: calendarLinks, bookings, catalog, now }),
       '/console': consoleRoutes({

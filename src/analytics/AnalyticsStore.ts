@@ -20,6 +20,11 @@ export interface AnalyticsStore {
   claim(aid: string, beforeMs: number): Promise<LastSeen | undefined>;
   /** The newest events of the stream, newest first. */
   recent(limit: number): Promise<AnalyticsEvent[]>;
+  /**
+   * Events of the hours from `fromMs` to `toMs` (inclusive), oldest first, at most `limit`, after
+   * the cursor `after` (from the previous page's `next`); `next` is absent on the last page.
+   */
+  range(fromMs: number, toMs: number, limit: number, after?: string): Promise<{ events: AnalyticsEvent[]; next?: string }>;
 }
 
 /** How long each kind of analytics data is kept. */

@@ -72,6 +72,17 @@ export class MemoryAnalyticsStore implements AnalyticsStore {
     return l;
   }
 
+  async range(fromMs: number, toMs: number, limit: number, after?: string): Promise<{ events: AnalyticsEvent[]; next?: string }> {
+    // The kept events in order; a cursor is an index into those of the period.
+    const inPeriod = this.events.filter((e) => {
+      const t = Date.parse(e.hour);
+      return t >= fromMs && t <= toMs;
+    });
+    const start = after ? Number(after) : 0;
+    const events = inPeriod.slice(start, start + limit);
+    return start + limit < inPeriod.length ? { events, next: String(start + limit) } : { events };
+  }
+
   async recent(limit: number): Promise<AnalyticsEvent[]> {
     return this.events.slice(-limit).reverse();
   }

@@ -145,6 +145,18 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     return { aid, dims: f.d, step: f.s, atMs: Number(f.a), expiresMs: Number(f.x) };
   }
 
+  async range(fromMs: number, toMs: number, limit: number, after?: string): Promise<{ events: AnalyticsEvent[]; next?: string }> {
+    // Stream ids are `<hour ms>-<seq>`: the hours are the id range; a cursor is the last id read (exclusive).
+    const entries = await this.redis.xrange(this.k('ev'), after ? `(${after}` : String(fromMs), String(toMs), 'COUNT', limit);
+    const events = entries.flatMap(([, fields]) => {
+      const json = fields[fields.indexOf('e') + 1];
+      const parsed = json ? analyticsEventSchema.safeParse(JSON.parse(json)) : undefined;
+      return parsed?.success ? [parsed.data] : [];
+    });
+    const last = entries.at(-1)?.[0];
+    return entries.length === limit && last ? { events, next: last } : { events };
+  }
+
   async recent(limit: number): Promise<AnalyticsEvent[]> {
     const entries = await this.redis.xrevrange(this.k('ev'), '+', '-', 'COUNT', limit);
     return entries.flatMap(([, fields]) => {

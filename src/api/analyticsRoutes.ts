@@ -2,6 +2,8 @@ import express, { type Router } from 'express';
 import type { AnalyticsReader } from '../analytics/AnalyticsReader.js';
 import { readTables, scopedQuery, TABLE_COLUMNS, tableCsv, TABLES, type TableName } from '../analytics/tables.js';
 import { coordinatorOf } from './coordinatorRoutes.js';
+import type { AnalyticsStore } from '../analytics/AnalyticsStore.js';
+import { eventLines } from '../analytics/exportEvents.js';
 
 const isTable = (x: string): x is TableName => (TABLES as readonly string[]).includes(x);
 
@@ -11,9 +13,26 @@ const isTable = (x: string): x is TableName => (TABLES as readonly string[]).inc
  * Query: from, to (YYYY-MM-DD, UTC, default the last 30 days), country, language, channel (lists:
  * "DO,MX" or repeated). Every number describing fewer than k workers is "<k", in JSON and CSV alike.
  * A country outside the token's scope answers 403; bad filters 400.
+ * GET /api/v1/analytics/events.ndjson — the anonymous events of the period (see exportEvents.ts).
  */
-export function analyticsRoutes(deps: { reader: AnalyticsReader; now: () => Date }): Router {
+export function analyticsRoutes(deps: { reader: AnalyticsReader; store: AnalyticsStore; now: () => Date }): Router {
   const router = express.Router();
+  // The anonymous events themselves, one JSON object per line (schema: src/analytics/exportEvents.ts, README).
+  router.get('/events.ndjson', async (req, res) => {
+    const { countries } = coordinatorOf(res);
+    const scoped = scopedQuery(req.query, countries, deps.now().toISOString().slice(0, 10));
+    if (!scoped.ok) {
+      res.status(scoped.problem === 'out_of_scope' ? 403 : 400).json({ error: scoped.problem === 'out_of_scope' ? 'forbidden' : 'invalid', field: scoped.field });
+      return;
+    }
+    // attachment() guesses a type from the file name: the type is set after it.
+    res.set('Cache-Control', 'no-store').attachment(`ruta-events-${scoped.query.from}-${scoped.query.to}.ndjson`).type('application/x-ndjson; charset=utf-8');
+    for await (const line of eventLines(deps.store, scoped.query, countries, scoped.query.country)) {
+      // Respect the socket's pace: a large export never piles up in memory.
+      if (!res.write(line)) await new Promise((resolve) => res.once('drain', resolve));
+    }
+    res.end();
+  });
   router.get('/:table', async (req, res) => {
     const raw = String(req.params.table);
     const csv = raw.endsWith('.csv');

@@ -17,6 +17,7 @@ import type { ApiTokens, TokenRecord } from './ApiTokens.js';
 import { coordinatorRoutes } from './coordinatorRoutes.js';
 import { analyticsRoutes } from './analyticsRoutes.js';
 import type { AnalyticsReader } from '../analytics/AnalyticsReader.js';
+import type { AnalyticsStore } from '../analytics/AnalyticsStore.js';
 import { factRoutes } from './factRoutes.js';
 import { bookingView } from './bookingView.js';
 import { bookingsCsv } from './csv.js';
@@ -34,6 +35,8 @@ export interface ApiDeps {
   sealer: ContactSealer;
   /** Coordinators' anonymous tables (GET /api/v1/analytics/…). */
   analytics: AnalyticsReader;
+  /** The anonymous events (the NDJSON export). */
+  analyticsStore: AnalyticsStore;
   now: () => Date;
   log: Logger;
 }
@@ -102,7 +105,7 @@ export function apiRoutes(deps: ApiDeps): Router {
   // Coordinators' endpoints (anonymous figures, by country): coordinator tokens only.
   router.use('/coordinator', coordinatorRoutes(deps.catalog));
   // Their anonymous tables, under the same coordinator check (institution tokens get 403).
-  router.use('/analytics', coordinatorRoutes(deps.catalog, { only: true }), analyticsRoutes({ reader: deps.analytics, now: deps.now }));
+  router.use('/analytics', coordinatorRoutes(deps.catalog, { only: true }), analyticsRoutes({ reader: deps.analytics, store: deps.analyticsStore, now: deps.now }));
   // Everything below is an institution's: a coordinator's token is refused (it sees no worker).
   router.use((req: Request, res: Response, next: NextFunction) => {
     const record = res.locals.token as TokenRecord;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportedEventSchema } from '../../src/analytics/exportEvents.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 
 // Issue 12: GET /api/v1/analytics/<table> for coordinator tokens, CSV of every table, "<k" for
@@ -66,4 +67,44 @@ describe('GET /api/v1/analytics', () => {
     expect((await get('funnel?language=fr', allToken)).status).toBe(400);
     expect((await get('everything', allToken)).status).toBe(404);
   });
+
+  it('events.ndjson: every anonymous event of the period in the documented schema, a per-export conversation id, within the scope', async () => {
+    const read = async (token: string, query = 'from=2026-11-20&to=2026-11-21') => {
+      const res = await get(`events.ndjson?${query}`, token);
+      expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
+      return (await res.text()).trim().split('\n').map((line) => exportedEventSchema.parse(JSON.parse(line)));
+    };
+    const all = await read(allToken);
+    expect(all.filter((e) => e.kind === 'first_contact').map((e) => e.country).sort()).toEqual(['DO', 'DO', 'DO', 'DO', 'DO', 'DO', 'MX']);
+    // One conversation keeps one id within an export: six route answers from six ids, each with its first contact.
+    const routes = all.filter((e) => e.kind === 'route_explained');
+    expect(new Set(routes.map((e) => e.conversation)).size).toBe(6);
+    for (const r of routes) expect(all.some((e) => e.kind === 'first_contact' && e.conversation === r.conversation)).toBe(true);
+    // Another export gives the same conversations other ids: exports cannot be joined with each other or with the stream.
+    const again = await read(allToken);
+    expect(again.length).toBe(all.length);
+    expect(again.filter((e) => e.kind === 'route_explained').some((e) => routes.some((r) => r.conversation === e.conversation))).toBe(false);
+    const body = JSON.stringify(all);
+    expect(body).not.toMatch(/5553000|albañil|Hola|d0000/);
+    // A country-scoped token gets its countries only; asking for another is refused.
+    expect((await read(doToken)).every((e) => e.country === 'DO')).toBe(true);
+    expect((await get('events.ndjson?country=MX', doToken)).status).toBe(403);
+  });
+
+  it('pages through the stream by cursor: small pages give the same events as one large page, in order', async () => {
+    const from = Date.parse('2026-11-20T00:00:00Z');
+    const to = Date.parse('2026-11-21T23:00:00Z');
+    const whole = (await app.ruta.analytics.store.range(from, to, 10_000)).events;
+    expect(whole.length).toBeGreaterThan(20);
+    const paged = [];
+    let after: string | undefined;
+    do {
+      const page = await app.ruta.analytics.store.range(from, to, 7, after);
+      paged.push(...page.events);
+      after = page.next;
+    } while (after);
+    expect(paged).toEqual(whole);
+    expect((await app.ruta.analytics.store.range(Date.parse('2026-11-22T00:00:00Z'), Date.parse('2026-11-23T00:00:00Z'), 10)).events).toEqual([]);
+  });
 });
+
