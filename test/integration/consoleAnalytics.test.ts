@@ -1,8 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/tools/rutaCli.js';
-import { ConsoleClient, PASSWORD, visibleText } from '../support/consoleClient.js';
-import { REDIS_URL } from '../support/redis.js';
+import { ConsoleClient, inviteByCli, PASSWORD, visibleText } from '../support/consoleClient.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 
 // Issue 12: the coordinators' dashboard in the console: the same numbers as the API, "<5" under k,
@@ -23,19 +20,9 @@ afterAll(async () => {
   await app.close();
 });
 
-async function cli(args: string[]) {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (d) => (out += d));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: { REDIS_URL, REDIS_PREFIX: app.prefix, PUBLIC_URL: app.config.PUBLIC_URL } });
-  return { code, out: out.trim() };
-}
-
 async function person(email: string, role: 'coordinator' | 'staff', countries?: string): Promise<ConsoleClient> {
-  const invited = await cli(['user', 'invite', '--institution', 'infotep', '--role', role, '--email', email, ...(countries ? ['--countries', countries] : [])]);
-  expect(invited.code).toBe(0);
   const client = new ConsoleClient(app.baseUrl);
-  expect((await client.post(new URL(invited.out).pathname, { name: 'Persona', password: PASSWORD, confirm: PASSWORD })).status).toBe(303);
+  expect((await client.post(await inviteByCli(app, email, 'infotep', role, [], countries), { name: 'Persona', password: PASSWORD, confirm: PASSWORD })).status).toBe(303);
   return client;
 }
 

@@ -1,7 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/tools/rutaCli.js';
-import { ConsoleClient, newPerson, PASSWORD, visibleText } from '../support/consoleClient.js';
+import { cliInProcess, ConsoleClient, newPerson, PASSWORD, visibleText } from '../support/consoleClient.js';
 import { REDIS_URL } from '../support/redis.js';
 import { SAMPLE_CENTRES, startTestApp, type TestApp } from '../support/testApp.js';
 
@@ -23,13 +21,7 @@ afterAll(async () => {
 
 /** `ruta …` in-process, against the test's Redis prefix. */
 async function cli(args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env: { REDIS_URL, REDIS_PREFIX: app.prefix, PUBLIC_URL: app.config.PUBLIC_URL } });
+  const { code, out, err } = await cliInProcess(args, { REDIS_URL, REDIS_PREFIX: app.prefix, PUBLIC_URL: app.config.PUBLIC_URL });
   return { code, out: out.trim(), err };
 }
 

@@ -1,6 +1,5 @@
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/tools/rutaCli.js';
+import { cliInProcess } from '../support/consoleClient.js';
 import { reportPeriod } from '../../src/tools/reportCommand.js';
 import { REDIS_URL } from '../support/redis.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
@@ -24,16 +23,7 @@ afterAll(async () => {
   await app.close();
 });
 
-async function cli(args: string[], env: Record<string, string> = { REDIS_URL, REDIS_PREFIX: app.prefix }) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env, now: () => new Date(clock.now) });
-  return { code, out, err };
-}
+const cli = (args: string[], env: Record<string, string> = { REDIS_URL, REDIS_PREFIX: app.prefix }) => cliInProcess(args, env, () => new Date(clock.now));
 
 describe('ruta report', () => {
   it('prints the funnel with conversions and the worst drop-off step, numbers under k as <5', async () => {

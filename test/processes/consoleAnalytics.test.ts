@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heading, launchConsoleBrowser, shoot, type ConsoleBrowser } from '../support/browser.js';
-import { PASSWORD } from '../support/consoleClient.js';
-import { runCli } from '../../src/tools/rutaCli.js';
-import { PassThrough } from 'node:stream';
-import { REDIS_URL } from '../support/redis.js';
+import { inviteByCli, PASSWORD } from '../support/consoleClient.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 
 /**
@@ -33,19 +30,10 @@ afterAll(async () => {
   await app?.close();
 });
 
-async function invite(email: string, countries: string): Promise<string> {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (d) => (out += d));
-  const code = await runCli(['user', 'invite', '--institution', 'infotep', '--role', 'coordinator', '--email', email, '--countries', countries], { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: { REDIS_URL, REDIS_PREFIX: app.prefix, PUBLIC_URL: app.config.PUBLIC_URL } });
-  expect(code).toBe(0);
-  return new URL(out.trim()).pathname;
-}
-
 describe('the analytics dashboard in a browser', () => {
   it('shows the cohort\'s funnel and the API\'s numbers, draws the chart, filters by country', async () => {
     const page = await browser.newPage();
-    await page.goto(app.baseUrl + (await invite('oit@ilo.example', 'all')));
+    await page.goto(app.baseUrl + (await inviteByCli(app, 'oit@ilo.example', 'infotep', 'coordinator', [], 'all')));
     await page.getByLabel('Su nombre').fill('Coordinación OIT');
     await page.getByLabel('Contraseña', { exact: true }).fill(PASSWORD);
     await page.getByLabel('Escriba la contraseña otra vez').fill(PASSWORD);

@@ -84,16 +84,22 @@ export function visibleText(html: string): string {
 
 export const PASSWORD = 'una frase larga de prueba';
 
-/** An invitation made as `ruta user invite` makes it (the real command, in-process), returning the link's path. */
-export async function inviteByCli(app: TestApp, email: string, institution: string, role: Role, centres: string[] = []): Promise<string> {
+/** `ruta …` in-process, with `env` (and `now`, for `report`), as the tests run the real command: its exit code and output. */
+export async function cliInProcess(args: string[], env: Record<string, string>, now?: () => Date): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const args = ['user', 'invite', '--institution', institution, '--role', role, '--email', email, ...centres.flatMap((c) => ['--centre', c])];
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env: { REDIS_URL, REDIS_PREFIX: app.prefix, PUBLIC_URL: app.config.PUBLIC_URL } });
+  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env, ...(now ? { now } : {}) });
+  return { code, out, err };
+}
+
+/** An invitation made as `ruta user invite` makes it (the real command, in-process), returning the link's path. */
+export async function inviteByCli(app: TestApp, email: string, institution: string, role: Role, centres: string[] = [], countries?: string): Promise<string> {
+  const args = ['user', 'invite', '--institution', institution, '--role', role, '--email', email, ...centres.flatMap((c) => ['--centre', c]), ...(countries ? ['--countries', countries] : [])];
+  const { code, out, err } = await cliInProcess(args, { REDIS_URL, REDIS_PREFIX: app.prefix, PUBLIC_URL: app.config.PUBLIC_URL });
   if (code !== 0) throw new Error(`ruta user invite failed: ${err}`);
   return new URL(out.trim()).pathname;
 }
