@@ -61,3 +61,37 @@ export function formatAccuracy(title: string, rows: Accuracy[], { top3 = true } 
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   return [title, ...rows.map((r) => `  ${r.lang}: n=${r.n}  ${top3 ? `top-1 ${pct(r.top1)}  top-3 ${pct(r.top3)}` : `accuracy ${pct(r.top1)}`}`)].join('\n');
 }
+
+/** One language's result on a set of work the catalog does not cover (expected: no trade proposed). */
+export interface NotMatched<Found extends { id: string; score: number }> {
+  lang: Language;
+  n: number;
+  /** Texts for which no trade was proposed (the bot says it is not sure). */
+  notMatched: number;
+  /** Wrong proposals whose top score is at least `confident`. */
+  confident: number;
+  proposed: Array<{ c: EvalCase; found: Found[] }>;
+}
+
+/**
+ * Per language, how many texts of uncovered work get no trade from `read`, and the proposals
+ * made instead; printed under `title`, with every proposal, for the record.
+ */
+export function notMatched<Found extends { id: string; score: number }>(title: string, cases: EvalCase[], read: (text: string) => Found[], confident: number): Array<NotMatched<Found>> {
+  const pct = (a: number, n: number) => `${((a / (n || 1)) * 100).toFixed(1)}%`;
+  const rows = LANGUAGES.map((lang) => {
+    const mine = cases.filter((c) => c.lang === lang);
+    const proposed = mine.map((c) => ({ c, found: read(c.text) })).filter((r) => r.found.length > 0);
+    return { lang, n: mine.length, notMatched: mine.length - proposed.length, confident: proposed.filter((r) => r.found[0]!.score >= confident).length, proposed };
+  });
+  console.log(
+    [
+      `${title}: not matched (the bot proposes no trade); confident wrong match (top score ≥ ${confident})`,
+      ...rows.map((r) => `  ${r.lang}: n=${r.n}  not matched ${r.notMatched}/${r.n} ${pct(r.notMatched, r.n)}  proposed a trade ${r.n - r.notMatched}  confident ${r.confident}`),
+    ].join('\n'),
+  );
+  for (const r of rows)
+    if (r.proposed.length > 0)
+      console.log(`  ${r.lang} proposed:\n    ${r.proposed.map(({ c, found }) => `${c.text} → [${found.map((o) => `${o.id} ${o.score.toFixed(2)}`).join(', ')}]`).join('\n    ')}`);
+  return rows;
+}

@@ -3,7 +3,7 @@ import { Catalog } from '../../src/catalog/Catalog.js';
 import { LANGUAGES, type Language } from '../../src/catalog/schema.js';
 import { replyLanguage } from '../../src/language/detectLanguage.js';
 import { WorkProfiler } from '../../src/match/WorkProfiler.js';
-import { accuracy, formatAccuracy, readEvalSet, type Floors } from '../eval/evalSet.js';
+import { accuracy, formatAccuracy, notMatched, readEvalSet, type Floors } from '../eval/evalSet.js';
 
 /**
  * Held-out sets (test/eval/BASELINE-issue11.md, "Held-out sets"): written on 2026-12-05, after issue
@@ -90,23 +90,7 @@ describe('held out: known trades as workers write them (test/eval/occupations-6.
 
 describe('held out: trades the catalog does not cover are not matched (test/eval/unknown-trades-2.tsv)', () => {
   const cases = readEvalSet('unknown-trades-2.tsv');
-  const pct = (a: number, n: number) => `${((a / (n || 1)) * 100).toFixed(1)}%`;
-  const rows = LANGUAGES.map((lang) => {
-    const mine = cases.filter((c) => c.lang === lang);
-    const read = mine.map((c) => ({ c, found: profiler.deterministic(c.text).occupations }));
-    const proposed = read.filter((r) => r.found.length > 0);
-    const confident = proposed.filter((r) => r.found[0]!.score >= CONFIDENT);
-    return { lang, n: mine.length, notMatched: mine.length - proposed.length, confident: confident.length, proposed };
-  });
-  console.log(
-    [
-      'Unknown trades, unknown-trades-2.tsv (held out): not matched (the bot proposes no trade); confident wrong match (top score ≥ 0.8)',
-      ...rows.map((r) => `  ${r.lang}: n=${r.n}  not matched ${r.notMatched}/${r.n} ${pct(r.notMatched, r.n)}  proposed a trade ${r.n - r.notMatched}  confident ${r.confident}`),
-    ].join('\n'),
-  );
-  for (const r of rows)
-    if (r.proposed.length > 0)
-      console.log(`  ${r.lang} proposed:\n    ${r.proposed.map(({ c, found }) => `${c.text} → [${found.map((o) => `${o.id} ${o.score.toFixed(2)}`).join(', ')}]`).join('\n    ')}`);
+  const rows = notMatched('Unknown trades, unknown-trades-2.tsv (held out)', cases, (text) => profiler.deterministic(text).occupations, CONFIDENT);
 
   it('expects no match for every text', () => {
     expect(cases.filter((c) => c.expected !== 'none').map((c) => c.text)).toEqual([]);

@@ -3,7 +3,7 @@ import { Catalog } from '../../src/catalog/Catalog.js';
 import { LANGUAGES, type Language } from '../../src/catalog/schema.js';
 import { replyLanguage } from '../../src/language/detectLanguage.js';
 import { WorkProfiler } from '../../src/match/WorkProfiler.js';
-import { accuracy, formatAccuracy, readEvalSet, type Floors } from '../eval/evalSet.js';
+import { accuracy, formatAccuracy, notMatched, readEvalSet, type Floors } from '../eval/evalSet.js';
 
 /**
  * Issue 11's "before" figures on three sets written for it (test/eval/BASELINE-issue11.md): known
@@ -69,23 +69,7 @@ describe('issue 11: known trades as workers write them (test/eval/occupations-5.
 
 describe('issue 11: trades the catalog does not cover are not matched (test/eval/unknown-trades.tsv)', () => {
   const cases = readEvalSet('unknown-trades.tsv');
-  const pct = (a: number, n: number) => `${((a / (n || 1)) * 100).toFixed(1)}%`;
-  const rows = LANGUAGES.map((lang) => {
-    const mine = cases.filter((c) => c.lang === lang);
-    const read = mine.map((c) => ({ c, found: profiler.deterministic(c.text).occupations }));
-    const proposed = read.filter((r) => r.found.length > 0);
-    const confident = proposed.filter((r) => r.found[0]!.score >= CONFIDENT);
-    return { lang, n: mine.length, notMatched: mine.length - proposed.length, confident: confident.length, proposed };
-  });
-  console.log(
-    [
-      'Unknown trades, unknown-trades.tsv (issue 11): not matched (the bot proposes no trade); confident wrong match (top score ≥ 0.8)',
-      ...rows.map((r) => `  ${r.lang}: n=${r.n}  not matched ${r.notMatched}/${r.n} ${pct(r.notMatched, r.n)}  proposed a trade ${r.n - r.notMatched}  confident ${r.confident}`),
-    ].join('\n'),
-  );
-  for (const r of rows)
-    if (r.proposed.length > 0)
-      console.log(`  ${r.lang} proposed:\n    ${r.proposed.map(({ c, found }) => `${c.text} → [${found.map((o) => `${o.id} ${o.score.toFixed(2)}`).join(', ')}]`).join('\n    ')}`);
+  const rows = notMatched('Unknown trades, unknown-trades.tsv (issue 11)', cases, (text) => profiler.deterministic(text).occupations, CONFIDENT);
 
   it.each(rows.map((r) => [r.lang, r] as const))('leaves at least as many unknown trades unmatched as measured, in %s', (lang, r) => {
     const floor = UNKNOWN_FLOORS[lang];
