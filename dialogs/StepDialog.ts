@@ -114,6 +114,11 @@ export abstract class StepDialog<V extends object> extends Dialog {
     return `${this.id}.${step}`;
   }
 
+  /** Every step id this dialog can ask (the coordinators' dashboard names each one). */
+  stepIds(): string[] {
+    return Object.keys(this.steps).map((step) => this.stepId(step));
+  }
+
   override async beginDialog(dc: DialogContext, options?: unknown): Promise<DialogTurnResult> {
     const values = this.initialValues(options);
     const state: StepState<V> = { step: this.firstStep(values), history: [], values, misses: 0 };

@@ -17,6 +17,8 @@ import { bookingDetails, centreLabel, dayText, noSlotsText, preferencesText, slo
 import { countrySteps } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
 import { end, endAll, go, retry, retryWith, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
+import { FAR_KM } from '../src/analytics/event.js';
+import { placeId, type Place } from '../src/geo/Gazetteer.js';
 import { didYouMeanQuestion, occupationMenu, occupationMenuAnswer } from './tradeQuestions.js';
 
 interface Values {
@@ -161,9 +163,12 @@ export class BookingDialog extends StepDialog<Values> {
         return { kind: 'text', acceptsLocation: true, text: ruta.t(whatsapp ? 'booking.whereWhatsapp' : 'booking.where') };
       },
       answer: async (turn, { text, location }) => {
-        if (location) return this.setPlace(turn, { lat: location.latitude, lon: location.longitude });
+        if (location) {
+          const point = { lat: location.latitude, lon: location.longitude };
+          return this.setPlace(turn, point, turn.ruta.booking.gazetteer.nearestTown(this.country(turn), point));
+        }
         const found = turn.ruta.booking.gazetteer.search(this.country(turn), text);
-        if (found.kind === 'found') return this.setPlace(turn, found.place);
+        if (found.kind === 'found') return this.setPlace(turn, found.place, found.place);
         if (found.kind === 'choose') {
           turn.values.places = found.places.map((p) => ({ name: p.name, region: p.region, lat: p.lat, lon: p.lon }));
           return go('placeChoice');
@@ -185,7 +190,7 @@ export class BookingDialog extends StepDialog<Values> {
       answer: (turn, { choice }) => {
         if (choice === 'none') return go('region');
         const place = turn.values.places?.[Number(choice)];
-        return place ? this.setPlace(turn, place) : retry;
+        return place ? this.setPlace(turn, place, { ...place, kind: 'town' }) : retry;
       },
     },
     // Choose your province or state (a typed town is tried too).
@@ -199,9 +204,9 @@ export class BookingDialog extends StepDialog<Values> {
       answer: (turn, { choice, text }) => {
         const regions = turn.ruta.booking.gazetteer.regions(this.country(turn));
         const region = regions.find((r) => r.name === choice);
-        if (region) return this.setPlace(turn, region);
+        if (region) return this.setPlace(turn, region, region);
         const found = turn.ruta.booking.gazetteer.search(this.country(turn), text);
-        return found.kind === 'found' ? this.setPlace(turn, found.place) : retry;
+        return found.kind === 'found' ? this.setPlace(turn, found.place, found.place) : retry;
       },
     },
     // Which centre? (the three nearest, with city and distance; "ask" where the sources do not say)
@@ -343,6 +348,7 @@ export class BookingDialog extends StepDialog<Values> {
     return {
       pid: ruta.pid,
       aid: ruta.session.aid ?? null,
+      startedAt: ruta.session.startedAt ?? null,
       ...(ruta.extras.simulated ? { simulated: true } : {}),
       occupation: occupation.id,
       standard: this.standard(turn),
@@ -412,13 +418,18 @@ export class BookingDialog extends StepDialog<Values> {
     return go('where');
   }
 
-  /** The nearest centres assessing the standard from where the worker is. */
-  private async setPlace(turn: StepTurn<Values>, point: { lat: number; lon: number }): Promise<Outcome> {
+  /**
+   * The nearest centres assessing the standard from where the worker is. When none is within
+   * FAR_KM (or none is known), analytics count the town (`place`) as far from any centre.
+   */
+  private async setPlace(turn: StepTurn<Values>, point: { lat: number; lon: number }, place: Pick<Place, 'name' | 'region' | 'kind'> | undefined): Promise<Outcome> {
     const { ruta, values } = turn;
     const occupation = this.occupationOf(values);
     const { institution } = this.standard(turn);
     const nearest = (await ruta.booking.service.centres.assessing(institution, occupation.id, point)).slice(0, MAX_CENTRES);
     values.places = undefined;
+    const closest = nearest[0]?.km;
+    if (place && (closest === undefined || closest > FAR_KM)) ruta.track({ kind: 'centre_far', place: placeId(place) });
     const acronym = this.catalog.institution(institution)?.acronym ?? institution;
     if (nearest.length === 0) {
       await turn.say(this.noCentreText(ruta, acronym, occupation, this.standard(turn).code));

@@ -136,7 +136,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   const analytics = {
     store: analyticsStore,
     recorder,
-    reader: new AnalyticsReader(analyticsStore, config.ANALYTICS_K),
+    reader: new AnalyticsReader(analyticsStore, config.ANALYTICS_K, (country, id) => gazetteer.label(country, id)),
     sweep: new DropOffSweep({ recorder, intervalMs: config.ANALYTICS_SWEEP_INTERVAL_MS, log }),
   };
   analytics.sweep.start();

@@ -48,6 +48,8 @@ export class AnalyticsReader {
     private readonly store: AnalyticsStore,
     /** The least number of distinct workers a published number may describe. */
     readonly k: number,
+    /** A town's name from its id (the gazetteer), for the far-towns table; the id itself without it. */
+    readonly placeName: (country: string, id: string) => string | undefined = () => undefined,
   ) {}
 
   /** Distinct workers per funnel stage, first contact → certified. */
@@ -92,6 +94,15 @@ export class AnalyticsReader {
   async totals(q: AnalyticsQuery, kind: CellKind): Promise<Array<{ detail: string; count: KCount; workers: KCount }>> {
     const rows = await this.rows(q, (c) => (c.kind === kind ? c.detail : undefined));
     return this.sorted(rows).map(([detail, r]) => ({ detail, ...this.guarded(r) }));
+  }
+
+  /** Like totals, per country as well ('centre_far' by country and town). */
+  async totalsByCountry(q: AnalyticsQuery, kind: CellKind): Promise<Array<{ country: string; detail: string; count: KCount; workers: KCount }>> {
+    const rows = await this.rows(q, (c) => (c.kind === kind ? `${c.country}|${c.detail}` : undefined));
+    return this.sorted(rows).map(([key, r]) => {
+      const [country = '', ...detail] = key.split('|');
+      return { country, detail: detail.join('|'), ...this.guarded(r) };
+    });
   }
 
   /** Trade descriptions that matched nothing, only those at least k distinct workers wrote. */

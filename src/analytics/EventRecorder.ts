@@ -135,6 +135,11 @@ export class EventRecorder {
         return { kind: m.kind, detail: m.by };
       case 'delivery_failed':
         return { kind: m.kind, errorCode: m.errorCode };
+      case 'booking_requested':
+      case 'attended':
+        return { kind: m.kind, ...(m.waited ? { waited: m.waited } : {}) };
+      case 'centre_far':
+        return { kind: m.kind, detail: m.place };
       default:
         return { kind: m.kind };
     }

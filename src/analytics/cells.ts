@@ -14,11 +14,14 @@ export type CellKind =
   | 'segments'
   /** One per fact a route explained did not know ('infotep.cost'). */
   | 'fact_unknown'
+  /** Distinct workers per wait bucket: first message → booking, booking → assessment. */
+  | 'time_to_booking'
+  | 'time_to_assessment'
   /** The last step of a conversation quiet for 24 h, still kept / already expired. */
   | 'dropoff_quiet'
   | 'dropoff_expired';
 
-const CELL_KINDS: ReadonlySet<string> = new Set<string>([...EVENT_KINDS, 'segments', 'fact_unknown', 'dropoff_quiet', 'dropoff_expired']);
+const CELL_KINDS: ReadonlySet<string> = new Set<string>([...EVENT_KINDS, 'segments', 'fact_unknown', 'time_to_booking', 'time_to_assessment', 'dropoff_quiet', 'dropoff_expired']);
 const isCellKind = (k: string): k is CellKind => CELL_KINDS.has(k);
 
 export interface Dims {
@@ -105,6 +108,7 @@ function detailOf(e: AnalyticsEvent): string {
       return e.band ?? NO_DETAIL;
     case 'outcome':
     case 'booking_cancelled':
+    case 'centre_far':
       return e.detail ?? NO_DETAIL;
     case 'delivery_failed':
       return String(e.errorCode ?? 0);
@@ -129,6 +133,7 @@ export function aggregate(e: AnalyticsEvent, write: AggregateWrite): void {
   add(e.kind, detailOf(e));
   if (e.segments) add('segments', NO_DETAIL, e.segments);
   for (const fact of e.unknownFacts ?? []) add('fact_unknown', fact);
+  if (e.waited) add(e.kind === 'attended' ? 'time_to_assessment' : 'time_to_booking', e.waited);
 }
 
 export const emptyWrite = (): AggregateWrite => ({ events: [], counts: [], workers: [], phrases: [] });

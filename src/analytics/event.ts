@@ -35,6 +35,8 @@ export const MILESTONES = [
   'booking_confirmed',
   'booking_cancelled',
   'booking_declined',
+  /** The nearest centre assessing the worker's trade is more than FAR_KM away (or none is known): the town is in `detail`. */
+  'centre_far',
   'attended',
   'no_show',
   'outcome',
@@ -82,6 +84,11 @@ export const analyticsEventSchema = z.object({
   band: z.enum(['ready', 'gaps', 'notYet']).optional(),
   /** outcome: what the assessment found; booking_cancelled: who cancelled. */
   detail: idSchema.optional(),
+  /**
+   * booking_requested: how long after the conversation's first message; attended: how long after
+   * the booking was made the assessment took place. A bucket (WAIT_BUCKETS), never a time.
+   */
+  waited: z.enum(['lt1h', '1h_1d', '1_7d', '7_14d', '14_30d', 'gt30d']).optional(),
   /** delivery_failed: Twilio's error code. */
   errorCode: z.number().int().min(0).max(99_999).optional(),
   /** A simulator conversation (kept in the stream, marked, and out of every aggregate). */
@@ -91,7 +98,13 @@ export type AnalyticsEvent = z.infer<typeof analyticsEventSchema>;
 
 /** What a dialog or the booking service reports; the recorder adds the time, the id and the cell. */
 export type Tracked =
-  | { kind: Exclude<Milestone, 'route_explained' | 'prescreen_completed' | 'trade_unmatched' | 'outcome' | 'booking_cancelled' | 'delivery_failed'> }
+  | { kind: Exclude<Milestone, 'route_explained' | 'prescreen_completed' | 'trade_unmatched' | 'outcome' | 'booking_cancelled' | 'delivery_failed' | 'booking_requested' | 'attended' | 'centre_far'> }
+  /** `waited`: since the conversation's first message (absent when that is not known). */
+  | { kind: 'booking_requested'; waited?: WaitBucket }
+  /** `waited`: from the booking to the assessment. */
+  | { kind: 'attended'; waited?: WaitBucket }
+  /** `place`: the town's id (Gazetteer.placeId), never what the worker typed. */
+  | { kind: 'centre_far'; place: string }
   | { kind: 'route_explained'; trade: string; unknownFacts: readonly string[] }
   | { kind: 'prescreen_completed'; band: 'ready' | 'gaps' | 'notYet' }
   /** `text`: what the worker typed; only its scrubbed, normalised phrase is kept (see tradePhrase). */
@@ -99,6 +112,28 @@ export type Tracked =
   | { kind: 'outcome'; outcome: string }
   | { kind: 'booking_cancelled'; by: 'worker' | 'institution' }
   | { kind: 'delivery_failed'; errorCode: number };
+
+/** How long something took, as analytics keep it: a bucket, never a time (the buckets' order is theirs). */
+export const WAIT_BUCKETS = ['lt1h', '1h_1d', '1_7d', '7_14d', '14_30d', 'gt30d'] as const;
+export type WaitBucket = (typeof WAIT_BUCKETS)[number];
+
+/** Beyond this many kilometres to the nearest centre for a trade, a town counts as far from any centre. */
+export const FAR_KM = 50;
+
+/**
+ * The bucket of a duration in milliseconds (a negative one, clocks apart, is 'lt1h').
+ *
+ * @example waitBucket(3 * 86_400_000) === '1_7d'
+ */
+export function waitBucket(ms: number): WaitBucket {
+  const h = ms / 3_600_000;
+  if (h < 1) return 'lt1h';
+  if (h < 24) return '1h_1d';
+  if (h < 7 * 24) return '1_7d';
+  if (h < 14 * 24) return '7_14d';
+  if (h < 30 * 24) return '14_30d';
+  return 'gt30d';
+}
 
 /** The hour of `at`, as events keep it. */
 export function hourOf(at: Date): string {

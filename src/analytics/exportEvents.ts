@@ -14,7 +14,7 @@ import type { CountryScope } from './tables.js';
  * | conversation | string, 16 hex, or null | an id for this export only: HMAC of the analytics id with a key made for the request and thrown away, so two exports (or the stream and an export) cannot be joined |
  * | country, language, channel | strings | as in the dashboard's filters |
  * | kind | string | a turn outcome (understood, reasked, not_understood, command) or a milestone |
- * | step, segments, trade, unknown_facts, band, detail, error_code | optional | as recorded (see event.ts) |
+ * | step, segments, trade, unknown_facts, band, detail, waited, error_code | optional | as recorded (see event.ts); waited is a bucket (lt1h, 1h_1d, 1_7d, 7_14d, 14_30d, gt30d) |
  *
  * Never exported: simulator events, phone numbers, pseudonyms, message text, the analytics id itself.
  */
@@ -32,6 +32,7 @@ export const exportedEventSchema = z
     unknown_facts: z.array(z.string()).optional(),
     band: z.string().optional(),
     detail: z.string().optional(),
+    waited: z.string().optional(),
     error_code: z.number().int().optional(),
   })
   .strict();
@@ -68,6 +69,7 @@ function exported(e: AnalyticsEvent, conversation: string | null): ExportedEvent
     ...(e.unknownFacts !== undefined ? { unknown_facts: [...e.unknownFacts] } : {}),
     ...(e.band !== undefined ? { band: e.band } : {}),
     ...(e.detail !== undefined ? { detail: e.detail } : {}),
+    ...(e.waited !== undefined ? { waited: e.waited } : {}),
     ...(e.errorCode !== undefined ? { error_code: e.errorCode } : {}),
   };
 }

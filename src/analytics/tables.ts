@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { csvField } from '../api/csv.js';
 import { LANGUAGES } from '../catalog/schema.js';
 import { MAX_DAYS, type AnalyticsQuery, type AnalyticsReader, type KCount } from './AnalyticsReader.js';
-import { CHANNELS } from './event.js';
+import { CHANNELS, WAIT_BUCKETS, type WaitBucket } from './event.js';
 
 /**
  * What coordinators read — the same tables in the console's dashboard, the API
@@ -63,7 +63,7 @@ export function scopedQuery(raw: unknown, scope: CountryScope, today: string): S
   };
 }
 
-export const TABLES = ['funnel', 'dropoff', 'questions', 'unmatched', 'unknown-facts', 'cost'] as const;
+export const TABLES = ['funnel', 'dropoff', 'questions', 'unmatched', 'unknown-facts', 'far-towns', 'waits', 'cost'] as const;
 export type TableName = (typeof TABLES)[number];
 
 /** The funnel's stages, in order (AnalyticsReader.FUNNEL's). */
@@ -93,12 +93,17 @@ export interface Tables {
   questions: Array<{ step: string; outcome: 'reasked' | 'not_understood'; turns: Published; workers: Published }>;
   unmatched: Array<{ country: string; language: string; phrase: string; workers: number }>;
   'unknown-facts': Array<{ fact: string; times: Published; workers: Published }>;
+  /** Towns whose workers found no centre for their trade within FAR_KM: where a centre is missing. */
+  'far-towns': Array<{ country: string; town: string; workers: Published }>;
+  /** How long it took, in buckets: first message → booking, booking → assessment (buckets in order). */
+  waits: Array<{ measure: 'to_booking' | 'to_assessment'; bucket: WaitBucket; workers: Published }>;
   cost: CostRow[];
 }
 
+
 /** Every table for one query: one read of the day hashes per table, and PFCOUNTs for the rows shown. */
 export async function readTables(reader: AnalyticsReader, query: AnalyticsQuery): Promise<Tables> {
-  const [funnel, dropoff, turns, unmatched, facts, segments, failures, optOuts, erasures, throttled] = await Promise.all([
+  const [funnel, dropoff, turns, unmatched, facts, segments, failures, optOuts, erasures, throttled, far, toBooking, toAssessment] = await Promise.all([
     reader.funnel(query),
     reader.dropOff(query),
     reader.turns(query),
@@ -109,7 +114,15 @@ export async function readTables(reader: AnalyticsReader, query: AnalyticsQuery)
     reader.totals(query, 'opt_out'),
     reader.totals(query, 'erase'),
     reader.totals(query, 'throttled'),
+    reader.totalsByCountry(query, 'centre_far'),
+    reader.totals(query, 'time_to_booking'),
+    reader.totals(query, 'time_to_assessment'),
   ]);
+  const waits = (measure: 'to_booking' | 'to_assessment', rows: typeof toBooking) =>
+    WAIT_BUCKETS.flatMap((bucket) => {
+      const row = rows.find((r) => r.detail === bucket);
+      return row ? [{ measure, bucket, workers: published(row.workers) }] : [];
+    });
   const certified = funnel.find((f) => f.stage === 'certified')?.workers;
   const sent = segments[0];
   const perCertified = sent?.count.shown && certified?.shown && certified.value > 0 ? Math.round((sent.count.value / certified.value) * 10) / 10 : undefined;
@@ -124,6 +137,8 @@ export async function readTables(reader: AnalyticsReader, query: AnalyticsQuery)
     questions: turns.flatMap((t) => (t.outcome === 'reasked' || t.outcome === 'not_understood' ? [{ step: t.step, outcome: t.outcome, turns: published(t.turns), workers: published(t.workers) }] : [])),
     unmatched: unmatched.map((u) => ({ country: u.country, language: u.language, phrase: u.phrase, workers: u.workers })),
     'unknown-facts': facts.map((f) => ({ fact: f.detail, times: published(f.count), workers: published(f.workers) })),
+    'far-towns': far.map((f) => ({ country: f.country, town: reader.placeName(f.country, f.detail) ?? f.detail, workers: published(f.workers) })),
+    waits: [...waits('to_booking', toBooking), ...waits('to_assessment', toAssessment)],
     cost: [
       ...totals('segments', segments),
       ...(perCertified !== undefined ? [{ measure: 'segments_per_certified' as const, detail: '-', count: perCertified, workers: published(certified!) }] : []),
@@ -147,5 +162,7 @@ export const TABLE_COLUMNS: Record<TableName, readonly string[]> = {
   questions: ['step', 'outcome', 'turns', 'workers'],
   unmatched: ['country', 'language', 'phrase', 'workers'],
   'unknown-facts': ['fact', 'times', 'workers'],
+  'far-towns': ['country', 'town', 'workers'],
+  waits: ['measure', 'bucket', 'workers'],
   cost: ['measure', 'detail', 'count', 'workers'],
 };

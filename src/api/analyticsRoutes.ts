@@ -9,7 +9,7 @@ const isTable = (x: string): x is TableName => (TABLES as readonly string[]).inc
 
 /**
  * GET /api/v1/analytics/<table>[.csv] — coordinators' anonymous tables (funnel, dropoff, questions,
- * unmatched, unknown-facts, cost), for a coordinator token only, within its countries.
+ * unmatched, unknown-facts, far-towns, waits, cost), for a coordinator token only, within its countries.
  * Query: from, to (YYYY-MM-DD, UTC, default the last 30 days), country, language, channel (lists:
  * "DO,MX" or repeated). Every number describing fewer than k workers is "<k", in JSON and CSV alike.
  * A country outside the token's scope answers 403; bad filters 400.

@@ -10,7 +10,7 @@ import { newBookingCode } from './code.js';
 import type { Preferences } from './preferences.js';
 import { slotOf, slotsBetween, type Slot } from './slots.js';
 import type { EventContext } from '../analytics/EventRecorder.js';
-import type { Tracked } from '../analytics/event.js';
+import { waitBucket, type Tracked } from '../analytics/event.js';
 
 /** Where the booking service reports its milestones (EventRecorder.record). */
 export interface BookingAnalytics {
@@ -49,6 +49,8 @@ export interface WorkerRequest {
   pid: string;
   /** The conversation's analytics id (never the pid): booking milestones are counted under it. */
   aid?: string | null;
+  /** When the conversation began (ISO): analytics count how long it took to book, as a bucket; not stored. */
+  startedAt?: string | null;
   /** From the console's simulator: never counted in analytics. */
   simulated?: boolean;
   centreId: string;
@@ -359,7 +361,7 @@ export class BookingService {
       };
       const created = await this.store.create(booking, capacity, times);
       if (created.ok) {
-        await this.track(shape.event, booking);
+        await this.track(shape.event, booking, request.startedAt ?? undefined);
         await this.emit({ type: shape.event, booking, by: 'worker', index: 0 });
         return { ok: true, booking };
       }
@@ -424,8 +426,8 @@ export class BookingService {
   }
 
   /** Counts a stored change for analytics, under the booking's analytics id (never fails the change). */
-  private async track(type: BookingEventType, b: Booking): Promise<void> {
-    const milestones = bookingMilestones(type, b);
+  private async track(type: BookingEventType, b: Booking, startedAt?: string): Promise<void> {
+    const milestones = bookingMilestones(type, b, startedAt);
     if (!this.options.analytics || milestones.length === 0 || b.simulated) return;
     await this.options.analytics.record({ aid: b.aid ?? undefined, country: b.country, language: b.language, channel: b.channel }, milestones);
   }
@@ -463,22 +465,32 @@ export class BookingService {
   }
 }
 
-/** What analytics count of a booking change: an instant booking is requested and confirmed at once. */
-export function bookingMilestones(type: BookingEventType, b: Booking): Tracked[] {
+/**
+ * What analytics count of a booking change: an instant booking is requested and confirmed at once.
+ * A new booking says how long after the conversation began it was made (`startedAt`, when known),
+ * an attendance how long after the booking the assessment was — as buckets.
+ */
+export function bookingMilestones(type: BookingEventType, b: Booking, startedAt?: string): Tracked[] {
+  const requested = (): Tracked => {
+    const since = startedAt ? Date.parse(b.createdAt) - Date.parse(startedAt) : Number.NaN;
+    return { kind: 'booking_requested', ...(Number.isFinite(since) ? { waited: waitBucket(since) } : {}) };
+  };
   switch (type) {
     case 'created':
-      return [{ kind: 'booking_requested' }, { kind: 'booking_confirmed' }];
+      return [requested(), { kind: 'booking_confirmed' }];
     case 'requested':
       // A worker asking for another time sends the booking back to 'requested': not a new request.
-      return b.history.length === 1 ? [{ kind: 'booking_requested' }] : [];
+      return b.history.length === 1 ? [requested()] : [];
     case 'confirmed':
       return [{ kind: 'booking_confirmed' }];
     case 'declined':
       return [{ kind: 'booking_declined' }];
     case 'cancelled':
       return [{ kind: 'booking_cancelled', by: b.status === 'cancelled_by_institution' ? 'institution' : 'worker' }];
-    case 'attended':
-      return [{ kind: 'attended' }];
+    case 'attended': {
+      const wait = b.slot ? Date.parse(b.slot.start) - Date.parse(b.createdAt) : Number.NaN;
+      return [{ kind: 'attended', ...(Number.isFinite(wait) ? { waited: waitBucket(wait) } : {}) }];
+    }
     case 'no_show':
       return [{ kind: 'no_show' }];
     case 'outcome':

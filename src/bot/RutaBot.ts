@@ -86,6 +86,7 @@ export class RutaBot {
     // A conversation's analytics id is random and lives in its session only (never logged with the pid).
     if (!session.aid) {
       session.aid = (deps.newAid ?? newAid)();
+      session.startedAt = deps.now().toISOString();
       if (stored === undefined) milestones.push({ kind: 'first_contact' });
     }
 

@@ -22,6 +22,8 @@ export const sessionSchema = z.object({
    * Erasing or expiring the session leaves its events with no link to anyone.
    */
   aid: z.string().regex(/^[0-9a-f]{16,32}$/).optional(),
+  /** When this conversation (this aid) began: only to count, as a bucket, how long it took to book. */
+  startedAt: z.iso.datetime().optional(),
 });
 export type Session = z.infer<typeof sessionSchema>;
 

@@ -41,6 +41,7 @@ const MAX_NAME_WORDS = 5;
  */
 export class Gazetteer {
   private loaded: Map<string, { towns: Entry[]; regions: Entry[] }> | undefined;
+  private labels: Map<string, Map<string, string>> | undefined;
 
   constructor(
     private readonly countries: readonly string[],
@@ -81,6 +82,33 @@ export class Gazetteer {
     return { kind: 'choose', places: dedupe(close.map((e) => e.place)).slice(0, MAX_CHOICES) };
   }
 
+  /**
+   * The town nearest a point (a shared location) in the country, for naming where a worker is in
+   * analytics (never the point itself); undefined when the country has no towns.
+   */
+  nearestTown(country: string, point: { lat: number; lon: number }): Place | undefined {
+    let best: Place | undefined;
+    let bestD = Infinity;
+    const cos = Math.cos((point.lat * Math.PI) / 180);
+    for (const { place } of this.country(country).towns) {
+      const d = (place.lat - point.lat) ** 2 + ((place.lon - point.lon) * cos) ** 2;
+      if (d < bestD) [best, bestD] = [place, d];
+    }
+    return best;
+  }
+
+  /** A place's name for people: "San José (Alajuela)", or the province's name; undefined for an unknown id. */
+  label(country: string, id: string): string | undefined {
+    this.labels ??= new Map();
+    let ids = this.labels.get(country);
+    if (!ids) {
+      const { towns, regions } = this.country(country);
+      ids = new Map([...towns, ...regions].map(({ place }) => [placeId(place), place.kind === 'town' && place.region && place.region !== place.name ? `${place.name} (${place.region})` : place.name]));
+      this.labels.set(country, ids);
+    }
+    return ids.get(id);
+  }
+
   /** The country's provinces or states, alphabetically (for a menu when the town is unknown). */
   regions(country: string): Place[] {
     return this.country(country).regions.map((e) => e.place);
@@ -104,6 +132,18 @@ export class Gazetteer {
     this.loaded ??= load(this.countries);
     return this.loaded.get(code) ?? { towns: [], regions: [] };
   }
+}
+
+const slug = (text: string, max: number) => fold(text).replace(/ /g, '-').replace(/[^a-z0-9-]/g, '').slice(0, max) || 'x';
+
+/**
+ * A place's stable id, for analytics cells (letters, digits, '-' and '.', at most 48): a town is
+ * 'name.region', a province its name alone.
+ *
+ * @example placeId({ name: 'Santiago de los Caballeros', region: 'Santiago', kind: 'town', … }) === 'santiago-de-los-caballeros.santiago'
+ */
+export function placeId(place: Pick<Place, 'name' | 'region' | 'kind'>): string {
+  return place.kind === 'region' ? slug(place.name, 48) : `${slug(place.name, 30)}.${slug(place.region ?? '', 17)}`;
 }
 
 /** Places with the same name in the same region are one place (GeoNames lists some twice). */

@@ -4,6 +4,7 @@ import { pseudonymize } from '../../src/privacy/pseudonym.js';
 import { RutaBot } from '../../src/bot/RutaBot.js';
 import { readSession } from '../../src/bot/session.js';
 import type { AnalyticsQuery } from '../../src/analytics/AnalyticsReader.js';
+import { readTables } from '../../src/analytics/tables.js';
 import { bookByChat, TEST_ACCOUNT_SID } from '../support/bookingJourney.js';
 import { twilioSignature } from '../../src/channels/twilio/signature.js';
 import { newMessageSid } from '../../src/tools/twilioClient.js';
@@ -131,6 +132,15 @@ describe('analytics over the Twilio webhook (real Redis, frozen clock)', () => {
     expect(await reader.totals(q(), 'outcome')).toEqual([{ detail: 'competent', count: shown(5), workers: shown(5) }]);
     // The phrase five workers wrote is shown, scrubbed of the name and number; the one written once is not.
     expect(await reader.unmatchedTrades(q())).toEqual([{ country: 'DO', language: 'es', phrase: 'tapicero de muebles con', times: 5, workers: 5 }]);
+    // How long it took: the five booked within the hour of their first message (the clock is
+    // frozen) and were assessed on Monday's first slot, 2 days 22 hours after booking.
+    const tables = await readTables(reader, q());
+    expect(tables.waits).toEqual([
+      { measure: 'to_booking', bucket: 'lt1h', workers: 5 },
+      { measure: 'to_assessment', bucket: '1_7d', workers: 5 },
+    ]);
+    // Santo Domingo has a centre for masons: no town was far from one.
+    expect(tables['far-towns']).toEqual([]);
   });
 
   it('counts drop-off at the last step of conversations quiet for 24 hours, expiry as its own cause', async () => {
@@ -193,6 +203,27 @@ describe('analytics over the Twilio webhook (real Redis, frozen clock)', () => {
     const fresh = (await sessionOf(eraser))?.aid;
     expect(fresh).toMatch(/^a0/);
     expect(fresh).not.toBe(erasedAid);
+  });
+
+  it('names the towns far from any centre for the trade (more than 50 km), by the gazetteer\'s name, from k workers', async () => {
+    clock.now = START + 10 * 24 * 3600_000;
+    const day = '2026-11-30';
+    // Pedernales is about 190 km from INFOTEP's nearest centre (Bajos de Haina).
+    const far = ['Hola', '1', '1', '1', 'albañil', '1', '2', 'vivo en pedernales'];
+    for (let i = 0; i < 5; i++) {
+      const replies = (await app.chat(number('+1809'), far)).map(text);
+      expect(replies.at(-1)).toMatch(/km/);
+    }
+    // A sixth from Santo Domingo has a centre in town: not counted.
+    await app.chat(number('+1809'), [...far.slice(0, -1), 'santo domingo']);
+    const tables = await readTables(app.ruta.analytics.reader, { from: day, to: day });
+    expect(tables['far-towns']).toEqual([{ country: 'DO', town: 'Pedernales', workers: 5 }]);
+    // In the stream, the town is an id, never what was typed.
+    const events = await app.ruta.analytics.store.recent(200);
+    expect(events.filter((e) => e.kind === 'centre_far').map((e) => e.detail)).toEqual(Array(5).fill('pedernales.pedernales'));
+    // Another country's workers were never far: nothing.
+    const fewer = await readTables(app.ruta.analytics.reader, { from: day, to: day, country: ['MX'] });
+    expect(fewer['far-towns']).toEqual([]);
   });
 
   it('counts an opt-out (never a drop-off) and a delivery failure by its error code, on their own day', async () => {

@@ -1,6 +1,8 @@
 import type { Request, Response } from 'express';
 import { LANGUAGES } from '../../catalog/schema.js';
-import { CHANNELS } from '../../analytics/event.js';
+import type { Catalog } from '../../catalog/Catalog.js';
+import { isFactName } from '../../catalog/publishedFact.js';
+import { CHANNELS, FAR_KM } from '../../analytics/event.js';
 import { readTables, scopedQuery, TABLE_COLUMNS, tableCsv, TABLES, type Published, type TableName, type Tables } from '../../analytics/tables.js';
 import type { AnalyticsQuery } from '../../analytics/AnalyticsReader.js';
 import { pageContext, signedIn, viewerOf } from '../access.js';
@@ -14,6 +16,25 @@ import { assetHref } from '../assets.js';
 /** How many rows of a long table the page shows (the CSV has them all). */
 const TOP = 10;
 
+/**
+ * A step id as coordinators read it: "Reservar cita: ¿qué centro?" for 'booking.centre', the
+ * statement's number for the pre-screen's 'prescreen.s3'; an id without a label stays as it is.
+ */
+export function stepLabel(t: PageContext['t'], step: string): string {
+  const statement = /^prescreen\.s(\d+)$/.exec(step);
+  if (statement) return t('analytics.steps.prescreen.statement', { n: Number(statement[1]) + 1 });
+  const key = `analytics.steps.${step}`;
+  const label = t(key);
+  return label === key ? step : label;
+}
+
+/** A fact told unknown as coordinators read it: "INFOTEP: Costo" for 'infotep.cost'; the id when it is not one Ruta knows. */
+function factLabel(t: PageContext['t'], catalog: Catalog, fact: string): string {
+  const [institution = '', name] = fact.split('.');
+  const acronym = catalog.institution(institution)?.acronym;
+  return acronym && isFactName(name) ? `${acronym}: ${t(`facts.names.${name}`)}` : fact;
+}
+
 const n = (p: Published, locale: string) => (typeof p === 'number' ? p.toLocaleString(locale) : p);
 const pct = (share: number | null, locale: string) => (share === null ? '' : share.toLocaleString(locale, { style: 'percent', maximumFractionDigits: 0 }));
 
@@ -23,7 +44,7 @@ const pct = (share: number | null, locale: string) => (share === null ? '' : sha
  * with its numbers in a table. Filters are a plain GET form (no script needed); the one chart is
  * drawn by /console/assets/analytics.js from the funnel's numbers, which the table also holds.
  */
-function AnalyticsPage(props: { ctx: PageContext; query: AnalyticsQuery & { from: string; to: string }; countries: Array<{ code: string; name: string }>; tables: Tables; k: number; error?: string | undefined }) {
+function AnalyticsPage(props: { ctx: PageContext; query: AnalyticsQuery & { from: string; to: string }; countries: Array<{ code: string; name: string }>; tables: Tables; k: number; catalog: Catalog; error?: string | undefined }) {
   const { ctx, query, tables, k } = props;
   const { t } = ctx;
   const locale = ctx.lang === 'es' ? 'es' : 'en';
@@ -120,7 +141,7 @@ function AnalyticsPage(props: { ctx: PageContext; query: AnalyticsQuery & { from
           rows={tables.dropoff.slice(0, TOP)}
           empty={t('analytics.none')}
           columns={[
-            { header: t('analytics.col.step'), cell: (r) => <code>{r.step}</code>, rowHeader: true },
+            { header: t('analytics.col.step'), cell: (r) => <span title={r.step}>{stepLabel(t, r.step)}</span>, rowHeader: true },
             { header: t('analytics.col.cause'), cell: (r) => t(`analytics.cause.${r.cause}`) },
             { header: t('analytics.col.workers'), cell: (r) => n(r.workers, locale), numeric: true },
           ]}
@@ -136,7 +157,7 @@ function AnalyticsPage(props: { ctx: PageContext; query: AnalyticsQuery & { from
           rows={tables.questions.slice(0, TOP)}
           empty={t('analytics.none')}
           columns={[
-            { header: t('analytics.col.step'), cell: (r) => <code>{r.step}</code>, rowHeader: true },
+            { header: t('analytics.col.step'), cell: (r) => <span title={r.step}>{stepLabel(t, r.step)}</span>, rowHeader: true },
             { header: t('analytics.col.outcome'), cell: (r) => t(`analytics.outcome.${r.outcome}`) },
             { header: t('analytics.col.turns'), cell: (r) => n(r.turns, locale), numeric: true },
             { header: t('analytics.col.workers'), cell: (r) => n(r.workers, locale), numeric: true },
@@ -169,12 +190,43 @@ function AnalyticsPage(props: { ctx: PageContext; query: AnalyticsQuery & { from
           rows={tables['unknown-facts'].slice(0, TOP)}
           empty={t('analytics.none')}
           columns={[
-            { header: t('analytics.col.fact'), cell: (r) => <code>{r.fact}</code>, rowHeader: true },
+            { header: t('analytics.col.fact'), cell: (r) => <span title={r.fact}>{factLabel(t, props.catalog, r.fact)}</span>, rowHeader: true },
             { header: t('analytics.col.times'), cell: (r) => n(r.times, locale), numeric: true },
             { header: t('analytics.col.workers'), cell: (r) => n(r.workers, locale), numeric: true },
           ]}
         />
         {csv('unknown-facts')}
+        <h3>{t('analytics.farTitle')}</h3>
+        <p>{t('analytics.farHint', { km: FAR_KM })}</p>
+        <Table
+          caption={t('analytics.farTitle')}
+          captionHidden
+          rows={tables['far-towns'].slice(0, TOP)}
+          empty={t('analytics.none')}
+          columns={[
+            { header: t('analytics.col.town'), cell: (r) => r.town, rowHeader: true },
+            { header: t('analytics.col.country'), cell: (r) => r.country },
+            { header: t('analytics.col.workers'), cell: (r) => n(r.workers, locale), numeric: true },
+          ]}
+        />
+        {csv('far-towns')}
+      </section>
+
+      <section aria-labelledby="waits-title">
+        <h2 id="waits-title">{t('analytics.waitsTitle')}</h2>
+        <p>{t('analytics.waitsHint')}</p>
+        <Table
+          caption={t('analytics.waitsTitle')}
+          captionHidden
+          rows={tables.waits}
+          empty={t('analytics.none')}
+          columns={[
+            { header: t('analytics.col.between'), cell: (r) => t(`analytics.wait.${r.measure}`), rowHeader: true },
+            { header: t('analytics.col.wait'), cell: (r) => t(`analytics.bucket.${r.bucket}`) },
+            { header: t('analytics.col.workers'), cell: (r) => n(r.workers, locale), numeric: true },
+          ]}
+        />
+        {csv('waits')}
       </section>
 
       <section aria-labelledby="cost-title">
@@ -223,7 +275,7 @@ export const analyticsPages: ConsolePages = (router, { deps }) => {
     }
     if (!scoped.ok) throw new Error('default analytics query refused');
     const tables = await readTables(deps.analytics, scoped.query);
-    sendPage(res, <AnalyticsPage ctx={ctx} query={scoped.query} countries={countriesOf(res, ctx.lang === 'en' ? 'en' : 'es')} tables={tables} k={deps.analytics.k} error={error} />, error ? 400 : 200);
+    sendPage(res, <AnalyticsPage ctx={ctx} query={scoped.query} countries={countriesOf(res, ctx.lang === 'en' ? 'en' : 'es')} tables={tables} k={deps.analytics.k} catalog={deps.catalog} error={error} />, error ? 400 : 200);
   });
 
   router.get('/analytics/:table.csv', signedIn('coordinator'), async (req, res) => {
