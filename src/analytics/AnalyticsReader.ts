@@ -52,6 +52,14 @@ export class AnalyticsReader {
     readonly placeName: (country: string, id: string) => string | undefined = () => undefined,
   ) {}
 
+  /**
+   * A reader for one page or request: each day's cell hashes (and phrase lists) are read once and
+   * shared by every table it reads, instead of once per table.
+   */
+  sharingReads(): AnalyticsReader {
+    return new AnalyticsReader(new SharedReads(this.store), this.k, this.placeName);
+  }
+
   /** Distinct workers per funnel stage, first contact → certified. */
   async funnel(q: AnalyticsQuery): Promise<Array<{ stage: string; workers: KCount }>> {
     const rows = await this.rows(q, (c) => {
@@ -172,6 +180,49 @@ export class AnalyticsReader {
   private hidden(): KCount {
     return { shown: false, label: `<${this.k}` };
   }
+}
+
+/** A store whose day reads are made once per set of days (for one request; never kept longer). */
+class SharedReads implements AnalyticsStore {
+  private readonly countsOf = new Map<string, Promise<Array<Record<string, number>>>>();
+  private readonly phrasesOf = new Map<string, Promise<Array<Record<string, number>>>>();
+
+  constructor(private readonly store: AnalyticsStore) {}
+
+  counts(days: readonly string[]) {
+    return once(this.countsOf, days, () => this.store.counts(days));
+  }
+  phrases(days: readonly string[]) {
+    return once(this.phrasesOf, days, () => this.store.phrases(days));
+  }
+  write(...args: Parameters<AnalyticsStore['write']>) {
+    return this.store.write(...args);
+  }
+  distinct(groups: ReadonlyArray<readonly string[]>) {
+    return this.store.distinct(groups);
+  }
+  due(beforeMs: number, limit: number) {
+    return this.store.due(beforeMs, limit);
+  }
+  claim(aid: string, beforeMs: number) {
+    return this.store.claim(aid, beforeMs);
+  }
+  recent(limit: number) {
+    return this.store.recent(limit);
+  }
+  range(...args: Parameters<AnalyticsStore['range']>) {
+    return this.store.range(...args);
+  }
+}
+
+function once<T>(cache: Map<string, Promise<T>>, days: readonly string[], read: () => Promise<T>): Promise<T> {
+  const key = days.join(',');
+  let found = cache.get(key);
+  if (!found) {
+    found = read();
+    cache.set(key, found);
+  }
+  return found;
 }
 
 const matches = (filter: readonly string[] | undefined, value: string) => filter === undefined || filter.length === 0 || filter.includes(value);

@@ -102,7 +102,8 @@ export interface Tables {
 
 
 /** Every table for one query: one read of the day hashes per table, and PFCOUNTs for the rows shown. */
-export async function readTables(reader: AnalyticsReader, query: AnalyticsQuery): Promise<Tables> {
+export async function readTables(whole: AnalyticsReader, query: AnalyticsQuery): Promise<Tables> {
+  const reader = whole.sharingReads();
   const [funnel, dropoff, turns, unmatched, facts, segments, failures, optOuts, erasures, throttled, far, toBooking, toAssessment] = await Promise.all([
     reader.funnel(query),
     reader.dropOff(query),
@@ -137,7 +138,7 @@ export async function readTables(reader: AnalyticsReader, query: AnalyticsQuery)
     questions: turns.flatMap((t) => (t.outcome === 'reasked' || t.outcome === 'not_understood' ? [{ step: t.step, outcome: t.outcome, turns: published(t.turns), workers: published(t.workers) }] : [])),
     unmatched: unmatched.map((u) => ({ country: u.country, language: u.language, phrase: u.phrase, workers: u.workers })),
     'unknown-facts': facts.map((f) => ({ fact: f.detail, times: published(f.count), workers: published(f.workers) })),
-    'far-towns': far.map((f) => ({ country: f.country, town: reader.placeName(f.country, f.detail) ?? f.detail, workers: published(f.workers) })),
+    'far-towns': far.map((f) => ({ country: f.country, town: whole.placeName(f.country, f.detail) ?? f.detail, workers: published(f.workers) })),
     waits: [...waits('to_booking', toBooking), ...waits('to_assessment', toAssessment)],
     cost: [
       ...totals('segments', segments),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FUNNEL } from '../../src/analytics/AnalyticsReader.js';
-import { FUNNEL_STAGES, scopedQuery, tableCsv } from '../../src/analytics/tables.js';
+import { AnalyticsReader, FUNNEL } from '../../src/analytics/AnalyticsReader.js';
+import { MemoryAnalyticsStore } from '../../src/analytics/MemoryAnalyticsStore.js';
+import { FUNNEL_STAGES, readTables, scopedQuery, TABLES, tableCsv } from '../../src/analytics/tables.js';
 
 describe("coordinators' tables", () => {
   it('name the reader\'s funnel stages, in its order', () => {
@@ -18,5 +19,17 @@ describe("coordinators' tables", () => {
 
   it('write CSV with "<k" as it is and formula-looking text defused', () => {
     expect(tableCsv([{ phrase: '=cmd()', workers: '<5' }, { phrase: 'albañil, obra', workers: 7 }], ['phrase', 'workers'])).toBe("phrase,workers\r\n'=cmd(),<5\r\n\"albañil, obra\",7\r\n");
+  });
+
+  it('read each day once for all the tables of a page (not once per table)', async () => {
+    const store = new MemoryAnalyticsStore();
+    const reads = { counts: 0, phrases: 0 };
+    const counts = store.counts.bind(store);
+    const phrases = store.phrases.bind(store);
+    store.counts = (days) => ((reads.counts += days.length), counts(days));
+    store.phrases = (days) => ((reads.phrases += days.length), phrases(days));
+    const tables = await readTables(new AnalyticsReader(store, 5), { from: '2026-11-01', to: '2026-11-30' });
+    expect(Object.keys(tables).sort()).toEqual([...TABLES].sort());
+    expect(reads).toEqual({ counts: 30, phrases: 30 });
   });
 });
