@@ -7,6 +7,7 @@ import express from 'express';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import openapi from '../../api/openapi.json' with { type: 'json' };
+import { TABLES } from '../../src/analytics/tables.js';
 import { runCli } from '../../src/tools/rutaCli.js';
 import { bookByChat, BOOK_MASON_ES, TEST_ACCOUNT_SID } from '../support/bookingJourney.js';
 import { eventually, startFakeTwilio, type FakeTwilio } from '../support/fakeTwilio.js';
@@ -89,8 +90,11 @@ describe('tokens', () => {
     const doc = (await res.json()) as typeof openapi;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/openapi.json', '/bookings', '/bookings/{code}', '/requests', '/centres', '/centres/{centreId}', '/centres/{centreId}/availability', '/centres/{centreId}/calendar.ics', '/webhook', '/webhook/deliveries', '/facts', '/facts/{name}', '/coordinator/scope', '/coordinator/countries/{code}'].sort(),
+      ['/openapi.json', '/bookings', '/bookings/{code}', '/requests', '/centres', '/centres/{centreId}', '/centres/{centreId}/availability', '/centres/{centreId}/calendar.ics', '/webhook', '/webhook/deliveries', '/facts', '/facts/{name}', '/coordinator/scope', '/coordinator/countries/{code}', '/analytics/{table}', '/analytics/events.ndjson'].sort(),
     );
+    // The analytics tables it names are the ones served.
+    const tables = (doc.paths['/analytics/{table}'].get.parameters[0]?.schema as { enum: string[] }).enum;
+    expect(tables).toEqual([...TABLES, ...TABLES.map((t) => `${t}.csv`)]);
   });
 });
 
