@@ -1,4 +1,4 @@
-import { Dialog, DialogReason, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, DialogReason, type DialogContext, type DialogTurnResult } from '../src/bot/dialogMachinery.js';
 import { recognizeChoice, type MenuOption } from '../src/language/choice.js';
 import { clean } from '../src/language/text.js';
 import { rutaTurn, type RutaTurn } from '../src/bot/RutaTurn.js';

@@ -1,4 +1,4 @@
-import { DialogSet } from 'botbuilder-dialogs';
+import { DialogSet } from '../src/bot/dialogMachinery.js';
 import type { Catalog } from '../src/catalog/Catalog.js';
 import { AppointmentDialog } from './appointmentDialog.js';
 import { BookingDialog } from './bookingDialog.js';

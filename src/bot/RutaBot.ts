@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { DialogContext, DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { DialogContext, DialogSet, DialogTurnStatus, type DialogState } from './dialogMachinery.js';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { Language } from '../catalog/schema.js';

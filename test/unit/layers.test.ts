@@ -16,4 +16,11 @@ describe('layers', () => {
     const offending = lower.filter((f) => /from\s+['"][^'"]*\/(bot|dialogs)\//.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f));
     expect(offending).toEqual([]);
   });
+
+  it('the service takes botbuilder-dialogs through src/bot/dialogMachinery.ts, never its index (which loads the unused prompts and their recognizers)', () => {
+    const root = projectRoot();
+    const files = [...sources(join(root, 'src')), ...sources(join(root, 'dialogs'))].filter((f) => !f.includes('/tools/bench/'));
+    const offending = files.filter((f) => /from\s+['"]botbuilder-dialogs['"]/.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f));
+    expect(offending).toEqual([]);
+  });
 });
