@@ -117,7 +117,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     redis = options.redis ?? (await connectRedis(config.REDIS_URL!, config.REDIS_START_TIMEOUT_MS, log));
     redis.on('error', (err: Error) => log.error('redis_error', { code: 'code' in err ? String(err.code) : err.name }));
     store = new RedisStore(redis, config.REDIS_PREFIX);
-    lock = new RedisTurnLock(redis, config.REDIS_PREFIX, { leaseMs: config.TURN_LEASE_MS });
+    lock = new RedisTurnLock(redis, config.REDIS_PREFIX, { leaseMs: config.TURN_LEASE_MS, now: nowMs });
     bookingStore = new RedisBookingStore(redis, config.REDIS_PREFIX, nowMs);
     analyticsStore = new RedisAnalyticsStore(redis, config.REDIS_PREFIX, {
       eventDays: config.ANALYTICS_EVENT_RETENTION_DAYS,

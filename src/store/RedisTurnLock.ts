@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RedisScript } from './redisScript.js';
 import { LOCK_PREFIX } from './Store.js';
-import { sleep, type LockResult, type Place, type SeenKey, type TurnLock } from './TurnLock.js';
+import { sleep, type LockResult, type Place, type SeenMark, type TurnLock } from './TurnLock.js';
 
 // A ticket lock with leases, shared by every server process through Redis:
 // each turn draws the next ticket; the ticket being served holds a lease. A waiter whose lease
@@ -26,13 +26,21 @@ end
 `;
 
 /**
- * A message arrives: its de-duplication key and its ticket in one step, before anything else.
- * KEYS: next, serving, lease, gone, seen ('' when none). ARGV: ttl_ms, seen_ttl_s, grant_ms.
+ * A message arrives: its de-duplication mark and its ticket in one step, before anything else.
+ * The marks of a line are one sorted set (message id → when its mark expires, ms), trimmed of
+ * expired marks on each arrival and capped at the newest 256; the set itself expires with its
+ * newest mark.
+ * KEYS: next, serving, lease, gone, seen. ARGV: ttl_ms, seen_ttl_ms ('' when no mark), grant_ms, now_ms, id.
  * Returns the ticket, or -1 when the message was seen before.
  */
 const ARRIVE = new RedisScript(`
 if ARGV[2] ~= '' then
-  if not redis.call('SET', KEYS[5], '1', 'EX', ARGV[2], 'NX') then return -1 end
+  local now = tonumber(ARGV[4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
+  if redis.call('ZSCORE', KEYS[5], ARGV[5]) then return -1 end
+  redis.call('ZADD', KEYS[5], now + tonumber(ARGV[2]), ARGV[5])
+  redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -257)
+  redis.call('PEXPIRE', KEYS[5], ARGV[2])
 end
 local ticket = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -104,6 +112,8 @@ export interface RedisTurnLockOptions {
   /** How long the next waiter has to claim its turn once granted. */
   grantMs?: number;
   pollMs?: number;
+  /** The injected clock (ms): when a de-duplication mark expires. */
+  now?: () => number;
 }
 
 /** FIFO per-sender lock across processes (see the comment above for the algorithm). */
@@ -112,6 +122,7 @@ export class RedisTurnLock implements TurnLock {
   private readonly grantMs: number;
   private readonly pollMs: number;
   private readonly ttlMs: number;
+  private readonly nowMs: () => number;
 
   constructor(
     private readonly redis: Redis,
@@ -121,6 +132,7 @@ export class RedisTurnLock implements TurnLock {
     this.leaseMs = options.leaseMs ?? 3_000;
     this.grantMs = options.grantMs ?? Math.min(3_000, this.leaseMs);
     this.pollMs = options.pollMs ?? 15;
+    this.nowMs = options.now ?? Date.now;
     // Longer than any wait, so a line's counters outlive its waiters.
     this.ttlMs = Math.max(this.leaseMs * 4, 60_000);
   }
@@ -130,9 +142,14 @@ export class RedisTurnLock implements TurnLock {
     return [base + 'next', base + 'serving', base + 'lease', base + 'gone'];
   }
 
-  async arrive(key: string, seen?: SeenKey): Promise<Place | 'duplicate'> {
+  private seenKey(key: string): string {
+    return `${this.prefix}${LOCK_PREFIX}${key}:seen`;
+  }
+
+  async arrive(key: string, seen?: SeenMark): Promise<Place | 'duplicate'> {
     const keys = this.keys(key);
-    const reply = Number(await ARRIVE.run(this.redis, [...keys, seen ? this.prefix + seen.key : ''], [this.ttlMs, seen ? seen.ttlSeconds : '', this.grantMs]));
+    const args = seen ? [this.ttlMs, seen.ttlSeconds * 1000, this.grantMs, this.nowMs(), seen.id] : [this.ttlMs, '', this.grantMs, 0, ''];
+    const reply = Number(await ARRIVE.run(this.redis, [...keys, this.seenKey(key)], args));
     if (reply === -1) return 'duplicate';
     if (!Number.isInteger(reply) || reply < 1) throw new Error('turn lock: unexpected reply from Redis');
     const ticket = reply;
@@ -145,8 +162,8 @@ export class RedisTurnLock implements TurnLock {
     };
   }
 
-  async forget(seenKey: string): Promise<void> {
-    await this.redis.del(this.prefix + seenKey);
+  async forget(key: string, id: string): Promise<void> {
+    await this.redis.zrem(this.seenKey(key), id);
   }
 
   async run<T>(key: string, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {

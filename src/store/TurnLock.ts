@@ -6,7 +6,7 @@
  * answered in that order even when two processes receive them.
  *
  * @example
- *   const place = await lock.arrive(`turn/${pid}`, { key: `seen/${pid}/${sid}`, ttlSeconds: 172800 });
+ *   const place = await lock.arrive(`turn/${pid}`, { id: sid.slice(-16), ttlSeconds: 172800 });
  *   if (place === 'duplicate') return;                 // a re-delivery: already handled
  *   const r = await place.run(10_000, () => handleTurn());
  *   if (!r.ok) replyBusy();
@@ -23,16 +23,21 @@ export interface Place {
   abandon(): Promise<void>;
 }
 
-/** The de-duplication key written with the place: a message already seen gets no place. */
-export interface SeenKey {
-  key: string;
+/**
+ * The message's de-duplication mark, written with its place: a message already seen gets no place.
+ * Marks are kept per line (one small set per sender, beside the line's counters), each for
+ * `ttlSeconds` — not one key per message, which cost a pre-screened worker 2.7 KB of Redis.
+ */
+export interface SeenMark {
+  /** The message's id within its sender's line (e.g. the last 16 hex digits of Twilio's MessageSid). */
+  id: string;
   ttlSeconds: number;
 }
 
 export interface TurnLock {
-  arrive(key: string, seen?: SeenKey): Promise<Place | 'duplicate'>;
-  /** Forgets a de-duplication key, so the same message can be sent again (its turn could not run). */
-  forget(seenKey: string): Promise<void>;
+  arrive(key: string, seen?: SeenMark): Promise<Place | 'duplicate'>;
+  /** Forgets a message's mark, so the same message can be sent again (its turn could not run). */
+  forget(key: string, id: string): Promise<void>;
   /** arrive() then run(): for turns that need no de-duplication (status callbacks, chat channels). */
   run<T>(key: string, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>>;
 }
@@ -47,11 +52,12 @@ export class MemoryTurnLock implements TurnLock {
 
   constructor(private readonly now: () => number = () => performance.timeOrigin + performance.now()) {}
 
-  async arrive(key: string, seenKey?: SeenKey): Promise<Place | 'duplicate'> {
-    if (seenKey) {
-      const until = this.seen.get(seenKey.key);
+  async arrive(key: string, mark?: SeenMark): Promise<Place | 'duplicate'> {
+    if (mark) {
+      const seenKey = `${key}\u0000${mark.id}`;
+      const until = this.seen.get(seenKey);
       if (until !== undefined && until > this.now()) return 'duplicate';
-      this.seen.set(seenKey.key, this.now() + seenKey.ttlSeconds * 1000);
+      this.seen.set(seenKey, this.now() + mark.ttlSeconds * 1000);
       this.sweepSeen();
     }
     // Synchronously, before any await: the place in line is the order of arrival.
@@ -94,8 +100,8 @@ export class MemoryTurnLock implements TurnLock {
     };
   }
 
-  async forget(seenKey: string): Promise<void> {
-    this.seen.delete(seenKey);
+  async forget(key: string, id: string): Promise<void> {
+    this.seen.delete(`${key}\u0000${id}`);
   }
 
   async run<T>(key: string, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {

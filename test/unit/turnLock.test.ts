@@ -123,3 +123,52 @@ describe('RedisTurnLock', () => {
     expect(order).toEqual([first.ticket, later.ticket]);
   });
 });
+
+describe.each([
+  ['RedisTurnLock', (now: () => number) => new RedisTurnLock(env.redis, `${env.prefix}marks:`, { now })],
+  ['MemoryTurnLock', (now: () => number) => new MemoryTurnLock(now)],
+])('%s de-duplication marks', (name, make) => {
+  it('gives a message seen before no place, until its mark expires on the injected clock or is forgotten', async () => {
+    const clock = { ms: Date.parse('2026-11-20T15:00:00Z') };
+    const lock = make(() => clock.ms);
+    const line = `turn/${name}-${Math.random()}`;
+    const arrive = async (id: string) => {
+      const place = await lock.arrive(line, { id, ttlSeconds: 60 });
+      if (place !== 'duplicate') await place.abandon();
+      return place === 'duplicate' ? 'duplicate' : 'new';
+    };
+    expect(await arrive('aaaa000011112222')).toBe('new');
+    expect(await arrive('aaaa000011112222')).toBe('duplicate');
+    expect(await arrive('bbbb000011112222')).toBe('new');
+    // Another sender's line may hold the same id.
+    const other = await lock.arrive(`${line}-other`, { id: 'aaaa000011112222', ttlSeconds: 60 });
+    expect(other).not.toBe('duplicate');
+    if (other !== 'duplicate') await other.abandon();
+    await lock.forget(line, 'bbbb000011112222');
+    expect(await arrive('bbbb000011112222')).toBe('new');
+    clock.ms += 61_000;
+    expect(await arrive('aaaa000011112222')).toBe('new');
+  });
+});
+
+describe('RedisTurnLock de-duplication in Redis', () => {
+  it('keeps a sender\'s marks in one sorted set beside its line, expiring with the newest, trimmed of expired marks', async () => {
+    const clock = { ms: Date.parse('2026-11-20T15:00:00Z') };
+    const prefix = `${env.prefix}marks-redis:`;
+    const lock = new RedisTurnLock(env.redis, prefix, { now: () => clock.ms });
+    for (let i = 0; i < 20; i++) {
+      const place = await lock.arrive('turn/pid123', { id: `${i}`.padStart(16, '0'), ttlSeconds: 3600 });
+      if (place === 'duplicate') throw new Error('not a duplicate');
+      await place.run(1000, async () => undefined);
+      clock.ms += 10 * 60_000;
+    }
+    const keys = await keysUnder(env.redis, prefix);
+    const marks = keys.filter((k) => k.endsWith(':seen'));
+    expect(marks).toEqual([`${prefix}lock:turn/pid123:seen`]);
+    // Marks older than an hour (on the injected clock) were trimmed as later messages arrived.
+    expect(await env.redis.zcard(marks[0]!)).toBe(6);
+    const ttl = await env.redis.pttl(marks[0]!);
+    expect(ttl).toBeGreaterThan(3500_000);
+    expect(ttl).toBeLessThanOrEqual(3600_000);
+  });
+});

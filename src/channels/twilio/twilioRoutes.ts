@@ -105,14 +105,16 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
     const pid = pseudonymize(deps.pseudonymSecret, message.From);
     const user = pid.slice(0, 8);
     const msg = message.MessageSid.slice(-8); // Twilio's id, not personal: lets a turn be followed in the logs
-    const seenKey = `seen/${pid}/${message.MessageSid}`;
+    // De-duplication: the MessageSid's last 16 hex digits (64 random bits) mark it in its sender's line.
+    const line = `turn/${pid}`;
+    const mark = message.MessageSid.slice(-16);
     // The console's simulator (a number no person can have): a test conversation, marked as such.
     const simulated = isSimulatedNumber(message.From, deps.catalog);
     const started = performance.now();
     const apology = async (err: unknown): Promise<string[]> => {
       // Never a stack trace, never silence: a kind apology in the worker's language.
       deps.log.error('turn_failed', { user, msg, code: errorCode(err) });
-      await deps.lock.forget(seenKey).catch(() => undefined);
+      await deps.lock.forget(line, mark).catch(() => undefined);
       return [(await translatorFor(deps, channel, pid, message.Body))('common.error')];
     };
 
@@ -123,14 +125,14 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
     try {
       // The first await after the body is read: the message's place in its sender's line is taken
       // on arrival, atomically with its de-duplication (a re-delivered MessageSid gets no place).
-      const place = await deps.lock.arrive(`turn/${pid}`, { key: seenKey, ttlSeconds: deps.dedupTtlSeconds });
+      const place = await deps.lock.arrive(line, { id: mark, ttlSeconds: deps.dedupTtlSeconds });
       if (place === 'duplicate') {
         deps.log.info('twilio_duplicate_dropped', { user, msg });
         sendTwiml(res, []);
         return;
       }
       ticket = place.ticket;
-      ({ texts, heldAt } = await runTurn(deps, message, pid, place, seenKey, simulated));
+      ({ texts, heldAt } = await runTurn(deps, message, pid, place, { line, mark }, simulated));
     } catch (err) {
       texts = await apology(err);
     }
@@ -175,7 +177,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
  * place is given up and the sender gets one short notice, then silence), then the bot, once the
  * sender's previous turns are done.
  */
-async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: string, place: Place, seenKey: string, simulated: boolean): Promise<{ texts: string[]; heldAt?: number }> {
+async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: string, place: Place, seen: { line: string; mark: string }, simulated: boolean): Promise<{ texts: string[]; heldAt?: number }> {
   const channel = channelOf(message.From);
   const user = pid.slice(0, 8);
   const admission = await deps.limits.admit(pid).catch(async (err: unknown) => {
@@ -207,7 +209,7 @@ async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: str
   if (locked.ok) return { texts: locked.value, heldAt };
   // The sender's previous turn is still running: say so, and let this message be sent again.
   deps.log.warn('turn_lock_timeout', { user });
-  await deps.lock.forget(seenKey);
+  await deps.lock.forget(seen.line, seen.mark);
   return { texts: [(await translatorFor(deps, channel, pid, message.Body))('common.busy')] };
 }
 
