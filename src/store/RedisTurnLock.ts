@@ -142,8 +142,9 @@ export class RedisTurnLock implements TurnLock {
     return [base + 'next', base + 'serving', base + 'lease', base + 'gone'];
   }
 
+  /** A line's marks: outside the lock's keys, so erasing a sender's data (which spares live locks) removes them. */
   private seenKey(key: string): string {
-    return `${this.prefix}${LOCK_PREFIX}${key}:seen`;
+    return `${this.prefix}seen/${key}`;
   }
 
   async arrive(key: string, seen?: SeenMark): Promise<Place | 'duplicate'> {

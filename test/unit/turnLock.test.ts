@@ -163,8 +163,8 @@ describe('RedisTurnLock de-duplication in Redis', () => {
       clock.ms += 10 * 60_000;
     }
     const keys = await keysUnder(env.redis, prefix);
-    const marks = keys.filter((k) => k.endsWith(':seen'));
-    expect(marks).toEqual([`${prefix}lock:turn/pid123:seen`]);
+    const marks = keys.filter((k) => k.includes('seen/'));
+    expect(marks).toEqual([`${prefix}seen/turn/pid123`]);
     // Marks older than an hour (on the injected clock) were trimmed as later messages arrived.
     expect(await env.redis.zcard(marks[0]!)).toBe(6);
     const ttl = await env.redis.pttl(marks[0]!);
