@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RedisScript } from '../store/redisScript.js';
-import { analyticsEventSchema, type AnalyticsEvent } from './event.js';
+import { analyticsEventSchema, hourOf, type AnalyticsEvent } from './event.js';
 import { dayTtlMs, type AnalyticsRetention, type AnalyticsStore } from './AnalyticsStore.js';
 import { phraseWorkersId, type AggregateWrite, type LastSeen } from './cells.js';
 
@@ -19,7 +19,7 @@ if top[1] then
   if last > ms then ms = last end
 end
 for i = 4, #ARGV do
-  redis.call('XADD', KEYS[1], 'MINID', ARGV[2], ms .. '-*', 'e', ARGV[i])
+  redis.call('XADD', KEYS[1], 'MINID', ARGV[2], ms .. '-*', 'c', ARGV[i])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return ms
@@ -74,7 +74,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     const { aggregateDays, eventDays, lastSeenMs } = this.retention;
     if (w.events.length > 0) {
       const hourMs = Math.floor(nowMs / 3600_000) * 3600_000;
-      m.eval(APPEND, 1, this.k('ev'), hourMs, hourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...w.events.map((e) => JSON.stringify(e)));
+      m.eval(APPEND, 1, this.k('ev'), hourMs, hourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...w.events.map(packEvent));
     }
     const ttl = (day: string) => dayTtlMs(day, nowMs, aggregateDays);
     for (const { day, cell, by } of w.counts) m.hincrby(this.k(`n:${day}`), cell, by).pexpire(this.k(`n:${day}`), ttl(day));
@@ -148,21 +148,64 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   async range(fromMs: number, toMs: number, limit: number, after?: string): Promise<{ events: AnalyticsEvent[]; next?: string }> {
     // Stream ids are `<hour ms>-<seq>`: the hours are the id range; a cursor is the last id read (exclusive).
     const entries = await this.redis.xrange(this.k('ev'), after ? `(${after}` : String(fromMs), String(toMs), 'COUNT', limit);
-    const events = entries.flatMap(([, fields]) => {
-      const json = fields[fields.indexOf('e') + 1];
-      const parsed = json ? analyticsEventSchema.safeParse(JSON.parse(json)) : undefined;
-      return parsed?.success ? [parsed.data] : [];
-    });
+    const events = entries.flatMap(([, fields]) => unpackEntry(fields));
     const last = entries.at(-1)?.[0];
     return entries.length === limit && last ? { events, next: last } : { events };
   }
 
   async recent(limit: number): Promise<AnalyticsEvent[]> {
     const entries = await this.redis.xrevrange(this.k('ev'), '+', '-', 'COUNT', limit);
-    return entries.flatMap(([, fields]) => {
-      const json = fields[fields.indexOf('e') + 1];
-      const parsed = json ? analyticsEventSchema.safeParse(JSON.parse(json)) : undefined;
-      return parsed?.success ? [parsed.data] : [];
-    });
+    return entries.flatMap(([, fields]) => unpackEntry(fields));
   }
+}
+
+/** The fields every event has, in the order a packed event keeps them. */
+type Packed = [hours: number, aid: string, country: string, language: string, channel: string, kind: string, step: string, segments: number, rest?: Record<string, unknown>];
+
+/**
+ * An event as the stream keeps it (field 'c'): a JSON array of the fields every event has, then an
+ * object with the rest when there is any; the hour as hours since 1970 (the entry's id holds it
+ * too, but a clock set back makes the id later than the event), and `v` implied: about 75 bytes
+ * an event instead of 250 for the whole JSON object — a pre-screened worker's 25 events are most
+ * of what analytics keep of them for 90 days.
+ *
+ * @example packEvent({ v: 1, hour: '2026-12-05T14:00:00Z', aid: 'a1b2…', country: 'DO', language: 'es', channel: 'sms', kind: 'understood', step: 'route.trade', segments: 1 }) === '[499022,"a1b2…","DO","es","sms","understood","route.trade",1]'
+ */
+export function packEvent(e: AnalyticsEvent): string {
+  const { v: _v, hour, aid, country, language, channel, kind, step, segments, ...rest } = e;
+  const packed: Packed = [Date.parse(hour) / 3600_000, aid ?? '', country, language, channel, kind, step ?? '', segments ?? -1];
+  if (Object.keys(rest).length > 0) packed.push(rest);
+  return JSON.stringify(packed);
+}
+
+/** A stream entry back into its event (entries of the first version hold the whole JSON under 'e'); nothing when it does not parse. */
+export function unpackEntry(fields: string[]): AnalyticsEvent[] {
+  const read = (name: string) => {
+    const i = fields.indexOf(name);
+    return i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined;
+  };
+  let candidate: unknown;
+  try {
+    const packed = read('c');
+    const whole = read('e');
+    if (packed !== undefined) {
+      const [hours, aid, country, language, channel, kind, step, segments, rest] = JSON.parse(packed) as Packed;
+      candidate = {
+        v: 1,
+        hour: hourOf(new Date(hours * 3600_000)),
+        ...(aid ? { aid } : {}),
+        country,
+        language,
+        channel,
+        kind,
+        ...(step ? { step } : {}),
+        ...(segments >= 0 ? { segments } : {}),
+        ...(rest ?? {}),
+      };
+    } else if (whole !== undefined) candidate = JSON.parse(whole);
+  } catch {
+    return [];
+  }
+  const parsed = analyticsEventSchema.safeParse(candidate);
+  return parsed.success ? [parsed.data] : [];
 }

@@ -5,7 +5,7 @@ import { tradePhrase } from '../../src/analytics/tradePhrase.js';
 import { EventRecorder, type TurnRecord } from '../../src/analytics/EventRecorder.js';
 import { AnalyticsReader, daysBetween } from '../../src/analytics/AnalyticsReader.js';
 import { MemoryAnalyticsStore } from '../../src/analytics/MemoryAnalyticsStore.js';
-import { RedisAnalyticsStore } from '../../src/analytics/RedisAnalyticsStore.js';
+import { packEvent, RedisAnalyticsStore, unpackEntry } from '../../src/analytics/RedisAnalyticsStore.js';
 import type { AnalyticsStore } from '../../src/analytics/AnalyticsStore.js';
 import { keysUnder, testRedis } from '../support/redis.js';
 
@@ -130,6 +130,32 @@ describe('RedisAnalyticsStore', () => {
     clock.now = T0 + 91 * DAY;
     await recorder.turn(turn(3));
     expect((await store.recent(100)).map((e) => e.hour)).toEqual(['2026-06-01T10:00:00Z']);
+  });
+});
+
+describe('the stream\'s packed events', () => {
+  const base = { v: 1 as const, hour: '2026-03-02T10:00:00Z', aid: aid(7), country: 'DO', language: 'es' as const, channel: 'sms' as const };
+  it.each([
+    { ...base, kind: 'understood' as const, step: 'route.trade', segments: 2 },
+    { ...base, kind: 'not_understood' as const, step: 'prescreen.s3', segments: 0 },
+    { ...base, kind: 'route_explained' as const, trade: 'mason', unknownFacts: ['infotep.cost', 'infotep.validity'] },
+    { ...base, kind: 'booking_requested' as const, waited: '1_7d' as const },
+    { ...base, kind: 'centre_far' as const, detail: 'pedernales.pedernales' },
+    { ...base, kind: 'delivery_failed' as const, errorCode: 30003 },
+    { v: 1 as const, hour: '2026-03-02T11:00:00Z', country: 'XX', language: 'ht' as const, channel: 'whatsapp' as const, kind: 'throttled' as const },
+    { ...base, kind: 'command' as const, step: 'none', segments: 1, test: true as const },
+  ])('keeps $kind whole, in far fewer bytes than its JSON', (event) => {
+    const packed = packEvent(event);
+    expect(unpackEntry(['c', packed])).toEqual([event]);
+    // The hour, v and the field names are gone: at least 50 bytes less.
+    expect(packed.length).toBeLessThan(JSON.stringify(event).length - 50);
+  });
+
+  it('reads the first version\'s entries (the whole JSON under "e"), and nothing from a broken one', () => {
+    const event = { ...base, kind: 'understood' as const, step: 'menu.main', segments: 1 };
+    expect(unpackEntry(['e', JSON.stringify(event)])).toEqual([event]);
+    expect(unpackEntry(['c', '[1,2'])).toEqual([]);
+    expect(unpackEntry(['c', '[493632,"x","DO","es","sms","understood","",-1]'])).toEqual([]); // not an aid
   });
 });
 
