@@ -11,6 +11,8 @@ interface Entry {
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private readonly entries = new Map<string, Entry>();
+  /** Writes since expired entries were last swept. */
+  private writes = 0;
 
   /** `now`: the injected clock (epoch ms); expiries are measured on it. */
   constructor(private readonly now: () => number) {}
@@ -22,6 +24,26 @@ export class MemoryStore implements Store {
       return undefined;
     }
     return e;
+  }
+
+  /**
+   * Every write; every so often (as many writes as half the entries, at least 1,024) the entries
+   * that expired are dropped, as Redis does on its own. Without it a key written once and never
+   * read again — a status callback's de-duplication, a flood counter — stayed for ever and the
+   * quick-start server grew without end. The sweep's cost is spread over the writes that led to
+   * it: constant per write.
+   */
+  private put(key: string, entry: Entry): void {
+    this.entries.set(key, entry);
+    if (++this.writes < Math.max(1024, this.entries.size / 2)) return;
+    this.writes = 0;
+    const now = this.now();
+    for (const [k, e] of this.entries) if (e.expiresAt !== undefined && e.expiresAt <= now) this.entries.delete(k);
+  }
+
+  /** Entries held, expired or not (for tests and the memory figures). */
+  get size(): number {
+    return this.entries.size;
   }
 
   private expiry(ttlSeconds: number | undefined): number | undefined {
@@ -40,7 +62,7 @@ export class MemoryStore implements Store {
     if (expect === null && current !== undefined) return { ok: false, reason: 'etag_mismatch' };
     if (typeof expect === 'string' && current !== expect) return { ok: false, reason: 'etag_mismatch' };
     const etag = randomBytes(8).toString('hex');
-    this.entries.set(key, { value, etag, expiresAt: this.expiry(ttlSeconds) });
+    this.put(key, { value, etag, expiresAt: this.expiry(ttlSeconds) });
     return { ok: true, etag };
   }
 
@@ -49,18 +71,18 @@ export class MemoryStore implements Store {
   }
 
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
-    this.entries.set(key, { value, expiresAt: this.expiry(ttlSeconds) });
+    this.put(key, { value, expiresAt: this.expiry(ttlSeconds) });
   }
 
   async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
     if (this.live(key)) return false;
-    this.entries.set(key, { value, expiresAt: this.expiry(ttlSeconds) });
+    this.put(key, { value, expiresAt: this.expiry(ttlSeconds) });
     return true;
   }
 
   async incr(key: string, ttlSeconds?: number): Promise<number> {
     const next = Number(this.live(key)?.value ?? '0') + 1;
-    this.entries.set(key, { value: String(next), expiresAt: ttlSeconds === undefined ? this.live(key)?.expiresAt : this.expiry(ttlSeconds) });
+    this.put(key, { value: String(next), expiresAt: ttlSeconds === undefined ? this.live(key)?.expiresAt : this.expiry(ttlSeconds) });
     return next;
   }
 
@@ -70,7 +92,7 @@ export class MemoryStore implements Store {
 
   async setField(key: string, field: string, value: string, ttlSeconds: number): Promise<void> {
     const map = { ...(await this.fields(key)), [field]: value };
-    this.entries.set(key, { value: JSON.stringify(map), expiresAt: this.expiry(ttlSeconds) });
+    this.put(key, { value: JSON.stringify(map), expiresAt: this.expiry(ttlSeconds) });
   }
 
   async fields(key: string): Promise<Record<string, string>> {
@@ -80,7 +102,7 @@ export class MemoryStore implements Store {
 
   async pushCapped(key: string, value: string, max: number, ttlSeconds: number): Promise<void> {
     const items = [value, ...(await this.list(key))].slice(0, max);
-    this.entries.set(key, { value: JSON.stringify(items), expiresAt: this.expiry(ttlSeconds) });
+    this.put(key, { value: JSON.stringify(items), expiresAt: this.expiry(ttlSeconds) });
   }
 
   async list(key: string, limit?: number): Promise<string[]> {
@@ -100,7 +122,7 @@ export class MemoryStore implements Store {
   async move(from: string, to: string): Promise<boolean> {
     const entry = this.live(from);
     if (!entry) return false;
-    if (!this.live(to)) this.entries.set(to, entry);
+    if (!this.live(to)) this.put(to, entry);
     this.entries.delete(from);
     return true;
   }

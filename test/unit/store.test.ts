@@ -114,6 +114,23 @@ describe('MemoryStore', () => {
     expect(await store.get('a')).toBeNull();
     expect(await store.getVersioned(['b'])).toEqual([null]);
   });
+
+  it('drops keys that expire without being read again, so a long run stays the same size', async () => {
+    let now = 1_000_000;
+    const store = new MemoryStore(() => now);
+    // 100,000 status-callback marks written once each, kept a minute, one written per millisecond.
+    let largest = 0;
+    for (let i = 0; i < 100_000; i++) {
+      await store.setIfAbsent(`status-seen/SM${i}/delivered`, '1', 60);
+      now += 1;
+      largest = Math.max(largest, store.size);
+    }
+    // Never more than a minute's worth (60,000) plus one sweep interval of expired ones.
+    expect(largest).toBeLessThan(60_000 * 1.6);
+    now += 61_000;
+    for (let i = 0; i < 50_000; i++) await store.set(`other/${i % 10}`, '1', 1);
+    expect(store.size).toBeLessThan(1100);
+  });
 });
 
 describe('BotStorage', () => {
