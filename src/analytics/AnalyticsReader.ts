@@ -1,5 +1,6 @@
 import type { AnalyticsStore } from './AnalyticsStore.js';
-import { parseCell, phraseWorkersId, workersId, type Cell, type CellKind } from './cells.js';
+import { TURN_OUTCOMES, type TurnOutcome } from './event.js';
+import { parseCell, phraseWorkersId, workersId, type Cell, type CellKind, type Level } from './cells.js';
 
 /**
  * What a coordinator asks for: UTC days from..to (inclusive, YYYY-MM-DD) and optional filters.
@@ -85,8 +86,8 @@ export class AnalyticsReader {
    * Turns per step and outcome (understood, reasked, not_understood, command): how many, and by
    * how many workers; both suppressed below k workers.
    */
-  async turns(q: AnalyticsQuery): Promise<Array<{ step: string; outcome: string; turns: KCount; workers: KCount }>> {
-    const outcomes = new Set<string>(['understood', 'reasked', 'not_understood', 'command']);
+  async turns(q: AnalyticsQuery, only: readonly TurnOutcome[] = TURN_OUTCOMES): Promise<Array<{ step: string; outcome: string; turns: KCount; workers: KCount }>> {
+    const outcomes = new Set<string>(only);
     const rows = await this.rows(q, (c) => (outcomes.has(c.kind) ? `${c.detail}|${c.kind}` : undefined));
     return this.sorted(rows).map(([key, r]) => {
       const [step = '', outcome = ''] = key.split('|');
@@ -106,7 +107,7 @@ export class AnalyticsReader {
 
   /** Like totals, per country as well ('centre_far' by country and town). */
   async totalsByCountry(q: AnalyticsQuery, kind: CellKind): Promise<Array<{ country: string; detail: string; count: KCount; workers: KCount }>> {
-    const rows = await this.rows(q, (c) => (c.kind === kind ? `${c.country}|${c.detail}` : undefined));
+    const rows = await this.rows(q, (c) => (c.kind === kind ? `${c.country}|${c.detail}` : undefined), 'c');
     return this.sorted(rows).map(([key, r]) => {
       const [country = '', ...detail] = key.split('|');
       return { country, detail: detail.join('|'), ...this.guarded(r) };
@@ -140,10 +141,16 @@ export class AnalyticsReader {
       .sort((a, b) => b.workers - a.workers || a.phrase.localeCompare(b.phrase));
   }
 
-  /** Groups the period's matching cells into rows (`rowOf` names a cell's row, or skips it), with counts and distinct workers. */
-  private async rows(q: AnalyticsQuery, rowOf: (cell: Cell) => string | undefined): Promise<Map<string, { count: number; workers: number }>> {
+  /**
+   * Groups the period's matching cells into rows (`rowOf` names a cell's row, or skips it), with
+   * counts and distinct workers, read at the coarsest level the filters allow (`finest`: no
+   * coarser than this, when rows need the country).
+   */
+  private async rows(q: AnalyticsQuery, rowOf: (cell: Cell) => string | undefined, finest: Level = 'a'): Promise<Map<string, { count: number; workers: number }>> {
     const days = daysBetween(q.from, q.to);
-    const perDay = await this.store.counts(days);
+    const filtered = (f: readonly string[] | undefined) => f !== undefined && f.length > 0;
+    const level: Level = filtered(q.language) || filtered(q.channel) ? 'x' : filtered(q.country) || finest === 'c' ? 'c' : 'a';
+    const perDay = await this.store.counts(days, level);
     const groups = new Map<string, { count: number; ids: string[] }>();
     perDay.forEach((cells, i) => {
       for (const [raw, n] of Object.entries(cells)) {
@@ -189,11 +196,11 @@ class SharedReads implements AnalyticsStore {
 
   constructor(private readonly store: AnalyticsStore) {}
 
-  counts(days: readonly string[]) {
-    return once(this.countsOf, days, () => this.store.counts(days));
+  counts(days: readonly string[], level: Level) {
+    return once(this.countsOf, `${level}:${days.join(',')}`, () => this.store.counts(days, level));
   }
   phrases(days: readonly string[]) {
-    return once(this.phrasesOf, days, () => this.store.phrases(days));
+    return once(this.phrasesOf, days.join(','), () => this.store.phrases(days));
   }
   write(...args: Parameters<AnalyticsStore['write']>) {
     return this.store.write(...args);
@@ -215,8 +222,7 @@ class SharedReads implements AnalyticsStore {
   }
 }
 
-function once<T>(cache: Map<string, Promise<T>>, days: readonly string[], read: () => Promise<T>): Promise<T> {
-  const key = days.join(',');
+function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
   let found = cache.get(key);
   if (!found) {
     found = read();

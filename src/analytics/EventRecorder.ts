@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { errorCode, type Logger } from '../log.js';
 import type { Language } from '../catalog/schema.js';
 import type { AnalyticsStore } from './AnalyticsStore.js';
-import { aggregate, cellOf, dimsOf, emptyWrite, parseDims, type AggregateWrite, type Dims } from './cells.js';
+import { addCell, aggregate, dimsOf, emptyWrite, parseDims, type AggregateWrite, type Dims } from './cells.js';
 import { analyticsEventSchema, dayOf, hourOf, UNKNOWN_COUNTRY, type AnalyticsChannel, type AnalyticsEvent, type Tracked, type TurnOutcome } from './event.js';
 import { tradePhrase } from './tradePhrase.js';
 
@@ -87,9 +87,9 @@ export class EventRecorder {
         const last = await store.claim(aid, before);
         const dims = last && parseDims(last.dims);
         if (!last || !dims) continue;
-        const cell = cellOf(dims, last.expiresMs <= nowMs ? 'dropoff_expired' : 'dropoff_quiet', last.step);
-        const day = dayOf(new Date(last.atMs));
-        await store.write({ ...emptyWrite(), counts: [{ day, cell, by: 1 }], workers: [{ day, cell, aid }] }, nowMs);
+        const w = emptyWrite();
+        addCell(w, dayOf(new Date(last.atMs)), dims, last.expiresMs <= nowMs ? 'dropoff_expired' : 'dropoff_quiet', last.step, 1, aid);
+        await store.write(w, nowMs);
         counted++;
       }
       if (due.length < batch) return counted;

@@ -1,6 +1,6 @@
 import type { AnalyticsEvent } from './event.js';
 import type { AnalyticsStore } from './AnalyticsStore.js';
-import { phraseWorkersId, type AggregateWrite, type LastSeen } from './cells.js';
+import { phraseWorkersId, type AggregateWrite, type LastSeen, type Level } from './cells.js';
 
 /** How much the quick start keeps in memory: the newest days and events, a bounded number of workers. */
 export interface MemoryLimits {
@@ -18,7 +18,7 @@ export const DEFAULT_MEMORY_LIMITS: MemoryLimits = { days: 62, events: 10_000, w
  * `workers` ids per cell and waiting for the sweep (the oldest are dropped). Lost on restart.
  */
 export class MemoryAnalyticsStore implements AnalyticsStore {
-  private readonly days = new Map<string, { counts: Map<string, number>; sets: Map<string, Set<string>>; phrases: Map<string, number> }>();
+  private readonly days = new Map<string, { counts: Record<Level, Map<string, number>>; sets: Map<string, Set<string>>; phrases: Map<string, number> }>();
   private readonly events: AnalyticsEvent[] = [];
   private readonly last = new Map<string, LastSeen>();
 
@@ -27,9 +27,9 @@ export class MemoryAnalyticsStore implements AnalyticsStore {
   async write(w: AggregateWrite): Promise<void> {
     this.events.push(...w.events);
     if (this.events.length > this.limits.events) this.events.splice(0, this.events.length - this.limits.events);
-    for (const { day, cell, by } of w.counts) {
-      const d = this.day(day);
-      d.counts.set(cell, (d.counts.get(cell) ?? 0) + by);
+    for (const { day, level, cell, by } of w.counts) {
+      const counts = this.day(day).counts[level];
+      counts.set(cell, (counts.get(cell) ?? 0) + by);
     }
     for (const { day, cell, aid } of w.workers) this.addTo(this.day(day).sets, `u:${day}:${cell}`, aid);
     for (const { day, group, phrase, aid } of w.phrases) {
@@ -45,8 +45,8 @@ export class MemoryAnalyticsStore implements AnalyticsStore {
     }
   }
 
-  async counts(days: readonly string[]): Promise<Array<Record<string, number>>> {
-    return days.map((day) => Object.fromEntries(this.days.get(day)?.counts ?? []));
+  async counts(days: readonly string[], level: Level): Promise<Array<Record<string, number>>> {
+    return days.map((day) => Object.fromEntries(this.days.get(day)?.counts[level] ?? []));
   }
 
   async distinct(groups: ReadonlyArray<readonly string[]>): Promise<number[]> {
@@ -90,7 +90,7 @@ export class MemoryAnalyticsStore implements AnalyticsStore {
   private day(day: string) {
     let d = this.days.get(day);
     if (!d) {
-      d = { counts: new Map(), sets: new Map(), phrases: new Map() };
+      d = { counts: { x: new Map(), c: new Map(), a: new Map() }, sets: new Map(), phrases: new Map() };
       this.days.set(day, d);
       const oldest = [...this.days.keys()].sort().slice(0, Math.max(0, this.days.size - this.limits.days));
       for (const o of oldest) this.days.delete(o);

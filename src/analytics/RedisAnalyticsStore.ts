@@ -2,7 +2,10 @@ import type { Redis } from 'ioredis';
 import { RedisScript } from '../store/redisScript.js';
 import { analyticsEventSchema, hourOf, type AnalyticsEvent } from './event.js';
 import { dayTtlMs, type AnalyticsRetention, type AnalyticsStore } from './AnalyticsStore.js';
-import { phraseWorkersId, type AggregateWrite, type LastSeen } from './cells.js';
+import { phraseWorkersId, type AggregateWrite, type LastSeen, type Level } from './cells.js';
+
+/** The day hash of each level: exact cells, per country, overall (see cells.ts LEVELS). */
+const LEVEL_HASH: Record<Level, string> = { x: 'n', c: 'nc', a: 'na' };
 
 /**
  * Appends events to the stream with ids from the injected clock, to the hour (`<hour ms>-<seq>`;
@@ -77,7 +80,10 @@ export class RedisAnalyticsStore implements AnalyticsStore {
       m.eval(APPEND, 1, this.k('ev'), hourMs, hourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...w.events.map(packEvent));
     }
     const ttl = (day: string) => dayTtlMs(day, nowMs, aggregateDays);
-    for (const { day, cell, by } of w.counts) m.hincrby(this.k(`n:${day}`), cell, by).pexpire(this.k(`n:${day}`), ttl(day));
+    for (const { day, level, cell, by } of w.counts) {
+      const hash = this.k(`${LEVEL_HASH[level]}:${day}`);
+      m.hincrby(hash, cell, by).pexpire(hash, ttl(day));
+    }
     for (const { day, cell, aid } of w.workers) m.pfadd(this.k(`u:${day}:${cell}`), aid).pexpire(this.k(`u:${day}:${cell}`), ttl(day));
     for (const { day, group, phrase, aid } of w.phrases) {
       const hll = this.k(phraseWorkersId(day, group, phrase));
@@ -95,14 +101,25 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     if (failed?.[0]) throw failed[0];
   }
 
-  async counts(days: readonly string[]): Promise<Array<Record<string, number>>> {
-    if (days.length === 0) return [];
-    const p = this.redis.pipeline();
-    for (const day of days) p.hgetall(this.k(`n:${day}`));
-    return ((await p.exec()) ?? []).map(([err, raw]) => {
-      if (err) throw err;
-      return Object.fromEntries(Object.entries(raw as Record<string, string>).map(([cell, n]) => [cell, Number(n)]));
-    });
+  /**
+   * A level's day hashes. A day with no hash at a coarser level (written before levels existed)
+   * is read at the exact level instead: the reader filters and sums exact cells all the same.
+   */
+  async counts(days: readonly string[], level: Level): Promise<Array<Record<string, number>>> {
+    const read = async (which: readonly string[], at: Level) => {
+      if (which.length === 0) return [];
+      const p = this.redis.pipeline();
+      for (const day of which) p.hgetall(this.k(`${LEVEL_HASH[at]}:${day}`));
+      return ((await p.exec()) ?? []).map(([err, raw]) => {
+        if (err) throw err;
+        return Object.fromEntries(Object.entries(raw as Record<string, string>).map(([cell, n]) => [cell, Number(n)]));
+      });
+    };
+    const found = await read(days, level);
+    if (level === 'x') return found;
+    const missing = days.filter((_, i) => Object.keys(found[i] ?? {}).length === 0);
+    const exact = await read(missing, 'x');
+    return found.map((cells, i) => (Object.keys(cells).length > 0 ? cells : (exact[missing.indexOf(days[i]!)] ?? {})));
   }
 
   async distinct(groups: ReadonlyArray<readonly string[]>): Promise<number[]> {

@@ -57,6 +57,31 @@ export function parseCell(cell: string): Cell | undefined {
   return { country, language, channel, kind, detail };
 }
 
+/**
+ * Each cell is counted at three levels: exact (`x`: country|language|channel), per country (`c`:
+ * 'DO|*|*'), and overall (`a`: '*|*|*'). A coordinator's read uses the coarsest level its filters
+ * allow — a dashboard over all countries reads one cell per row and day, not one per country ×
+ * language × channel — so a 90-day read costs the same whatever the number of countries.
+ */
+export const LEVELS = ['x', 'c', 'a'] as const;
+export type Level = (typeof LEVELS)[number];
+export const ANY = '*';
+
+/** A cell's dimensions at a level: 'DO|es|sms' → 'DO|*|*' (c) → '*|*|*' (a). */
+export function dimsAt(d: Dims, level: Level): Dims {
+  if (level === 'x') return d;
+  return { country: level === 'c' ? d.country : ANY, language: ANY, channel: ANY };
+}
+
+/** Adds one cell at every level to a write: its count and, with an aid, its distinct worker. */
+export function addCell(write: AggregateWrite, day: string, d: Dims, kind: CellKind, detail: string, by: number, aid: string | undefined): void {
+  for (const level of LEVELS) {
+    const cell = cellOf(dimsAt(d, level), kind, detail);
+    write.counts.push({ day, level, cell, by });
+    if (aid) write.workers.push({ day, cell, aid });
+  }
+}
+
 /** The set of distinct workers of a cell on a day (a HyperLogLog in Redis). */
 export const workersId = (day: string, cell: string) => `u:${day}:${cell}`;
 
@@ -69,8 +94,8 @@ export const phraseWorkersId = (day: string, group: string, phrase: string) => `
 export interface AggregateWrite {
   /** Appended to the event stream. */
   events: AnalyticsEvent[];
-  /** Added to a cell's count. */
-  counts: Array<{ day: string; cell: string; by: number }>;
+  /** Added to a cell's count (kept per day and level). */
+  counts: Array<{ day: string; level: Level; cell: string; by: number }>;
   /** Added to a cell's distinct workers. */
   workers: Array<{ day: string; cell: string; aid: string }>;
   /** An unmatched trade phrase, counted and with its distinct workers (group: 'DO|es'). */
@@ -125,11 +150,7 @@ export function aggregate(e: AnalyticsEvent, write: AggregateWrite): void {
   write.events.push(e);
   if (e.test) return;
   const day = dayOf(e.hour);
-  const add = (kind: CellKind, detail: string, by = 1) => {
-    const cell = cellOf(e, kind, detail);
-    write.counts.push({ day, cell, by });
-    if (e.aid) write.workers.push({ day, cell, aid: e.aid });
-  };
+  const add = (kind: CellKind, detail: string, by = 1) => addCell(write, day, e, kind, detail, by, e.aid);
   add(e.kind, detailOf(e));
   if (e.segments) add('segments', NO_DETAIL, e.segments);
   for (const fact of e.unknownFacts ?? []) add('fact_unknown', fact);

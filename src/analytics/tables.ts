@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { csvField } from '../api/csv.js';
 import { LANGUAGES } from '../catalog/schema.js';
 import { MAX_DAYS, type AnalyticsQuery, type AnalyticsReader, type KCount } from './AnalyticsReader.js';
+import type { CellKind } from './cells.js';
 import { CHANNELS, WAIT_BUCKETS, type WaitBucket } from './event.js';
 
 /**
@@ -101,53 +102,57 @@ export interface Tables {
 }
 
 
-/** Every table for one query: one read of the day hashes per table, and PFCOUNTs for the rows shown. */
+/** Every table for one query: each day read once per level, and PFCOUNTs for the rows shown. */
 export async function readTables(whole: AnalyticsReader, query: AnalyticsQuery): Promise<Tables> {
+  const build = builders(whole, query);
+  const built = await Promise.all(TABLES.map(async (t) => [t, await build[t]()] as const));
+  return Object.fromEntries(built) as unknown as Tables;
+}
+
+/** One table (an API or CSV request): only what it needs is read. */
+export async function readTable<T extends TableName>(whole: AnalyticsReader, query: AnalyticsQuery, table: T): Promise<Tables[T]> {
+  return builders(whole, query)[table]() as Promise<Tables[T]>;
+}
+
+type Builders = { [T in TableName]: () => Promise<Tables[T]> };
+
+/** How each table is made, sharing one reader (and its reads) between them; the funnel is read once even when cost needs it. */
+function builders(whole: AnalyticsReader, query: AnalyticsQuery): Builders {
   const reader = whole.sharingReads();
-  const [funnel, dropoff, turns, unmatched, facts, segments, failures, optOuts, erasures, throttled, far, toBooking, toAssessment] = await Promise.all([
-    reader.funnel(query),
-    reader.dropOff(query),
-    reader.turns(query),
-    reader.unmatchedTrades(query),
-    reader.totals(query, 'fact_unknown'),
-    reader.totals(query, 'segments'),
-    reader.totals(query, 'delivery_failed'),
-    reader.totals(query, 'opt_out'),
-    reader.totals(query, 'erase'),
-    reader.totals(query, 'throttled'),
-    reader.totalsByCountry(query, 'centre_far'),
-    reader.totals(query, 'time_to_booking'),
-    reader.totals(query, 'time_to_assessment'),
-  ]);
-  const waits = (measure: 'to_booking' | 'to_assessment', rows: typeof toBooking) =>
-    WAIT_BUCKETS.flatMap((bucket) => {
+  let funnel: ReturnType<AnalyticsReader['funnel']> | undefined;
+  const readFunnel = () => (funnel ??= reader.funnel(query));
+  const totals = async (measure: CostRow['measure'], kind: CellKind): Promise<CostRow[]> =>
+    (await reader.totals(query, kind)).map((r) => ({ measure, detail: r.detail, count: published(r.count), workers: published(r.workers) }));
+  const waits = async (measure: 'to_booking' | 'to_assessment', kind: CellKind) => {
+    const rows = await reader.totals(query, kind);
+    return WAIT_BUCKETS.flatMap((bucket) => {
       const row = rows.find((r) => r.detail === bucket);
       return row ? [{ measure, bucket, workers: published(row.workers) }] : [];
     });
-  const certified = funnel.find((f) => f.stage === 'certified')?.workers;
-  const sent = segments[0];
-  const perCertified = sent?.count.shown && certified?.shown && certified.value > 0 ? Math.round((sent.count.value / certified.value) * 10) / 10 : undefined;
-  const totals = (measure: CostRow['measure'], rows: typeof segments): CostRow[] => rows.map((r) => ({ measure, detail: r.detail, count: published(r.count), workers: published(r.workers) }));
+  };
   return {
-    funnel: funnel.flatMap((row, i) => {
-      const before = funnel[i - 1]?.workers;
-      if (!isStage(row.stage)) return [];
-      return { stage: row.stage, workers: published(row.workers), fromPrevious: before?.shown && row.workers.shown && before.value > 0 ? Math.round((row.workers.value / before.value) * 1000) / 1000 : null };
-    }),
-    dropoff: dropoff.map((d) => ({ step: d.step, cause: d.cause, workers: published(d.workers) })),
-    questions: turns.flatMap((t) => (t.outcome === 'reasked' || t.outcome === 'not_understood' ? [{ step: t.step, outcome: t.outcome, turns: published(t.turns), workers: published(t.workers) }] : [])),
-    unmatched: unmatched.map((u) => ({ country: u.country, language: u.language, phrase: u.phrase, workers: u.workers })),
-    'unknown-facts': facts.map((f) => ({ fact: f.detail, times: published(f.count), workers: published(f.workers) })),
-    'far-towns': far.map((f) => ({ country: f.country, town: whole.placeName(f.country, f.detail) ?? f.detail, workers: published(f.workers) })),
-    waits: [...waits('to_booking', toBooking), ...waits('to_assessment', toAssessment)],
-    cost: [
-      ...totals('segments', segments),
-      ...(perCertified !== undefined ? [{ measure: 'segments_per_certified' as const, detail: '-', count: perCertified, workers: published(certified!) }] : []),
-      ...totals('delivery_failed', failures),
-      ...totals('opt_out', optOuts),
-      ...totals('erase', erasures),
-      ...totals('throttled', throttled),
-    ],
+    funnel: async () => {
+      const rows = await readFunnel();
+      return rows.flatMap((row, i) => {
+        const before = rows[i - 1]?.workers;
+        if (!isStage(row.stage)) return [];
+        return { stage: row.stage, workers: published(row.workers), fromPrevious: before?.shown && row.workers.shown && before.value > 0 ? Math.round((row.workers.value / before.value) * 1000) / 1000 : null };
+      });
+    },
+    dropoff: async () => (await reader.dropOff(query)).map((d) => ({ step: d.step, cause: d.cause, workers: published(d.workers) })),
+    questions: async () =>
+      (await reader.turns(query, ['reasked', 'not_understood'])).flatMap((t) => (t.outcome === 'reasked' || t.outcome === 'not_understood' ? [{ step: t.step, outcome: t.outcome, turns: published(t.turns), workers: published(t.workers) }] : [])),
+    unmatched: async () => (await reader.unmatchedTrades(query)).map((u) => ({ country: u.country, language: u.language, phrase: u.phrase, workers: u.workers })),
+    'unknown-facts': async () => (await reader.totals(query, 'fact_unknown')).map((f) => ({ fact: f.detail, times: published(f.count), workers: published(f.workers) })),
+    'far-towns': async () => (await reader.totalsByCountry(query, 'centre_far')).map((f) => ({ country: f.country, town: whole.placeName(f.country, f.detail) ?? f.detail, workers: published(f.workers) })),
+    waits: async () => [...(await waits('to_booking', 'time_to_booking')), ...(await waits('to_assessment', 'time_to_assessment'))],
+    cost: async () => {
+      const [segments, certified] = await Promise.all([totals('segments', 'segments'), readFunnel().then((f) => f.find((r) => r.stage === 'certified')?.workers)]);
+      const sent = segments[0]?.count;
+      const perCertified = typeof sent === 'number' && certified?.shown && certified.value > 0 ? Math.round((sent / certified.value) * 10) / 10 : undefined;
+      const rest = await Promise.all([totals('delivery_failed', 'delivery_failed'), totals('opt_out', 'opt_out'), totals('erase', 'erase'), totals('throttled', 'throttled')]);
+      return [...segments, ...(perCertified !== undefined ? [{ measure: 'segments_per_certified' as const, detail: '-', count: perCertified, workers: published(certified!) }] : []), ...rest.flat()];
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import type { AnalyticsReader } from '../analytics/AnalyticsReader.js';
-import { readTables, scopedQuery, TABLE_COLUMNS, tableCsv, TABLES, type TableName } from '../analytics/tables.js';
+import { readTable, scopedQuery, TABLE_COLUMNS, tableCsv, TABLES, type TableName } from '../analytics/tables.js';
 import { coordinatorOf } from './coordinatorRoutes.js';
 import type { AnalyticsStore } from '../analytics/AnalyticsStore.js';
 import { eventLines } from '../analytics/exportEvents.js';
@@ -48,7 +48,7 @@ export function analyticsRoutes(deps: { reader: AnalyticsReader; store: Analytic
       res.status(scoped.problem === 'out_of_scope' ? 403 : 400).json({ error: scoped.problem === 'out_of_scope' ? 'forbidden' : 'invalid', field: scoped.field, message });
       return;
     }
-    const rows = (await readTables(deps.reader, scoped.query))[table] as ReadonlyArray<Record<string, unknown>>;
+    const rows = (await readTable(deps.reader, scoped.query, table)) as ReadonlyArray<Record<string, unknown>>;
     res.set('Cache-Control', 'no-store');
     if (csv) {
       res.type('text/csv; charset=utf-8').attachment(`ruta-${table}-${scoped.query.from}-${scoped.query.to}.csv`).send(tableCsv(rows, TABLE_COLUMNS[table]));

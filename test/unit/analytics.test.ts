@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { createLogger } from '../../src/log.js';
 import { tradePhrase } from '../../src/analytics/tradePhrase.js';
 import { EventRecorder, type TurnRecord } from '../../src/analytics/EventRecorder.js';
-import { AnalyticsReader, daysBetween } from '../../src/analytics/AnalyticsReader.js';
+import { AnalyticsReader, daysBetween, type AnalyticsQuery } from '../../src/analytics/AnalyticsReader.js';
 import { MemoryAnalyticsStore } from '../../src/analytics/MemoryAnalyticsStore.js';
 import { packEvent, RedisAnalyticsStore, unpackEntry } from '../../src/analytics/RedisAnalyticsStore.js';
 import type { AnalyticsStore } from '../../src/analytics/AnalyticsStore.js';
@@ -133,6 +133,44 @@ describe('RedisAnalyticsStore', () => {
   });
 });
 
+describe('levels: the coarsest cells the filters allow', () => {
+  let redis: Redis;
+  let prefix: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ redis, prefix, cleanup } = await testRedis('analytics-levels')));
+  afterAll(async () => cleanup());
+
+  it('reads overall cells without filters, per-country cells with a country, exact cells with a language or channel — the same numbers', async () => {
+    const store = new RedisAnalyticsStore(redis, prefix, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY });
+    const recorder = new EventRecorder({ store, now: () => new Date(T0), log: silent, quietMs: DAY });
+    for (let n = 1; n <= 6; n++) await recorder.turn(turn(n, { country: n <= 4 ? 'DO' : 'CR', language: n % 2 ? 'es' : 'ht', milestones: [{ kind: 'first_contact' }] }));
+    const asked: string[] = [];
+    const counts = store.counts.bind(store);
+    store.counts = (days, level) => (asked.push(level), counts(days, level));
+    const reader = new AnalyticsReader(store, 2);
+    const firstContact = async (q: Partial<AnalyticsQuery>) => (await reader.funnel({ from: '2026-03-02', to: '2026-03-02', ...q }))[0]!.workers;
+    expect(await firstContact({})).toEqual({ shown: true, value: 6 });
+    expect(await firstContact({ country: ['DO'] })).toEqual({ shown: true, value: 4 });
+    expect(await firstContact({ country: ['DO', 'CR'] })).toEqual({ shown: true, value: 6 });
+    expect(await firstContact({ language: ['ht'] })).toEqual({ shown: true, value: 3 });
+    expect(await firstContact({ country: ['CR'], channel: ['sms'] })).toEqual({ shown: true, value: 2 });
+    expect(asked).toEqual(['a', 'c', 'c', 'x', 'x']);
+    expect(await redis.hgetall(`${prefix}{analytics}:na:2026-03-02`)).toMatchObject({ '*|*|*|first_contact|-': '6' });
+  });
+
+  it('reads a day written before levels existed (exact cells only) at any level', async () => {
+    const day = '2026-02-10';
+    const store = new RedisAnalyticsStore(redis, `${prefix}old:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY });
+    for (const [cell, n] of [['DO|es|sms|first_contact|-', 3], ['CR|ht|whatsapp|first_contact|-', 2]] as const) {
+      await redis.hincrby(`${prefix}old:{analytics}:n:${day}`, cell, n);
+      await redis.pfadd(`${prefix}old:{analytics}:u:${day}:${cell}`, ...Array.from({ length: n }, (_, i) => `${cell}-${i}`));
+    }
+    const reader = new AnalyticsReader(store, 2);
+    expect((await reader.funnel({ from: day, to: day }))[0]!.workers).toEqual({ shown: true, value: 5 });
+    expect((await reader.funnel({ from: day, to: day, country: ['CR'] }))[0]!.workers).toEqual({ shown: true, value: 2 });
+  });
+});
+
 describe('the stream\'s packed events', () => {
   const base = { v: 1 as const, hour: '2026-03-02T10:00:00Z', aid: aid(7), country: 'DO', language: 'es' as const, channel: 'sms' as const };
   it.each([
@@ -176,7 +214,7 @@ describe('MemoryAnalyticsStore', () => {
       for (let n = 1; n <= 3; n++) await recorder.turn(turn(100 * d + n));
     }
     expect(await store.recent(10)).toHaveLength(3);
-    const [oldest, , newest] = await store.counts(['2026-03-02', '2026-03-03', '2026-03-04']);
+    const [oldest, , newest] = await store.counts(['2026-03-02', '2026-03-03', '2026-03-04'], 'x');
     expect(oldest).toEqual({});
     expect(newest!['DO|es|sms|understood|menu.main']).toBe(3);
     expect(await store.distinct([['u:2026-03-04:DO|es|sms|understood|menu.main']])).toEqual([2]);

@@ -26,10 +26,11 @@ describe("coordinators' tables", () => {
     const reads = { counts: 0, phrases: 0 };
     const counts = store.counts.bind(store);
     const phrases = store.phrases.bind(store);
-    store.counts = (days) => ((reads.counts += days.length), counts(days));
+    store.counts = (days, level) => ((reads.counts += days.length), counts(days, level));
     store.phrases = (days) => ((reads.phrases += days.length), phrases(days));
     const tables = await readTables(new AnalyticsReader(store, 5), { from: '2026-11-01', to: '2026-11-30' });
     expect(Object.keys(tables).sort()).toEqual([...TABLES].sort());
-    expect(reads).toEqual({ counts: 30, phrases: 30 });
+    // Each day once per level read: overall for every table, per country for the far towns (they name the country).
+    expect(reads).toEqual({ counts: 60, phrases: 30 });
   });
 });

@@ -3,7 +3,7 @@ import { LANGUAGES } from '../../catalog/schema.js';
 import type { Catalog } from '../../catalog/Catalog.js';
 import { isFactName } from '../../catalog/publishedFact.js';
 import { CHANNELS, FAR_KM } from '../../analytics/event.js';
-import { readTables, scopedQuery, TABLE_COLUMNS, tableCsv, TABLES, type Published, type TableName, type Tables } from '../../analytics/tables.js';
+import { readTable, readTables, scopedQuery, TABLE_COLUMNS, tableCsv, TABLES, type Published, type TableName, type Tables } from '../../analytics/tables.js';
 import type { AnalyticsQuery } from '../../analytics/AnalyticsReader.js';
 import { pageContext, signedIn, viewerOf } from '../access.js';
 import type { ConsolePages } from '../ConsoleServices.js';
@@ -285,7 +285,7 @@ export const analyticsPages: ConsolePages = (router, { deps }) => {
       res.status(isTable(table) ? 400 : 404).type('text/plain').send(isTable(table) ? 'Invalid filters' : 'Not found');
       return;
     }
-    const rows = (await readTables(deps.analytics, scoped.query))[table] as ReadonlyArray<Record<string, unknown>>;
+    const rows = (await readTable(deps.analytics, scoped.query, table)) as ReadonlyArray<Record<string, unknown>>;
     res.set('Cache-Control', 'no-store').type('text/csv; charset=utf-8').attachment(`ruta-${table}-${scoped.query.from}-${scoped.query.to}.csv`).send(tableCsv(rows, TABLE_COLUMNS[table]));
   });
 };
