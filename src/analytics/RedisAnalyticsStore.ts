@@ -8,25 +8,67 @@ import { phraseWorkersId, type AggregateWrite, type LastSeen, type Level } from 
 const LEVEL_HASH: Record<Level, string> = { x: 'n', c: 'nc', a: 'na' };
 
 /**
- * Appends events to the stream with ids from the injected clock, to the hour (`<hour ms>-<seq>`;
- * never a later hour's id before an earlier one), and trims every event older than the retention
- * (MINID, exact: each event is removed once, so the cost per append stays constant). The stream
- * expires too when nothing is appended for as long.
- * KEYS: stream. ARGV: hour ms, min id ms, ttl ms, event JSON…
+ * One write, in one script: events appended to the stream with ids from the injected clock, to the
+ * hour (`<hour ms>-<seq>`; never a later hour's id before an earlier one) and every event older than
+ * the retention trimmed (MINID, exact: each is removed once, so the cost per append stays
+ * constant); cell counts and distinct workers at each level; unmatched phrases; the conversation's
+ * last step. Every key it touches is in KEYS (all under one hash tag) and gets its TTL.
+ * ARGV, read in order: events (count, stream key, hour ms, min id ms, ttl ms, packed…), counts
+ * (count; key, field, by, ttl ms…), workers (count; key, aid, ttl ms…), phrases (count; sorted set
+ * key, member, HyperLogLog key, aid, ttl ms…), last step ('-' none | 'forget' last key, quiet key,
+ * aid | 'set' last key, quiet key, aid, dims, step, at ms, expires ms, ttl ms). Keys are 1-based
+ * indexes into KEYS. One command instead of a MULTI of about thirty: the service's own CPU is what
+ * a turn costs (issue 13), and each command is parsed and answered.
  */
-const APPEND = `
-local ms = tonumber(ARGV[1])
-local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-if top[1] then
-  local last = tonumber(string.match(top[1][1], '^(%d+)'))
-  if last > ms then ms = last end
+const WRITE = new RedisScript(`
+local i = 1
+local function nxt() local v = ARGV[i]; i = i + 1; return v end
+local function key() return KEYS[tonumber(nxt())] end
+local events = tonumber(nxt())
+if events > 0 then
+  local stream = key()
+  local ms = tonumber(nxt())
+  local minid = nxt()
+  local ttl = nxt()
+  local top = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
+  if top[1] then
+    local last = tonumber(string.match(top[1][1], '^(%d+)'))
+    if last > ms then ms = last end
+  end
+  for _ = 1, events do redis.call('XADD', stream, 'MINID', minid, ms .. '-*', 'c', nxt()) end
+  redis.call('PEXPIRE', stream, ttl)
 end
-for i = 4, #ARGV do
-  redis.call('XADD', KEYS[1], 'MINID', ARGV[2], ms .. '-*', 'c', ARGV[i])
+for _ = 1, tonumber(nxt()) do
+  local k = key(); local field = nxt(); local by = nxt(); local ttl = nxt()
+  redis.call('HINCRBY', k, field, by)
+  redis.call('PEXPIRE', k, ttl)
 end
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return ms
-`;
+for _ = 1, tonumber(nxt()) do
+  local k = key(); local aid = nxt(); local ttl = nxt()
+  redis.call('PFADD', k, aid)
+  redis.call('PEXPIRE', k, ttl)
+end
+for _ = 1, tonumber(nxt()) do
+  local z = key(); local member = nxt(); local h = key(); local aid = nxt(); local ttl = nxt()
+  redis.call('ZINCRBY', z, 1, member)
+  redis.call('PEXPIRE', z, ttl)
+  redis.call('PFADD', h, aid)
+  redis.call('PEXPIRE', h, ttl)
+end
+local mode = nxt()
+if mode == 'forget' then
+  local last = key(); local quiet = key(); local aid = nxt()
+  redis.call('DEL', last)
+  redis.call('ZREM', quiet, aid)
+elseif mode == 'set' then
+  local last = key(); local quiet = key(); local aid = nxt(); local dims = nxt(); local step = nxt(); local at = nxt(); local x = nxt(); local ttl = nxt()
+  redis.call('HSET', last, 'd', dims, 's', step, 'a', at, 'x', x)
+  redis.call('PEXPIRE', last, ttl)
+  redis.call('ZADD', quiet, at, aid)
+  redis.call('PEXPIRE', quiet, ttl)
+end
+return 1
+`);
 
 /**
  * Takes a conversation's last step if it is still quiet since before ARGV[2] (a message that came
@@ -73,32 +115,36 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   }
 
   async write(w: AggregateWrite, nowMs: number): Promise<void> {
-    const m = this.redis.multi();
     const { aggregateDays, eventDays, lastSeenMs } = this.retention;
+    const keys: string[] = [];
+    const index = new Map<string, number>();
+    const key = (logical: string): number => {
+      let at = index.get(logical);
+      if (at === undefined) {
+        at = keys.push(this.k(logical));
+        index.set(logical, at);
+      }
+      return at;
+    };
+    const args: Array<string | number> = [];
     if (w.events.length > 0) {
       const hourMs = Math.floor(nowMs / 3600_000) * 3600_000;
-      m.eval(APPEND, 1, this.k('ev'), hourMs, hourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...w.events.map(packEvent));
-    }
+      args.push(w.events.length, key('ev'), hourMs, hourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...w.events.map(packEvent));
+    } else args.push(0);
     const ttl = (day: string) => dayTtlMs(day, nowMs, aggregateDays);
-    for (const { day, level, cell, by } of w.counts) {
-      const hash = this.k(`${LEVEL_HASH[level]}:${day}`);
-      m.hincrby(hash, cell, by).pexpire(hash, ttl(day));
-    }
-    for (const { day, cell, aid } of w.workers) m.pfadd(this.k(`u:${day}:${cell}`), aid).pexpire(this.k(`u:${day}:${cell}`), ttl(day));
-    for (const { day, group, phrase, aid } of w.phrases) {
-      const hll = this.k(phraseWorkersId(day, group, phrase));
-      m.zincrby(this.k(`p:${day}`), 1, `${group}|${phrase}`).pexpire(this.k(`p:${day}`), ttl(day)).pfadd(hll, aid).pexpire(hll, ttl(day));
-    }
-    if (w.last && 'forget' in w.last) m.del(this.k(`last:${w.last.aid}`)).zrem(this.k('quiet'), w.last.aid);
+    args.push(w.counts.length);
+    for (const { day, level, cell, by } of w.counts) args.push(key(`${LEVEL_HASH[level]}:${day}`), cell, by, ttl(day));
+    args.push(w.workers.length);
+    for (const { day, cell, aid } of w.workers) args.push(key(`u:${day}:${cell}`), aid, ttl(day));
+    args.push(w.phrases.length);
+    for (const { day, group, phrase, aid } of w.phrases) args.push(key(`p:${day}`), `${group}|${phrase}`, key(phraseWorkersId(day, group, phrase)), aid, ttl(day));
+    if (w.last && 'forget' in w.last) args.push('forget', key(`last:${w.last.aid}`), key('quiet'), w.last.aid);
     else if (w.last) {
       const { aid, dims, step, atMs, expiresMs } = w.last;
-      m.hset(this.k(`last:${aid}`), 'd', dims, 's', step, 'a', atMs, 'x', expiresMs).pexpire(this.k(`last:${aid}`), lastSeenMs);
-      m.zadd(this.k('quiet'), atMs, aid).pexpire(this.k('quiet'), lastSeenMs);
-    }
-    if (m.length === 0) return;
-    const results = (await m.exec()) ?? [];
-    const failed = results.find(([err]) => err);
-    if (failed?.[0]) throw failed[0];
+      args.push('set', key(`last:${aid}`), key('quiet'), aid, dims, step, atMs, expiresMs, lastSeenMs);
+    } else args.push('-');
+    if (keys.length === 0) return;
+    await WRITE.run(this.redis, keys, args);
   }
 
   /**
