@@ -38,10 +38,10 @@ export const BENCH_PREFIX = process.env.BENCH_PREFIX ?? 'bench:';
 export const SCRIPT = ['Hola', '1', '1', '1', 'albañil', '1', '1', '8', '1', '1', '1', '1', '2', '1', '3', '1', '1', '1', 'MENU', '1', 'MENU'];
 
 const KINDS = ['ruta', 'ruta-noanalytics', 'bare', 'echo'] as const;
-type Kind = (typeof KINDS)[number];
+export type Kind = (typeof KINDS)[number];
 const isRuta = (kind: Kind) => kind === 'ruta' || kind === 'ruta-noanalytics';
 
-interface Started {
+export interface Started {
   kind: Kind;
   child: ChildProcess;
   baseUrl: string;
@@ -56,7 +56,11 @@ const rssMb = (pid: number | undefined): number => {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 };
 
-async function start(kind: Kind, prefix: string): Promise<Started> {
+/**
+ * Starts one server on loopback and waits until it listens; `env` adds to (or overrides) its
+ * environment; `warm` (default) also waits for the first answered turn.
+ */
+export async function start(kind: Kind, prefix: string, options: { env?: Record<string, string>; warm?: boolean } = {}): Promise<Started> {
   const script = isRuta(kind) ? join(ROOT, 'dist/src/main.js') : join(ROOT, 'dist/src/tools/bench/floors.js');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -77,6 +81,7 @@ async function start(kind: Kind, prefix: string): Promise<Started> {
     LIMIT_SENDER_SEGMENTS_PER_DAY: '100000',
     LIMIT_GLOBAL_PER_MINUTE: '10000000',
     ANALYTICS: kind === 'ruta-noanalytics' ? 'off' : 'on',
+    ...options.env,
   };
   const t0 = performance.now();
   const child = spawn(process.execPath, isRuta(kind) ? [script] : [script, kind], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -107,12 +112,11 @@ async function start(kind: Kind, prefix: string): Promise<Started> {
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   // Ready = the first turn answered (Ruta warms its gazetteer after listening).
-  const w = worker(baseUrl, 0, 'warm');
-  await w.send('Hola');
+  if (options.warm ?? true) await worker(baseUrl, 0, 'warm').send('Hola');
   return { kind, child, baseUrl, listeningMs, readyMs: performance.now() - t0, prefix };
 }
 
-async function stop(s: Started): Promise<void> {
+export async function stop(s: Started): Promise<void> {
   const exited = new Promise((resolve) => s.child.on('exit', resolve));
   s.child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 6000))]);
@@ -149,7 +153,7 @@ function worker(baseUrl: string, index: number, run: string): Worker {
   };
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+export const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 
 /** `concurrency` workers at once, each playing scripts back to back, for `seconds` or `maxTurns`. */
 async function closedLoop(s: Started, { concurrency, seconds, maxTurns, firstWorker }: { concurrency: number; seconds: number; maxTurns: number; firstWorker: number }) {
@@ -253,7 +257,7 @@ async function bytesPerWorker(s: Started, redis: Redis, workers: number) {
   return { workers, keys, bytes, perWorker: Math.round(bytes / workers), withoutTtl, byShape };
 }
 
-async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
+export async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';
   do {
     const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
