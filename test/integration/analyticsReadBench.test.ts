@@ -52,6 +52,9 @@ it('measures the dashboard and every API table as a coordinator, each answer che
     expect(r.p95).toBeGreaterThan(0);
     expect(r.bytes).toBeGreaterThan(50);
   }
+  // A spent time budget stops a kind of request early, never before 20 answers; the count says so.
+  const [capped] = await measureReads(app.baseUrl, [list.at(-1)!], { requests: 30, warmup: 0, budgetMs: 0 });
+  expect(capped!.requests).toBe(20);
   // A request that fails is counted as an error, not as a fast answer.
   const [broken] = await measureReads(app.baseUrl, [{ ...list[0]!, headers: {} }], { requests: 1, warmup: 0 });
   expect(broken!.errors).toBe(1);

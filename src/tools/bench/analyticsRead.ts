@@ -23,7 +23,8 @@ import { BENCH_PREFIX, clearPrefix, percentile, start, stop } from './run.js';
  *  2. starts Ruta (`node dist/src/main.js`) on that prefix, invites a coordinator for every
  *     country and joins as them in the console (as a person would: the invitation page and its
  *     form), and makes a coordinator API token;
- *  3. requests, one at a time after a few unmeasured ones, `--requests` times each: the dashboard
+ *  3. requests, one at a time after `--warmup` unmeasured ones, `--requests` times each (or as
+ *     many as `--budget` seconds per request kind allow, at least 20): the dashboard
  *     /console/analytics for the last 30 and 90 days, for every country and for DO alone, and every
  *     table of GET /api/v1/analytics/<table> for 30 and 90 days; each answer is checked (200 and
  *     the page's or table's shape), so a fast error is never a fast answer;
@@ -125,14 +126,24 @@ export interface ReadResult {
   bytes: number;
 }
 
-/** Each probe `requests` times, one request at a time, after `warmup` unmeasured ones. */
-export async function measureReads(baseUrl: string, list: readonly Probe[], { requests, warmup }: { requests: number; warmup: number }): Promise<ReadResult[]> {
+/** Fewer answers than this make no p95: a probe's time budget never stops it before. */
+const MIN_REQUESTS = 20;
+
+/**
+ * Each probe `requests` times, one request at a time, after `warmup` unmeasured ones — or, when
+ * `budgetMs` is given and spent, as many as were made by then (at least MIN_REQUESTS), so a run
+ * where reads take seconds still ends in minutes; `requests` in the result says how many.
+ */
+export async function measureReads(baseUrl: string, list: readonly Probe[], { requests, warmup, budgetMs }: { requests: number; warmup: number; budgetMs?: number }): Promise<ReadResult[]> {
   const results: ReadResult[] = [];
   for (const p of list) {
     const ms: number[] = [];
     let errors = 0;
     let bytes = 0;
+    let measuring = 0;
     for (let i = 0; i < warmup + requests; i++) {
+      if (i === warmup) measuring = performance.now();
+      if (budgetMs !== undefined && i > warmup && ms.length >= Math.min(MIN_REQUESTS, requests) && performance.now() - measuring > budgetMs) break;
       const t = performance.now();
       let ok = false;
       try {
@@ -150,7 +161,7 @@ export async function measureReads(baseUrl: string, list: readonly Probe[], { re
     }
     ms.sort((a, b) => a - b);
     const r = (x: number) => Math.round(x * 10) / 10;
-    results.push({ name: p.name, period: p.period, country: p.country, requests, errors, p50: r(percentile(ms, 50)), p95: r(percentile(ms, 95)), p99: r(percentile(ms, 99)), max: r(ms.at(-1) ?? NaN), bytes });
+    results.push({ name: p.name, period: p.period, country: p.country, requests: ms.length, errors, p50: r(percentile(ms, 50)), p95: r(percentile(ms, 95)), p99: r(percentile(ms, 99)), max: r(ms.at(-1) ?? NaN), bytes });
   }
   return results;
 }
@@ -190,12 +201,13 @@ async function main(): Promise<void> {
       events: { type: 'string', default: '1000000' },
       days: { type: 'string', default: '90' },
       requests: { type: 'string', default: '200' },
-      warmup: { type: 'string', default: '5' },
+      warmup: { type: 'string', default: '3' },
+      budget: { type: 'string', default: '60' },
       seed: { type: 'string', default: '1' },
     },
   });
   const settings = z
-    .object({ events: z.coerce.number().int().min(100).max(20_000_000), days: z.coerce.number().int().min(1).max(90), requests: z.coerce.number().int().min(1).max(100_000), warmup: z.coerce.number().int().min(0).max(1000), seed: z.coerce.number().int() })
+    .object({ events: z.coerce.number().int().min(100).max(20_000_000), days: z.coerce.number().int().min(1).max(90), requests: z.coerce.number().int().min(1).max(100_000), warmup: z.coerce.number().int().min(0).max(1000), budget: z.coerce.number().min(1).max(86_400), seed: z.coerce.number().int() })
     .parse(values);
   const prefix = `${BENCH_PREFIX}analytics-read:`;
   const redis = new Redis(REDIS_URL);
@@ -218,7 +230,7 @@ async function main(): Promise<void> {
   let results: ReadResult[];
   try {
     const access = await coordinatorAccess(ruta.baseUrl, redis, prefix);
-    results = await measureReads(ruta.baseUrl, probes(access, new Date(nowMs).toISOString().slice(0, 10)), settings);
+    results = await measureReads(ruta.baseUrl, probes(access, new Date(nowMs).toISOString().slice(0, 10)), { ...settings, budgetMs: settings.budget * 1000 });
   } finally {
     await stop(ruta);
     await clearPrefix(redis, prefix);
