@@ -72,8 +72,11 @@ export interface App {
   calendarLinks: CalendarLinks;
   gazetteer: Gazetteer;
   reconciler: EffectsReconciler;
-  /** Anonymous events and aggregates for coordinators (issue 12). */
-  analytics: { store: AnalyticsStore; recorder: EventRecorder; reader: AnalyticsReader; sweep: DropOffSweep };
+  /**
+   * Anonymous events and aggregates for coordinators (issue 12). With ANALYTICS=off (`enabled`
+   * false) the recorder is given to nothing and the sweep never starts: no turn records anything.
+   */
+  analytics: { enabled: boolean; store: AnalyticsStore; recorder: EventRecorder; reader: AnalyticsReader; sweep: DropOffSweep };
   close(): Promise<void>;
 }
 
@@ -133,13 +136,17 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     analyticsStore = new MemoryAnalyticsStore();
   }
   const recorder = new EventRecorder({ store: analyticsStore, now, log, quietMs });
+  const enabled = config.ANALYTICS === 'on';
+  // What the bot, the booking service and the webhook record through: nothing when analytics are off.
+  const recording = enabled ? recorder : undefined;
   const analytics = {
+    enabled,
     store: analyticsStore,
     recorder,
     reader: new AnalyticsReader(analyticsStore, config.ANALYTICS_K, (country, id) => gazetteer.label(country, id)),
     sweep: new DropOffSweep({ recorder, intervalMs: config.ANALYTICS_SWEEP_INTERVAL_MS, log }),
   };
-  analytics.sweep.start();
+  if (enabled) analytics.sweep.start();
   const storage = new BotStorage(store, (_key, item) => {
     const session = item.session;
     const accepted = typeof session === 'object' && session !== null && 'consent' in session && session.consent === 'accepted';
@@ -167,7 +174,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     now,
     {
       log,
-      analytics: recorder,
+      ...(recording ? { analytics: recording } : {}),
       // Tests only (refused in production): a real SIGKILL between a booking's write and its side effects.
       ...(crashAt ? { faultAt: (point: EffectPoint) => void (point === crashAt && process.kill(process.pid, 'SIGKILL')) } : {}),
     },
@@ -226,7 +233,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     now,
     booking: { service: bookings, gazetteer },
     facts,
-    analytics: recorder,
+    ...(recording ? { analytics: recording } : {}),
     ...(options.newAid ? { newAid: options.newAid } : {}),
   });
 
@@ -269,14 +276,14 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
         lock,
         limits,
         ...(rotation ? { rotation } : {}),
-        analytics: recorder,
+        ...(recording ? { analytics: recording } : {}),
         log,
       }),
-      '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, audit: new Audit(store, now), sealer, analytics: analytics.reader, analyticsStore: analytics.store, now, log }),
+      '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, audit: new Audit(store, now), sealer, analytics: enabled ? analytics.reader : undefined, analyticsStore: analytics.store, now, log }),
       // Calendar apps' subscriptions: the secret link is the key (no bearer header, no session).
       '/calendar': calendarRoutes({ links: calendarLinks, bookings, catalog, now }),
       '/console': consoleRoutes({
-        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, calendarLinks, now, log, production, analytics: analytics.reader, publicUrl: config.PUBLIC_URL,
+        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, calendarLinks, now, log, production, analytics: enabled ? analytics.reader : undefined, publicUrl: config.PUBLIC_URL,
         webhook: { authToken: config.TWILIO_AUTH_TOKEN, accountSid: config.TWILIO_ACCOUNT_SID, rutaNumber: config.TWILIO_SMS_FROM },
         isSimulatedContact: (sealed) => {
           const address = sealed === null ? undefined : sealer.open(sealed);

@@ -159,7 +159,14 @@ const baseSchema = z.object({
       .default('loopback')
       .transform((v): boolean | number | string => (v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
     /**
-     * Analytics (issue 12): anonymous events are kept in a Redis stream this many days (trimmed
+     * Analytics (issue 12): 'on' records one anonymous event write per turn and counts drop-offs;
+     * 'off' records nothing (no event, aggregate or last step; no drop-off sweep) and the
+     * coordinators' dashboard and API say analytics are off instead of showing empty tables —
+     * for a deployment that must not keep them, and for the benchmark's comparison.
+     */
+    ANALYTICS: z.enum(['on', 'off']).default('on'),
+    /**
+     * Analytics: anonymous events are kept in a Redis stream this many days (trimmed
      * with MINID on each append; each event carries its conversation's random id, so one
      * conversation can be followed through the stream until then).
      */

@@ -14,9 +14,18 @@ const isTable = (x: string): x is TableName => (TABLES as readonly string[]).inc
  * "DO,MX" or repeated). Every number describing fewer than k workers is "<k", in JSON and CSV alike.
  * A country outside the token's scope answers 403; bad filters 400.
  * GET /api/v1/analytics/events.ndjson — the anonymous events of the period (see exportEvents.ts).
+ * Without a reader (ANALYTICS=off) every path answers 404 `analytics_off`: empty tables would
+ * claim that nobody wrote, when nothing was recorded.
  */
-export function analyticsRoutes(deps: { reader: AnalyticsReader; store: AnalyticsStore; now: () => Date }): Router {
+export function analyticsRoutes(deps: { reader: AnalyticsReader | undefined; store: AnalyticsStore; now: () => Date }): Router {
   const router = express.Router();
+  const reader = deps.reader;
+  if (!reader) {
+    router.use((_req, res) => {
+      res.status(404).json({ error: 'analytics_off', message: 'Analytics are off on this server (ANALYTICS=off): nothing is recorded, so there is nothing to read.' });
+    });
+    return router;
+  }
   // The anonymous events themselves, one JSON object per line (schema: src/analytics/exportEvents.ts, README).
   router.get('/events.ndjson', async (req, res) => {
     const { countries } = coordinatorOf(res);
@@ -48,13 +57,13 @@ export function analyticsRoutes(deps: { reader: AnalyticsReader; store: Analytic
       res.status(scoped.problem === 'out_of_scope' ? 403 : 400).json({ error: scoped.problem === 'out_of_scope' ? 'forbidden' : 'invalid', field: scoped.field, message });
       return;
     }
-    const rows = (await readTable(deps.reader, scoped.query, table)) as ReadonlyArray<Record<string, unknown>>;
+    const rows = (await readTable(reader, scoped.query, table)) as ReadonlyArray<Record<string, unknown>>;
     res.set('Cache-Control', 'no-store');
     if (csv) {
       res.type('text/csv; charset=utf-8').attachment(`ruta-${table}-${scoped.query.from}-${scoped.query.to}.csv`).send(tableCsv(rows, TABLE_COLUMNS[table]));
       return;
     }
-    res.json({ table, query: scoped.query, k: deps.reader.k, rows });
+    res.json({ table, query: scoped.query, k: reader.k, rows });
   });
   return router;
 }

@@ -33,8 +33,8 @@ export interface ApiDeps {
   /** The audit log (shared with the console): changes of route facts through the API are recorded. */
   audit: Audit;
   sealer: ContactSealer;
-  /** Coordinators' anonymous tables (GET /api/v1/analytics/…). */
-  analytics: AnalyticsReader;
+  /** Coordinators' anonymous tables (GET /api/v1/analytics/…); undefined with ANALYTICS=off (they answer so). */
+  analytics: AnalyticsReader | undefined;
   /** The anonymous events (the NDJSON export). */
   analyticsStore: AnalyticsStore;
   now: () => Date;

@@ -32,8 +32,8 @@ export interface ConsoleDeps {
   now: () => Date;
   log: Logger;
   production: boolean;
-  /** Coordinators' anonymous figures (the dashboard). */
-  analytics: AnalyticsReader;
+  /** Coordinators' anonymous figures (the dashboard); undefined with ANALYTICS=off (the page says so). */
+  analytics: AnalyticsReader | undefined;
   /** PUBLIC_URL, for the invitation links (and the simulator's signatures, as Twilio signs it). */
   publicUrl: string;
   /**

@@ -265,6 +265,22 @@ export const analyticsPages: ConsolePages = (router, { deps }) => {
     return scopedQuery(raw, scopeOf(res), deps.now().toISOString().slice(0, 10));
   };
 
+  // ANALYTICS=off: the section says so (in the person's language) instead of tables of zeros.
+  const reader = deps.analytics;
+  if (!reader) {
+    router.get(['/analytics', '/analytics/:table.csv'], signedIn('coordinator'), (req, res) => {
+      const ctx = pageContext(req, res);
+      sendPage(
+        res,
+        <Layout ctx={ctx} title={ctx.t('analytics.title')} section="analytics">
+          <p>{ctx.t('analytics.off')}</p>
+        </Layout>,
+        404,
+      );
+    });
+    return;
+  }
+
   router.get('/analytics', signedIn('coordinator'), async (req, res) => {
     const ctx = pageContext(req, res);
     let scoped = read(req, res);
@@ -274,8 +290,8 @@ export const analyticsPages: ConsolePages = (router, { deps }) => {
       scoped = scopedQuery({}, scopeOf(res), deps.now().toISOString().slice(0, 10));
     }
     if (!scoped.ok) throw new Error('default analytics query refused');
-    const tables = await readTables(deps.analytics, scoped.query);
-    sendPage(res, <AnalyticsPage ctx={ctx} query={scoped.query} countries={countriesOf(res, ctx.lang === 'en' ? 'en' : 'es')} tables={tables} k={deps.analytics.k} catalog={deps.catalog} error={error} />, error ? 400 : 200);
+    const tables = await readTables(reader, scoped.query);
+    sendPage(res, <AnalyticsPage ctx={ctx} query={scoped.query} countries={countriesOf(res, ctx.lang === 'en' ? 'en' : 'es')} tables={tables} k={reader.k} catalog={deps.catalog} error={error} />, error ? 400 : 200);
   });
 
   router.get('/analytics/:table.csv', signedIn('coordinator'), async (req, res) => {
@@ -285,7 +301,7 @@ export const analyticsPages: ConsolePages = (router, { deps }) => {
       res.status(isTable(table) ? 400 : 404).type('text/plain').send(isTable(table) ? 'Invalid filters' : 'Not found');
       return;
     }
-    const rows = (await readTable(deps.analytics, scoped.query, table)) as ReadonlyArray<Record<string, unknown>>;
+    const rows = (await readTable(reader, scoped.query, table)) as ReadonlyArray<Record<string, unknown>>;
     res.set('Cache-Control', 'no-store').type('text/csv; charset=utf-8').attachment(`ruta-${table}-${scoped.query.from}-${scoped.query.to}.csv`).send(tableCsv(rows, TABLE_COLUMNS[table]));
   });
 };

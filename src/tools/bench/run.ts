@@ -11,9 +11,10 @@ import { newMessageSid, TEST_ACCOUNT_SID } from '../twilioClient.js';
 /**
  * `npm run bench`: Ruta against two floors on loopback, driven by the same load generator.
  *
- *  - servers: Ruta (`node dist/src/main.js`, Redis store), the bare floor (Express + Twilio
- *    signature + one Redis GET/SET) and a plain botbuilder echo bot on Redis (floors.ts), each in
- *    its own process;
+ *  - servers: Ruta (`node dist/src/main.js`, Redis store), the same Ruta with ANALYTICS=off
+ *    (`ruta-noanalytics`: what the one analytics write per turn costs, issue 12 asks for ≥ 0.9),
+ *    the bare floor (Express + Twilio signature + one Redis GET/SET) and a plain botbuilder echo
+ *    bot on Redis (floors.ts), each in its own process;
  *  - load: simulated workers, each playing the same 21-turn script (from "Hola" through a route
  *    answer and a full pre-screen), every request signed with a fresh MessageSid; a worker's next
  *    message leaves when the previous reply came back;
@@ -30,13 +31,17 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const AUTH_TOKEN = 'bench-auth-token-0123456789abcdef';
 const PUBLIC_URL = 'http://bench.invalid';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+/** Every key the bench makes starts with this (cleared before and after), so runs sharing a Redis stay apart. */
+export const BENCH_PREFIX = process.env.BENCH_PREFIX ?? 'bench:';
 
 /** From "Hola" to the pre-screen's result and back to the menu (a Dominican mason, Spanish SMS). */
 export const SCRIPT = ['Hola', '1', '1', '1', 'albañil', '1', '1', '8', '1', '1', '1', '1', '2', '1', '3', '1', '1', '1', 'MENU', '1', 'MENU'];
 
-type Kind = 'ruta' | 'bare' | 'echo';
+const KINDS = ['ruta', 'ruta-noanalytics', 'bare', 'echo'] as const;
+export type Kind = (typeof KINDS)[number];
+const isRuta = (kind: Kind) => kind === 'ruta' || kind === 'ruta-noanalytics';
 
-interface Started {
+export interface Started {
   kind: Kind;
   child: ChildProcess;
   baseUrl: string;
@@ -51,8 +56,12 @@ const rssMb = (pid: number | undefined): number => {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 };
 
-async function start(kind: Kind, prefix: string): Promise<Started> {
-  const script = kind === 'ruta' ? join(ROOT, 'dist/src/main.js') : join(ROOT, 'dist/src/tools/bench/floors.js');
+/**
+ * Starts one server on loopback and waits until it listens; `env` adds to (or overrides) its
+ * environment; `warm` (default) also waits for the first answered turn.
+ */
+export async function start(kind: Kind, prefix: string, options: { env?: Record<string, string>; warm?: boolean } = {}): Promise<Started> {
+  const script = isRuta(kind) ? join(ROOT, 'dist/src/main.js') : join(ROOT, 'dist/src/tools/bench/floors.js');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     NODE_ENV: 'development',
@@ -71,9 +80,11 @@ async function start(kind: Kind, prefix: string): Promise<Started> {
     LIMIT_SENDER_PER_MINUTE: '10000',
     LIMIT_SENDER_SEGMENTS_PER_DAY: '100000',
     LIMIT_GLOBAL_PER_MINUTE: '10000000',
+    ANALYTICS: kind === 'ruta-noanalytics' ? 'off' : 'on',
+    ...options.env,
   };
   const t0 = performance.now();
-  const child = spawn(process.execPath, kind === 'ruta' ? [script] : [script, kind], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, isRuta(kind) ? [script] : [script, kind], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let listeningMs = NaN;
   let port = 0;
   const stderr: string[] = [];
@@ -101,12 +112,11 @@ async function start(kind: Kind, prefix: string): Promise<Started> {
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   // Ready = the first turn answered (Ruta warms its gazetteer after listening).
-  const w = worker(baseUrl, 0, 'warm');
-  await w.send('Hola');
+  if (options.warm ?? true) await worker(baseUrl, 0, 'warm').send('Hola');
   return { kind, child, baseUrl, listeningMs, readyMs: performance.now() - t0, prefix };
 }
 
-async function stop(s: Started): Promise<void> {
+export async function stop(s: Started): Promise<void> {
   const exited = new Promise((resolve) => s.child.on('exit', resolve));
   s.child.kill('SIGTERM');
   await Promise.race([exited, new Promise((r) => setTimeout(r, 6000))]);
@@ -143,7 +153,7 @@ function worker(baseUrl: string, index: number, run: string): Worker {
   };
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
+export const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 
 /** `concurrency` workers at once, each playing scripts back to back, for `seconds` or `maxTurns`. */
 async function closedLoop(s: Started, { concurrency, seconds, maxTurns, firstWorker }: { concurrency: number; seconds: number; maxTurns: number; firstWorker: number }) {
@@ -247,7 +257,7 @@ async function bytesPerWorker(s: Started, redis: Redis, workers: number) {
   return { workers, keys, bytes, perWorker: Math.round(bytes / workers), withoutTtl, byShape };
 }
 
-async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
+export async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';
   do {
     const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
@@ -272,12 +282,14 @@ async function main(): Promise<void> {
   const concurrency = quick ? 4 : Number(values.concurrency);
   const rates = (quick ? '20' : values.rates).split(',').map(Number);
   const workers = quick ? 3 : Number(values.workers);
-  const kinds = (values.only ?? 'ruta,bare,echo').split(',') as Kind[];
+  const kinds = (values.only ?? KINDS.join(',')).split(',');
+  const unknown = kinds.filter((k) => !(KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (one or more of ${KINDS.join(', ')})`);
 
   const redis = new Redis(REDIS_URL);
   const results: Record<string, unknown> = {};
-  for (const kind of kinds) {
-    const prefix = `bench:${kind}:`;
+  for (const kind of kinds as Kind[]) {
+    const prefix = `${BENCH_PREFIX}${kind}:`;
     await clearPrefix(redis, prefix);
     const s = await start(kind, prefix);
     const rssStart = rssMb(s.child.pid);
@@ -303,13 +315,25 @@ async function main(): Promise<void> {
   await redis.quit();
 
   const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString().slice(0, 10) };
-  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length }, results };
+  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length }, results, ratios: ratios(results as Record<string, R>) };
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench-results', quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(format(report));
 }
 
 type R = { startup: { listeningMs: number; readyMs: number }; rssMb: { start: number; afterLoad: number }; closed: { turns: number; errors: number; perSecond: number }; open: Array<{ offered: number; achieved: number; p50: number; p99: number; errors: number; dropped: number }>; memory: { perWorker: number; keys: number; withoutTtl: number } };
+
+/** Closed-loop throughput of Ruta over each other server measured in the same run (absent when one was not). */
+function ratios(rows: Record<string, R>): Record<string, number> {
+  const out: Record<string, number> = {};
+  const ruta = rows.ruta?.closed.perSecond;
+  if (ruta === undefined) return out;
+  for (const other of ['ruta-noanalytics', 'bare', 'echo'] as const) {
+    const r = rows[other]?.closed.perSecond;
+    if (r) out[`ruta/${other}`] = Math.round((ruta / r) * 1000) / 1000;
+  }
+  return out;
+}
 
 export function format(report: { machine: Record<string, unknown>; settings: Record<string, unknown>; results: Record<string, unknown> }): string {
   const rows = report.results as Record<string, R>;
@@ -328,8 +352,9 @@ export function format(report: { machine: Record<string, unknown>; settings: Rec
       ].join(' | '),
     );
   }
-  if (rows.ruta && rows.bare && rows.echo)
-    lines.push('', `Ruta / bare floor: ${(rows.ruta.closed.perSecond / rows.bare.closed.perSecond).toFixed(2)}   Ruta / botbuilder echo: ${(rows.ruta.closed.perSecond / rows.echo.closed.perSecond).toFixed(2)}`);
+  const r = ratios(rows);
+  const named: Record<string, string> = { 'ruta/ruta-noanalytics': 'Ruta / Ruta without analytics (issue 12: ≥ 0.9)', 'ruta/bare': 'Ruta / bare floor', 'ruta/echo': 'Ruta / botbuilder echo' };
+  if (Object.keys(r).length > 0) lines.push('', Object.entries(r).map(([k, v]) => `${named[k] ?? k}: ${v.toFixed(2)}`).join('   '));
   return `${lines.join('\n')}\n`;
 }
 
