@@ -63,7 +63,7 @@ export class AnalyticsReader {
 
   /** Distinct workers per funnel stage, first contact → certified. */
   async funnel(q: AnalyticsQuery): Promise<Array<{ stage: string; workers: KCount }>> {
-    const rows = await this.rows(q, (c) => {
+    const rows = await this.rows(q, [...new Set(FUNNEL.map((f) => f.kind))], (c) => {
       const stage = FUNNEL.find((f) => f.kind === c.kind && (f.detail === undefined || f.detail === c.detail));
       return stage?.stage;
     });
@@ -75,7 +75,7 @@ export class AnalyticsReader {
    * is still kept; 'expired': it was forgotten, the worker starts over), most workers first.
    */
   async dropOff(q: AnalyticsQuery): Promise<Array<{ step: string; cause: 'quiet' | 'expired'; workers: KCount }>> {
-    const rows = await this.rows(q, (c) => (c.kind === 'dropoff_quiet' || c.kind === 'dropoff_expired' ? `${c.detail}|${c.kind === 'dropoff_quiet' ? 'quiet' : 'expired'}` : undefined));
+    const rows = await this.rows(q, ['dropoff_quiet', 'dropoff_expired'], (c) => (c.kind === 'dropoff_quiet' || c.kind === 'dropoff_expired' ? `${c.detail}|${c.kind === 'dropoff_quiet' ? 'quiet' : 'expired'}` : undefined));
     return this.sorted(rows).map(([key, r]) => {
       const [step = '', cause] = key.split('|');
       return { step, cause: cause === 'expired' ? 'expired' : 'quiet', workers: this.kCount(r.workers) };
@@ -88,7 +88,7 @@ export class AnalyticsReader {
    */
   async turns(q: AnalyticsQuery, only: readonly TurnOutcome[] = TURN_OUTCOMES): Promise<Array<{ step: string; outcome: string; turns: KCount; workers: KCount }>> {
     const outcomes = new Set<string>(only);
-    const rows = await this.rows(q, (c) => (outcomes.has(c.kind) ? `${c.detail}|${c.kind}` : undefined));
+    const rows = await this.rows(q, only, (c) => (outcomes.has(c.kind) ? `${c.detail}|${c.kind}` : undefined));
     return this.sorted(rows).map(([key, r]) => {
       const [step = '', outcome = ''] = key.split('|');
       const g = this.guarded(r);
@@ -101,13 +101,13 @@ export class AnalyticsReader {
    * 'segments', 'throttled', 'opt_out', 'erase'…): the sum of counts and distinct workers.
    */
   async totals(q: AnalyticsQuery, kind: CellKind): Promise<Array<{ detail: string; count: KCount; workers: KCount }>> {
-    const rows = await this.rows(q, (c) => (c.kind === kind ? c.detail : undefined));
+    const rows = await this.rows(q, [kind], (c) => (c.kind === kind ? c.detail : undefined));
     return this.sorted(rows).map(([detail, r]) => ({ detail, ...this.guarded(r) }));
   }
 
   /** Like totals, per country as well ('centre_far' by country and town). */
   async totalsByCountry(q: AnalyticsQuery, kind: CellKind): Promise<Array<{ country: string; detail: string; count: KCount; workers: KCount }>> {
-    const rows = await this.rows(q, (c) => (c.kind === kind ? `${c.country}|${c.detail}` : undefined), 'c');
+    const rows = await this.rows(q, [kind], (c) => (c.kind === kind ? `${c.country}|${c.detail}` : undefined), 'c');
     return this.sorted(rows).map(([key, r]) => {
       const [country = '', ...detail] = key.split('|');
       return { country, detail: detail.join('|'), ...this.guarded(r) };
@@ -146,11 +146,11 @@ export class AnalyticsReader {
    * counts and distinct workers, read at the coarsest level the filters allow (`finest`: no
    * coarser than this, when rows need the country).
    */
-  private async rows(q: AnalyticsQuery, rowOf: (cell: Cell) => string | undefined, finest: Level = 'a'): Promise<Map<string, { count: number; workers: number }>> {
+  private async rows(q: AnalyticsQuery, kinds: readonly CellKind[], rowOf: (cell: Cell) => string | undefined, finest: Level = 'a'): Promise<Map<string, { count: number; workers: number }>> {
     const days = daysBetween(q.from, q.to);
     const filtered = (f: readonly string[] | undefined) => f !== undefined && f.length > 0;
     const level: Level = filtered(q.language) || filtered(q.channel) ? 'x' : filtered(q.country) || finest === 'c' ? 'c' : 'a';
-    const perDay = await this.store.counts(days, level);
+    const perDay = await this.store.counts(days, level, kinds);
     const groups = new Map<string, { count: number; ids: string[] }>();
     perDay.forEach((cells, i) => {
       for (const [raw, n] of Object.entries(cells)) {
@@ -196,8 +196,10 @@ class SharedReads implements AnalyticsStore {
 
   constructor(private readonly store: AnalyticsStore) {}
 
-  counts(days: readonly string[], level: Level) {
-    return once(this.countsOf, `${level}:${days.join(',')}`, () => this.store.counts(days, level));
+  /** Per kind, so tables asking for the same kind share its read and never read another's. */
+  async counts(days: readonly string[], level: Level, kinds: readonly CellKind[]) {
+    const perKind = await Promise.all(kinds.map((kind) => once(this.countsOf, `${level}:${kind}:${days.join(',')}`, () => this.store.counts(days, level, [kind]))));
+    return days.map((_, i) => Object.assign({}, ...perKind.map((k) => k[i] ?? {})) as Record<string, number>);
   }
   phrases(days: readonly string[]) {
     return once(this.phrasesOf, days.join(','), () => this.store.phrases(days));

@@ -1,6 +1,6 @@
 import type { AnalyticsEvent } from './event.js';
 import type { AnalyticsStore } from './AnalyticsStore.js';
-import { phraseWorkersId, type AggregateWrite, type LastSeen, type Level } from './cells.js';
+import { phraseWorkersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
 
 /** How much the quick start keeps in memory: the newest days and events, a bounded number of workers. */
 export interface MemoryLimits {
@@ -45,8 +45,9 @@ export class MemoryAnalyticsStore implements AnalyticsStore {
     }
   }
 
-  async counts(days: readonly string[], level: Level): Promise<Array<Record<string, number>>> {
-    return days.map((day) => Object.fromEntries(this.days.get(day)?.counts[level] ?? []));
+  async counts(days: readonly string[], level: Level, kinds: readonly CellKind[]): Promise<Array<Record<string, number>>> {
+    const wanted = new Set<string>(kinds);
+    return days.map((day) => Object.fromEntries([...(this.days.get(day)?.counts[level] ?? [])].filter(([cell]) => wanted.has(cell.split('|')[3] ?? ''))));
   }
 
   async distinct(groups: ReadonlyArray<readonly string[]>): Promise<number[]> {

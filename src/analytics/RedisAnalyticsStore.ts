@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { RedisScript } from '../store/redisScript.js';
 import { analyticsEventSchema, hourOf, type AnalyticsEvent } from './event.js';
 import { dayTtlMs, type AnalyticsRetention, type AnalyticsStore } from './AnalyticsStore.js';
-import { phraseWorkersId, type AggregateWrite, type LastSeen, type Level } from './cells.js';
+import { phraseWorkersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
 
 /** The day hash of each level: exact cells, per country, overall (see cells.ts LEVELS). */
 const LEVEL_HASH: Record<Level, string> = { x: 'n', c: 'nc', a: 'na' };
@@ -133,7 +133,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     } else args.push(0);
     const ttl = (day: string) => dayTtlMs(day, nowMs, aggregateDays);
     args.push(w.counts.length);
-    for (const { day, level, cell, by } of w.counts) args.push(key(`${LEVEL_HASH[level]}:${day}`), cell, by, ttl(day));
+    for (const { day, level, cell, by } of w.counts) args.push(key(`${LEVEL_HASH[level]}:${day}:${cell.split('|')[3]}`), cell, by, ttl(day));
     args.push(w.workers.length);
     for (const { day, cell, aid } of w.workers) args.push(key(`u:${day}:${cell}`), aid, ttl(day));
     args.push(w.phrases.length);
@@ -148,24 +148,35 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   }
 
   /**
-   * A level's day hashes. A day with no hash at a coarser level (written before levels existed)
-   * is read at the exact level instead: the reader filters and sums exact cells all the same.
+   * The day hashes of a level, one per kind (`na:<day>:first_contact`), so a table reads only the
+   * cells it shows. A day written before levels and kinds had their own hashes has one hash of
+   * exact cells (`n:<day>`): when none of the kinds asked for has a hash that day, that one is read
+   * and filtered — the reader sums exact cells all the same.
    */
-  async counts(days: readonly string[], level: Level): Promise<Array<Record<string, number>>> {
-    const read = async (which: readonly string[], at: Level) => {
-      if (which.length === 0) return [];
-      const p = this.redis.pipeline();
-      for (const day of which) p.hgetall(this.k(`${LEVEL_HASH[at]}:${day}`));
-      return ((await p.exec()) ?? []).map(([err, raw]) => {
+  async counts(days: readonly string[], level: Level, kinds: readonly CellKind[]): Promise<Array<Record<string, number>>> {
+    if (days.length === 0 || kinds.length === 0) return days.map(() => ({}));
+    const p = this.redis.pipeline();
+    for (const day of days) for (const kind of kinds) p.hgetall(this.k(`${LEVEL_HASH[level]}:${day}:${kind}`));
+    const replies = (await p.exec()) ?? [];
+    const perDay = days.map((_, d) => {
+      const cells: Record<string, number> = {};
+      for (let k = 0; k < kinds.length; k++) {
+        const [err, raw] = replies[d * kinds.length + k] ?? [null, {}];
         if (err) throw err;
-        return Object.fromEntries(Object.entries(raw as Record<string, string>).map(([cell, n]) => [cell, Number(n)]));
-      });
-    };
-    const found = await read(days, level);
-    if (level === 'x') return found;
-    const missing = days.filter((_, i) => Object.keys(found[i] ?? {}).length === 0);
-    const exact = await read(missing, 'x');
-    return found.map((cells, i) => (Object.keys(cells).length > 0 ? cells : (exact[missing.indexOf(days[i]!)] ?? {})));
+        for (const [cell, n] of Object.entries(raw as Record<string, string>)) cells[cell] = Number(n);
+      }
+      return cells;
+    });
+    const missing = days.flatMap((day, d) => (Object.keys(perDay[d]!).length === 0 ? [day] : []));
+    if (missing.length === 0) return perDay;
+    const old = this.redis.pipeline();
+    for (const day of missing) old.hgetall(this.k(`n:${day}`));
+    const wanted = new Set<string>(kinds);
+    const oldDays = ((await old.exec()) ?? []).map(([err, raw]) => {
+      if (err) throw err;
+      return Object.fromEntries(Object.entries(raw as Record<string, string>).filter(([cell]) => wanted.has(cell.split('|')[3] ?? '')).map(([cell, n]) => [cell, Number(n)]));
+    });
+    return perDay.map((cells, d) => (Object.keys(cells).length > 0 ? cells : (oldDays[missing.indexOf(days[d]!)] ?? {})));
   }
 
   async distinct(groups: ReadonlyArray<readonly string[]>): Promise<number[]> {

@@ -21,8 +21,10 @@ export type CellKind =
   | 'dropoff_quiet'
   | 'dropoff_expired';
 
-const CELL_KINDS: ReadonlySet<string> = new Set<string>([...EVENT_KINDS, 'segments', 'fact_unknown', 'time_to_booking', 'time_to_assessment', 'dropoff_quiet', 'dropoff_expired']);
-const isCellKind = (k: string): k is CellKind => CELL_KINDS.has(k);
+/** Every kind of cell. */
+export const CELL_KINDS: readonly CellKind[] = [...EVENT_KINDS, 'segments', 'fact_unknown', 'time_to_booking', 'time_to_assessment', 'dropoff_quiet', 'dropoff_expired'];
+const KNOWN_KINDS: ReadonlySet<string> = new Set<string>(CELL_KINDS);
+const isCellKind = (k: string): k is CellKind => KNOWN_KINDS.has(k);
 
 export interface Dims {
   country: string;

@@ -24,13 +24,21 @@ describe("coordinators' tables", () => {
   it('read each day once for all the tables of a page (not once per table)', async () => {
     const store = new MemoryAnalyticsStore();
     const reads = { counts: 0, phrases: 0 };
+    const distinctReads = new Set<string>();
     const counts = store.counts.bind(store);
     const phrases = store.phrases.bind(store);
-    store.counts = (days, level) => ((reads.counts += days.length), counts(days, level));
+    store.counts = (days, level, kinds) => {
+      reads.counts += days.length * kinds.length;
+      for (const day of days) for (const kind of kinds) distinctReads.add(`${level} ${kind} ${day}`);
+      return counts(days, level, kinds);
+    };
     store.phrases = (days) => ((reads.phrases += days.length), phrases(days));
     const tables = await readTables(new AnalyticsReader(store, 5), { from: '2026-11-01', to: '2026-11-30' });
     expect(Object.keys(tables).sort()).toEqual([...TABLES].sort());
-    // Each day once per level read: overall for every table, per country for the far towns (they name the country).
-    expect(reads).toEqual({ counts: 60, phrases: 30 });
+    // Each day and kind read once (overall for every table, per country for the far towns: they name the country).
+    expect(reads.counts).toBe(distinctReads.size);
+    expect(distinctReads.has('c centre_far 2026-11-05')).toBe(true);
+    expect(distinctReads.has('a understood 2026-11-05')).toBe(false); // no table shows it
+    expect(reads.phrases).toBe(30);
   });
 });
