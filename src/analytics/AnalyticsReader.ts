@@ -130,7 +130,8 @@ export class AnalyticsReader {
         found.set(member, row);
       }
     });
-    const entries = [...found.entries()];
+    // A phrase written fewer than k times cannot have k writers: never counted, never shown.
+    const entries = [...found.entries()].filter(([, r]) => r.times >= this.k);
     const workers = await this.store.distinct(entries.map(([, r]) => r.ids));
     return entries
       .map(([member, r], i) => {
@@ -164,9 +165,13 @@ export class AnalyticsReader {
         groups.set(row, g);
       }
     });
-    const keys = [...groups.keys()];
+    // Every count comes with its worker, so a row counted fewer than k times has fewer than k
+    // workers: it is suppressed without asking Redis (its `workers` is then that bound, below k,
+    // and never published). Most rows of a long period are such rows.
+    const keys = [...groups.keys()].filter((k) => groups.get(k)!.count >= this.k);
     const workers = await this.store.distinct(keys.map((k) => groups.get(k)!.ids));
-    return new Map(keys.map((k, i) => [k, { count: groups.get(k)!.count, workers: workers[i] ?? 0 }]));
+    const counted = new Map(keys.map((k, i) => [k, workers[i] ?? 0]));
+    return new Map([...groups].map(([k, g]) => [k, { count: g.count, workers: counted.get(k) ?? Math.min(g.count, this.k - 1) }]));
   }
 
   /** Shown rows first, most workers first; then suppressed rows by name only (their order must not hint at their numbers). */

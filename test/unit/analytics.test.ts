@@ -159,6 +159,21 @@ describe('levels: the coarsest cells the filters allow', () => {
     expect(await redis.hgetall(`${prefix}{analytics}:na:2026-03-02:first_contact`)).toEqual({ '*|*|*|first_contact|-': '6' });
   });
 
+  it('never asks Redis for the workers of a row counted fewer than k times (it cannot have k workers): "<k" all the same', async () => {
+    const store = new RedisAnalyticsStore(redis, `${prefix}few:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY });
+    const recorder = new EventRecorder({ store, now: () => new Date(T0), log: silent, quietMs: DAY });
+    for (let n = 1; n <= 5; n++) await recorder.turn(turn(n, { milestones: n <= 2 ? [{ kind: 'first_contact' }] : [] }));
+    const asked: number[] = [];
+    const distinct = store.distinct.bind(store);
+    store.distinct = (groups) => (asked.push(groups.length), distinct(groups));
+    const reader = new AnalyticsReader(store, 5);
+    const rows = await reader.turns({ from: '2026-03-02', to: '2026-03-02' });
+    expect(rows).toEqual([{ step: 'menu.main', outcome: 'understood', turns: { shown: true, value: 5 }, workers: { shown: true, value: 5 } }]);
+    expect((await reader.funnel({ from: '2026-03-02', to: '2026-03-02' }))[0]!.workers).toEqual({ shown: false, label: '<5' });
+    // One row counted 5 times was asked about; the funnel's first contact (counted twice) was not.
+    expect(asked).toEqual([1, 0]);
+  });
+
   it('reads a day written before levels existed (exact cells only) at any level', async () => {
     const day = '2026-02-10';
     const store = new RedisAnalyticsStore(redis, `${prefix}old:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY });
