@@ -51,6 +51,7 @@ import { Audit } from './console/Audit.js';
 import { sessionSecret } from './console/consoleSession.js';
 import { EventRecorder } from './analytics/EventRecorder.js';
 import { AnalyticsReader } from './analytics/AnalyticsReader.js';
+import { UNKNOWN_COUNTRY } from './analytics/event.js';
 import { RedisAnalyticsStore } from './analytics/RedisAnalyticsStore.js';
 import { MemoryAnalyticsStore } from './analytics/MemoryAnalyticsStore.js';
 import { DropOffSweep } from './analytics/DropOffSweep.js';
@@ -143,7 +144,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     enabled,
     store: analyticsStore,
     recorder,
-    reader: new AnalyticsReader(analyticsStore, config.ANALYTICS_K, (country, id) => gazetteer.label(country, id)),
+    reader: new AnalyticsReader(analyticsStore, config.ANALYTICS_K, [...catalog.countries.map((c) => c.code), UNKNOWN_COUNTRY], (country, id) => gazetteer.label(country, id)),
     sweep: new DropOffSweep({ recorder, intervalMs: config.ANALYTICS_SWEEP_INTERVAL_MS, log }),
   };
   if (enabled) analytics.sweep.start();

@@ -49,6 +49,8 @@ export class AnalyticsReader {
     private readonly store: AnalyticsStore,
     /** The least number of distinct workers a published number may describe. */
     readonly k: number,
+    /** Every country events can have (the catalog's and UNKNOWN_COUNTRY): what "all countries" reads below the overall level. */
+    readonly countries: readonly string[],
     /** A town's name from its id (the gazetteer), for the far-towns table; the id itself without it. */
     readonly placeName: (country: string, id: string) => string | undefined = () => undefined,
   ) {}
@@ -58,7 +60,7 @@ export class AnalyticsReader {
    * shared by every table it reads, instead of once per table.
    */
   sharingReads(): AnalyticsReader {
-    return new AnalyticsReader(new SharedReads(this.store), this.k, this.placeName);
+    return new AnalyticsReader(new SharedReads(this.store), this.k, this.countries, this.placeName);
   }
 
   /** Distinct workers per funnel stage, first contact → certified. */
@@ -151,7 +153,7 @@ export class AnalyticsReader {
     const days = daysBetween(q.from, q.to);
     const filtered = (f: readonly string[] | undefined) => f !== undefined && f.length > 0;
     const level: Level = filtered(q.language) || filtered(q.channel) ? 'x' : filtered(q.country) || finest === 'c' ? 'c' : 'a';
-    const perDay = await this.store.counts(days, level, kinds);
+    const perDay = await this.store.counts(days, level, kinds, filtered(q.country) ? q.country! : this.countries);
     const groups = new Map<string, { count: number; ids: string[] }>();
     perDay.forEach((cells, i) => {
       for (const [raw, n] of Object.entries(cells)) {
@@ -202,8 +204,9 @@ class SharedReads implements AnalyticsStore {
   constructor(private readonly store: AnalyticsStore) {}
 
   /** Per kind, so tables asking for the same kind share its read and never read another's. */
-  async counts(days: readonly string[], level: Level, kinds: readonly CellKind[]) {
-    const perKind = await Promise.all(kinds.map((kind) => once(this.countsOf, `${level}:${kind}:${days.join(',')}`, () => this.store.counts(days, level, [kind]))));
+  async counts(days: readonly string[], level: Level, kinds: readonly CellKind[], countries: readonly string[]) {
+    const where = level === 'a' ? '' : [...countries].sort().join(',');
+    const perKind = await Promise.all(kinds.map((kind) => once(this.countsOf, `${level}:${kind}:${where}:${days.join(',')}`, () => this.store.counts(days, level, [kind], countries))));
     return days.map((_, i) => Object.assign({}, ...perKind.map((k) => k[i] ?? {})) as Record<string, number>);
   }
   phrases(days: readonly string[]) {

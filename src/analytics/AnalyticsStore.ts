@@ -8,8 +8,11 @@ import type { AggregateWrite, CellKind, LastSeen, Level } from './cells.js';
 export interface AnalyticsStore {
   /** Applies a write in one round trip, atomically. */
   write(write: AggregateWrite, nowMs: number): Promise<void>;
-  /** Each day's cell counts of some kinds at a level (cell → count). */
-  counts(days: readonly string[], level: Level, kinds: readonly CellKind[]): Promise<Array<Record<string, number>>>;
+  /**
+   * Each day's cell counts of some kinds at a level (cell → count); at the per-country and exact
+   * levels, of these countries only.
+   */
+  counts(days: readonly string[], level: Level, kinds: readonly CellKind[], countries: readonly string[]): Promise<Array<Record<string, number>>>;
   /** Distinct workers of each group of worker sets (a union per group: workersId / phraseWorkersId). */
   distinct(groups: ReadonlyArray<readonly string[]>): Promise<number[]>;
   /** Each day's unmatched trade phrases ('DO|es|fumigador' → times written). */

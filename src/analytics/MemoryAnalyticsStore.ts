@@ -45,9 +45,14 @@ export class MemoryAnalyticsStore implements AnalyticsStore {
     }
   }
 
-  async counts(days: readonly string[], level: Level, kinds: readonly CellKind[]): Promise<Array<Record<string, number>>> {
+  async counts(days: readonly string[], level: Level, kinds: readonly CellKind[], countries: readonly string[]): Promise<Array<Record<string, number>>> {
     const wanted = new Set<string>(kinds);
-    return days.map((day) => Object.fromEntries([...(this.days.get(day)?.counts[level] ?? [])].filter(([cell]) => wanted.has(cell.split('|')[3] ?? ''))));
+    const places = new Set(countries);
+    const keep = (cell: string) => {
+      const [country = '', , , kind = ''] = cell.split('|');
+      return wanted.has(kind) && (level === 'a' || places.has(country));
+    };
+    return days.map((day) => Object.fromEntries([...(this.days.get(day)?.counts[level] ?? [])].filter(([cell]) => keep(cell))));
   }
 
   async distinct(groups: ReadonlyArray<readonly string[]>): Promise<number[]> {

@@ -133,7 +133,10 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     } else args.push(0);
     const ttl = (day: string) => dayTtlMs(day, nowMs, aggregateDays);
     args.push(w.counts.length);
-    for (const { day, level, cell, by } of w.counts) args.push(key(`${LEVEL_HASH[level]}:${day}:${cell.split('|')[3]}`), cell, by, ttl(day));
+    for (const { day, level, cell, by } of w.counts) {
+      const [country, , , kind] = cell.split('|');
+      args.push(key(`${LEVEL_HASH[level]}:${day}:${kind}${level === 'a' ? '' : `:${country}`}`), cell, by, ttl(day));
+    }
     args.push(w.workers.length);
     for (const { day, cell, aid } of w.workers) args.push(key(`u:${day}:${cell}`), aid, ttl(day));
     args.push(w.phrases.length);
@@ -148,20 +151,22 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   }
 
   /**
-   * The day hashes of a level, one per kind (`na:<day>:first_contact`), so a table reads only the
-   * cells it shows. A day written before levels and kinds had their own hashes has one hash of
-   * exact cells (`n:<day>`): when none of the kinds asked for has a hash that day, that one is read
-   * and filtered — the reader sums exact cells all the same.
+   * The day hashes of a level, one per kind and, below the overall level, per country
+   * (`na:<day>:first_contact`, `nc:<day>:first_contact:DO`), so a table reads only the cells it
+   * shows, of the countries asked. A day written before levels and kinds had their own hashes has
+   * one hash of exact cells (`n:<day>`): when none of the hashes asked for exists that day, that
+   * one is read and filtered — the reader sums exact cells all the same.
    */
-  async counts(days: readonly string[], level: Level, kinds: readonly CellKind[]): Promise<Array<Record<string, number>>> {
-    if (days.length === 0 || kinds.length === 0) return days.map(() => ({}));
+  async counts(days: readonly string[], level: Level, kinds: readonly CellKind[], countries: readonly string[]): Promise<Array<Record<string, number>>> {
+    const hashes = kinds.flatMap((kind) => (level === 'a' ? [kind] : countries.map((c) => `${kind}:${c}`)));
+    if (days.length === 0 || hashes.length === 0) return days.map(() => ({}));
     const p = this.redis.pipeline();
-    for (const day of days) for (const kind of kinds) p.hgetall(this.k(`${LEVEL_HASH[level]}:${day}:${kind}`));
+    for (const day of days) for (const hash of hashes) p.hgetall(this.k(`${LEVEL_HASH[level]}:${day}:${hash}`));
     const replies = (await p.exec()) ?? [];
     const perDay = days.map((_, d) => {
       const cells: Record<string, number> = {};
-      for (let k = 0; k < kinds.length; k++) {
-        const [err, raw] = replies[d * kinds.length + k] ?? [null, {}];
+      for (let k = 0; k < hashes.length; k++) {
+        const [err, raw] = replies[d * hashes.length + k] ?? [null, {}];
         if (err) throw err;
         for (const [cell, n] of Object.entries(raw as Record<string, string>)) cells[cell] = Number(n);
       }
@@ -172,9 +177,14 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     const old = this.redis.pipeline();
     for (const day of missing) old.hgetall(this.k(`n:${day}`));
     const wanted = new Set<string>(kinds);
+    const places = new Set(countries);
+    const keep = (cell: string) => {
+      const [country = '', , , kind = ''] = cell.split('|');
+      return wanted.has(kind) && (level === 'a' || places.has(country));
+    };
     const oldDays = ((await old.exec()) ?? []).map(([err, raw]) => {
       if (err) throw err;
-      return Object.fromEntries(Object.entries(raw as Record<string, string>).filter(([cell]) => wanted.has(cell.split('|')[3] ?? '')).map(([cell, n]) => [cell, Number(n)]));
+      return Object.fromEntries(Object.entries(raw as Record<string, string>).filter(([cell]) => keep(cell)).map(([cell, n]) => [cell, Number(n)]));
     });
     return perDay.map((cells, d) => (Object.keys(cells).length > 0 ? cells : (oldDays[missing.indexOf(days[d]!)] ?? {})));
   }

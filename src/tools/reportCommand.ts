@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { Catalog } from '../catalog/Catalog.js';
 import { AnalyticsReader, FUNNEL, type AnalyticsQuery, type KCount } from '../analytics/AnalyticsReader.js';
 import { RedisAnalyticsStore } from '../analytics/RedisAnalyticsStore.js';
+import { UNKNOWN_COUNTRY } from '../analytics/event.js';
 import type { Config } from '../config.js';
 
 /**
@@ -92,7 +93,7 @@ export async function reportCommand(
       aggregateDays: config.ANALYTICS_AGGREGATE_RETENTION_DAYS,
       lastSeenMs: (config.ANALYTICS_QUIET_HOURS + 7 * 24) * 3600_000, // not written here: the report only reads
     });
-    const reader = new AnalyticsReader(store, config.ANALYTICS_K);
+    const reader = new AnalyticsReader(store, config.ANALYTICS_K, [...catalog.countries.map((c) => c.code), UNKNOWN_COUNTRY]);
     const lines = await reportLines(reader, { ...period, ...(code ? { country: [code] } : {}) });
     stdout.write(`${lines.join('\n')}\n`);
     return 0;

@@ -20,13 +20,13 @@ it('a simulated number (+1809 0…) books, is confirmed and attended, and no ana
   expect((await app.ruta.bookings.mark(code, 'attended')).ok).toBe(true);
   expect((await app.ruta.bookings.setOutcome(code, 'competent')).ok).toBe(true);
   const day = { from: '2026-11-20', to: '2026-11-20' };
-  const counts = await app.ruta.analytics.store.counts(['2026-11-20'], 'x', CELL_KINDS);
+  const counts = await app.ruta.analytics.store.counts(['2026-11-20'], 'x', CELL_KINDS, ['DO']);
   expect(counts).toEqual([{}]);
   expect((await app.ruta.analytics.reader.funnel(day)).every((r) => !r.workers.shown)).toBe(true);
   // The stream may keep the marked events for debugging, but none of them is unmarked.
   expect((await app.ruta.analytics.store.recent(100)).filter((e) => !e.test)).toEqual([]);
   // A real number on the same server is counted (the check above is not vacuous).
   await app.chat('+18095550042', ['Hola', '1']);
-  expect(Object.keys((await app.ruta.analytics.store.counts(['2026-11-20'], 'x', CELL_KINDS))[0]!).length).toBeGreaterThan(0);
+  expect(Object.keys((await app.ruta.analytics.store.counts(['2026-11-20'], 'x', CELL_KINDS, ['DO']))[0]!).length).toBeGreaterThan(0);
   expect((await keysUnder(app.redis, app.prefix)).some((k) => k.includes('{analytics}'))).toBe(true);
 });

@@ -54,7 +54,7 @@ describe.each([
   beforeAll(async () => {
     ({ store, close } = await make());
     recorder = new EventRecorder({ store, now: () => new Date(clock.now), log: silent, quietMs: DAY });
-    reader = new AnalyticsReader(store, 5);
+    reader = new AnalyticsReader(store, 5, ['DO', 'CR', 'MX', 'XX']);
   });
   afterAll(async () => close());
 
@@ -147,8 +147,8 @@ describe('levels: the coarsest cells the filters allow', () => {
     for (let n = 1; n <= 6; n++) await recorder.turn(turn(n, { country: n <= 4 ? 'DO' : 'CR', language: n % 2 ? 'es' : 'ht', milestones: [{ kind: 'first_contact' }] }));
     const asked: string[] = [];
     const counts = store.counts.bind(store);
-    store.counts = (days, level, kinds) => (asked.push(level), counts(days, level, kinds));
-    const reader = new AnalyticsReader(store, 2);
+    store.counts = (days, level, kinds, countries) => (asked.push(level), counts(days, level, kinds, countries));
+    const reader = new AnalyticsReader(store, 2, ['DO', 'CR', 'MX', 'XX']);
     const firstContact = async (q: Partial<AnalyticsQuery>) => (await reader.funnel({ from: '2026-03-02', to: '2026-03-02', ...q }))[0]!.workers;
     expect(await firstContact({})).toEqual({ shown: true, value: 6 });
     expect(await firstContact({ country: ['DO'] })).toEqual({ shown: true, value: 4 });
@@ -166,7 +166,7 @@ describe('levels: the coarsest cells the filters allow', () => {
     const asked: number[] = [];
     const distinct = store.distinct.bind(store);
     store.distinct = (groups) => (asked.push(groups.length), distinct(groups));
-    const reader = new AnalyticsReader(store, 5);
+    const reader = new AnalyticsReader(store, 5, ['DO', 'CR', 'MX', 'XX']);
     const rows = await reader.turns({ from: '2026-03-02', to: '2026-03-02' });
     expect(rows).toEqual([{ step: 'menu.main', outcome: 'understood', turns: { shown: true, value: 5 }, workers: { shown: true, value: 5 } }]);
     expect((await reader.funnel({ from: '2026-03-02', to: '2026-03-02' }))[0]!.workers).toEqual({ shown: false, label: '<5' });
@@ -181,7 +181,7 @@ describe('levels: the coarsest cells the filters allow', () => {
       await redis.hincrby(`${prefix}old:{analytics}:n:${day}`, cell, n);
       await redis.pfadd(`${prefix}old:{analytics}:u:${day}:${cell}`, ...Array.from({ length: n }, (_, i) => `${cell}-${i}`));
     }
-    const reader = new AnalyticsReader(store, 2);
+    const reader = new AnalyticsReader(store, 2, ['DO', 'CR', 'MX', 'XX']);
     expect((await reader.funnel({ from: day, to: day }))[0]!.workers).toEqual({ shown: true, value: 5 });
     expect((await reader.funnel({ from: day, to: day, country: ['CR'] }))[0]!.workers).toEqual({ shown: true, value: 2 });
   });
@@ -230,7 +230,7 @@ describe('MemoryAnalyticsStore', () => {
       for (let n = 1; n <= 3; n++) await recorder.turn(turn(100 * d + n));
     }
     expect(await store.recent(10)).toHaveLength(3);
-    const [oldest, , newest] = await store.counts(['2026-03-02', '2026-03-03', '2026-03-04'], 'x', ['understood']);
+    const [oldest, , newest] = await store.counts(['2026-03-02', '2026-03-03', '2026-03-04'], 'x', ['understood'], ['DO']);
     expect(oldest).toEqual({});
     expect(newest!['DO|es|sms|understood|menu.main']).toBe(3);
     expect(await store.distinct([['u:2026-03-04:DO|es|sms|understood|menu.main']])).toEqual([2]);

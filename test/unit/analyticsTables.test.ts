@@ -27,13 +27,13 @@ describe("coordinators' tables", () => {
     const distinctReads = new Set<string>();
     const counts = store.counts.bind(store);
     const phrases = store.phrases.bind(store);
-    store.counts = (days, level, kinds) => {
+    store.counts = (days, level, kinds, countries) => {
       reads.counts += days.length * kinds.length;
       for (const day of days) for (const kind of kinds) distinctReads.add(`${level} ${kind} ${day}`);
-      return counts(days, level, kinds);
+      return counts(days, level, kinds, countries);
     };
     store.phrases = (days) => ((reads.phrases += days.length), phrases(days));
-    const tables = await readTables(new AnalyticsReader(store, 5), { from: '2026-11-01', to: '2026-11-30' });
+    const tables = await readTables(new AnalyticsReader(store, 5, ['DO', 'CR', 'MX', 'XX']), { from: '2026-11-01', to: '2026-11-30' });
     expect(Object.keys(tables).sort()).toEqual([...TABLES].sort());
     // Each day and kind read once (overall for every table, per country for the far towns: they name the country).
     expect(reads.counts).toBe(distinctReads.size);
