@@ -34,7 +34,7 @@ import { RedisAnalyticsStore } from '../../analytics/RedisAnalyticsStore.js';
  */
 
 export interface SeedOptions {
-  /** Events to write (the last conversation may add a few more; the exact number is returned). */
+  /** Events to write (the last conversation may add one or two more: a turn and its milestones go together; the exact number is returned). */
   events: number;
   /** The clock the server reading them runs on (ms): every event is before it, over `days` days up to it. */
   nowMs: number;

@@ -19,6 +19,9 @@ import { newMessageSid, TEST_ACCOUNT_SID } from '../twilioClient.js';
  *    answer and a full pre-screen), every request signed with a fresh MessageSid; a worker's next
  *    message leaves when the previous reply came back;
  *  - closed loop: `--concurrency` workers at once for `--seconds` (or `--turns`): throughput;
+ *  - with and without analytics interleaved: both Ruta servers running, alternating `--round`
+ *    second rounds of the closed loop, so the ratio issue 12 asks for is not at the mercy of
+ *    what else a shared machine does between two runs;
  *  - open loop: turns offered at fixed rates (`--rates`) for `--seconds` each: p50/p99 latency;
  *  - Redis bytes per worker after `--workers` full scripts, and whether every key has a TTL;
  *  - start-up (spawn → listening, → ready) and RSS after start and after the load.
@@ -178,6 +181,56 @@ async function closedLoop(s: Started, { concurrency, seconds, maxTurns, firstWor
   return { turns, errors, seconds: elapsed, perSecond: turns / elapsed, nextWorker };
 }
 
+/**
+ * Ruta with and without analytics, both running, driven in alternating rounds of `roundSeconds`
+ * (`concurrency` workers each, their scripts carried on from round to round; which goes first
+ * alternates) until each has had about `seconds`: whatever else the machine does then lands on
+ * both alike, which two runs one after the other cannot promise on a shared machine. Returns each
+ * one's turns per second over its rounds, and the median of the rounds' ratios.
+ */
+async function interleaved(a: Started, b: Started, { concurrency, seconds, roundSeconds }: { concurrency: number; seconds: number; roundSeconds: number }) {
+  const lanesOf = (s: Started) => {
+    let next = 3_000_000;
+    const fresh = () => worker(s.baseUrl, next++, s.kind);
+    return { s, fresh, lanes: Array.from({ length: concurrency }, () => ({ w: fresh() })), turns: 0, errors: 0, seconds: 0 };
+  };
+  const sides = [lanesOf(a), lanesOf(b)] as const;
+  const round = async (side: (typeof sides)[number]) => {
+    let turns = 0;
+    const t0 = performance.now();
+    const deadline = t0 + roundSeconds * 1000;
+    await Promise.all(
+      side.lanes.map(async (lane) => {
+        while (performance.now() < deadline) {
+          let body = lane.w.next();
+          if (body === undefined) {
+            lane.w = side.fresh();
+            body = lane.w.next()!;
+          }
+          const r = await lane.w.send(body);
+          turns += 1;
+          if (!r.ok) side.errors += 1;
+        }
+      }),
+    );
+    const elapsed = (performance.now() - t0) / 1000;
+    side.turns += turns;
+    side.seconds += elapsed;
+    return turns / elapsed;
+  };
+  const pairs = Math.max(1, Math.round(seconds / roundSeconds));
+  const ratios: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const [first, second] = i % 2 === 0 ? [sides[0], sides[1]] : [sides[1], sides[0]];
+    const x = await round(first);
+    const y = await round(second);
+    ratios.push(i % 2 === 0 ? x / y : y / x);
+  }
+  ratios.sort((p, q) => p - q);
+  const summary = (side: (typeof sides)[number]) => ({ turns: side.turns, errors: side.errors, seconds: side.seconds, perSecond: side.turns / side.seconds });
+  return { pairs, roundSeconds, [a.kind]: summary(sides[0]), [b.kind]: summary(sides[1]), ratio: sides[0].turns / sides[0].seconds / (sides[1].turns / sides[1].seconds), medianRoundRatio: percentile(ratios, 50) };
+}
+
 /** Turns offered at `rate` per second for `seconds`, each to an idle worker (a new one when none is idle). */
 async function openLoop(s: Started, { rate, seconds, firstWorker, maxInFlight }: { rate: number; seconds: number; firstWorker: number; maxInFlight: number }) {
   const idle: Worker[] = [];
@@ -275,6 +328,7 @@ async function main(): Promise<void> {
       rates: { type: 'string', default: '250,500' },
       workers: { type: 'string', default: '200' },
       only: { type: 'string' },
+      round: { type: 'string', default: '2' },
     },
   });
   const quick = values.quick;
@@ -312,10 +366,23 @@ async function main(): Promise<void> {
     results[kind] = { startup: { listeningMs: Math.round(s.listeningMs), readyMs: Math.round(s.readyMs) }, rssMb: { start: rssStart, afterLoad: rssAfter }, closed, open, memory };
     process.stderr.write(`bench: ${kind} done\n`);
   }
+  // The ratio issue 12 asks for, measured again with both running and their rounds interleaved.
+  let paired: Awaited<ReturnType<typeof interleaved>> | undefined;
+  if (kinds.includes('ruta') && kinds.includes('ruta-noanalytics')) {
+    const prefixes = [`${BENCH_PREFIX}ruta:`, `${BENCH_PREFIX}ruta-noanalytics:`];
+    for (const p of prefixes) await clearPrefix(redis, p);
+    const a = await start('ruta', prefixes[0]!);
+    const b = await start('ruta-noanalytics', prefixes[1]!);
+    paired = await interleaved(a, b, { concurrency, seconds, roundSeconds: quick ? 1 : Number(values.round) });
+    await stop(a);
+    await stop(b);
+    for (const p of prefixes) await clearPrefix(redis, p);
+    process.stderr.write('bench: ruta and ruta-noanalytics interleaved done\n');
+  }
   await redis.quit();
 
   const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString().slice(0, 10) };
-  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length }, results, ratios: ratios(results as Record<string, R>) };
+  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length }, results, ratios: ratios(results as Record<string, R>), ...(paired ? { paired } : {}) };
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench-results', quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(format(report));
@@ -335,7 +402,7 @@ function ratios(rows: Record<string, R>): Record<string, number> {
   return out;
 }
 
-export function format(report: { machine: Record<string, unknown>; settings: Record<string, unknown>; results: Record<string, unknown> }): string {
+export function format(report: { machine: Record<string, unknown>; settings: Record<string, unknown>; results: Record<string, unknown>; paired?: { pairs: number; roundSeconds: number; ratio: number; medianRoundRatio: number } & Record<string, unknown> }): string {
   const rows = report.results as Record<string, R>;
   const lines = [`Machine: ${JSON.stringify(report.machine)}`, `Settings: ${JSON.stringify(report.settings)}`, ''];
   lines.push('server | turns/s (closed) | errors | ' + (rows.ruta ?? Object.values(rows)[0])!.open.map((o) => `p50/p99 at ${o.offered}/s`).join(' | ') + ' | Redis B/worker (keys, no TTL) | start→listen / ready ms | RSS MB start/after');
@@ -354,7 +421,12 @@ export function format(report: { machine: Record<string, unknown>; settings: Rec
   }
   const r = ratios(rows);
   const named: Record<string, string> = { 'ruta/ruta-noanalytics': 'Ruta / Ruta without analytics (issue 12: ≥ 0.9)', 'ruta/bare': 'Ruta / bare floor', 'ruta/echo': 'Ruta / botbuilder echo' };
-  if (Object.keys(r).length > 0) lines.push('', Object.entries(r).map(([k, v]) => `${named[k] ?? k}: ${v.toFixed(2)}`).join('   '));
+  if (Object.keys(r).length > 0) lines.push('', `One after the other: ${Object.entries(r).map(([k, v]) => `${named[k] ?? k}: ${v.toFixed(2)}`).join('   ')}`);
+  const p = report.paired;
+  if (p) {
+    const rate = (k: string) => ((p[k] as { perSecond: number } | undefined)?.perSecond ?? NaN).toFixed(0);
+    lines.push(`Interleaved (${p.pairs} pairs of ${p.roundSeconds} s rounds, both running): ruta ${rate('ruta')} turns/s, ruta-noanalytics ${rate('ruta-noanalytics')} turns/s; Ruta / Ruta without analytics: ${p.ratio.toFixed(2)} (median of the pairs ${p.medianRoundRatio.toFixed(2)}; issue 12: ≥ 0.9)`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
