@@ -15,8 +15,8 @@ const LEVEL_HASH: Record<Level, string> = { x: 'n', c: 'nc', a: 'na' };
  * last step. Every key it touches is in KEYS (all under one hash tag) and gets its TTL.
  * ARGV, read in order: events (count, stream key, hour ms, min id ms, ttl ms, packed…), counts
  * (count; key, field, by, ttl ms…), workers (count; key, aid, ttl ms…), phrases (count; sorted set
- * key, member, HyperLogLog key, aid, ttl ms…), last step ('-' none | 'forget' last key, quiet key,
- * aid | 'set' last key, quiet key, aid, dims, step, at ms, expires ms, ttl ms). Keys are 1-based
+ * key, member, HyperLogLog key, aid, ttl ms…), last steps (count; 'forget' last key, quiet key,
+ * aid | 'set' last key, quiet key, aid, dims, step, at ms, expires ms, ttl ms…). Keys are 1-based
  * indexes into KEYS. One command instead of a MULTI of about thirty: the service's own CPU is what
  * a turn costs (issue 13), and each command is parsed and answered.
  */
@@ -55,17 +55,19 @@ for _ = 1, tonumber(nxt()) do
   redis.call('PFADD', h, aid)
   redis.call('PEXPIRE', h, ttl)
 end
-local mode = nxt()
-if mode == 'forget' then
-  local last = key(); local quiet = key(); local aid = nxt()
-  redis.call('DEL', last)
-  redis.call('ZREM', quiet, aid)
-elseif mode == 'set' then
-  local last = key(); local quiet = key(); local aid = nxt(); local dims = nxt(); local step = nxt(); local at = nxt(); local x = nxt(); local ttl = nxt()
-  redis.call('HSET', last, 'd', dims, 's', step, 'a', at, 'x', x)
-  redis.call('PEXPIRE', last, ttl)
-  redis.call('ZADD', quiet, at, aid)
-  redis.call('PEXPIRE', quiet, ttl)
+for _ = 1, tonumber(nxt()) do
+  local mode = nxt()
+  if mode == 'forget' then
+    local last = key(); local quiet = key(); local aid = nxt()
+    redis.call('DEL', last)
+    redis.call('ZREM', quiet, aid)
+  else
+    local last = key(); local quiet = key(); local aid = nxt(); local dims = nxt(); local step = nxt(); local at = nxt(); local x = nxt(); local ttl = nxt()
+    redis.call('HSET', last, 'd', dims, 's', step, 'a', at, 'x', x)
+    redis.call('PEXPIRE', last, ttl)
+    redis.call('ZADD', quiet, at, aid)
+    redis.call('PEXPIRE', quiet, ttl)
+  end
 end
 return 1
 `);
@@ -114,7 +116,41 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     return this.tag + logical;
   }
 
-  async write(w: AggregateWrite, nowMs: number): Promise<void> {
+  /**
+   * Writes come in from many turns at once: while one script call is on its way, the writes that
+   * arrive wait and then go together in the next (each turn's promise settles with its own batch).
+   * Nothing waits when Redis is idle; under load, one call carries many turns, and counts of the
+   * same cell add up before they leave — the cost per turn falls as the load rises.
+   */
+  write(w: AggregateWrite, nowMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ w, nowMs, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private readonly queue: Array<{ w: AggregateWrite; nowMs: number; resolve: () => void; reject: (err: unknown) => void }> = [];
+  private flushing = false;
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, 64);
+        try {
+          await this.send(batch.map((b) => b.w), Math.max(...batch.map((b) => b.nowMs)));
+          for (const b of batch) b.resolve();
+        } catch (err) {
+          for (const b of batch) b.reject(err);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** One script call for writes made at about the same time (`nowMs`: the latest of them). */
+  private async send(writes: readonly AggregateWrite[], nowMs: number): Promise<void> {
     const { aggregateDays, eventDays, lastSeenMs } = this.retention;
     const keys: string[] = [];
     const index = new Map<string, number>();
@@ -127,25 +163,36 @@ export class RedisAnalyticsStore implements AnalyticsStore {
       return at;
     };
     const args: Array<string | number> = [];
-    if (w.events.length > 0) {
+    const events = writes.flatMap((w) => w.events);
+    if (events.length > 0) {
       const hourMs = Math.floor(nowMs / 3600_000) * 3600_000;
-      args.push(w.events.length, key('ev'), hourMs, hourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...w.events.map(packEvent));
+      args.push(events.length, key('ev'), hourMs, hourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...events.map(packEvent));
     } else args.push(0);
     const ttl = (day: string) => dayTtlMs(day, nowMs, aggregateDays);
-    args.push(w.counts.length);
-    for (const { day, level, cell, by } of w.counts) {
+    // Counts of the same cell add up; a worker is added to a set once.
+    const counts = new Map<string, { hash: string; cell: string; by: number; day: string }>();
+    for (const { day, level, cell, by } of writes.flatMap((w) => w.counts)) {
       const [country, , , kind] = cell.split('|');
-      args.push(key(`${LEVEL_HASH[level]}:${day}:${kind}${level === 'a' ? '' : `:${country}`}`), cell, by, ttl(day));
+      const hash = `${LEVEL_HASH[level]}:${day}:${kind}${level === 'a' ? '' : `:${country}`}`;
+      const found = counts.get(`${hash} ${cell}`);
+      if (found) found.by += by;
+      else counts.set(`${hash} ${cell}`, { hash, cell, by, day });
     }
-    args.push(w.workers.length);
-    for (const { day, cell, aid } of w.workers) args.push(key(`u:${day}:${cell}`), aid, ttl(day));
-    args.push(w.phrases.length);
-    for (const { day, group, phrase, aid } of w.phrases) args.push(key(`p:${day}`), `${group}|${phrase}`, key(phraseWorkersId(day, group, phrase)), aid, ttl(day));
-    if (w.last && 'forget' in w.last) args.push('forget', key(`last:${w.last.aid}`), key('quiet'), w.last.aid);
-    else if (w.last) {
-      const { aid, dims, step, atMs, expiresMs } = w.last;
-      args.push('set', key(`last:${aid}`), key('quiet'), aid, dims, step, atMs, expiresMs, lastSeenMs);
-    } else args.push('-');
+    args.push(counts.size);
+    for (const c of counts.values()) args.push(key(c.hash), c.cell, c.by, ttl(c.day));
+    const workers = new Map<string, { day: string; cell: string; aid: string }>();
+    for (const wk of writes.flatMap((w) => w.workers)) workers.set(`${wk.day} ${wk.cell} ${wk.aid}`, wk);
+    args.push(workers.size);
+    for (const { day, cell, aid } of workers.values()) args.push(key(`u:${day}:${cell}`), aid, ttl(day));
+    const phrases = writes.flatMap((w) => w.phrases);
+    args.push(phrases.length);
+    for (const { day, group, phrase, aid } of phrases) args.push(key(`p:${day}`), `${group}|${phrase}`, key(phraseWorkersId(day, group, phrase)), aid, ttl(day));
+    const lasts = writes.flatMap((w) => (w.last ? [w.last] : []));
+    args.push(lasts.length);
+    for (const last of lasts) {
+      if ('forget' in last) args.push('forget', key(`last:${last.aid}`), key('quiet'), last.aid);
+      else args.push('set', key(`last:${last.aid}`), key('quiet'), last.aid, last.dims, last.step, last.atMs, last.expiresMs, lastSeenMs);
+    }
     if (keys.length === 0) return;
     await WRITE.run(this.redis, keys, args);
   }

@@ -159,6 +159,22 @@ describe('levels: the coarsest cells the filters allow', () => {
     expect(await redis.hgetall(`${prefix}{analytics}:na:2026-03-02:first_contact`)).toEqual({ '*|*|*|first_contact|-': '6' });
   });
 
+  it('sends turns that arrive while a write is on its way together, counts added up, each turn settled with its batch', async () => {
+    const store = new RedisAnalyticsStore(redis, `${prefix}batch:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY });
+    const recorder = new EventRecorder({ store, now: () => new Date(T0), log: silent, quietMs: DAY });
+    const sent = vi.spyOn(redis, 'sendCommand');
+    await Promise.all(Array.from({ length: 20 }, (_, n) => recorder.turn(turn(n + 1, { milestones: [{ kind: 'first_contact' }] }))));
+    const calls = sent.mock.calls.map(([c]) => c.name).filter((n) => n === 'evalsha' || n === 'eval');
+    sent.mockRestore();
+    expect(calls.length).toBeGreaterThanOrEqual(1);
+    expect(calls.length).toBeLessThan(20);
+    const reader = new AnalyticsReader(store, 5, ['DO', 'CR', 'MX', 'XX']);
+    expect((await reader.funnel({ from: '2026-03-02', to: '2026-03-02' }))[0]!.workers).toEqual({ shown: true, value: 20 });
+    expect(await reader.turns({ from: '2026-03-02', to: '2026-03-02' })).toEqual([{ step: 'menu.main', outcome: 'understood', turns: { shown: true, value: 20 }, workers: { shown: true, value: 20 } }]);
+    expect(await store.recent(100)).toHaveLength(40);
+    expect(await store.due(T0 + 2 * DAY, 100)).toHaveLength(20);
+  });
+
   it('never asks Redis for the workers of a row counted fewer than k times (it cannot have k workers): "<k" all the same', async () => {
     const store = new RedisAnalyticsStore(redis, `${prefix}few:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY });
     const recorder = new EventRecorder({ store, now: () => new Date(T0), log: silent, quietMs: DAY });
