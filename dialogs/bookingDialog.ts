@@ -18,7 +18,7 @@ import { countrySteps } from './countryQuestions.js';
 import { DialogIds } from './ids.js';
 import { end, endAll, go, retry, retryWith, StepDialog, type Outcome, type Question, type Step, type StepTurn } from './StepDialog.js';
 import { FAR_KM } from '../src/analytics/event.js';
-import { placeId, type Place } from '../src/geo/Gazetteer.js';
+import { placeId, placeLabel, type Place } from '../src/geo/Gazetteer.js';
 import { didYouMeanQuestion, occupationMenu, occupationMenuAnswer } from './tradeQuestions.js';
 
 interface Values {
@@ -183,7 +183,7 @@ export class BookingDialog extends StepDialog<Values> {
         kind: 'menu',
         text: ruta.t('booking.placeChoice'),
         options: [
-          ...(values.places ?? []).map((p, i) => ({ id: String(i), label: p.region && p.region !== p.name ? `${p.name} (${p.region})` : p.name })),
+          ...(values.places ?? []).map((p, i) => ({ id: String(i), label: placeLabel(p) })),
           { id: 'none', label: ruta.t('booking.placeNone'), synonyms: NO },
         ],
       }),

@@ -1,6 +1,6 @@
 import type { AnalyticsEvent } from './event.js';
 import type { AnalyticsStore } from './AnalyticsStore.js';
-import { phraseWorkersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
+import { cellFilter, phraseWorkersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
 
 /** How much the quick start keeps in memory: the newest days and events, a bounded number of workers. */
 export interface MemoryLimits {
@@ -46,12 +46,7 @@ export class MemoryAnalyticsStore implements AnalyticsStore {
   }
 
   async counts(days: readonly string[], level: Level, kinds: readonly CellKind[], countries: readonly string[]): Promise<Array<Record<string, number>>> {
-    const wanted = new Set<string>(kinds);
-    const places = new Set(countries);
-    const keep = (cell: string) => {
-      const [country = '', , , kind = ''] = cell.split('|');
-      return wanted.has(kind) && (level === 'a' || places.has(country));
-    };
+    const keep = cellFilter(level, kinds, countries);
     return days.map((day) => Object.fromEntries([...(this.days.get(day)?.counts[level] ?? [])].filter(([cell]) => keep(cell))));
   }
 

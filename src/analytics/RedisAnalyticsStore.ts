@@ -2,10 +2,13 @@ import type { Redis } from 'ioredis';
 import { RedisScript } from '../store/redisScript.js';
 import { analyticsEventSchema, hourOf, type AnalyticsEvent } from './event.js';
 import { dayTtlMs, type AnalyticsRetention, type AnalyticsStore } from './AnalyticsStore.js';
-import { phraseWorkersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
+import { cellFilter, phraseWorkersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
 
 /** The day hash of each level: exact cells, per country, overall (see cells.ts LEVELS). */
 const LEVEL_HASH: Record<Level, string> = { x: 'n', c: 'nc', a: 'na' };
+
+/** Where a day's cells of a kind are counted: `na:<day>:<kind>`, and per country below the overall level (`nc:<day>:<kind>:DO`). */
+const dayHash = (level: Level, day: string, kind: string, country: string) => `${LEVEL_HASH[level]}:${day}:${kind}${level === 'a' ? '' : `:${country}`}`;
 
 /**
  * One write, in one script: events appended to the stream with ids from the injected clock, to the
@@ -172,8 +175,8 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     // Counts of the same cell add up; a worker is added to a set once.
     const counts = new Map<string, { hash: string; cell: string; by: number; day: string }>();
     for (const { day, level, cell, by } of writes.flatMap((w) => w.counts)) {
-      const [country, , , kind] = cell.split('|');
-      const hash = `${LEVEL_HASH[level]}:${day}:${kind}${level === 'a' ? '' : `:${country}`}`;
+      const [country = '', , , kind = ''] = cell.split('|');
+      const hash = dayHash(level, day, kind, country);
       const found = counts.get(`${hash} ${cell}`);
       if (found) found.by += by;
       else counts.set(`${hash} ${cell}`, { hash, cell, by, day });
@@ -205,10 +208,10 @@ export class RedisAnalyticsStore implements AnalyticsStore {
    * one is read and filtered — the reader sums exact cells all the same.
    */
   async counts(days: readonly string[], level: Level, kinds: readonly CellKind[], countries: readonly string[]): Promise<Array<Record<string, number>>> {
-    const hashes = kinds.flatMap((kind) => (level === 'a' ? [kind] : countries.map((c) => `${kind}:${c}`)));
+    const hashes = kinds.flatMap((kind) => (level === 'a' ? [{ kind, country: '' }] : countries.map((country) => ({ kind, country }))));
     if (days.length === 0 || hashes.length === 0) return days.map(() => ({}));
     const p = this.redis.pipeline();
-    for (const day of days) for (const hash of hashes) p.hgetall(this.k(`${LEVEL_HASH[level]}:${day}:${hash}`));
+    for (const day of days) for (const { kind, country } of hashes) p.hgetall(this.k(dayHash(level, day, kind, country)));
     const replies = (await p.exec()) ?? [];
     const perDay = days.map((_, d) => {
       const cells: Record<string, number> = {};
@@ -223,12 +226,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     if (missing.length === 0) return perDay;
     const old = this.redis.pipeline();
     for (const day of missing) old.hgetall(this.k(`n:${day}`));
-    const wanted = new Set<string>(kinds);
-    const places = new Set(countries);
-    const keep = (cell: string) => {
-      const [country = '', , , kind = ''] = cell.split('|');
-      return wanted.has(kind) && (level === 'a' || places.has(country));
-    };
+    const keep = cellFilter(level, kinds, countries);
     const oldDays = ((await old.exec()) ?? []).map(([err, raw]) => {
       if (err) throw err;
       return Object.fromEntries(Object.entries(raw as Record<string, string>).filter(([cell]) => keep(cell)).map(([cell, n]) => [cell, Number(n)]));

@@ -75,6 +75,19 @@ export function dimsAt(d: Dims, level: Level): Dims {
   return { country: level === 'c' ? d.country : ANY, language: ANY, channel: ANY };
 }
 
+/**
+ * Whether a cell is one of these kinds and (below the overall level) of these countries: what a
+ * read at `level` keeps of a hash holding other cells too.
+ */
+export function cellFilter(level: Level, kinds: readonly CellKind[], countries: readonly string[]): (cell: string) => boolean {
+  const wanted = new Set<string>(kinds);
+  const places = new Set(countries);
+  return (cell) => {
+    const [country = '', , , kind = ''] = cell.split('|');
+    return wanted.has(kind) && (level === 'a' || places.has(country));
+  };
+}
+
 /** Adds one cell at every level to a write: its count and, with an aid, its distinct worker. */
 export function addCell(write: AggregateWrite, day: string, d: Dims, kind: CellKind, detail: string, by: number, aid: string | undefined): void {
   for (const level of LEVELS) {

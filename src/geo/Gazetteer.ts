@@ -105,7 +105,7 @@ export class Gazetteer {
     let ids = this.labels.get(country);
     if (!ids) {
       const { towns, regions } = this.country(country);
-      ids = new Map([...towns, ...regions].map(({ place }) => [placeId(place), place.kind === 'town' && place.region && place.region !== place.name ? `${place.name} (${place.region})` : place.name]));
+      ids = new Map([...towns, ...regions].map(({ place }) => [placeId(place), placeLabel(place)]));
       this.labels.set(country, ids);
     }
     return ids.get(id);
@@ -134,6 +134,11 @@ export class Gazetteer {
     this.loaded ??= load(this.countries);
     return this.loaded.get(code) ?? { towns: [], regions: [] };
   }
+}
+
+/** A place as people read it: a town with its province when they differ ("San José (Alajuela)"), else its name. */
+export function placeLabel(place: Pick<Place, 'name' | 'region'>): string {
+  return place.region && place.region !== place.name ? `${place.name} (${place.region})` : place.name;
 }
 
 const slug = (text: string, max: number) => fold(text).replace(/ /g, '-').replace(/[^a-z0-9-]/g, '').slice(0, max) || 'x';

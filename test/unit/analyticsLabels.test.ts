@@ -1,20 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { waitBucket } from '../../src/analytics/event.js';
-import { consoleT, type ConsoleT } from '../../src/console/consoleI18n.js';
+import type { ConsoleT } from '../../src/console/consoleI18n.js';
 import { stepLabel } from '../../src/console/pages/analytics.js';
 import { placeId } from '../../src/geo/Gazetteer.js';
 import { bookingMilestones } from '../../src/booking/BookingService.js';
 import { aBooking } from '../support/bookings.js';
 import { stepIdsOfDialogs } from '../support/dialogSteps.js';
-import { createI18n } from '../../src/i18n.js';
+import { consoleTranslators } from '../support/consoleTranslators.js';
 
 let es: ConsoleT;
 let en: ConsoleT;
-beforeAll(async () => {
-  const i18n = await createI18n();
-  es = consoleT(i18n, 'es');
-  en = consoleT(i18n, 'en');
-});
+beforeAll(async () => ({ es, en } = await consoleTranslators()));
 
 describe('step labels on the coordinators’ dashboard', () => {
   it('names every step of every dialog in Spanish and English, never the raw id', () => {

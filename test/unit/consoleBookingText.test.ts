@@ -3,9 +3,9 @@ import type { Booking } from '../../src/booking/booking.js';
 import type { Centre } from '../../src/booking/centre.js';
 import { preferencesText, whenText } from '../../src/console/bookings/bookingText.js';
 import { staffTime } from '../../src/console/bookings/staffTime.js';
-import { consoleT, type ConsoleT } from '../../src/console/consoleI18n.js';
+import type { ConsoleT } from '../../src/console/consoleI18n.js';
 import { appointmentDays } from '../../src/console/pages/appointments.js';
-import { createI18n } from '../../src/i18n.js';
+import { consoleTranslators } from '../support/consoleTranslators.js';
 import { aBooking } from '../support/bookings.js';
 import { SAMPLE_CENTRES } from '../support/testApp.js';
 
@@ -15,11 +15,7 @@ const onboarded = SAMPLE_CENTRES().find((c) => c.id === 'infotep-santo-domingo')
 const requestsOnly: Centre = { ...onboarded, id: 'infotep-santiago', onboarded: false, availability: null, assesses: 'unknown', sample: false };
 let es: ConsoleT;
 let en: ConsoleT;
-beforeAll(async () => {
-  const i18n = await createI18n();
-  es = consoleT(i18n, 'es');
-  en = consoleT(i18n, 'en');
-});
+beforeAll(async () => ({ es, en } = await consoleTranslators()));
 
 describe('staffTime', () => {
   it('turns a date and a time into a local start in the centre’s zone', () => {
