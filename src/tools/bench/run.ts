@@ -53,6 +53,21 @@ export interface Started {
   prefix: string;
 }
 
+/** A process's CPU time so far (user + system, ms), from /proc. */
+const cpuMs = (pid: number | undefined): number => {
+  if (!pid) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  // After the command name: state is field 3, utime 14 and stime 15 (1-based, proc(5)); clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+
+/** Redis's CPU time so far (ms), from INFO cpu. */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const read = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+  return (read('used_cpu_user') + read('used_cpu_sys')) * 1000;
+}
+
 const rssMb = (pid: number | undefined): number => {
   if (!pid) return NaN;
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -63,7 +78,7 @@ const rssMb = (pid: number | undefined): number => {
  * Starts one server on loopback and waits until it listens; `env` adds to (or overrides) its
  * environment; `warm` (default) also waits for the first answered turn.
  */
-export async function start(kind: Kind, prefix: string, options: { env?: Record<string, string>; warm?: boolean } = {}): Promise<Started> {
+export async function start(kind: Kind, prefix: string, options: { env?: Record<string, string>; warm?: boolean; nodeArgs?: string[] } = {}): Promise<Started> {
   const script = isRuta(kind) ? join(ROOT, 'dist/src/main.js') : join(ROOT, 'dist/src/tools/bench/floors.js');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -87,7 +102,8 @@ export async function start(kind: Kind, prefix: string, options: { env?: Record<
     ...options.env,
   };
   const t0 = performance.now();
-  const child = spawn(process.execPath, isRuta(kind) ? [script] : [script, kind], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // nodeArgs: e.g. ['--cpu-prof'] to profile a server under the bench's load (not allowed in NODE_OPTIONS).
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...(isRuta(kind) ? [] : [kind])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let listeningMs = NaN;
   let port = 0;
   const stderr: string[] = [];
@@ -159,7 +175,7 @@ function worker(baseUrl: string, index: number, run: string): Worker {
 export const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 
 /** `concurrency` workers at once, each playing scripts back to back, for `seconds` or `maxTurns`. */
-async function closedLoop(s: Started, { concurrency, seconds, maxTurns, firstWorker }: { concurrency: number; seconds: number; maxTurns: number; firstWorker: number }) {
+export async function closedLoop(s: Started, { concurrency, seconds, maxTurns, firstWorker }: { concurrency: number; seconds: number; maxTurns: number; firstWorker: number }) {
   let turns = 0;
   let errors = 0;
   let nextWorker = firstWorker;
@@ -188,15 +204,16 @@ async function closedLoop(s: Started, { concurrency, seconds, maxTurns, firstWor
  * both alike, which two runs one after the other cannot promise on a shared machine. Returns each
  * one's turns per second over its rounds, and the median of the rounds' ratios.
  */
-async function interleaved(a: Started, b: Started, { concurrency, seconds, roundSeconds }: { concurrency: number; seconds: number; roundSeconds: number }) {
+export async function interleaved(a: Started, b: Started, redis: Redis, { concurrency, seconds, roundSeconds }: { concurrency: number; seconds: number; roundSeconds: number }) {
   const lanesOf = (s: Started) => {
     let next = 3_000_000;
     const fresh = () => worker(s.baseUrl, next++, s.kind);
-    return { s, fresh, lanes: Array.from({ length: concurrency }, () => ({ w: fresh() })), turns: 0, errors: 0, seconds: 0 };
+    return { s, fresh, lanes: Array.from({ length: concurrency }, () => ({ w: fresh() })), turns: 0, errors: 0, seconds: 0, serverCpuMs: 0, redisCpuMs: 0 };
   };
   const sides = [lanesOf(a), lanesOf(b)] as const;
   const round = async (side: (typeof sides)[number]) => {
     let turns = 0;
+    const cpu0 = [cpuMs(side.s.child.pid), await redisCpuMs(redis)] as const;
     const t0 = performance.now();
     const deadline = t0 + roundSeconds * 1000;
     await Promise.all(
@@ -214,10 +231,17 @@ async function interleaved(a: Started, b: Started, { concurrency, seconds, round
       }),
     );
     const elapsed = (performance.now() - t0) / 1000;
+    side.serverCpuMs += cpuMs(side.s.child.pid) - cpu0[0];
+    side.redisCpuMs += (await redisCpuMs(redis)) - cpu0[1];
     side.turns += turns;
     side.seconds += elapsed;
     return turns / elapsed;
   };
+  // One round each first, not counted: both servers' code is compiled before anything is measured.
+  for (const side of sides) {
+    await round(side);
+    Object.assign(side, { turns: 0, errors: 0, seconds: 0, serverCpuMs: 0, redisCpuMs: 0 });
+  }
   const pairs = Math.max(1, Math.round(seconds / roundSeconds));
   const ratios: number[] = [];
   for (let i = 0; i < pairs; i++) {
@@ -227,8 +251,43 @@ async function interleaved(a: Started, b: Started, { concurrency, seconds, round
     ratios.push(i % 2 === 0 ? x / y : y / x);
   }
   ratios.sort((p, q) => p - q);
-  const summary = (side: (typeof sides)[number]) => ({ turns: side.turns, errors: side.errors, seconds: side.seconds, perSecond: side.turns / side.seconds });
-  return { pairs, roundSeconds, [a.kind]: summary(sides[0]), [b.kind]: summary(sides[1]), ratio: sides[0].turns / sides[0].seconds / (sides[1].turns / sides[1].seconds), medianRoundRatio: percentile(ratios, 50) };
+  // CPU per turn: the server's process and Redis (only this side drives Redis during its rounds).
+  const perTurnUs = (ms: number, turns: number) => Math.round((ms * 1000) / Math.max(1, turns));
+  const summary = (side: (typeof sides)[number]) => ({
+    kind: side.s.kind,
+    turns: side.turns,
+    errors: side.errors,
+    seconds: side.seconds,
+    perSecond: side.turns / side.seconds,
+    cpuUsPerTurn: { server: perTurnUs(side.serverCpuMs, side.turns), redis: perTurnUs(side.redisCpuMs, side.turns) },
+  });
+  return { pairs, roundSeconds, a: summary(sides[0]), b: summary(sides[1]), ratio: sides[0].turns / sides[0].seconds / (sides[1].turns / sides[1].seconds), medianRoundRatio: percentile(ratios, 50) };
+}
+
+/**
+ * `a`'s throughput over `b`'s, counterbalanced: two halves of `seconds`, each on freshly started
+ * servers, the second with the start order (and which one the rounds begin with) swapped. Two
+ * identical servers measured in one order only came out 2–6 % apart on the 2-core bench machine;
+ * the geometric mean of the halves cancels what the order does. Run with a = b (`--control`) it
+ * shows the method's own error.
+ */
+async function counterbalanced(kindA: Kind, kindB: Kind, redis: Redis, options: { concurrency: number; seconds: number; roundSeconds: number }) {
+  const prefixes = [`${BENCH_PREFIX}pair-a:`, `${BENCH_PREFIX}pair-b:`] as const;
+  const halves = [];
+  for (const aFirst of [true, false]) {
+    for (const p of prefixes) await clearPrefix(redis, p);
+    const first = await start(aFirst ? kindA : kindB, aFirst ? prefixes[0] : prefixes[1]);
+    const second = await start(aFirst ? kindB : kindA, aFirst ? prefixes[1] : prefixes[0]);
+    const [a, b] = aFirst ? [first, second] : [second, first];
+    const half = aFirst ? await interleaved(a, b, redis, { ...options, seconds: options.seconds / 2 }) : await interleaved(b, a, redis, { ...options, seconds: options.seconds / 2 });
+    // Always as a over b.
+    halves.push(aFirst ? half : { ...half, a: half.b, b: half.a, ratio: 1 / half.ratio, medianRoundRatio: 1 / half.medianRoundRatio });
+    await stop(first);
+    await stop(second);
+  }
+  for (const p of prefixes) await clearPrefix(redis, p);
+  const ratio = Math.sqrt(halves[0]!.ratio * halves[1]!.ratio);
+  return { a: kindA, b: kindB, ratio, halves };
 }
 
 /** Turns offered at `rate` per second for `seconds`, each to an idle worker (a new one when none is idle). */
@@ -329,6 +388,10 @@ async function main(): Promise<void> {
       workers: { type: 'string', default: '200' },
       only: { type: 'string' },
       round: { type: 'string', default: '2' },
+      // Only the interleaved ruta / ruta-noanalytics rounds (issue 12's ratio), nothing else.
+      paired: { type: 'boolean', default: false },
+      // Also measure ruta-noanalytics against itself the same way (the method's own error).
+      control: { type: 'boolean', default: false },
     },
   });
   const quick = values.quick;
@@ -336,7 +399,7 @@ async function main(): Promise<void> {
   const concurrency = quick ? 4 : Number(values.concurrency);
   const rates = (quick ? '20' : values.rates).split(',').map(Number);
   const workers = quick ? 3 : Number(values.workers);
-  const kinds = (values.only ?? KINDS.join(',')).split(',');
+  const kinds = values.paired ? [] : (values.only ?? KINDS.join(',')).split(',');
   const unknown = kinds.filter((k) => !(KINDS as readonly string[]).includes(k));
   if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (one or more of ${KINDS.join(', ')})`);
 
@@ -367,24 +430,24 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: ${kind} done\n`);
   }
   // The ratio issue 12 asks for, measured again with both running and their rounds interleaved.
-  let paired: Awaited<ReturnType<typeof interleaved>> | undefined;
-  if (kinds.includes('ruta') && kinds.includes('ruta-noanalytics')) {
-    const prefixes = [`${BENCH_PREFIX}ruta:`, `${BENCH_PREFIX}ruta-noanalytics:`];
-    for (const p of prefixes) await clearPrefix(redis, p);
-    const a = await start('ruta', prefixes[0]!);
-    const b = await start('ruta-noanalytics', prefixes[1]!);
-    paired = await interleaved(a, b, { concurrency, seconds, roundSeconds: quick ? 1 : Number(values.round) });
-    await stop(a);
-    await stop(b);
-    for (const p of prefixes) await clearPrefix(redis, p);
+  let paired: Awaited<ReturnType<typeof counterbalanced>> | undefined;
+  let control: Awaited<ReturnType<typeof counterbalanced>> | undefined;
+  const pairing = { concurrency, seconds, roundSeconds: quick ? 1 : Number(values.round) };
+  if (values.paired || (kinds.includes('ruta') && kinds.includes('ruta-noanalytics'))) {
+    paired = await counterbalanced('ruta', 'ruta-noanalytics', redis, pairing);
     process.stderr.write('bench: ruta and ruta-noanalytics interleaved done\n');
+  }
+  // The same measurement of two identical servers: how far apart the method puts equals.
+  if (values.control) {
+    control = await counterbalanced('ruta-noanalytics', 'ruta-noanalytics', redis, pairing);
+    process.stderr.write('bench: control (ruta-noanalytics twice) done\n');
   }
   await redis.quit();
 
   const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString().slice(0, 10) };
-  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length }, results, ratios: ratios(results as Record<string, R>), ...(paired ? { paired } : {}) };
+  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length }, results, ratios: ratios(results as Record<string, R>), ...(paired ? { paired } : {}), ...(control ? { control } : {}) };
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench-results', quick ? 'quick.json' : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(ROOT, 'bench-results', quick ? 'quick.json' : values.paired ? 'paired.json' : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(format(report));
 }
 
@@ -402,10 +465,15 @@ function ratios(rows: Record<string, R>): Record<string, number> {
   return out;
 }
 
-export function format(report: { machine: Record<string, unknown>; settings: Record<string, unknown>; results: Record<string, unknown>; paired?: { pairs: number; roundSeconds: number; ratio: number; medianRoundRatio: number } & Record<string, unknown> }): string {
+type Side = { kind: string; perSecond: number; cpuUsPerTurn: { server: number; redis: number } };
+type Half = { pairs: number; roundSeconds: number; a: Side; b: Side; ratio: number; medianRoundRatio: number };
+type Paired = { a: string; b: string; ratio: number; halves: Half[] };
+
+export function format(report: { machine: Record<string, unknown>; settings: Record<string, unknown>; results: Record<string, unknown>; paired?: Paired; control?: Paired }): string {
   const rows = report.results as Record<string, R>;
   const lines = [`Machine: ${JSON.stringify(report.machine)}`, `Settings: ${JSON.stringify(report.settings)}`, ''];
-  lines.push('server | turns/s (closed) | errors | ' + (rows.ruta ?? Object.values(rows)[0])!.open.map((o) => `p50/p99 at ${o.offered}/s`).join(' | ') + ' | Redis B/worker (keys, no TTL) | start→listen / ready ms | RSS MB start/after');
+  const head = rows.ruta ?? Object.values(rows)[0];
+  if (head) lines.push('server | turns/s (closed) | errors | ' + head.open.map((o) => `p50/p99 at ${o.offered}/s`).join(' | ') + ' | Redis B/worker (keys, no TTL) | start→listen / ready ms | RSS MB start/after');
   for (const [kind, r] of Object.entries(rows)) {
     lines.push(
       [
@@ -422,10 +490,10 @@ export function format(report: { machine: Record<string, unknown>; settings: Rec
   const r = ratios(rows);
   const named: Record<string, string> = { 'ruta/ruta-noanalytics': 'Ruta / Ruta without analytics (issue 12: ≥ 0.9)', 'ruta/bare': 'Ruta / bare floor', 'ruta/echo': 'Ruta / botbuilder echo' };
   if (Object.keys(r).length > 0) lines.push('', `One after the other: ${Object.entries(r).map(([k, v]) => `${named[k] ?? k}: ${v.toFixed(2)}`).join('   ')}`);
-  const p = report.paired;
-  if (p) {
-    const rate = (k: string) => ((p[k] as { perSecond: number } | undefined)?.perSecond ?? NaN).toFixed(0);
-    lines.push(`Interleaved (${p.pairs} pairs of ${p.roundSeconds} s rounds, both running): ruta ${rate('ruta')} turns/s, ruta-noanalytics ${rate('ruta-noanalytics')} turns/s; Ruta / Ruta without analytics: ${p.ratio.toFixed(2)} (median of the pairs ${p.medianRoundRatio.toFixed(2)}; issue 12: ≥ 0.9)`);
+  for (const [label, p] of [['Ruta / Ruta without analytics (issue 12: ≥ 0.9)', report.paired], ['Control, Ruta without analytics / itself (the method\'s error)', report.control]] as const) {
+    if (!p) continue;
+    const half = (h: Half) => `${h.a.perSecond.toFixed(0)} / ${h.b.perSecond.toFixed(0)} turns/s = ${h.ratio.toFixed(3)} (median of ${h.pairs} pairs of ${h.roundSeconds} s: ${h.medianRoundRatio.toFixed(3)}; CPU per turn ${h.a.cpuUsPerTurn.server} / ${h.b.cpuUsPerTurn.server} µs in the server, ${h.a.cpuUsPerTurn.redis} / ${h.b.cpuUsPerTurn.redis} µs in Redis)`;
+    lines.push(`${label}: ${p.ratio.toFixed(3)} — interleaved rounds, both running, counterbalanced: ${p.a} started first ${half(p.halves[0]!)}; ${p.b} started first ${half(p.halves[1]!)}`);
   }
   return `${lines.join('\n')}\n`;
 }
