@@ -15,7 +15,7 @@ import { createDialogs } from '../../dialogs/index.js';
 import type { RouteFacts } from '../../dialogs/routeDialog.js';
 import { replyLanguage } from '../language/detectLanguage.js';
 import { commandOf, TWILIO_SMS_KEYWORDS } from '../language/keywords.js';
-import { RUTA_EXTRAS, RUTA_PID, RUTA_TURN, type BookingDeps, type InboundExtras, type RutaTurn } from './RutaTurn.js';
+import { RUTA_EXTRAS, RUTA_RENDERED, RUTA_PID, RUTA_TURN, type BookingDeps, type InboundExtras, type RutaTurn } from './RutaTurn.js';
 import { readSession, type Session } from './session.js';
 import type { WorkProfiler } from '../match/WorkProfiler.js';
 import { ProfileStore } from '../prescreen/ProfileStore.js';
@@ -116,6 +116,9 @@ export class RutaBot {
     const step = turn.askedStep ?? (erased ? 'erased' : 'none');
     // Where the worker now is (stable step ids), so drop-off can be counted; never the text.
     deps.log.info('turn', { user: pid.slice(0, 8), channel: extras.channelKind, language: turn.language, step });
+    // SMS replies rendered once: their segments counted here, the same texts sent by the channel.
+    const rendered = extras.channelKind === 'sms' ? renderForChannel(sent, 'sms') : undefined;
+    if (rendered) context.turnState.set(RUTA_RENDERED, { texts: sent, rendered });
     await deps.analytics?.turn({
       aid: session.aid,
       country: session.country ?? extras.countryHint,
@@ -123,7 +126,7 @@ export class RutaBot {
       channel: extras.channelKind,
       outcome: extras.optOutType !== undefined || commandOf(text) !== undefined ? 'command' : (turn.misunderstood ?? 'understood'),
       step,
-      segments: extras.channelKind === 'sms' ? renderForChannel(sent, 'sms').reduce((n, m) => n + (m.segments?.segments ?? 0), 0) : 0,
+      segments: rendered ? rendered.reduce((n, m) => n + (m.segments?.segments ?? 0), 0) : 0,
       milestones,
       keptForSeconds: session.consent === 'accepted' ? deps.conversationTtlSeconds : deps.unconsentedTtlSeconds,
       ...(extras.simulated ? { test: true } : {}),

@@ -81,6 +81,11 @@ export interface RutaTurn {
 export const RUTA_TURN = Symbol('ruta.turn');
 export const RUTA_PID = Symbol('ruta.pid');
 export const RUTA_EXTRAS = Symbol('ruta.extras');
+/**
+ * The turn's replies as SMS sends them ({ texts, rendered }), rendered once by RutaBot, which
+ * counts their segments for analytics: the channel sends these instead of rendering them again.
+ */
+export const RUTA_RENDERED = Symbol('ruta.rendered');
 
 export function rutaTurn(context: TurnContext): RutaTurn {
   const turn: RutaTurn | undefined = context.turnState.get(RUTA_TURN);

@@ -6,7 +6,8 @@ import {
   type ConversationReference,
   type ResourceResponse,
 } from 'botbuilder';
-import { RUTA_EXTRAS, RUTA_PID, type InboundExtras } from '../../bot/RutaTurn.js';
+import { RUTA_EXTRAS, RUTA_PID, RUTA_RENDERED, type InboundExtras } from '../../bot/RutaTurn.js';
+import type { RenderedMessage } from '../render.js';
 import type { InboundMessage } from './schemas.js';
 import { channelOf } from './schemas.js';
 
@@ -23,6 +24,12 @@ export interface TwilioTurnInput {
   simulated?: boolean;
 }
 
+/** What a turn sent: its texts, in order, and (SMS) those texts already rendered by the bot when it rendered exactly them. */
+export interface TwilioTurnResult {
+  texts: string[];
+  rendered?: RenderedMessage[];
+}
+
 export class UnsupportedOperationError extends Error {
   readonly code = 'unsupported_operation';
 }
@@ -33,8 +40,8 @@ export class UnsupportedOperationError extends Error {
  * carries the pseudonymous id, not the phone number, so nothing downstream can store or log it.
  */
 export class TwilioAdapter extends BotAdapter {
-  /** Runs one turn and returns the texts the bot sent, in order. */
-  async process(input: TwilioTurnInput, logic: (context: TurnContext) => Promise<void>): Promise<string[]> {
+  /** Runs one turn and returns the texts the bot sent, in order (and their SMS rendering, when the bot made it). */
+  async process(input: TwilioTurnInput, logic: (context: TurnContext) => Promise<void>): Promise<TwilioTurnResult> {
     const { message, pid } = input;
     const channel = channelOf(message.From);
     const mediaTypes = Array.from({ length: message.NumMedia }, (_, i) => message[`MediaContentType${i}`]).filter((t): t is string => typeof t === 'string');
@@ -70,7 +77,9 @@ export class TwilioAdapter extends BotAdapter {
     context.turnState.set(RUTA_PID, pid);
     context.turnState.set(RUTA_EXTRAS, extras);
     await this.runMiddleware(context, logic);
-    return outbox;
+    const pre: { texts: readonly string[]; rendered: RenderedMessage[] } | undefined = context.turnState.get(RUTA_RENDERED);
+    const same = pre !== undefined && pre.texts.length === outbox.length && pre.texts.every((t, i) => t === outbox[i]);
+    return same ? { texts: outbox, rendered: pre.rendered } : { texts: outbox };
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {

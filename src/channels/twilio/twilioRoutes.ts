@@ -12,7 +12,7 @@ import type { Store } from '../../store/Store.js';
 import type { Place, TurnLock } from '../../store/TurnLock.js';
 import type { SenderLimits } from '../SenderLimits.js';
 import type { PseudonymRotation } from '../../privacy/PseudonymRotation.js';
-import { renderForChannel } from '../render.js';
+import { renderForChannel, type RenderedMessage } from '../render.js';
 import { isValidTwilioSignature } from './signature.js';
 import { isSimulatedNumber } from '../simulatedNumber.js';
 import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema, type InboundMessage } from './schemas.js';
@@ -119,6 +119,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
     };
 
     let texts: string[];
+    let rendered: RenderedMessage[] | undefined;
     let heldAt: number | undefined;
     let ticket: number | undefined;
     const arrivedAt = preciseNow();
@@ -132,12 +133,13 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
         return;
       }
       ticket = place.ticket;
-      ({ texts, heldAt } = await runTurn(deps, message, pid, place, { line, mark }, simulated));
+      ({ texts, rendered, heldAt } = await runTurn(deps, message, pid, place, { line, mark }, simulated));
     } catch (err) {
       texts = await apology(err);
     }
 
-    const rendered = renderForChannel(texts, channel);
+    // The bot rendered its SMS replies already (to count their segments): the same, not twice.
+    rendered ??= renderForChannel(texts, channel);
     const segments = rendered.reduce((sum, m) => sum + (m.segments?.segments ?? 0), 0);
     // `arrived` (when the message was read) and `held` (when its turn got the sender's lock), on the
     // machine's monotonic clock: the order turns ran in can be checked against the order they arrived in, across processes.
@@ -177,7 +179,7 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
  * place is given up and the sender gets one short notice, then silence), then the bot, once the
  * sender's previous turns are done.
  */
-async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: string, place: Place, seen: { line: string; mark: string }, simulated: boolean): Promise<{ texts: string[]; heldAt?: number }> {
+async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: string, place: Place, seen: { line: string; mark: string }, simulated: boolean): Promise<{ texts: string[]; rendered?: RenderedMessage[]; heldAt?: number }> {
   const channel = channelOf(message.From);
   const user = pid.slice(0, 8);
   const admission = await deps.limits.admit(pid).catch(async (err: unknown) => {
@@ -206,7 +208,7 @@ async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: str
       }
     }
   });
-  if (locked.ok) return { texts: locked.value, heldAt };
+  if (locked.ok) return { ...locked.value, heldAt };
   // The sender's previous turn is still running: say so, and let this message be sent again.
   deps.log.warn('turn_lock_timeout', { user });
   await deps.lock.forget(seen.line, seen.mark);

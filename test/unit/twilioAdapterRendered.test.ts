@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { TurnContext } from 'botbuilder';
+import { RUTA_RENDERED } from '../../src/bot/RutaTurn.js';
+import { TwilioAdapter } from '../../src/channels/twilio/TwilioAdapter.js';
+import { inboundMessageSchema } from '../../src/channels/twilio/schemas.js';
+import { renderForChannel } from '../../src/channels/render.js';
+
+// The bot renders a turn's SMS replies once (it counts their segments for analytics); the channel
+// sends that rendering rather than making it again — only when it is a rendering of exactly what was sent.
+const message = inboundMessageSchema.parse({ MessageSid: `SM${'b'.repeat(32)}`, AccountSid: `AC${'0'.repeat(32)}`, From: '+18090000002', To: '+15005550006', Body: 'Hola', NumMedia: '0' });
+const run = (logic: (context: TurnContext) => Promise<void>) => new TwilioAdapter().process({ message, pid: 'q'.repeat(32), countryHint: 'DO' }, logic);
+
+describe('TwilioAdapter: the bot\'s SMS rendering', () => {
+  it('is returned with the texts when it renders exactly the texts sent', async () => {
+    const texts = ['*Menú*', '1. Rutas'];
+    const rendered = renderForChannel(texts, 'sms');
+    const result = await run(async (context) => {
+      for (const t of texts) await context.sendActivity(t);
+      context.turnState.set(RUTA_RENDERED, { texts: [...texts], rendered });
+    });
+    expect(result).toEqual({ texts, rendered });
+    expect(result.rendered![0]!.body).toBe('Menu\n\n1. Rutas');
+  });
+
+  it('is left out when it does not match what was sent (the channel renders it itself) or was never made', async () => {
+    const stale = await run(async (context) => {
+      context.turnState.set(RUTA_RENDERED, { texts: ['Hola'], rendered: renderForChannel(['Hola'], 'sms') });
+      await context.sendActivity('Adiós');
+    });
+    expect(stale).toEqual({ texts: ['Adiós'] });
+    expect(await run(async (context) => void (await context.sendActivity('Hola')))).toEqual({ texts: ['Hola'] });
+  });
+});
