@@ -128,7 +128,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
       aggregateDays: config.ANALYTICS_AGGREGATE_RETENTION_DAYS,
       // A conversation's last step waits for the sweep a week beyond the quiet time (downtime), no longer.
       lastSeenMs: quietMs + 7 * 24 * 3600_000,
-    });
+    }, { flushMs: config.ANALYTICS_FLUSH_MS });
   } else {
     if (production) throw new Error('production needs REDIS_URL');
     store = new MemoryStore(nowMs);
@@ -317,6 +317,8 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
       await analytics.sweep.close();
       await reconciler.close();
       await jobs.close();
+      // The statistics still waiting for their batch (ANALYTICS_FLUSH_MS) are stored before Redis is let go.
+      await recorder.flush();
       if (!options.redis) await store.close();
     },
   };

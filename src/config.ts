@@ -179,6 +179,11 @@ const baseSchema = z.object({
     ANALYTICS_QUIET_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
     /** How often the drop-off sweep looks for quiet conversations. */
     ANALYTICS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(24 * 3_600_000).default(15 * 60_000),
+    /**
+     * Analytics writes wait at most this long to go to Redis together (one script call for all the
+     * turns of that time): a turn never waits for them; a crash loses at most this much of the statistics.
+     */
+    ANALYTICS_FLUSH_MS: z.coerce.number().int().min(0).max(5_000).default(100),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 

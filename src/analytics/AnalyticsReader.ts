@@ -215,6 +215,9 @@ class SharedReads implements AnalyticsStore {
   write(...args: Parameters<AnalyticsStore['write']>) {
     return this.store.write(...args);
   }
+  flush() {
+    return this.store.flush();
+  }
   distinct(groups: ReadonlyArray<readonly string[]>) {
     return this.store.distinct(groups);
   }

@@ -6,8 +6,13 @@ import type { AggregateWrite, CellKind, LastSeen, Level } from './cells.js';
  * (MemoryAnalyticsStore, bounded). Reads cost in proportion to the cells asked for.
  */
 export interface AnalyticsStore {
-  /** Applies a write in one round trip, atomically. */
+  /**
+   * Adds a write (applied atomically with the writes batched with it); the promise settles when it
+   * is stored. A store may buffer writes for a moment: its reads see its own writes all the same.
+   */
   write(write: AggregateWrite, nowMs: number): Promise<void>;
+  /** Stores every write made so far (shutdown; a test about to read the store's backend itself). Never rejects. */
+  flush(): Promise<void>;
   /**
    * Each day's cell counts of some kinds at a level (cell → count); at the per-country and exact
    * levels, of these countries only.

@@ -3,7 +3,7 @@ import { errorCode, type Logger } from '../log.js';
 import type { Language } from '../catalog/schema.js';
 import type { AnalyticsStore } from './AnalyticsStore.js';
 import { addCell, aggregate, dimsOf, emptyWrite, parseDims, type AggregateWrite, type Dims } from './cells.js';
-import { analyticsEventSchema, dayOf, hourOf, UNKNOWN_COUNTRY, type AnalyticsChannel, type AnalyticsEvent, type Tracked, type TurnOutcome } from './event.js';
+import { analyticsEventSchema, dayOf, hourOf, turnEvent, UNKNOWN_COUNTRY, type AnalyticsChannel, type EventBase, type AnalyticsEvent, type Tracked, type TurnOutcome } from './event.js';
 import { tradePhrase } from './tradePhrase.js';
 
 /** Who an event is about, without identity: the conversation's random id and where it is. */
@@ -36,8 +36,9 @@ export const newAid = (): string => randomBytes(8).toString('hex');
 const HOUR_MS = 3600_000;
 
 /**
- * Records analytics events and their aggregates; never fails its caller: an error is logged,
- * counted (`failures`) and swallowed, so a Redis hiccup costs a statistic, never a worker's turn.
+ * Records analytics events and their aggregates; never fails its caller nor makes it wait for
+ * Redis: an error is logged, counted (`failures`) and swallowed, so a Redis hiccup costs a
+ * statistic, never a worker's turn.
  */
 export class EventRecorder {
   /** Writes that failed since start (also logged as analytics_failed). */
@@ -53,10 +54,13 @@ export class EventRecorder {
     },
   ) {}
 
-  /** One turn: its outcome, its milestones and where the conversation now is — one write. */
+  /**
+   * One turn: its outcome, its milestones and where the conversation now is — one write, handed
+   * to the store without waiting for it to be stored (the store batches writes; see flush).
+   */
   async turn(t: TurnRecord): Promise<void> {
-    await this.safely(() => {
-      const w = this.build(t, [{ kind: t.outcome, step: t.step, ...(t.channel === 'sms' ? { segments: t.segments } : {}) }, ...t.milestones.map((m) => this.eventOf(m))], t.milestones);
+    this.safely(() => {
+      const w = this.build(t, t.milestones.map((m) => this.eventOf(m)), t.milestones, { kind: t.outcome, step: t.step, segments: t.channel === 'sms' ? t.segments : undefined });
       if (t.test) return w;
       const ended = t.milestones.some((m) => m.kind === 'erase' || m.kind === 'opt_out');
       const atMs = Math.floor(this.deps.now().getTime() / HOUR_MS) * HOUR_MS;
@@ -68,7 +72,7 @@ export class EventRecorder {
   /** Milestones outside a turn (the booking service, delivery callbacks, flood limits). */
   async record(context: EventContext, milestones: readonly Tracked[]): Promise<void> {
     if (milestones.length === 0) return;
-    await this.safely(() => this.build(context, milestones.map((m) => this.eventOf(m)), milestones));
+    this.safely(() => this.build(context, milestones.map((m) => this.eventOf(m)), milestones));
   }
 
   /**
@@ -96,16 +100,20 @@ export class EventRecorder {
     }
   }
 
-  private build(context: EventContext, partial: Array<Partial<AnalyticsEvent> & Pick<AnalyticsEvent, 'kind'>>, milestones: readonly Tracked[]): AggregateWrite {
+  /** A write of a turn's own event (when `turn`), then the milestones' events (`partial`), all sharing the conversation's base. */
+  private build(context: EventContext, partial: Array<Partial<AnalyticsEvent> & Pick<AnalyticsEvent, 'kind'>>, milestones: readonly Tracked[], turn?: { kind: TurnOutcome; step: string; segments: number | undefined }): AggregateWrite {
     const at = this.deps.now();
     const w = emptyWrite();
-    const base = {
+    const base: EventBase = {
       v: 1 as const,
       hour: hourOf(at),
       ...(context.aid ? { aid: context.aid } : {}),
-      ...this.dims(context),
+      country: this.dims(context).country,
+      language: context.language,
+      channel: context.channel,
       ...(context.test ? { test: true as const } : {}),
     };
+    if (turn) aggregate(turnEvent(base, turn.kind, turn.step, turn.segments), w);
     for (const p of partial) aggregate(analyticsEventSchema.parse({ ...base, ...p }), w);
     if (!context.test && context.aid) {
       for (const m of milestones) {
@@ -145,12 +153,29 @@ export class EventRecorder {
     }
   }
 
-  private async safely(make: () => AggregateWrite): Promise<void> {
+  /** Every write handed to the store so far is stored, or has failed and been counted. */
+  async flush(): Promise<void> {
+    await this.deps.store.flush();
+    await Promise.all(this.pending);
+  }
+
+  /** Writes handed to the store and not yet settled (each already caught). */
+  private readonly pending = new Set<Promise<void>>();
+
+  private safely(make: () => AggregateWrite): void {
+    let written: Promise<void>;
     try {
-      await this.deps.store.write(make(), this.deps.now().getTime());
+      written = this.deps.store.write(make(), this.deps.now().getTime());
     } catch (err) {
-      this.failures++;
-      this.deps.log.warn('analytics_failed', { code: errorCode(err), failures: this.failures });
+      this.failed(err);
+      return;
     }
+    const settled = written.catch((err: unknown) => this.failed(err)).finally(() => this.pending.delete(settled));
+    this.pending.add(settled);
+  }
+
+  private failed(err: unknown): void {
+    this.failures++;
+    this.deps.log.warn('analytics_failed', { code: errorCode(err), failures: this.failures });
   }
 }

@@ -24,6 +24,9 @@ export class MemoryAnalyticsStore implements AnalyticsStore {
 
   constructor(private readonly limits: MemoryLimits = DEFAULT_MEMORY_LIMITS) {}
 
+  /** Nothing waits: every write is applied when made. */
+  async flush(): Promise<void> {}
+
   async write(w: AggregateWrite): Promise<void> {
     this.events.push(...w.events);
     if (this.events.length > this.limits.events) this.events.splice(0, this.events.length - this.limits.events);

@@ -2,13 +2,24 @@ import type { Redis } from 'ioredis';
 import { RedisScript } from '../store/redisScript.js';
 import { analyticsEventSchema, hourOf, type AnalyticsEvent } from './event.js';
 import { dayTtlMs, type AnalyticsRetention, type AnalyticsStore } from './AnalyticsStore.js';
-import { cellFilter, phraseWorkersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
+import { cellFilter, phraseWorkersId, workersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
 
 /** The day hash of each level: exact cells, per country, overall (see cells.ts LEVELS). */
 const LEVEL_HASH: Record<Level, string> = { x: 'n', c: 'nc', a: 'na' };
 
 /** Where a day's cells of a kind are counted: `na:<day>:<kind>`, and per country below the overall level (`nc:<day>:<kind>:DO`). */
 const dayHash = (level: Level, day: string, kind: string, country: string) => `${LEVEL_HASH[level]}:${day}:${kind}${level === 'a' ? '' : `:${country}`}`;
+
+/** Workers added to a HyperLogLog by one PFADD of the write script. */
+const PFADD_MAX = 1000;
+
+/** A cell's kind, its fourth part ('DO|es|sms|understood|route.trade' → 'understood'), without splitting the whole cell. */
+function kindOf(cell: string): string {
+  let at = -1;
+  for (let n = 0; n < 3; n++) at = cell.indexOf('|', at + 1);
+  const end = cell.indexOf('|', at + 1);
+  return cell.slice(at + 1, end < 0 ? undefined : end);
+}
 
 /**
  * One write, in one script: events appended to the stream with ids from the injected clock, to the
@@ -17,7 +28,7 @@ const dayHash = (level: Level, day: string, kind: string, country: string) => `$
  * constant); cell counts and distinct workers at each level; unmatched phrases; the conversation's
  * last step. Every key it touches is in KEYS (all under one hash tag) and gets its TTL.
  * ARGV, read in order: events (count, stream key, hour ms, min id ms, ttl ms, packed…), counts
- * (count; key, field, by, ttl ms…), workers (count; key, aid, ttl ms…), phrases (count; sorted set
+ * (count; key, field, by, ttl ms…), workers (count; key, ttl ms, n, n aids…), phrases (count; sorted set
  * key, member, HyperLogLog key, aid, ttl ms…), last steps (count; 'forget' last key, quiet key,
  * aid | 'set' last key, quiet key, aid, dims, step, at ms, expires ms, ttl ms…). Keys are 1-based
  * indexes into KEYS. One command instead of a MULTI of about thirty: the service's own CPU is what
@@ -47,8 +58,9 @@ for _ = 1, tonumber(nxt()) do
   redis.call('PEXPIRE', k, ttl)
 end
 for _ = 1, tonumber(nxt()) do
-  local k = key(); local aid = nxt(); local ttl = nxt()
-  redis.call('PFADD', k, aid)
+  local k = key(); local ttl = nxt(); local n = tonumber(nxt())
+  redis.call('PFADD', k, unpack(ARGV, i, i + n - 1))
+  i = i + n
   redis.call('PEXPIRE', k, ttl)
 end
 for _ = 1, tonumber(nxt()) do
@@ -91,6 +103,11 @@ return fields
 
 const DAY_MS = 24 * 3600_000;
 
+/** Writes waiting for Redis reached their bound (Redis unreachable for long): this one is not kept. */
+export class AnalyticsBacklogError extends Error {
+  readonly code = 'analytics_backlog';
+}
+
 /**
  * Analytics in Redis. Every key lives under one hash tag, `<prefix>{analytics}:`, so a write's
  * keys (stream, day counts, HyperLogLogs, last step) are in one slot of a Redis Cluster and go in
@@ -107,12 +124,16 @@ const DAY_MS = 24 * 3600_000;
 export class RedisAnalyticsStore implements AnalyticsStore {
   private readonly tag: string;
 
+  private readonly buffering: { flushMs: number; maxBatch: number; maxQueued: number };
+
   constructor(
     private readonly redis: Redis,
     prefix: string,
     private readonly retention: AnalyticsRetention,
+    buffering: { flushMs?: number; maxBatch?: number; maxQueued?: number } = {},
   ) {
     this.tag = `${prefix}{analytics}:`;
+    this.buffering = { flushMs: buffering.flushMs ?? 100, maxBatch: buffering.maxBatch ?? 512, maxQueued: buffering.maxQueued ?? 50_000 };
   }
 
   private k(logical: string): string {
@@ -120,26 +141,37 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   }
 
   /**
-   * Writes come in from many turns at once: while one script call is on its way, the writes that
-   * arrive wait and then go together in the next (each turn's promise settles with its own batch).
-   * Nothing waits when Redis is idle; under load, one call carries many turns, and counts of the
-   * same cell add up before they leave — the cost per turn falls as the load rises.
+   * Writes are buffered: the first of a quiet spell starts a timer of `flushMs`, and everything
+   * written until it fires (or until `maxBatch` writes wait) goes to Redis in one script call, with
+   * counts of the same cell added up and each key's TTL set once. A turn never waits for Redis:
+   * analytics cost it a few pushes onto a list, and Redis one call per batch instead of about thirty
+   * commands per turn (issue 12: ≥ 0.9 of Ruta's throughput without analytics). Each write's
+   * promise settles when its batch is stored (or fails). Reads through this store flush first, so
+   * a process reads its own writes; `flush()` stores everything waiting (on shutdown, before a
+   * test reads Redis itself). A crash loses at most the last `flushMs` of statistics.
    */
   write(w: AggregateWrite, nowMs: number): Promise<void> {
+    // Redis unreachable for long: the backlog is bounded, and what does not fit is refused (counted by the recorder).
+    if (this.queue.length >= this.buffering.maxQueued) return Promise.reject(new AnalyticsBacklogError());
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ w, nowMs, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (this.queue.length >= this.buffering.maxBatch) void this.flush();
+      else this.timer ??= setTimeout(() => void this.flush(), this.buffering.flushMs).unref();
     });
   }
 
   private readonly queue: Array<{ w: AggregateWrite; nowMs: number; resolve: () => void; reject: (err: unknown) => void }> = [];
-  private flushing = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** The batches on their way to Redis, one at a time (stream ids never go back). */
+  private sending: Promise<void> = Promise.resolve();
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    try {
+  /** Stores every write made so far; never rejects (each write's own promise carries its failure). */
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.sending = this.sending.then(async () => {
       while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, 64);
+        const batch = this.queue.splice(0, this.buffering.maxBatch);
         try {
           await this.send(batch.map((b) => b.w), Math.max(...batch.map((b) => b.nowMs)));
           for (const b of batch) b.resolve();
@@ -147,9 +179,8 @@ export class RedisAnalyticsStore implements AnalyticsStore {
           for (const b of batch) b.reject(err);
         }
       }
-    } finally {
-      this.flushing = false;
-    }
+    });
+    return this.sending;
   }
 
   /** One script call for writes made at about the same time (`nowMs`: the latest of them). */
@@ -165,32 +196,53 @@ export class RedisAnalyticsStore implements AnalyticsStore {
       }
       return at;
     };
+    const ttls = new Map<string, number>();
+    const ttl = (day: string): number => {
+      let t = ttls.get(day);
+      if (t === undefined) ttls.set(day, (t = dayTtlMs(day, nowMs, aggregateDays)));
+      return t;
+    };
     const args: Array<string | number> = [];
-    const events = writes.flatMap((w) => w.events);
+    const events: string[] = [];
+    // Counts of the same cell add up; a HyperLogLog gets all its workers in one PFADD (each once).
+    const counts = new Map<string, { hash: string; cell: string; by: number; day: string }>();
+    const workers = new Map<string, { day: string; aids: Set<string> }>();
+    const phrases: AggregateWrite['phrases'] = [];
+    const lasts: NonNullable<AggregateWrite['last']>[] = [];
+    for (const w of writes) {
+      for (const e of w.events) events.push(packEvent(e));
+      for (const { day, level, cell, by } of w.counts) {
+        const hash = dayHash(level, day, kindOf(cell), cell.slice(0, cell.indexOf('|')));
+        const id = `${hash} ${cell}`;
+        const found = counts.get(id);
+        if (found) found.by += by;
+        else counts.set(id, { hash, cell, by, day });
+      }
+      for (const { day, cell, aid } of w.workers) {
+        const set = workersId(day, cell);
+        const found = workers.get(set);
+        if (found) found.aids.add(aid);
+        else workers.set(set, { day, aids: new Set([aid]) });
+      }
+      for (const p of w.phrases) phrases.push(p);
+      if (w.last) lasts.push(w.last);
+    }
     if (events.length > 0) {
       const hourMs = Math.floor(nowMs / 3600_000) * 3600_000;
-      args.push(events.length, key('ev'), hourMs, hourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...events.map(packEvent));
+      args.push(events.length, key('ev'), hourMs, hourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...events);
     } else args.push(0);
-    const ttl = (day: string) => dayTtlMs(day, nowMs, aggregateDays);
-    // Counts of the same cell add up; a worker is added to a set once.
-    const counts = new Map<string, { hash: string; cell: string; by: number; day: string }>();
-    for (const { day, level, cell, by } of writes.flatMap((w) => w.counts)) {
-      const [country = '', , , kind = ''] = cell.split('|');
-      const hash = dayHash(level, day, kind, country);
-      const found = counts.get(`${hash} ${cell}`);
-      if (found) found.by += by;
-      else counts.set(`${hash} ${cell}`, { hash, cell, by, day });
-    }
     args.push(counts.size);
     for (const c of counts.values()) args.push(key(c.hash), c.cell, c.by, ttl(c.day));
-    const workers = new Map<string, { day: string; cell: string; aid: string }>();
-    for (const wk of writes.flatMap((w) => w.workers)) workers.set(`${wk.day} ${wk.cell} ${wk.aid}`, wk);
-    args.push(workers.size);
-    for (const { day, cell, aid } of workers.values()) args.push(key(`u:${day}:${cell}`), aid, ttl(day));
-    const phrases = writes.flatMap((w) => w.phrases);
+    // At most PFADD_MAX workers per PFADD: Lua's unpack has a stack to fit them on.
+    const adds: Array<string | number> = [];
+    let addCount = 0;
+    for (const [set, { day, aids }] of workers) {
+      const all = [...aids];
+      for (let i = 0; i < all.length; i += PFADD_MAX, addCount++) adds.push(key(set), ttl(day), Math.min(PFADD_MAX, all.length - i), ...all.slice(i, i + PFADD_MAX));
+    }
+    args.push(addCount, ...adds);
     args.push(phrases.length);
     for (const { day, group, phrase, aid } of phrases) args.push(key(`p:${day}`), `${group}|${phrase}`, key(phraseWorkersId(day, group, phrase)), aid, ttl(day));
-    const lasts = writes.flatMap((w) => (w.last ? [w.last] : []));
     args.push(lasts.length);
     for (const last of lasts) {
       if ('forget' in last) args.push('forget', key(`last:${last.aid}`), key('quiet'), last.aid);
@@ -208,6 +260,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
    * one is read and filtered — the reader sums exact cells all the same.
    */
   async counts(days: readonly string[], level: Level, kinds: readonly CellKind[], countries: readonly string[]): Promise<Array<Record<string, number>>> {
+    await this.flush();
     const hashes = kinds.flatMap((kind) => (level === 'a' ? [{ kind, country: '' }] : countries.map((country) => ({ kind, country }))));
     if (days.length === 0 || hashes.length === 0) return days.map(() => ({}));
     const p = this.redis.pipeline();
@@ -235,6 +288,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   }
 
   async distinct(groups: ReadonlyArray<readonly string[]>): Promise<number[]> {
+    await this.flush();
     const p = this.redis.pipeline();
     const asked = groups.map((ids) => ids.length > 0);
     for (const ids of groups) if (ids.length > 0) p.pfcount(...ids.map((id) => this.k(id)));
@@ -249,6 +303,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   }
 
   async phrases(days: readonly string[]): Promise<Array<Record<string, number>>> {
+    await this.flush();
     if (days.length === 0) return [];
     const p = this.redis.pipeline();
     for (const day of days) p.zrange(this.k(`p:${day}`), 0, -1, 'WITHSCORES');
@@ -262,10 +317,12 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   }
 
   async due(beforeMs: number, limit: number): Promise<string[]> {
+    await this.flush();
     return this.redis.zrangebyscore(this.k('quiet'), '-inf', `(${beforeMs}`, 'LIMIT', 0, limit);
   }
 
   async claim(aid: string, beforeMs: number): Promise<LastSeen | undefined> {
+    await this.flush();
     const flat = (await CLAIM.run(this.redis, [this.k('quiet'), this.k(`last:${aid}`)], [aid, beforeMs])) as string[] | null;
     if (!flat) return undefined;
     const f: Record<string, string> = {};
@@ -275,6 +332,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   }
 
   async range(fromMs: number, toMs: number, limit: number, after?: string): Promise<{ events: AnalyticsEvent[]; next?: string }> {
+    await this.flush();
     // Stream ids are `<hour ms>-<seq>`: the hours are the id range; a cursor is the last id read (exclusive).
     const entries = await this.redis.xrange(this.k('ev'), after ? `(${after}` : String(fromMs), String(toMs), 'COUNT', limit);
     const events = entries.flatMap(([, fields]) => unpackEntry(fields));
@@ -283,6 +341,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   }
 
   async recent(limit: number): Promise<AnalyticsEvent[]> {
+    await this.flush();
     const entries = await this.redis.xrevrange(this.k('ev'), '+', '-', 'COUNT', limit);
     return entries.flatMap(([, fields]) => unpackEntry(fields));
   }

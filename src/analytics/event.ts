@@ -58,17 +58,22 @@ export type AnalyticsChannel = (typeof CHANNELS)[number];
 export const UNKNOWN_COUNTRY = 'XX';
 
 /** Stable ids only: a step ('route.trade'), a fact name, a band, an error code — never free text. */
-const idSchema = z.string().regex(/^[a-z0-9_.-]{1,48}$/i);
+export const ID_PATTERN = /^[a-z0-9_.-]{1,48}$/i;
+const idSchema = z.string().regex(ID_PATTERN);
+/** A conversation's analytics id: random hex (newAid). */
+export const AID_PATTERN = /^[0-9a-f]{16,32}$/;
+const COUNTRY_PATTERN = /^[A-Z]{2}$/;
+const HOUR_PATTERN = /^\d{4}-\d\d-\d\dT\d\d:00:00Z$/;
 
 /** The hour an event happened in, ISO UTC: '2026-12-05T14:00:00Z'. */
-export const hourSchema = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:00:00Z$/);
+export const hourSchema = z.string().regex(HOUR_PATTERN);
 
 export const analyticsEventSchema = z.object({
   v: z.literal(1),
   hour: hourSchema,
   /** Random per conversation (see above); absent when no conversation exists (a throttled stranger). */
-  aid: z.string().regex(/^[0-9a-f]{16,32}$/).optional(),
-  country: z.string().regex(/^[A-Z]{2}$/),
+  aid: z.string().regex(AID_PATTERN).optional(),
+  country: z.string().regex(COUNTRY_PATTERN),
   language: languageSchema,
   channel: z.enum(CHANNELS),
   kind: z.enum(EVENT_KINDS),
@@ -95,6 +100,24 @@ export const analyticsEventSchema = z.object({
   test: z.literal(true).optional(),
 });
 export type AnalyticsEvent = z.infer<typeof analyticsEventSchema>;
+
+/** The fields every event of a conversation shares (the recorder's base). */
+export type EventBase = Pick<AnalyticsEvent, 'v' | 'hour' | 'aid' | 'country' | 'language' | 'channel' | 'test'>;
+
+/**
+ * The event every turn makes (its outcome, the step asked, SMS segments), without a schema parse:
+ * it is built for each of the service's turns, and its fields come typed from RutaBot, so only
+ * its strings are checked — with the schema's own patterns, so no free text gets in either.
+ * Throws as a parse would on a value the schema refuses.
+ *
+ * @example turnEvent({ v: 1, hour: '2026-12-05T14:00:00Z', aid: 'a1b2c3d4e5f6a7b8', country: 'DO', language: 'es', channel: 'sms' }, 'understood', 'route.trade', 1)
+ */
+export function turnEvent(base: EventBase, kind: TurnOutcome, step: string, segments: number | undefined): AnalyticsEvent {
+  const strings = HOUR_PATTERN.test(base.hour) && COUNTRY_PATTERN.test(base.country) && ID_PATTERN.test(step) && (base.aid === undefined || AID_PATTERN.test(base.aid));
+  const numbers = segments === undefined || (Number.isInteger(segments) && segments >= 0 && segments <= 1000);
+  if (!strings || !numbers || !TURN_OUTCOMES.includes(kind) || !CHANNELS.includes(base.channel)) return analyticsEventSchema.parse({ ...base, kind, step, segments });
+  return { ...base, kind, step, ...(segments === undefined ? {} : { segments }) };
+}
 
 /** What a dialog or the booking service reports; the recorder adds the time, the id and the cell. */
 export type Tracked =

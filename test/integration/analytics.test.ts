@@ -65,7 +65,11 @@ async function contentOf(redis: Redis, key: string): Promise<string> {
   return '';
 }
 
-const analyticsKeys = async () => (await keysUnder(app.redis, app.prefix)).filter((k) => k.startsWith(`${app.prefix}{analytics}:`));
+/** Every analytics key, after both servers stored what their batches hold (ANALYTICS_FLUSH_MS). */
+const analyticsKeys = async () => {
+  await Promise.all([app, strict].map((a) => a.ruta.analytics.recorder.flush()));
+  return (await keysUnder(app.redis, app.prefix)).filter((k) => k.startsWith(`${app.prefix}{analytics}:`));
+};
 
 const UNMATCHED = 'Tapicero de muebles con Pedro 8095551234';
 /** Consent, route, a trade Ruta does not cover (its honest answer), write it another way: a mason's route, then book its first slot. */
@@ -102,6 +106,8 @@ describe('analytics over the Twilio webhook (real Redis, frozen clock)', () => {
     const flooder = number('+1809');
     const replies = await strict.chat(flooder, ['Hola', '1', 'menu', 'menu']);
     expect(text(replies[3]!)).not.toMatch(/Menu principal/);
+    // Another process's writes wait for its batch (ANALYTICS_FLUSH_MS) before another process can read them.
+    await strict.ruta.analytics.recorder.flush();
   });
 
   it('gives the funnel in distinct workers, with every stage under k workers shown as "<5"', async () => {

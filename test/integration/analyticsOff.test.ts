@@ -24,9 +24,11 @@ it('with ANALYTICS=off a journey stores no analytics keys (the same journey with
   expect(replies[5]).toMatch(/Albañil en Republica Dominicana/); // the conversation itself worked
   expect(off.ruta.analytics.enabled).toBe(false);
   expect(await keysUnder(off.redis, off.prefix)).not.toEqual([]);
+  await off.ruta.analytics.recorder.flush(); // nothing waits either (writes wait at most ANALYTICS_FLUSH_MS)
   expect(await keysUnder(off.redis, `${off.prefix}{analytics}`)).toEqual([]);
 
   await on.chat('+18095556001', JOURNEY);
+  await on.ruta.analytics.recorder.flush();
   expect((await keysUnder(on.redis, `${on.prefix}{analytics}`)).length).toBeGreaterThan(0);
 });
 

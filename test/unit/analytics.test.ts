@@ -7,6 +7,7 @@ import { AnalyticsReader, daysBetween, type AnalyticsQuery } from '../../src/ana
 import { MemoryAnalyticsStore } from '../../src/analytics/MemoryAnalyticsStore.js';
 import { packEvent, RedisAnalyticsStore, unpackEntry } from '../../src/analytics/RedisAnalyticsStore.js';
 import type { AnalyticsStore } from '../../src/analytics/AnalyticsStore.js';
+import { analyticsEventSchema, turnEvent, type EventBase } from '../../src/analytics/event.js';
 import { keysUnder, testRedis } from '../support/redis.js';
 
 const T0 = Date.parse('2026-03-02T10:17:42Z');
@@ -89,12 +90,31 @@ describe.each([
   });
 });
 
+describe('turnEvent (each turn\'s event, built without a schema parse)', () => {
+  const base: EventBase = { v: 1, hour: '2026-03-02T10:00:00Z', aid: 'a1b2c3d4e5f6a7b8', country: 'DO', language: 'ht', channel: 'sms' };
+  it('is exactly what the schema makes of the same fields', () => {
+    for (const [kind, step, segments] of [['understood', 'route.trade', 2], ['command', 'none', undefined], ['reasked', 'booking.slot', 0]] as const) {
+      const e = turnEvent(base, kind, step, segments);
+      expect(e).toEqual(analyticsEventSchema.parse({ ...base, kind, step, ...(segments === undefined ? {} : { segments }) }));
+    }
+    expect(turnEvent({ ...base, test: true }, 'understood', 'menu.main', 1).test).toBe(true);
+  });
+  it('refuses what the schema refuses: free text as a step, a bad hour, an id that is not random hex, segments out of range', () => {
+    expect(() => turnEvent(base, 'understood', 'me llamo Rosa', 1)).toThrow();
+    expect(() => turnEvent({ ...base, hour: '2026-03-02T10:17:00Z' }, 'understood', 'menu.main', 1)).toThrow();
+    expect(() => turnEvent({ ...base, aid: '+18095551234' }, 'understood', 'menu.main', 1)).toThrow();
+    expect(() => turnEvent(base, 'understood', 'menu.main', 1.5)).toThrow();
+    expect(() => turnEvent({ ...base, country: 'do' }, 'understood', 'menu.main', 1)).toThrow();
+  });
+});
+
 describe('EventRecorder', () => {
   it('never fails a turn: a store error is logged, counted and swallowed', async () => {
     const lines: string[] = [];
-    const broken: AnalyticsStore = { ...new MemoryAnalyticsStore(), write: async () => Promise.reject(Object.assign(new Error('down'), { code: 'ECONNREFUSED' })) } as unknown as AnalyticsStore;
+    const broken: AnalyticsStore = { ...new MemoryAnalyticsStore(), flush: async () => undefined, write: async () => Promise.reject(Object.assign(new Error('down'), { code: 'ECONNREFUSED' })) } as unknown as AnalyticsStore;
     const recorder = new EventRecorder({ store: broken, now: () => new Date(T0), log: createLogger('warn', (l) => lines.push(l)), quietMs: DAY });
     await expect(recorder.turn(turn(1))).resolves.toBeUndefined();
+    await recorder.flush();
     expect(recorder.failures).toBe(1);
     expect(lines.join()).toMatch(/analytics_failed.*ECONNREFUSED/);
   });
@@ -113,6 +133,7 @@ describe('RedisAnalyticsStore', () => {
     const recorder = new EventRecorder({ store, now: () => new Date(clock.now), log: silent, quietMs: DAY });
     const sent = vi.spyOn(redis, 'sendCommand');
     await recorder.turn(turn(1, { milestones: [{ kind: 'route_explained', trade: 'mason', unknownFacts: ['infotep.cost'] }, { kind: 'trade_unmatched', text: 'Fumigador' }] }));
+    await recorder.flush();
     // One EVALSHA (and one EVAL the first time, when the script is not loaded yet).
     expect(sent.mock.calls.map(([c]) => c.name).filter((n) => n !== 'eval')).toEqual(['evalsha']);
     sent.mockRestore();
@@ -125,6 +146,7 @@ describe('RedisAnalyticsStore', () => {
     // Stream ids carry the hour, never the minute; a clock that goes back does not break appends.
     clock.now = T0 - 2 * HOUR;
     await recorder.turn(turn(2));
+    await recorder.flush();
     const ids = (await redis.xrange(`${prefix}{analytics}:ev`, '-', '+')).map(([id]) => id);
     expect(ids.every((id) => id.startsWith(`${Date.parse('2026-03-02T10:00:00Z')}-`))).toBe(true);
     // 91 days later the first events are gone: the stream keeps ANALYTICS_EVENT_RETENTION_DAYS (90).
@@ -159,20 +181,50 @@ describe('levels: the coarsest cells the filters allow', () => {
     expect(await redis.hgetall(`${prefix}{analytics}:na:2026-03-02:first_contact`)).toEqual({ '*|*|*|first_contact|-': '6' });
   });
 
-  it('sends turns that arrive while a write is on its way together, counts added up, each turn settled with its batch', async () => {
-    const store = new RedisAnalyticsStore(redis, `${prefix}batch:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY });
+  it('buffers writes: a turn never waits for Redis, the turns of ANALYTICS_FLUSH_MS go in one call with counts added up, and reads see them', async () => {
+    const store = new RedisAnalyticsStore(redis, `${prefix}batch:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000 });
     const recorder = new EventRecorder({ store, now: () => new Date(T0), log: silent, quietMs: DAY });
     const sent = vi.spyOn(redis, 'sendCommand');
-    await Promise.all(Array.from({ length: 20 }, (_, n) => recorder.turn(turn(n + 1, { milestones: [{ kind: 'first_contact' }] }))));
-    const calls = sent.mock.calls.map(([c]) => c.name).filter((n) => n === 'evalsha' || n === 'eval');
-    sent.mockRestore();
-    expect(calls.length).toBeGreaterThanOrEqual(1);
-    expect(calls.length).toBeLessThan(20);
+    for (let n = 1; n <= 20; n++) await recorder.turn(turn(n, { milestones: [{ kind: 'first_contact' }] }));
+    // Twenty turns done, nothing sent yet (the timer is a minute away).
+    expect(sent).not.toHaveBeenCalled();
+    expect(await keysUnder(redis, `${prefix}batch:`)).toEqual([]);
+    // A read through the store stores what waits first: a process reads its own writes.
     const reader = new AnalyticsReader(store, 5, ['DO', 'CR', 'MX', 'XX']);
     expect((await reader.funnel({ from: '2026-03-02', to: '2026-03-02' }))[0]!.workers).toEqual({ shown: true, value: 20 });
+    const calls = sent.mock.calls.map(([c]) => c.name).filter((n) => n === 'evalsha' || n === 'eval');
+    sent.mockRestore();
+    expect(calls.filter((n) => n === 'evalsha')).toHaveLength(1);
+    // The same cell of twenty turns: one count of 20 (per level), not twenty increments.
+    expect(await redis.hgetall(`${prefix}batch:{analytics}:na:2026-03-02:first_contact`)).toEqual({ '*|*|*|first_contact|-': '20' });
     expect(await reader.turns({ from: '2026-03-02', to: '2026-03-02' })).toEqual([{ step: 'menu.main', outcome: 'understood', turns: { shown: true, value: 20 }, workers: { shown: true, value: 20 } }]);
     expect(await store.recent(100)).toHaveLength(40);
     expect(await store.due(T0 + 2 * DAY, 100)).toHaveLength(20);
+  });
+
+  it('stores buffered writes when the timer fires, in batches of at most maxBatch, and refuses (and counts) writes beyond the backlog bound', async () => {
+    const timed = new RedisAnalyticsStore(redis, `${prefix}timer:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 20 });
+    await new EventRecorder({ store: timed, now: () => new Date(T0), log: silent, quietMs: DAY }).turn(turn(1));
+    await vi.waitFor(async () => expect(await redis.xlen(`${prefix}timer:{analytics}:ev`)).toBe(1), { timeout: 2000, interval: 10 });
+
+    const small = new RedisAnalyticsStore(redis, `${prefix}small:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000, maxBatch: 8 });
+    const sent = vi.spyOn(redis, 'sendCommand');
+    const recorder = new EventRecorder({ store: small, now: () => new Date(T0), log: silent, quietMs: DAY });
+    for (let n = 1; n <= 20; n++) await recorder.turn(turn(n));
+    await recorder.flush();
+    const calls = sent.mock.calls.filter(([c]) => c.name === 'evalsha').length;
+    sent.mockRestore();
+    expect(calls).toBe(3); // 8 + 8 (each sent when the eighth arrived) + 4 (at flush)
+    expect(await redis.xlen(`${prefix}small:{analytics}:ev`)).toBe(20);
+
+    const lines: string[] = [];
+    const bounded = new RedisAnalyticsStore(redis, `${prefix}bounded:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000, maxQueued: 5 });
+    const full = new EventRecorder({ store: bounded, now: () => new Date(T0), log: createLogger('warn', (l) => lines.push(l)), quietMs: DAY });
+    for (let n = 1; n <= 7; n++) await full.turn(turn(n));
+    await full.flush();
+    expect(full.failures).toBe(2);
+    expect(lines.join()).toMatch(/analytics_failed.*analytics_backlog/);
+    expect(await redis.xlen(`${prefix}bounded:{analytics}:ev`)).toBe(5);
   });
 
   it('never asks Redis for the workers of a row counted fewer than k times (it cannot have k workers): "<k" all the same', async () => {

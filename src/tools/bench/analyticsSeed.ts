@@ -168,6 +168,7 @@ class HourBuckets implements AnalyticsStore {
     return { events: b.events, counts, workers: b.workers, phrases: b.phrases };
   }
 
+  async flush(): Promise<void> {}
   counts(): never {
     throw new Error('seeding only writes');
   }
@@ -382,7 +383,8 @@ export async function seedAnalytics(redis: Redis, prefix: string, options: SeedO
   const buckets = new HourBuckets();
   const clock = { ms: nowMs };
   const recorder = new EventRecorder({ store: buckets, now: () => new Date(clock.ms), log: createLogger('silent'), quietMs });
-  const store = new RedisAnalyticsStore(redis, prefix, retention);
+  // Each hour's write alone in its script call (maxBatch 1), sent at once: the stream's ids are its hours.
+  const store = new RedisAnalyticsStore(redis, prefix, retention, { maxBatch: 1 });
   const inFlight = new Set<Promise<void>>();
   let firstHour: number | undefined;
   let lastHour: number | undefined;
