@@ -44,21 +44,37 @@ export interface TurnLock {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Marks kept per sender: a MessageSid redelivered after 256 newer messages from the same number is not recognised (as with Redis). */
+export const SEEN_PER_LINE = 256;
+
 /** In-process FIFO lock for the in-memory quick start (one process only). */
 export class MemoryTurnLock implements TurnLock {
   private readonly tails = new Map<string, Promise<void>>();
-  private readonly seen = new Map<string, number>();
+  /** Per line (sender), its messages' marks → until when (ms), oldest first; at most SEEN_PER_LINE, as in Redis. */
+  private readonly seen = new Map<string, Map<string, number>>();
+  /** Marks added since lines whose marks all expired were last dropped. */
+  private marked = 0;
   private tickets = 0;
 
   constructor(private readonly now: () => number = () => performance.timeOrigin + performance.now()) {}
 
   async arrive(key: string, mark?: SeenMark): Promise<Place | 'duplicate'> {
     if (mark) {
-      const seenKey = `${key}\u0000${mark.id}`;
-      const until = this.seen.get(seenKey);
-      if (until !== undefined && until > this.now()) return 'duplicate';
-      this.seen.set(seenKey, this.now() + mark.ttlSeconds * 1000);
-      this.sweepSeen();
+      const now = this.now();
+      let line = this.seen.get(key);
+      if (!line) this.seen.set(key, (line = new Map()));
+      // Oldest first (insertion order, one TTL for all): the expired are at the front.
+      for (const [id, until] of line) {
+        if (until > now) break;
+        line.delete(id);
+      }
+      if (line.has(mark.id)) return 'duplicate';
+      // A copy: the id is a slice of the request's body (MessageSid), and a kept slice keeps the
+      // whole body — the worker's message text — in memory as long as the mark (measured: 186
+      // bytes a message, for the marks' 2 days).
+      line.set(Buffer.from(mark.id).toString(), now + mark.ttlSeconds * 1000);
+      if (line.size > SEEN_PER_LINE) line.delete(line.keys().next().value!);
+      this.sweepSeen(now);
     }
     // Synchronously, before any await: the place in line is the order of arrival.
     const previous = this.tails.get(key) ?? Promise.resolve();
@@ -101,7 +117,7 @@ export class MemoryTurnLock implements TurnLock {
   }
 
   async forget(key: string, id: string): Promise<void> {
-    this.seen.delete(`${key}\u0000${id}`);
+    this.seen.get(key)?.delete(id);
   }
 
   async run<T>(key: string, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {
@@ -111,9 +127,24 @@ export class MemoryTurnLock implements TurnLock {
   }
 
   /** Forgets expired de-duplication entries (a quick-start server must not grow without end). */
-  private sweepSeen(): void {
-    if (this.seen.size < 10_000) return;
-    const now = this.now();
-    for (const [k, until] of this.seen) if (until <= now) this.seen.delete(k);
+  /**
+   * Lines whose marks have all expired are dropped, every so often (as many marks as half the
+   * lines, at least 1,024): constant work per mark, however many senders there are.
+   */
+  private sweepSeen(now: number): void {
+    if (++this.marked < Math.max(1024, this.seen.size / 2)) return;
+    this.marked = 0;
+    for (const [key, line] of this.seen) {
+      let last = 0;
+      for (const until of line.values()) last = until; // the newest is last
+      if (last <= now) this.seen.delete(key);
+    }
+  }
+
+  /** Marks held, expired or not (for tests). */
+  get marks(): number {
+    let n = 0;
+    for (const line of this.seen.values()) n += line.size;
+    return n;
   }
 }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTurnLock } from '../../src/store/RedisTurnLock.js';
-import { MemoryTurnLock, sleep, type TurnLock } from '../../src/store/TurnLock.js';
+import { MemoryTurnLock, SEEN_PER_LINE, sleep, type TurnLock } from '../../src/store/TurnLock.js';
 import { REDIS_URL, keysUnder, testRedis } from '../support/redis.js';
 
 let env: Awaited<ReturnType<typeof testRedis>>;
@@ -170,5 +170,34 @@ describe('RedisTurnLock de-duplication in Redis', () => {
     const ttl = await env.redis.pttl(marks[0]!);
     expect(ttl).toBeGreaterThan(3500_000);
     expect(ttl).toBeLessThanOrEqual(3600_000);
+  });
+});
+
+describe('MemoryTurnLock de-duplication in memory (the quick start)', () => {
+  const arriveAll = async (lock: MemoryTurnLock, line: string, ids: string[], ttlSeconds: number) => {
+    for (const id of ids) {
+      const place = await lock.arrive(line, { id, ttlSeconds });
+      if (place === 'duplicate') throw new Error(`${id} taken for a duplicate`);
+      await place.abandon();
+    }
+  };
+  it('keeps at most 256 marks per sender, as Redis does, the newest', async () => {
+    const lock = new MemoryTurnLock(() => 0);
+    await arriveAll(lock, 'turn/p1', Array.from({ length: 300 }, (_, i) => `m${i}`), 3600);
+    expect(lock.marks).toBe(SEEN_PER_LINE);
+    expect(await lock.arrive('turn/p1', { id: 'm299', ttlSeconds: 3600 })).toBe('duplicate');
+    const oldest = await lock.arrive('turn/p1', { id: 'm0', ttlSeconds: 3600 });
+    expect(oldest).not.toBe('duplicate');
+  });
+  it('lets go of senders whose marks all expired, however many senders wrote (memory flat over a long run)', async () => {
+    const clock = { ms: 0 };
+    const lock = new MemoryTurnLock(() => clock.ms);
+    // 5,000 senders, three messages each, a minute apart in batches: marks last 60 s.
+    for (let batch = 0; batch < 10; batch++) {
+      for (let s = 0; s < 500; s++) await arriveAll(lock, `turn/b${batch}-s${s}`, ['x1', 'x2', 'x3'], 60);
+      clock.ms += 61_000;
+    }
+    // Only marks from roughly the last sweep interval remain, never all 15,000.
+    expect(lock.marks).toBeLessThan(4_000);
   });
 });
