@@ -101,6 +101,8 @@ export async function start(kind: Kind, prefix: string, options: { env?: Record<
     ANALYTICS: kind === 'ruta-noanalytics' ? 'off' : 'on',
     ...options.env,
   };
+  // An empty value removes a setting (REDIS_URL: '' runs the server on its in-memory store).
+  for (const [name, value] of Object.entries(env)) if (value === '') delete env[name];
   const t0 = performance.now();
   // nodeArgs: e.g. ['--cpu-prof'] to profile a server under the bench's load (not allowed in NODE_OPTIONS).
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...(isRuta(kind) ? [] : [kind])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -265,6 +267,41 @@ export async function interleaved(a: Started, b: Started, redis: Redis, { concur
 }
 
 /**
+ * Memory over a long run (issue 13: flat over 100,000 turns, with either store): `turns` turns
+ * from a fixed population of `population` workers, each replaying the script (a busy month of the
+ * same people), `concurrency` at once — lane L drives workers L, L + concurrency, … so no worker
+ * has two messages in flight. What the server keeps per worker is bounded, so its RSS should reach
+ * a plateau, not climb: sampled every tenth of the run, and once more after 5 s idle.
+ */
+export async function soak(s: Started, { turns, population, concurrency }: { turns: number; population: number; concurrency: number }) {
+  const samples: Array<{ turns: number; rssMb: number }> = [{ turns: 0, rssMb: rssMb(s.child.pid) }];
+  let done = 0;
+  let errors = 0;
+  const every = Math.max(1, Math.floor(turns / 10));
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, lane) => {
+      for (let i = lane; done < turns; i = (i + concurrency) % Math.max(population, concurrency)) {
+        const w = worker(s.baseUrl, 7_000_000 + i, s.kind);
+        for (let body = w.next(); body !== undefined && done < turns; body = w.next()) {
+          const r = await w.send(body);
+          done += 1;
+          if (!r.ok) errors += 1;
+          if (done % every === 0) samples.push({ turns: done, rssMb: rssMb(s.child.pid) });
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  await new Promise((r) => setTimeout(r, 5000));
+  const idle = rssMb(s.child.pid);
+  // Growth over the second half of the run, after warm-up: what a leak would show.
+  const half = samples.find((x) => x.turns >= turns / 2) ?? samples[0]!;
+  const last = samples.at(-1)!;
+  return { turns: done, errors, seconds, population, samples, idleRssMb: idle, secondHalfGrowthMb: last.rssMb - half.rssMb };
+}
+
+/**
  * `a`'s throughput over `b`'s, counterbalanced: two halves of `seconds`, each on freshly started
  * servers, the second with the start order (and which one the rounds begin with) swapped. Two
  * identical servers measured in one order only came out 2–6 % apart on the 2-core bench machine;
@@ -392,6 +429,10 @@ async function main(): Promise<void> {
       paired: { type: 'boolean', default: false },
       // Also measure ruta-noanalytics against itself the same way (the method's own error).
       control: { type: 'boolean', default: false },
+      // Only the memory soak: this many turns on Ruta with Redis, then with its in-memory store.
+      soak: { type: 'string' },
+      population: { type: 'string', default: '1000' },
+      stores: { type: 'string', default: 'redis,memory' },
     },
   });
   const quick = values.quick;
@@ -399,6 +440,27 @@ async function main(): Promise<void> {
   const concurrency = quick ? 4 : Number(values.concurrency);
   const rates = (quick ? '20' : values.rates).split(',').map(Number);
   const workers = quick ? 3 : Number(values.workers);
+  if (values.soak) {
+    const redis = new Redis(REDIS_URL);
+    const soaks: Record<string, Awaited<ReturnType<typeof soak>>> = {};
+    const storeEnv = { redis: {}, memory: { REDIS_URL: '' } } as const;
+    for (const store of values.stores.split(',') as Array<keyof typeof storeEnv>) {
+      const env = storeEnv[store];
+      if (!env) throw new Error(`--stores: redis, memory or both, not ${store}`);
+      const prefix = `${BENCH_PREFIX}soak:`;
+      await clearPrefix(redis, prefix);
+      const s = await start('ruta', prefix, { env });
+      soaks[store] = await soak(s, { turns: Number(values.soak), population: Number(values.population), concurrency });
+      await stop(s);
+      await clearPrefix(redis, prefix);
+      const r = soaks[store]!;
+      process.stdout.write(`soak, ${store} store: ${r.turns} turns in ${r.seconds.toFixed(0)} s, ${r.errors} errors; RSS MB ${r.samples.map((x) => x.rssMb).join(' → ')}, ${r.idleRssMb} after 5 s idle; second half ${r.secondHalfGrowthMb >= 0 ? '+' : ''}${r.secondHalfGrowthMb} MB\n`);
+    }
+    await redis.quit();
+    mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench-results', 'soak.json'), `${JSON.stringify({ when: new Date().toISOString().slice(0, 10), cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, node: process.version, soaks }, null, 2)}\n`);
+    return;
+  }
   const kinds = values.paired ? [] : (values.only ?? KINDS.join(',')).split(',');
   const unknown = kinds.filter((k) => !(KINDS as readonly string[]).includes(k));
   if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (one or more of ${KINDS.join(', ')})`);
