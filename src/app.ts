@@ -6,10 +6,10 @@ import type { Config } from './config.js';
 import { createI18n } from './i18n.js';
 import type { Logger } from './log.js';
 import { RutaBot } from './bot/RutaBot.js';
-import { botFrameworkRoutes } from './channels/botframework.js';
+import type { BotFrameworkDeps } from './channels/botframework.js';
 import { TwilioAdapter } from './channels/twilio/TwilioAdapter.js';
 import { twilioRoutes } from './channels/twilio/twilioRoutes.js';
-import { createServer } from './server.js';
+import { createServer, lazyRouter } from './server.js';
 import { loadChatModel, WorkProfiler } from './match/WorkProfiler.js';
 import { BotStorage } from './store/BotStorage.js';
 import { MemoryStore } from './store/MemoryStore.js';
@@ -33,7 +33,6 @@ import { BookingNotifier } from './notify/BookingNotifier.js';
 import { LocalOutbox } from './notify/LocalOutbox.js';
 import { Messenger } from './notify/Messenger.js';
 import type { OutboundSender } from './notify/OutboundSender.js';
-import { TwilioSender } from './notify/TwilioSender.js';
 import { ApiTokens } from './api/ApiTokens.js';
 import { apiRoutes } from './api/apiRoutes.js';
 import { Webhooks } from './api/Webhooks.js';
@@ -184,7 +183,10 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   const jobs: JobQueue = redis ? new BullJobQueue(redis, `${config.REDIS_PREFIX}bull`, retry, log) : new MemoryJobQueue(retry, log);
   if (production && config.TWILIO_ACCOUNT_SID === undefined) throw new Error('production needs TWILIO_ACCOUNT_SID: reminders are never kept in a local outbox');
   const sender: OutboundSender =
-    config.TWILIO_ACCOUNT_SID !== undefined ? new TwilioSender(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, config.TWILIO_API_URL) : new LocalOutbox();
+    config.TWILIO_ACCOUNT_SID !== undefined
+      ? // Twilio's REST client is loaded only where messages are sent with it (not the quick start, not the tests' servers).
+        new (await import('./notify/TwilioSender.js')).TwilioSender(config.TWILIO_ACCOUNT_SID, config.TWILIO_AUTH_TOKEN, config.TWILIO_API_URL)
+      : new LocalOutbox();
   const messenger = new Messenger({
     sender,
     catalog,
@@ -238,7 +240,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     ...(options.newAid ? { newAid: options.newAid } : {}),
   });
 
-  const botFramework = botFrameworkRoutes({
+  const botFrameworkDeps: BotFrameworkDeps = {
     production,
     appId: config.MICROSOFT_APP_ID,
     appPassword: config.MICROSOFT_APP_PASSWORD,
@@ -253,7 +255,11 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     lock,
     i18n,
     log,
-  });
+  };
+  // The Bot Framework channel (Emulator, Web Chat) needs botbuilder's CloudAdapter and its stack,
+  // about 110 ms at every start: loaded on the channel's first request, for the few deployments
+  // that use it. Production without MICROSOFT_APP_ID never mounts it (botFrameworkRoutes says so).
+  const botFramework = production && config.MICROSOFT_APP_ID === undefined ? (log.warn('botframework_disabled', { reason: 'no MICROSOFT_APP_ID in production' }), undefined) : lazyRouter(async () => (await import('./channels/botframework.js')).botFrameworkRoutes(botFrameworkDeps));
   const app = createServer({
     store,
     log,

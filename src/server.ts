@@ -36,3 +36,24 @@ export function createServer(deps: { store: Store; log: Logger; routes: Record<s
   app.use(onError);
   return app;
 }
+
+/**
+ * A router whose module is loaded on its first request, built once and used for every request
+ * after (those arriving meanwhile wait for the same load). For a channel few deployments use,
+ * whose libraries would cost every start. A build that gives no router leaves its path to 404.
+ */
+export function lazyRouter(build: () => Promise<express.Router | undefined>): express.Router {
+  let built: Promise<express.Router | undefined> | undefined;
+  const router = express.Router();
+  router.use((req, res, next) => {
+    built ??= build();
+    built.then(
+      (inner) => (inner ? inner(req, res, next) : next()),
+      (err: unknown) => {
+        built = undefined; // a failed load is tried again on the next request
+        next(err);
+      },
+    );
+  });
+  return router;
+}

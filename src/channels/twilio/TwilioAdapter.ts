@@ -1,3 +1,5 @@
+// botbuilder-core, not botbuilder: the full package adds its CloudAdapter stack (about 110 ms at
+// every start), which only the Bot Framework channel needs, and it loads on that channel's first request.
 import {
   ActivityTypes,
   BotAdapter,
@@ -5,7 +7,7 @@ import {
   type Activity,
   type ConversationReference,
   type ResourceResponse,
-} from 'botbuilder';
+} from 'botbuilder-core';
 import { RUTA_EXTRAS, RUTA_PID, RUTA_RENDERED, type InboundExtras } from '../../bot/RutaTurn.js';
 import type { RenderedMessage } from '../render.js';
 import type { InboundMessage } from './schemas.js';
