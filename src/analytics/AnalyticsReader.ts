@@ -120,20 +120,27 @@ export class AnalyticsReader {
   async unmatchedTrades(q: AnalyticsQuery): Promise<Array<{ country: string; language: string; phrase: string; times: number; workers: number }>> {
     const days = daysBetween(q.from, q.to);
     const perDay = await this.store.phrases(days);
-    const found = new Map<string, { times: number; ids: string[] }>();
+    const found = new Map<string, { times: number; days: number[] }>();
     perDay.forEach((phrases, i) => {
       for (const [member, times] of Object.entries(phrases)) {
-        const [country = '', language = '', ...rest] = member.split('|');
+        const [country = '', language = ''] = member.split('|', 2);
         if (!matches(q.country, country) || !matches(q.language, language)) continue;
-        const phrase = rest.join('|');
-        const row = found.get(member) ?? { times: 0, ids: [] };
-        row.times += times;
-        row.ids.push(phraseWorkersId(days[i]!, `${country}|${language}`, phrase));
-        found.set(member, row);
+        const row = found.get(member);
+        if (row) {
+          row.times += times;
+          row.days.push(i);
+        } else found.set(member, { times, days: [i] });
       }
     });
-    // A phrase written fewer than k times cannot have k writers: never counted, never shown.
-    const entries = [...found.entries()].filter(([, r]) => r.times >= this.k);
+    // A phrase written fewer than k times cannot have k writers: never counted, never shown — and
+    // its worker sets are never named (a name hashes the phrase: most phrases of a long period are rare).
+    const entries = [...found.entries()]
+      .filter(([, r]) => r.times >= this.k)
+      .map(([member, r]) => {
+        const [country = '', language = '', ...rest] = member.split('|');
+        const phrase = rest.join('|');
+        return [member, { times: r.times, ids: r.days.map((i) => phraseWorkersId(days[i]!, `${country}|${language}`, phrase)) }] as const;
+      });
     const workers = await this.store.distinct(entries.map(([, r]) => r.ids));
     return entries
       .map(([member, r], i) => {

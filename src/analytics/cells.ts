@@ -101,7 +101,16 @@ export function addCell(write: AggregateWrite, day: string, d: Dims, kind: CellK
 export const workersId = (day: string, cell: string) => `u:${day}:${cell}`;
 
 /** A phrase's short id in key names (the phrase itself is the member of the day's phrase list). */
-export const phraseHash = (phrase: string) => createHash('sha256').update(phrase).digest('hex').slice(0, 16);
+export function phraseHash(phrase: string): string {
+  let hash = phraseHashes.get(phrase);
+  if (hash === undefined) {
+    // A reader names a phrase's sets once per day of its period: the hash is remembered (bounded).
+    if (phraseHashes.size >= 10_000) phraseHashes.clear();
+    phraseHashes.set(phrase, (hash = createHash('sha256').update(phrase).digest('hex').slice(0, 16)));
+  }
+  return hash;
+}
+const phraseHashes = new Map<string, string>();
 /** The distinct workers who wrote a phrase, per day and country|language. */
 export const phraseWorkersId = (day: string, group: string, phrase: string) => `pu:${day}:${group}|${phraseHash(phrase)}`;
 
