@@ -161,24 +161,30 @@ export class AnalyticsReader {
     const filtered = (f: readonly string[] | undefined) => f !== undefined && f.length > 0;
     const level: Level = filtered(q.language) || filtered(q.channel) ? 'x' : filtered(q.country) || finest === 'c' ? 'c' : 'a';
     const perDay = await this.store.counts(days, level, kinds, filtered(q.country) ? q.country! : this.countries);
-    const groups = new Map<string, { count: number; ids: string[] }>();
+    const groups = new Map<string, { count: number; cells: Array<[day: number, cell: string]> }>();
+    // The same cells come back day after day: each is parsed and given its row once per read.
+    const rowOfCell = new Map<string, string | undefined>();
     perDay.forEach((cells, i) => {
-      for (const [raw, n] of Object.entries(cells)) {
-        const cell = parseCell(raw);
-        if (!cell || !matches(q.country, cell.country) || !matches(q.language, cell.language) || !matches(q.channel, cell.channel)) continue;
-        const row = rowOf(cell);
+      for (const raw in cells) {
+        let row = rowOfCell.get(raw);
+        if (row === undefined && !rowOfCell.has(raw)) {
+          const cell = parseCell(raw);
+          row = cell && matches(q.country, cell.country) && matches(q.language, cell.language) && matches(q.channel, cell.channel) ? rowOf(cell) : undefined;
+          rowOfCell.set(raw, row);
+        }
         if (row === undefined) continue;
-        const g = groups.get(row) ?? { count: 0, ids: [] };
-        g.count += n;
-        g.ids.push(workersId(days[i]!, raw));
-        groups.set(row, g);
+        const g = groups.get(row);
+        if (g) {
+          g.count += cells[raw]!;
+          g.cells.push([i, raw]);
+        } else groups.set(row, { count: cells[raw]!, cells: [[i, raw]] });
       }
     });
     // Every count comes with its worker, so a row counted fewer than k times has fewer than k
     // workers: it is suppressed without asking Redis (its `workers` is then that bound, below k,
-    // and never published). Most rows of a long period are such rows.
+    // and never published), nor naming its sets. Most rows of a long period are such rows.
     const keys = [...groups.keys()].filter((k) => groups.get(k)!.count >= this.k);
-    const workers = await this.store.distinct(keys.map((k) => groups.get(k)!.ids));
+    const workers = await this.store.distinct(keys.map((k) => groups.get(k)!.cells.map(([i, raw]) => workersId(days[i]!, raw))));
     const counted = new Map(keys.map((k, i) => [k, workers[i] ?? 0]));
     return new Map([...groups].map(([k, g]) => [k, { count: g.count, workers: counted.get(k) ?? Math.min(g.count, this.k - 1) }]));
   }

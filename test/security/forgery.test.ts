@@ -165,10 +165,12 @@ describe('forged Twilio signatures on POST /twilio/messages (production configur
 });
 
 /**
- * Every key under the app's prefix, sorted; without the job queue's stalled-check timer, which
+ * Every key under the app's prefix, sorted, once analytics waiting for their batch are stored; without the job queue's stalled-check timer, which
  * BullMQ's worker renews on its own clock (every 30 s) whatever the requests do.
  */
 async function redisKeys(): Promise<string[]> {
+  // Analytics of earlier requests wait up to ANALYTICS_FLUSH_MS for their batch: stored first, so they never show as a change.
+  await app.ruta.analytics.recorder.flush();
   return (await keysUnder(app.redis, app.prefix)).filter((k) => !k.endsWith(':stalled-check')).sort();
 }
 
