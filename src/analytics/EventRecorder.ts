@@ -87,15 +87,19 @@ export class EventRecorder {
     const before = nowMs - quietMs;
     for (;;) {
       const due = await store.due(before, batch);
+      // A batch's counts go together (the store batches writes; nothing waits for its timer).
+      const written: Array<Promise<void>> = [];
       for (const aid of due) {
         const last = await store.claim(aid, before);
         const dims = last && parseDims(last.dims);
         if (!last || !dims) continue;
         const w = emptyWrite();
         addCell(w, dayOf(new Date(last.atMs)), dims, last.expiresMs <= nowMs ? 'dropoff_expired' : 'dropoff_quiet', last.step, 1, aid);
-        await store.write(w, nowMs);
+        written.push(store.write(w, nowMs));
         counted++;
       }
+      await store.flush();
+      await Promise.all(written);
       if (due.length < batch) return counted;
     }
   }

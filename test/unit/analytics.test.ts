@@ -202,6 +202,19 @@ describe('levels: the coarsest cells the filters allow', () => {
     expect(await store.due(T0 + 2 * DAY, 100)).toHaveLength(20);
   });
 
+  it('sweeps drop-offs without waiting for the write timer (a batch of drop-offs is flushed together)', async () => {
+    const store = new RedisAnalyticsStore(redis, `${prefix}sweep:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000 });
+    const clock = { now: T0 };
+    const recorder = new EventRecorder({ store, now: () => new Date(clock.now), log: silent, quietMs: DAY });
+    for (let n = 1; n <= 6; n++) await recorder.turn(turn(n));
+    clock.now = T0 + DAY + HOUR;
+    const started = performance.now();
+    expect(await recorder.sweep(4)).toBe(6); // two batches (4 + 2), each stored at once: not a minute's timer per drop-off
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const reader = new AnalyticsReader(store, 5, ['DO', 'CR', 'MX', 'XX']);
+    expect((await reader.dropOff({ from: '2026-03-02', to: '2026-03-02' }))[0]).toEqual({ step: 'menu.main', cause: 'quiet', workers: { shown: true, value: 6 } });
+  });
+
   it('stores buffered writes when the timer fires, in batches of at most maxBatch, and refuses (and counts) writes beyond the backlog bound', async () => {
     const timed = new RedisAnalyticsStore(redis, `${prefix}timer:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 20 });
     await new EventRecorder({ store: timed, now: () => new Date(T0), log: silent, quietMs: DAY }).turn(turn(1));
