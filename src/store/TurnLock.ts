@@ -126,9 +126,9 @@ export class MemoryTurnLock implements TurnLock {
     return place.run(waitMs, fn);
   }
 
-  /** Forgets expired de-duplication entries (a quick-start server must not grow without end). */
   /**
-   * Lines whose marks have all expired are dropped, every so often (as many marks as half the
+   * Forgets expired de-duplication marks (a quick-start server must not grow without end): lines
+   * whose marks have all expired are dropped, every so often (as many marks as half the
    * lines, at least 1,024): constant work per mark, however many senders there are.
    */
   private sweepSeen(now: number): void {
