@@ -1,10 +1,9 @@
-import { Redis } from 'ioredis';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { Express } from 'express';
 import { Catalog } from './catalog/Catalog.js';
 import type { Config } from './config.js';
 import { createI18n } from './i18n.js';
-import type { Logger } from './log.js';
+import { errorCode, type Logger } from './log.js';
 import { RutaBot } from './bot/RutaBot.js';
 import type { BotFrameworkDeps } from './channels/botframework.js';
 import { TwilioAdapter } from './channels/twilio/TwilioAdapter.js';
@@ -26,7 +25,7 @@ import { RedisBookingStore } from './booking/RedisBookingStore.js';
 import { Gazetteer } from './geo/Gazetteer.js';
 import { loadPlaceAliases } from './geo/placeAliases.js';
 import { ContactSealer } from './privacy/ContactSealer.js';
-import { BullJobQueue } from './jobs/BullJobQueue.js';
+import { BullJobQueue, jobQueuePrefix } from './jobs/BullJobQueue.js';
 import type { JobQueue } from './jobs/JobQueue.js';
 import { MemoryJobQueue } from './jobs/MemoryJobQueue.js';
 import { BookingNotifier } from './notify/BookingNotifier.js';
@@ -40,6 +39,7 @@ import { CalendarLinks } from './api/CalendarLinks.js';
 import { calendarRoutes } from './api/calendarRoutes.js';
 import { MemoryTurnLock, type TurnLock } from './store/TurnLock.js';
 import { connectRedis } from './store/connectRedis.js';
+import type { RedisClient } from './store/redisClient.js';
 import { EffectsReconciler } from './booking/EffectsReconciler.js';
 import type { EffectPoint } from './booking/BookingService.js';
 import { SenderLimits } from './channels/SenderLimits.js';
@@ -86,7 +86,7 @@ export interface App {
  */
 export interface BuildOptions {
   /** An existing Redis connection (tests). */
-  redis?: Redis;
+  redis?: RedisClient;
   /** A chat model instead of the one LLM_MODEL names (tests use LangChain's fakes). */
   model?: BaseChatModel;
   /** A frozen clock (tests). */
@@ -114,14 +114,20 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   let lock: TurnLock;
   let bookingStore: BookingStore;
   let analyticsStore: AnalyticsStore;
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
   const quietMs = config.ANALYTICS_QUIET_HOURS * 3600_000;
   if (options.redis || config.REDIS_URL) {
-    redis = options.redis ?? (await connectRedis(config.REDIS_URL!, config.REDIS_START_TIMEOUT_MS, log));
+    redis = options.redis ?? (await connectRedis(config.REDIS_URL!, config.REDIS_START_TIMEOUT_MS, log, { cluster: config.REDIS_CLUSTER === 'on' }));
     redis.on('error', (err: Error) => log.error('redis_error', { code: 'code' in err ? String(err.code) : err.name }));
     store = new RedisStore(redis, config.REDIS_PREFIX);
     lock = new RedisTurnLock(redis, config.REDIS_PREFIX, { leaseMs: config.TURN_LEASE_MS, now: nowMs });
-    bookingStore = new RedisBookingStore(redis, config.REDIS_PREFIX, nowMs);
+    const bookings = new RedisBookingStore(redis, config.REDIS_PREFIX, nowMs);
+    // Not fatal: a start with Redis away still answers workers kindly; the next start adopts them.
+    await bookings.adoptUntaggedKeys().then(
+      (keys) => keys > 0 && log.info('booking_keys_adopted', { keys }),
+      (err: unknown) => log.error('booking_keys_adopt_failed', { code: errorCode(err) }),
+    );
+    bookingStore = bookings;
     analyticsStore = new RedisAnalyticsStore(redis, config.REDIS_PREFIX, {
       eventDays: config.ANALYTICS_EVENT_RETENTION_DAYS,
       aggregateDays: config.ANALYTICS_AGGREGATE_RETENTION_DAYS,
@@ -180,7 +186,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     },
   );
   const retry = { attempts: config.JOB_ATTEMPTS, backoffMs: config.JOB_BACKOFF_MS };
-  const jobs: JobQueue = redis ? new BullJobQueue(redis, `${config.REDIS_PREFIX}bull`, retry, log) : new MemoryJobQueue(retry, log);
+  const jobs: JobQueue = redis ? new BullJobQueue(redis, jobQueuePrefix(redis, config.REDIS_PREFIX), retry, log) : new MemoryJobQueue(retry, log);
   if (production && config.TWILIO_ACCOUNT_SID === undefined) throw new Error('production needs TWILIO_ACCOUNT_SID: reminders are never kept in a local outbox');
   const sender: OutboundSender =
     config.TWILIO_ACCOUNT_SID !== undefined

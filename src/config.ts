@@ -30,9 +30,24 @@ const baseSchema = z.object({
     PUBLIC_URL: optionalString.pipe(z.url().optional()),
     TWILIO_AUTH_TOKEN: optionalString,
     TWILIO_ACCOUNT_SID: optionalString.pipe(z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional()),
-    REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional()),
+    /** One server, or with REDIS_CLUSTER=on a cluster's seed nodes, comma-separated. */
+    REDIS_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^rediss?:\/\/[^,\s]+(\s*,\s*rediss?:\/\/[^,\s]+)*$/, 'must start with redis:// or rediss:// (a cluster: several such URLs, comma-separated)')
+        .optional(),
+    ),
+    /**
+     * 'on': REDIS_URL names nodes of a Redis Cluster. Ruta's keys carry hash tags so that every
+     * script and transaction keeps its keys in one slot: a sender's turn lock and marks together,
+     * all bookings together, all analytics together, the job queue together.
+     */
+    REDIS_CLUSTER: z.enum(['on', 'off']).default('off'),
     /** Prefix of every Redis key, so several deployments (or tests) can share one server. */
-    REDIS_PREFIX: z.string().default('ruta:'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[^{}]*$/, 'must not contain { or }: Ruta adds its own hash tags after the prefix, and a brace in it would move keys that must stay together into different slots of a cluster')
+      .default('ruta:'),
     /** Secret for pseudonymous ids (HMAC of phone numbers). */
     PSEUDONYM_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     /**
@@ -189,6 +204,7 @@ const baseSchema = z.object({
 
 export const configSchema = baseSchema
   .superRefine((env, ctx) => {
+    if (env.REDIS_URL?.includes(',') && env.REDIS_CLUSTER !== 'on') ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'names several servers: set REDIS_CLUSTER=on for a Redis Cluster, or give one URL' });
     if (env.NODE_ENV !== 'production') return;
     for (const problem of productionProblems(env)) ctx.addIssue({ code: 'custom', path: [problem.key], message: problem.message });
   });

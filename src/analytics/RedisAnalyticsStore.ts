@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redisClient.js';
 import { RedisScript } from '../store/redisScript.js';
 import { analyticsEventSchema, hourOf, type AnalyticsEvent } from './event.js';
 import { dayTtlMs, type AnalyticsRetention, type AnalyticsStore } from './AnalyticsStore.js';
@@ -127,7 +127,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   private readonly buffering: { flushMs: number; maxBatch: number; maxQueued: number };
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly retention: AnalyticsRetention,
     buffering: { flushMs?: number; maxBatch?: number; maxQueued?: number } = {},
@@ -162,7 +162,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
 
   private readonly queue: Array<{ w: AggregateWrite; nowMs: number; resolve: () => void; reject: (err: unknown) => void }> = [];
   private timer: NodeJS.Timeout | undefined;
-  /** The batches on their way to Redis, one at a time (stream ids never go back). */
+  /** The batches on their way to RedisClient, one at a time (stream ids never go back). */
   private sending: Promise<void> = Promise.resolve();
 
   /** Stores every write made so far; never rejects (each write's own promise carries its failure). */

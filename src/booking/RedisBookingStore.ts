@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
+import { globEscape, isCluster, scanKeys, type RedisClient } from '../store/redisClient.js';
 import { RedisScript } from '../store/redisScript.js';
 import { bookingSchema, holdsPlace, isActive, type Booking } from './booking.js';
 import { effectId, parseEffectId, type BookingStore, type BookingTimes, type CreateResult, type PendingEffect, type StoredBooking, type UpdateResult } from './BookingStore.js';
-import { bookingKeys as K } from './keys.js';
+import { BOOKINGS_TAG, bookingKeys as K, UNTAGGED_BOOKING_HEADS } from './keys.js';
 
 /**
  * Expiries are durations computed from the injected clock (never instants: Redis would measure
@@ -100,7 +100,7 @@ return 'ok'
 /** Bookings in Redis: one hash per booking, a set per slot, sorted indexes per centre and institution. */
 export class RedisBookingStore implements BookingStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     /** The injected clock (epoch ms): every expiry is a duration from it. */
     private readonly now: () => number,
@@ -226,6 +226,31 @@ export class RedisBookingStore implements BookingStore {
       .del(this.k(K.booking(b.code)), this.k(K.active(b)))
       .zrem(this.k(K.effects), ...b.history.map((_, i) => effectId(b.code, i)))
       .exec();
+  }
+
+  /**
+   * Renames the booking keys an earlier release wrote without their hash tag (`booking/X` →
+   * `{bookings}booking/X`, TTLs kept), once per store: a marker says it was done. Run at start,
+   * before serving, with every process of the earlier release stopped (one still writing would
+   * write where this release no longer reads). Only on a single Redis: a cluster never held the
+   * untagged layout. Returns how many keys it renamed.
+   */
+  async adoptUntaggedKeys(): Promise<number> {
+    if (isCluster(this.redis)) return 0;
+    const marker = this.k(`${BOOKINGS_TAG}layout`);
+    if ((await this.redis.get(marker)) === 'tagged') return 0;
+    let renamed = 0;
+    for await (const batch of scanKeys(this.redis, `${globEscape(this.prefix)}*`)) {
+      for (const key of batch) {
+        const logical = key.slice(this.prefix.length);
+        if (!UNTAGGED_BOOKING_HEADS.some((head) => logical.startsWith(head))) continue;
+        // RENAMENX: a key already under its new name (written since) is never overwritten.
+        renamed += await this.redis.renamenx(key, this.k(BOOKINGS_TAG + logical)).catch(() => 0);
+      }
+    }
+    // Not forever (every key has a TTL): when it lapses, the next start scans once more and finds nothing.
+    await this.redis.set(marker, 'tagged', 'EX', 30 * 24 * 3600);
+    return renamed;
   }
 
   private async many(codes: readonly string[]): Promise<Booking[]> {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redisClient.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/Store.js';
@@ -40,7 +40,7 @@ export class SenderLimits {
 
   constructor(
     private readonly settings: LimitSettings,
-    private readonly deps: { redis: Redis | undefined; prefix: string; store: Store; now: () => Date; log: Logger },
+    private readonly deps: { redis: RedisClient | undefined; prefix: string; store: Store; now: () => Date; log: Logger },
   ) {
     const make = (name: string, points: number, duration: number): RateLimiterAbstract =>
       deps.redis

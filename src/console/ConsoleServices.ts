@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redisClient.js';
 import type { CalendarLinks } from '../api/CalendarLinks.js';
 import type { BookingService } from '../booking/BookingService.js';
 import type { CentreDirectory } from '../booking/CentreDirectory.js';
@@ -17,7 +17,7 @@ import type { AnalyticsReader } from '../analytics/AnalyticsReader.js';
 export interface ConsoleDeps {
   store: Store;
   /** The app's Redis connection: sessions and sign-in limits live there. Absent only in the quick start. */
-  redis: Redis | undefined;
+  redis: RedisClient | undefined;
   /** REDIS_PREFIX: the console's Redis keys start with `${prefix}console:`. */
   prefix: string;
   catalog: Catalog;

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import session, { MemoryStore, type Store as SessionStore } from 'express-session';
 import RedisSessionStore from 'connect-redis';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../store/redisClient.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -23,7 +23,7 @@ export const SESSION_COOKIE = 'ruta.sid';
 
 export interface SessionOptions {
   /** The app's Redis connection; without it (quick start only) sessions live in this process's memory. */
-  redis: Redis | undefined;
+  redis: RedisClient | undefined;
   prefix: string;
   /** Secrets the cookie is signed with, newest first (derived from PSEUDONYM_SECRET by the caller). */
   secrets: string[];

@@ -1,21 +1,31 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { duplicateClient, isCluster, type RedisClient } from '../store/redisClient.js';
 import { errorCode, type Logger } from '../log.js';
 import { NotDueError, PermanentJobError, type JobHandler, type JobName, type JobQueue, type JobSpec, type RetryPolicy } from './JobQueue.js';
 
 export const QUEUE_NAME = 'ruta-jobs';
 
 /**
+ * BullMQ's key prefix for a deployment's REDIS_PREFIX. On a cluster it ends in a hash tag, so the
+ * queue's keys (which its scripts touch several at once) share a slot, and still start with
+ * REDIS_PREFIX (an erase or a cleanup that scans the prefix finds them). A single Redis keeps
+ * the name its queued reminders already have.
+ */
+export function jobQueuePrefix(redis: RedisClient, redisPrefix: string): string {
+  return isCluster(redis) ? `${redisPrefix}{bull}` : `${redisPrefix}bull`;
+}
+
+/**
  * Jobs in Redis through BullMQ: delayed jobs for reminders, retries with exponential back-off,
- * one worker per job at a time across every process. Keys live under `<REDIS_PREFIX>bull`.
+ * one worker per job at a time across every process. Keys live under `jobQueuePrefix`.
  */
 export class BullJobQueue implements JobQueue {
   private readonly queue: Queue;
   private worker: Worker | undefined;
-  private readonly connections: Redis[] = [];
+  private readonly connections: RedisClient[] = [];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly prefix: string,
     private readonly retry: RetryPolicy,
     private readonly log: Logger,
@@ -77,8 +87,8 @@ export class BullJobQueue implements JobQueue {
   }
 
   /** BullMQ needs connections that wait for Redis rather than fail (maxRetriesPerRequest: null). */
-  private connection(): Redis {
-    const c = this.redis.duplicate({ maxRetriesPerRequest: null });
+  private connection(): RedisClient {
+    const c = duplicateClient(this.redis, { maxRetriesPerRequest: null });
     // The main connection already reports Redis being down; these would repeat it on every retry.
     c.on('error', (err: Error) => this.log.debug('job_redis_error', { code: errorCode(err) }));
     this.connections.push(c);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { globEscape, scanKeys, type RedisClient } from '../store/redisClient.js';
 import type { BookingStore } from '../booking/BookingStore.js';
 import { bookingKeys } from '../booking/keys.js';
 import { RedisBookingStore } from '../booking/RedisBookingStore.js';
@@ -47,7 +47,7 @@ export interface PseudonymReport {
 }
 
 export interface KeyRotationDeps {
-  redis: Redis;
+  redis: RedisClient;
   /** REDIS_PREFIX of the service. */
   prefix: string;
   /** Built from the service's CONTACT_KEYS (and pseudonym secrets, for numbers of the first format). */
@@ -87,7 +87,7 @@ export class KeyRotation {
   constructor(private readonly deps: KeyRotationDeps) {}
 
   /** The stores and turn lock the service itself uses on this Redis and prefix. */
-  static onRedis(redis: Redis, prefix: string, sealer: ContactSealer, log: Logger): KeyRotation {
+  static onRedis(redis: RedisClient, prefix: string, sealer: ContactSealer, log: Logger): KeyRotation {
     // Rewrites set no expiry, so the booking store's clock is never read here.
     return new KeyRotation({ redis, prefix, sealer, log, bookings: new RedisBookingStore(redis, prefix, Date.now), store: new RedisStore(redis, prefix), lock: new RedisTurnLock(redis, prefix) });
   }
@@ -190,20 +190,13 @@ export class KeyRotation {
     const { redis, prefix } = this.deps;
     const head = prefix + bookingKeys.booking('');
     const seen = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, batch] = await redis.scan(cursor, 'MATCH', `${globEscape(head)}*`, 'COUNT', SCAN_BATCH);
-      cursor = next;
+    for await (const batch of scanKeys(redis, `${globEscape(head)}*`, SCAN_BATCH)) {
       for (const key of batch) {
         const code = key.slice(head.length);
         if (!BOOKING_CODE.test(code) || seen.has(code)) continue; // SCAN may return a key twice
         seen.add(code);
         yield code;
       }
-    } while (cursor !== '0');
+    }
   }
-}
-
-function globEscape(s: string): string {
-  return s.replace(/[*?[\]\\]/g, '\\$&');
 }

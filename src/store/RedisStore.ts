@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { countExisting, globEscape, isCluster, scanKeys, unlinkKeys, type RedisClient } from './redisClient.js';
 import { RedisScript } from './redisScript.js';
 import { LOCK_PREFIX, type ExpectedEtag, type PutResult, type Store, type VersionedValue } from './Store.js';
 
@@ -28,7 +28,7 @@ export class RedisStore implements Store {
   readonly kind = 'redis' as const;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     readonly prefix: string,
   ) {}
 
@@ -38,14 +38,19 @@ export class RedisStore implements Store {
 
   async getVersioned(keys: readonly string[]): Promise<Array<VersionedValue | null>> {
     if (keys.length === 0) return [];
+    const parse = (reply: unknown): VersionedValue | null => {
+      if (!Array.isArray(reply)) return null;
+      const [etag, value] = reply as unknown[];
+      return typeof etag === 'string' && typeof value === 'string' ? { etag, value } : null;
+    };
+    // A cluster pipelines only keys of one node: there, each key is asked on its own (still at once).
+    if (isCluster(this.redis)) return Promise.all(keys.map(async (key) => parse(await this.redis.hmget(this.k(key), 'e', 'v'))));
     const pipeline = this.redis.pipeline();
     for (const key of keys) pipeline.hmget(this.k(key), 'e', 'v');
     const results = (await pipeline.exec()) ?? [];
     return results.map(([err, reply]) => {
       if (err) throw err;
-      if (!Array.isArray(reply)) return null;
-      const [etag, value] = reply;
-      return typeof etag === 'string' && typeof value === 'string' ? { etag, value } : null;
+      return parse(reply);
     });
   }
 
@@ -74,7 +79,7 @@ export class RedisStore implements Store {
   }
 
   async del(keys: readonly string[]): Promise<void> {
-    if (keys.length > 0) await this.redis.unlink(...keys.map((k) => this.k(k)));
+    await unlinkKeys(this.redis, keys.map((k) => this.k(k)));
   }
 
   async setField(key: string, field: string, value: string, ttlSeconds: number): Promise<void> {
@@ -95,22 +100,18 @@ export class RedisStore implements Store {
   }
 
   async keysContaining(fragment: string): Promise<string[]> {
-    const pattern = `${globEscape(this.prefix)}*${globEscape(fragment)}*`;
     const found = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
+    for await (const batch of scanKeys(this.redis, `${globEscape(this.prefix)}*${globEscape(fragment)}*`)) {
       for (const full of batch) {
         const logical = full.slice(this.prefix.length);
         if (!logical.startsWith(LOCK_PREFIX)) found.add(logical);
       }
-    } while (cursor !== '0');
+    }
     return [...found];
   }
 
   async exists(keys: readonly string[]): Promise<number> {
-    return keys.length === 0 ? 0 : this.redis.exists(...keys.map((k) => this.k(k)));
+    return countExisting(this.redis, keys.map((k) => this.k(k)));
   }
 
   async move(from: string, to: string): Promise<boolean> {
@@ -152,8 +153,4 @@ export class RedisStore implements Store {
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
-}
-
-function globEscape(s: string): string {
-  return s.replace(/[*?[\]\\]/g, '\\$&');
 }

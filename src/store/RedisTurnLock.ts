@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redisClient.js';
 import { RedisScript } from './redisScript.js';
 import { LOCK_PREFIX } from './Store.js';
 import { sleep, type LockResult, type Place, type SeenMark, type TurnLock } from './TurnLock.js';
@@ -125,7 +125,7 @@ export class RedisTurnLock implements TurnLock {
   private readonly nowMs: () => number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     options: RedisTurnLockOptions = {},
   ) {
@@ -137,14 +137,15 @@ export class RedisTurnLock implements TurnLock {
     this.ttlMs = Math.max(this.leaseMs * 4, 60_000);
   }
 
+  /** The line's name in braces: a hash tag, so its counters and marks share a slot of a Redis Cluster (one script touches them all). */
   private keys(key: string): string[] {
-    const base = `${this.prefix}${LOCK_PREFIX}${key}:`;
+    const base = `${this.prefix}${LOCK_PREFIX}{${key}}:`;
     return [base + 'next', base + 'serving', base + 'lease', base + 'gone'];
   }
 
   /** A line's marks: outside the lock's keys, so erasing a sender's data (which spares live locks) removes them. */
   private seenKey(key: string): string {
-    return `${this.prefix}seen/${key}`;
+    return `${this.prefix}seen/{${key}}`;
   }
 
   async arrive(key: string, seen?: SeenMark): Promise<Place | 'duplicate'> {

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { createRedisClient, isCluster, type RedisClient } from './redisClient.js';
 import { errorCode, type Logger } from '../log.js';
 
 /** Redis could not be reached at start within the time allowed. */
@@ -6,15 +6,20 @@ export class RedisUnavailableError extends Error {
   readonly code = 'redis_unavailable';
 }
 
-/** The URL without its password, for messages. */
+/** The URL (or a cluster's comma-separated URLs) without passwords, for messages. */
 export function redactRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'redis://…';
-  }
+  return url
+    .split(',')
+    .map((part) => {
+      try {
+        const u = new URL(part.trim());
+        if (u.password) u.password = '***';
+        return u.toString();
+      } catch {
+        return 'redis://…';
+      }
+    })
+    .join(',');
 }
 
 /**
@@ -22,10 +27,11 @@ export function redactRedisUrl(url: string): string {
  * `timeoutMs` has passed; then the connection keeps reconnecting on its own for the life of the
  * process. Throws RedisUnavailableError naming the server (never its password) and the last error.
  */
-export async function connectRedis(url: string, timeoutMs: number, log: Logger): Promise<Redis> {
+export async function connectRedis(url: string, timeoutMs: number, log: Logger, options: { cluster?: boolean } = {}): Promise<RedisClient> {
   // connectTimeout is generous: a timer that fires while start-up work blocks the event loop would
   // report a connection that succeeded as timed out (and BullMQ's copies of it would give up).
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 10_000, retryStrategy: () => null });
+  const redis = createRedisClient(url, { cluster: options.cluster ?? false, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 10_000, retryStrategy: () => null });
+  if (isCluster(redis)) redis.options.clusterRetryStrategy = () => null;
   let lastError = 'no answer';
   redis.on('error', (err: Error) => {
     lastError = errorCode(err);
@@ -47,6 +53,9 @@ export async function connectRedis(url: string, timeoutMs: number, log: Logger):
     await new Promise((r) => setTimeout(r, delay));
   }
   // From now on, reconnect forever (a Redis restart must not take Ruta down).
-  redis.options.retryStrategy = (times: number) => Math.min(times * 200, 2_000);
+  const backOff = (times: number) => Math.min(times * 200, 2_000);
+  // A cluster's node connections never reconnect on their own: the cluster reconnects them.
+  if (isCluster(redis)) redis.options.clusterRetryStrategy = backOff;
+  else redis.options.retryStrategy = backOff;
   return redis;
 }

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { createRedisClient } from '../store/redisClient.js';
 import type { Catalog } from '../catalog/Catalog.js';
 import { AnalyticsReader, FUNNEL, type AnalyticsQuery, type KCount } from '../analytics/AnalyticsReader.js';
 import { RedisAnalyticsStore } from '../analytics/RedisAnalyticsStore.js';
@@ -85,7 +85,7 @@ export async function reportCommand(
     stderr.write(`--since takes 1d, 7d, 30d (any number of days up to 400) or a date such as 2026-11-01, not ${since}\n`);
     return 2;
   }
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = createRedisClient(config.REDIS_URL, { cluster: config.REDIS_CLUSTER === 'on', maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
     const store = new RedisAnalyticsStore(redis, config.REDIS_PREFIX, {

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger } from '../log.js';
 import { matchWork, type MatchOut } from '../match/matchWork.js';
 import { loadChatModel, WorkProfiler } from '../match/WorkProfiler.js';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '../store/redisClient.js';
 import { ApiTokens } from '../api/ApiTokens.js';
 import type { CountryScope } from '../console/accounts/Accounts.js';
 import { RedisStore } from '../store/RedisStore.js';
@@ -182,7 +182,7 @@ async function tokenCommand(catalog: Catalog, args: string[], owner: string | { 
     stderr.write(USAGE);
     return 2;
   }
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
+  const redis = createRedisClient(config.REDIS_URL, { cluster: config.REDIS_CLUSTER === 'on', maxRetriesPerRequest: 2 });
   try {
     await redis.connect();
     const tokens = new ApiTokens(new RedisStore(redis, config.REDIS_PREFIX), () => new Date());
@@ -248,7 +248,7 @@ async function keysCommand(args: string[], io: CliIo): Promise<number> {
   const previous = config.PSEUDONYM_SECRET_PREVIOUS;
   // As the service builds it: numbers of the first format ('v1.') open with a pseudonym secret.
   const sealer = new ContactSealer(config.CONTACT_KEYS, previous ? [config.PSEUDONYM_SECRET, previous] : [config.PSEUDONYM_SECRET]);
-  const redis = new Redis(config.REDIS_URL!, { maxRetriesPerRequest: 2, lazyConnect: true });
+  const redis = createRedisClient(config.REDIS_URL!, { cluster: config.REDIS_CLUSTER === 'on', maxRetriesPerRequest: 2 });
   try {
     await redis.connect();
     const rotation = KeyRotation.onRedis(redis, config.REDIS_PREFIX, sealer, createLogger('warn', (line) => stderr.write(`${line}\n`)));

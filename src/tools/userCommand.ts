@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { createRedisClient } from '../store/redisClient.js';
 import { z } from 'zod';
 import { CentreDirectory, loadCentres } from '../booking/CentreDirectory.js';
 import type { Catalog } from '../catalog/Catalog.js';
@@ -49,7 +49,7 @@ export async function userCommand(
     return 2;
   }
 
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
+  const redis = createRedisClient(config.REDIS_URL, { cluster: config.REDIS_CLUSTER === 'on', maxRetriesPerRequest: 2 });
   try {
     await redis.connect();
     const store = new RedisStore(redis, config.REDIS_PREFIX);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/store/redisClient.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymize } from '../../src/privacy/pseudonym.js';
 import { RutaBot } from '../../src/bot/RutaBot.js';
@@ -51,7 +51,7 @@ async function sessionOf(from: string, channel: 'sms' | 'whatsapp' = 'sms') {
 }
 
 /** A key's whole content as text, whatever its type (HyperLogLogs: their name only). */
-async function contentOf(redis: Redis, key: string): Promise<string> {
+async function contentOf(redis: RedisClient, key: string): Promise<string> {
   const type = await redis.type(key);
   if (type === 'stream') return JSON.stringify(await redis.xrange(key, '-', '+'));
   if (type === 'hash') return JSON.stringify(await redis.hgetall(key));

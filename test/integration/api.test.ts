@@ -11,7 +11,7 @@ import { TABLES } from '../../src/analytics/tables.js';
 import { runCli } from '../../src/tools/rutaCli.js';
 import { bookByChat, BOOK_MASON_ES, TEST_ACCOUNT_SID } from '../support/bookingJourney.js';
 import { eventually, startFakeTwilio, type FakeTwilio } from '../support/fakeTwilio.js';
-import { REDIS_URL } from '../support/redis.js';
+import { REDIS_ENV } from '../support/redis.js';
 import { startTestApp, text, type TestApp } from '../support/testApp.js';
 
 const NOW = new Date('2026-11-20T15:00:00Z');
@@ -26,7 +26,7 @@ async function cli(args: string[]) {
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env: { REDIS_URL, REDIS_PREFIX: app.prefix } });
+  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env: { ...REDIS_ENV, REDIS_PREFIX: app.prefix } });
   return { code, out, err };
 }
 

@@ -7,7 +7,7 @@ import { SECTIONS } from '../../src/console/ui/sections.js';
 import { bookByChat, BOOK_MASON_ES } from '../support/bookingJourney.js';
 import { ConsoleClient, inviteByCli, newPerson, PASSWORD, visibleText } from '../support/consoleClient.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
-import { REDIS_URL } from '../support/redis.js';
+import { REDIS_ENV } from '../support/redis.js';
 import { runCli } from '../../src/tools/rutaCli.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,7 +32,7 @@ async function cli(args: string[]) {
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env: { REDIS_URL, REDIS_PREFIX: app.prefix } });
+  const code = await runCli(args, { stdin: new PassThrough(), stdout, stderr, env: { ...REDIS_ENV, REDIS_PREFIX: app.prefix } });
   return { code, out, err };
 }
 

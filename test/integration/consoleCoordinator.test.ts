@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliInProcess, ConsoleClient, newPerson, PASSWORD, visibleText } from '../support/consoleClient.js';
-import { REDIS_URL } from '../support/redis.js';
+import { REDIS_ENV } from '../support/redis.js';
 import { SAMPLE_CENTRES, startTestApp, type TestApp } from '../support/testApp.js';
 
 /**
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 /** `ruta …` in-process, against the test's Redis prefix. */
 async function cli(args: string[]) {
-  const { code, out, err } = await cliInProcess(args, { REDIS_URL, REDIS_PREFIX: app.prefix, PUBLIC_URL: app.config.PUBLIC_URL });
+  const { code, out, err } = await cliInProcess(args, { ...REDIS_ENV, REDIS_PREFIX: app.prefix, PUBLIC_URL: app.config.PUBLIC_URL });
   return { code, out: out.trim(), err };
 }
 

@@ -17,7 +17,7 @@ import { pseudonymize } from '../../src/privacy/pseudonym.js';
 import { RedisTurnLock } from '../../src/store/RedisTurnLock.js';
 import { runCli } from '../../src/tools/rutaCli.js';
 import { bookByChat, BOOK_MASON_ES } from '../support/bookingJourney.js';
-import { REDIS_URL, testRedis } from '../support/redis.js';
+import { REDIS_ENV, testRedis } from '../support/redis.js';
 import { SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
 
 const NOW = new Date('2026-11-20T15:00:00Z');
@@ -222,7 +222,7 @@ describe('pseudonym secret rotation (ruta keys rotate-pseudonyms)', () => {
     const chatCode = await bookByBotFramework(before, 'emulator-user-pseudonym');
     const old = { writer: pseudonymize(SECRET, writer), silent: pseudonymize(SECRET, silentWorker) };
     const next = { writer: pseudonymize(SECRET_B, writer), silent: pseudonymize(SECRET_B, silentWorker) };
-    const movedKeys = (pid: string) => [`state:conv/whatsapp/${pid}`, `worker-bookings/${pid}`, `active/${pid}/infotep:mason`];
+    const movedKeys = (pid: string) => [`state:conv/whatsapp/${pid}`, `{bookings}worker-bookings/${pid}`, `{bookings}active/${pid}/infotep:mason`];
     expect(await before.ruta.store.keysContaining(old.silent)).toEqual(expect.arrayContaining(movedKeys(old.silent)));
 
     const rotated = await d.start({ CONTACT_KEYS: K1, PSEUDONYM_SECRET: SECRET_B, PSEUDONYM_SECRET_PREVIOUS: SECRET });
@@ -284,7 +284,7 @@ describe('ruta keys as the package bin', () => {
     const { code } = await bookByChat(app, worker, BOOK_MASON_ES());
     await app.close();
 
-    const base = { REDIS_URL, REDIS_PREFIX: d.prefix, CONTACT_KEYS: K1, PSEUDONYM_SECRET: SECRET_B, PSEUDONYM_SECRET_PREVIOUS: SECRET };
+    const base = { ...REDIS_ENV, REDIS_PREFIX: d.prefix, CONTACT_KEYS: K1, PSEUDONYM_SECRET: SECRET_B, PSEUDONYM_SECRET_PREVIOUS: SECRET };
     const [created, refused] = await Promise.all([ruta(['keys', 'new'], {}), ruta(['keys', 'reseal'], { ...base, CONTACT_KEYS: '' })]);
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/^k[a-z0-9]+:[A-Za-z0-9+/]{43}=\n$/);

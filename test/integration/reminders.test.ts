@@ -1,6 +1,7 @@
 import { Queue, type Job } from 'bullmq';
+import { duplicateClient } from '../../src/store/redisClient.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUE_NAME } from '../../src/jobs/BullJobQueue.js';
+import { jobQueuePrefix, QUEUE_NAME } from '../../src/jobs/BullJobQueue.js';
 import { reminderJobId } from '../../src/notify/BookingNotifier.js';
 import { twilioSignature } from '../../src/channels/twilio/signature.js';
 import { bookByChat, BOOK_MASON_ES, TEST_ACCOUNT_SID } from '../support/bookingJourney.js';
@@ -29,7 +30,7 @@ async function world(label: string, env: Record<string, string> = {}): Promise<W
     undefined,
     { now: () => new Date(clock.now) },
   );
-  const queue = new Queue(QUEUE_NAME, { connection: app.redis.duplicate({ maxRetriesPerRequest: null }), prefix: `${app.prefix}bull` });
+  const queue = new Queue(QUEUE_NAME, { connection: duplicateClient(app.redis, { maxRetriesPerRequest: null }), prefix: jobQueuePrefix(app.redis, app.prefix) });
   return { app, twilio, clock, queue };
 }
 

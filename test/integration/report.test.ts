@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliInProcess } from '../support/consoleClient.js';
 import { reportPeriod } from '../../src/tools/reportCommand.js';
-import { REDIS_URL } from '../support/redis.js';
+import { REDIS_ENV } from '../support/redis.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 
 // Issue 12: `npx ruta report --country DO --since 30d` prints the funnel and the worst drop-off
@@ -23,7 +23,7 @@ afterAll(async () => {
   await app.close();
 });
 
-const cli = (args: string[], env: Record<string, string> = { REDIS_URL, REDIS_PREFIX: app.prefix }) => cliInProcess(args, env, () => new Date(clock.now));
+const cli = (args: string[], env: Record<string, string> = { ...REDIS_ENV, REDIS_PREFIX: app.prefix }) => cliInProcess(args, env, () => new Date(clock.now));
 
 describe('ruta report', () => {
   it('prints the funnel with conversions and the worst drop-off step, numbers under k as <5', async () => {

@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
+import { duplicateClient } from '../../src/store/redisClient.js';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisBookingStore } from '../../src/booking/RedisBookingStore.js';
 import { Webhooks } from '../../src/api/Webhooks.js';
 import { MemoryJobQueue } from '../../src/jobs/MemoryJobQueue.js';
-import { QUEUE_NAME } from '../../src/jobs/BullJobQueue.js';
+import { jobQueuePrefix, QUEUE_NAME } from '../../src/jobs/BullJobQueue.js';
 import { createLogger } from '../../src/log.js';
 import { reminderJobId } from '../../src/notify/BookingNotifier.js';
 import { pseudonymize } from '../../src/privacy/pseudonym.js';
@@ -31,7 +32,7 @@ let hook: { server: Server; url: string; events: Array<{ id: string; type: strin
 
 beforeAll(async () => {
   env = await testRedis('crash');
-  queue = new Queue(QUEUE_NAME, { connection: env.redis.duplicate({ maxRetriesPerRequest: null }), prefix: `${env.prefix}bull` });
+  queue = new Queue(QUEUE_NAME, { connection: duplicateClient(env.redis, { maxRetriesPerRequest: null }), prefix: jobQueuePrefix(env.redis, env.prefix) });
   const events: Array<{ id: string; type: string; code: string }> = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -85,7 +86,7 @@ async function jobsOf(code: string): Promise<string[]> {
   return jobs.flatMap((j) => (j?.id && j.id.includes(code) ? [j.id] : [])).sort();
 }
 
-const pending = async () => env.redis.zcard(`${env.prefix}booking-effects`);
+const pending = async () => env.redis.zcard(`${env.prefix}{bookings}booking-effects`);
 
 describe('a process killed between a booking and its reminders and webhook', () => {
   const booked: Array<{ code: string; from: string; local: string }> = [];

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
+import { duplicateClient } from '../../src/store/redisClient.js';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUEUE_NAME } from '../../src/jobs/BullJobQueue.js';
+import { jobQueuePrefix, QUEUE_NAME } from '../../src/jobs/BullJobQueue.js';
 import { pseudonymize } from '../../src/privacy/pseudonym.js';
 import { bookByChat, BOOK_MASON_ES, TEST_ACCOUNT_SID } from '../support/bookingJourney.js';
 import { eventually, startFakeTwilio, type FakeTwilio } from '../support/fakeTwilio.js';
@@ -21,7 +22,7 @@ let hook: { server: Server; events: Array<{ type: string; code: string }> };
 beforeAll(async () => {
   twilio = await startFakeTwilio();
   app = await startTestApp('erase', { TWILIO_ACCOUNT_SID: TEST_ACCOUNT_SID, TWILIO_API_URL: twilio.url, JOB_BACKOFF_MS: '40' }, undefined, { now: () => new Date(clock.now) });
-  queue = new Queue(QUEUE_NAME, { connection: app.redis.duplicate({ maxRetriesPerRequest: null }), prefix: `${app.prefix}bull` });
+  queue = new Queue(QUEUE_NAME, { connection: duplicateClient(app.redis, { maxRetriesPerRequest: null }), prefix: jobQueuePrefix(app.redis, app.prefix) });
   const events: Array<{ type: string; code: string }> = [];
   const server = createServer((req, res) => {
     let body = '';

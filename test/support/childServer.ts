@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { sendAsTwilio, type TwilioReply, type TwilioSend } from '../../src/tools/twilioClient.js';
-import { REDIS_URL } from './redis.js';
+import { REDIS_ENV } from './redis.js';
 import { AUTH_TOKEN, PUBLIC_URL, SECRET } from './testApp.js';
 
 /**
@@ -39,7 +39,7 @@ export function childEnv(prefix: string, env: Record<string, string> = {}): Reco
     PUBLIC_URL,
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     PSEUDONYM_SECRET: SECRET,
-    REDIS_URL,
+    ...REDIS_ENV,
     REDIS_PREFIX: prefix,
     LOG_LEVEL: 'info',
     LIMIT_SENDER_BURST: '1000',

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { Accounts, type CentreScope, type CountryScope, type Role } from '../../src/console/accounts/Accounts.js';
 import { runCli } from '../../src/tools/rutaCli.js';
-import { REDIS_URL } from './redis.js';
+import { REDIS_ENV } from './redis.js';
 import type { TestApp } from './testApp.js';
 
 /** A response as a test reads it. */
@@ -99,7 +99,7 @@ export async function cliInProcess(args: string[], env: Record<string, string>, 
 /** An invitation made as `ruta user invite` makes it (the real command, in-process), returning the link's path. */
 export async function inviteByCli(app: TestApp, email: string, institution: string, role: Role, centres: string[] = [], countries?: string): Promise<string> {
   const args = ['user', 'invite', '--institution', institution, '--role', role, '--email', email, ...centres.flatMap((c) => ['--centre', c]), ...(countries ? ['--countries', countries] : [])];
-  const { code, out, err } = await cliInProcess(args, { REDIS_URL, REDIS_PREFIX: app.prefix, PUBLIC_URL: app.config.PUBLIC_URL });
+  const { code, out, err } = await cliInProcess(args, { ...REDIS_ENV, REDIS_PREFIX: app.prefix, PUBLIC_URL: app.config.PUBLIC_URL });
   if (code !== 0) throw new Error(`ruta user invite failed: ${err}`);
   return new URL(out.trim()).pathname;
 }

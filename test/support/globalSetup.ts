@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { REDIS_URL } from './redis.js';
+import { startTestCluster } from './redisCluster.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 async function reachable(): Promise<boolean> {
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
@@ -15,8 +17,12 @@ async function reachable(): Promise<boolean> {
   }
 }
 
-/** Tests use a real Redis. Start a local one if it is installed but not running. */
-export default async function setup(): Promise<void> {
+/**
+ * Tests use a real Redis. Start a local one if it is installed but not running; the `cluster`
+ * project also a local three-node Redis Cluster (stopped again after, if this started it).
+ */
+export default async function setup(project: { name: string }): Promise<void | (() => Promise<void>)> {
+  if (project.name === 'cluster') return startTestCluster();
   if (await reachable()) return;
   if (!process.env.TEST_REDIS_URL) {
     const started = spawnSync('redis-server', ['--daemonize', 'yes', '--bind', '127.0.0.1', '-::1', '--port', '6379', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });

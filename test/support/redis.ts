@@ -1,36 +1,41 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { createRedisClient, scanKeys, unlinkKeys, type RedisClient } from '../../src/store/redisClient.js';
+import { CLUSTER_URL } from './redisCluster.js';
 
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+/**
+ * The `cluster` project (TEST_REDIS_CLUSTER=1) runs the same tests against the local three-node
+ * Redis Cluster its global setup starts; every other project against one server.
+ */
+export const ON_CLUSTER = process.env.TEST_REDIS_CLUSTER === '1';
+export const REDIS_URL = ON_CLUSTER ? CLUSTER_URL : (process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0');
+
+/** The settings a Ruta process (a CLI, a child server) needs to reach the tests' Redis. */
+export const REDIS_ENV: Record<string, string> = ON_CLUSTER ? { REDIS_URL, REDIS_CLUSTER: 'on' } : { REDIS_URL };
+
+/** A new connection to the tests' Redis (server or cluster), connected. */
+export async function connectTestRedis(options: { maxRetriesPerRequest?: number } = {}): Promise<RedisClient> {
+  const redis = createRedisClient(REDIS_URL, { cluster: ON_CLUSTER, maxRetriesPerRequest: options.maxRetriesPerRequest ?? 1 });
+  await redis.connect();
+  return redis;
+}
 
 /** A Redis connection and a key prefix no other test uses; `cleanup` deletes every key under it. */
-export async function testRedis(label = 'test'): Promise<{ redis: Redis; prefix: string; cleanup(): Promise<void> }> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-  await redis.connect();
+export async function testRedis(label = 'test'): Promise<{ redis: RedisClient; prefix: string; cleanup(): Promise<void> }> {
+  const redis = await connectTestRedis();
   const prefix = `ruta-test:${label}:${randomUUID()}:`;
   return {
     redis,
     prefix,
     cleanup: async () => {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
+      for await (const keys of scanKeys(redis, `${prefix}*`)) await unlinkKeys(redis, keys);
       await redis.quit();
     },
   };
 }
 
-/** Every key under a prefix (to assert what is, and is not, stored). */
-export async function keysUnder(redis: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    found.push(...keys);
-  } while (cursor !== '0');
-  return found;
+/** Every key under a prefix (to assert what is, and is not, stored), on every node. */
+export async function keysUnder(redis: RedisClient, prefix: string): Promise<string[]> {
+  const found = new Set<string>();
+  for await (const keys of scanKeys(redis, `${prefix}*`)) for (const k of keys) found.add(k);
+  return [...found];
 }

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/store/redisClient.js';
 import { buildApp, type App, type BuildOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
@@ -20,7 +20,7 @@ export interface TestApp {
   ruta: App;
   config: Config;
   baseUrl: string;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** Every log line the app wrote (JSON), captured instead of printed. */
   logs: string[];
@@ -35,7 +35,7 @@ export interface TestApp {
 export async function startTestApp(
   label: string,
   env: Record<string, string> = {},
-  shared?: { redis: Redis; prefix: string },
+  shared?: { redis: RedisClient; prefix: string },
   build: Omit<BuildOptions, 'redis'> = {},
 ): Promise<TestApp> {
   const own = shared ? undefined : await testRedis(label);

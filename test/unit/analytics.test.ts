@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/store/redisClient.js';
 import { createLogger } from '../../src/log.js';
 import { tradePhrase } from '../../src/analytics/tradePhrase.js';
 import { EventRecorder, type TurnRecord } from '../../src/analytics/EventRecorder.js';
@@ -121,7 +121,7 @@ describe('EventRecorder', () => {
 });
 
 describe('RedisAnalyticsStore', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let prefix: string;
   let cleanup: () => Promise<void>;
   beforeAll(async () => ({ redis, prefix, cleanup } = await testRedis('analytics-store')));
@@ -157,7 +157,7 @@ describe('RedisAnalyticsStore', () => {
 });
 
 describe('levels: the coarsest cells the filters allow', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let prefix: string;
   let cleanup: () => Promise<void>;
   beforeAll(async () => ({ redis, prefix, cleanup } = await testRedis('analytics-levels')));

@@ -1,11 +1,10 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Booking } from '../../src/booking/booking.js';
 import type { BookingStore } from '../../src/booking/BookingStore.js';
 import { MemoryBookingStore } from '../../src/booking/MemoryBookingStore.js';
 import { RedisBookingStore } from '../../src/booking/RedisBookingStore.js';
 import { aBooking } from '../support/bookings.js';
-import { REDIS_URL, testRedis } from '../support/redis.js';
+import { connectTestRedis, keysUnder, ON_CLUSTER, testRedis } from '../support/redis.js';
 
 let env: Awaited<ReturnType<typeof testRedis>>;
 beforeAll(async () => {
@@ -106,13 +105,51 @@ describe('RedisBookingStore and the clock', () => {
     expect(await store.create(b, 1, times)).toEqual({ ok: true });
     // The one-active-booking hold lives until the slot's end as measured on the injected clock
     // (about 2 days from NOW), whatever Redis's own clock says today.
-    const holdMs = await env.redis.pttl(`${prefix}active/clock-worker-01/infotep:mason`);
+    const holdMs = await env.redis.pttl(`${prefix}{bookings}active/clock-worker-01/infotep:mason`);
     expect(holdMs).toBeGreaterThan(times.activeUntil - NOW - 60_000);
     expect(holdMs).toBeLessThanOrEqual(times.activeUntil - NOW);
-    const recordMs = await env.redis.pttl(`${prefix}booking/TTTTTT`);
+    const recordMs = await env.redis.pttl(`${prefix}{bookings}booking/TTTTTT`);
     expect(recordMs).toBeGreaterThan(times.keepUntil - NOW - 60_000);
     expect(recordMs).toBeLessThanOrEqual(times.keepUntil - NOW);
     expect(await store.create(aBooking({ code: 'WWWWWW', pid: 'clock-worker-01' }), 5, times)).toEqual({ ok: false, reason: 'already', code: 'TTTTTT' });
+  });
+});
+
+describe('RedisBookingStore and the keys of earlier releases', () => {
+  // Earlier releases named booking keys without the `{bookings}` hash tag. A cluster never held
+  // them (Ruta did not run on one), so adoption is for a single Redis only.
+  it.skipIf(ON_CLUSTER)('renames untagged booking keys once, keeping their TTLs, so bookings made before the upgrade are still found', async () => {
+    const prefix = `${env.prefix}adopt:`;
+    const before = new RedisBookingStore(env.redis, prefix, clock);
+    const b = aBooking({ code: 'KKKKKK', pid: 'adopt-worker-01' });
+    expect(await before.create(b, 1, times)).toEqual({ ok: true });
+    // Put the keys back where the earlier release wrote them: `{bookings}booking/X` → `booking/X`.
+    const tagged = await keysUnder(env.redis, `${prefix}{bookings}`);
+    expect(tagged.length).toBeGreaterThanOrEqual(6);
+    for (const key of tagged) await env.redis.rename(key, key.replace('{bookings}', ''));
+    const untaggedTtl = await env.redis.pttl(`${prefix}booking/KKKKKK`);
+    // Something of another store under the same prefix, and a booking key written since under its new name.
+    await env.redis.set(`${prefix}state:conv/sms/adopt-worker-01`, 'x', 'EX', 60);
+    await env.redis.set(`${prefix}{bookings}worker-bookings/adopt-worker-01`, 'written-since', 'EX', 60);
+
+    const after = new RedisBookingStore(env.redis, prefix, clock);
+    expect(await after.get('KKKKKK')).toBeUndefined();
+    expect(await after.adoptUntaggedKeys()).toBe(tagged.length - 1);
+    expect((await after.get('KKKKKK'))?.booking.pid).toBe('adopt-worker-01');
+    expect(await after.taken('infotep-santo-domingo', ['2026-11-24T09:00'])).toEqual([1]);
+    expect(await after.create(aBooking({ code: 'LLLLLL', pid: 'adopt-worker-02' }), 1, times)).toEqual({ ok: false, reason: 'full' });
+    const ttl = await env.redis.pttl(`${prefix}{bookings}booking/KKKKKK`);
+    expect(ttl).toBeGreaterThan(untaggedTtl - 60_000);
+    expect(ttl).toBeLessThanOrEqual(untaggedTtl);
+    // Never overwritten: the key written since keeps its value, the old one stays where it was.
+    expect(await env.redis.get(`${prefix}{bookings}worker-bookings/adopt-worker-01`)).toBe('written-since');
+    expect(await env.redis.exists(`${prefix}worker-bookings/adopt-worker-01`)).toBe(1);
+    expect(await env.redis.get(`${prefix}state:conv/sms/adopt-worker-01`)).toBe('x');
+    // Once: the marker (with a TTL, like every key) spares later starts the scan.
+    expect(await env.redis.ttl(`${prefix}{bookings}layout`)).toBeGreaterThan(0);
+    await env.redis.set(`${prefix}booking/ZZZZZZ`, 'late', 'EX', 60);
+    expect(await after.adoptUntaggedKeys()).toBe(0);
+    expect(await env.redis.exists(`${prefix}booking/ZZZZZZ`)).toBe(1);
   });
 });
 
@@ -138,7 +175,7 @@ describe.each(implementations)('%s side effects', (_name, make) => {
 
 describe('RedisBookingStore under concurrency', () => {
   it('books exactly the capacity when 40 workers on 8 connections race for one slot', async () => {
-    const connections = Array.from({ length: 8 }, () => new Redis(REDIS_URL, { maxRetriesPerRequest: 1 }));
+    const connections = await Promise.all(Array.from({ length: 8 }, () => connectTestRedis()));
     const prefix = `${env.prefix}race:`;
     try {
       const stores = connections.map((c) => new RedisBookingStore(c, prefix, clock));
@@ -157,7 +194,7 @@ describe('RedisBookingStore under concurrency', () => {
   });
 
   it('never double-books when a worker’s move races another worker’s booking for the last place', async () => {
-    const connections = Array.from({ length: 2 }, () => new Redis(REDIS_URL, { maxRetriesPerRequest: 1 }));
+    const connections = await Promise.all(Array.from({ length: 2 }, () => connectTestRedis()));
     const prefix = `${env.prefix}race-move:`;
     try {
       const [a, b] = connections.map((c) => new RedisBookingStore(c, prefix, clock));
@@ -174,7 +211,7 @@ describe('RedisBookingStore under concurrency', () => {
         // The loser was told the slot is full, and the slot holds the winner and nobody else.
         expect(moved.ok ? booked : moved).toEqual({ ok: false, reason: 'full' });
         const holder = moved.ok ? mover.code : other.code;
-        expect(await connections[0]!.smembers(`${prefix}slot/infotep-santo-domingo/${slotLocal}`)).toEqual([holder]);
+        expect(await connections[0]!.smembers(`${prefix}{bookings}slot/infotep-santo-domingo/${slotLocal}`)).toEqual([holder]);
         // The mover is where the outcome says: the new slot if it won, still its old place if not.
         expect((await a!.get(mover.code))!.booking.slot!.local).toBe(moved.ok ? slotLocal : mover.slot!.local);
         expect((await b!.get(other.code))?.booking.code).toBe(booked.ok ? other.code : undefined);

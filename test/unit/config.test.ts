@@ -80,6 +80,16 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/TWILIO_ACCOUNT_SID: must look like AC/);
   });
 
+  it('takes a Redis Cluster as several comma-separated nodes with REDIS_CLUSTER=on, and refuses braces in REDIS_PREFIX', () => {
+    const urls = 'redis://10.0.0.1:7000, redis://10.0.0.2:7000,rediss://10.0.0.3:7000';
+    expect(loadConfig({ REDIS_URL: urls, REDIS_CLUSTER: 'on' })).toMatchObject({ REDIS_URL: urls, REDIS_CLUSTER: 'on' });
+    expect(loadConfig({ REDIS_URL: 'redis://10.0.0.1:7000' }).REDIS_CLUSTER).toBe('off');
+    expect(problemsOf({ REDIS_URL: urls })).toEqual(['REDIS_URL: names several servers: set REDIS_CLUSTER=on for a Redis Cluster, or give one URL']);
+    expect(problemsOf({ REDIS_URL: 'redis://10.0.0.1:7000,10.0.0.2:7000', REDIS_CLUSTER: 'on' }).join('\n')).toMatch(/REDIS_URL: must start with redis:\/\/ or rediss:\/\/ \(a cluster/);
+    expect(problemsOf({ REDIS_CLUSTER: 'yes' }).join('\n')).toMatch(/^REDIS_CLUSTER: /);
+    expect(problemsOf({ REDIS_PREFIX: '{ruta}:' }).join('\n')).toMatch(/^REDIS_PREFIX: must not contain \{ or \}/);
+  });
+
   it('reads an empty SAMPLE_CENTRES (as .env.example leaves it) as unset, and refuses unknown values', () => {
     expect(loadConfig({ SAMPLE_CENTRES: '' }).SAMPLE_CENTRES).toBeUndefined();
     expect(loadConfig({ SAMPLE_CENTRES: 'only' }).SAMPLE_CENTRES).toBe('only');

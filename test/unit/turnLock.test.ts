@@ -1,14 +1,14 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTurnLock } from '../../src/store/RedisTurnLock.js';
 import { MemoryTurnLock, SEEN_PER_LINE, sleep, type TurnLock } from '../../src/store/TurnLock.js';
-import { REDIS_URL, keysUnder, testRedis } from '../support/redis.js';
+import type { RedisClient } from '../../src/store/redisClient.js';
+import { connectTestRedis, keysUnder, testRedis } from '../support/redis.js';
 
 let env: Awaited<ReturnType<typeof testRedis>>;
-let second: Redis;
+let second: RedisClient;
 beforeAll(async () => {
   env = await testRedis('lock');
-  second = new Redis(REDIS_URL);
+  second = await connectTestRedis();
 });
 afterAll(async () => {
   await second.quit();
@@ -84,13 +84,13 @@ describe('RedisTurnLock', () => {
     const prefix = `${env.prefix}dead:`;
     const lock = new RedisTurnLock(env.redis, prefix, { leaseMs: 100, grantMs: 50 });
     // A crashed process: it held the lock (ticket 1, a lease of 100 ms) and stopped renewing it.
-    const base = `${prefix}lock:k:`;
+    const base = `${prefix}lock:{k}:`;
     await env.redis.multi().set(`${base}next`, 1, 'PX', 60_000).set(`${base}serving`, 1, 'PX', 60_000).set(`${base}lease`, 1, 'PX', 100).exec();
     const started = Date.now();
     const result = await lock.run('k', 2000, async () => 'after');
     expect(result).toEqual({ ok: true, value: 'after' });
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(await keysUnder(env.redis, `${prefix}lock:k:`)).toEqual([]);
+    expect(await keysUnder(env.redis, `${prefix}lock:{k}:`)).toEqual([]);
   });
 
   it('keeps a turn longer than its lease exclusive while it runs (the lease is renewed)', async () => {
@@ -164,7 +164,7 @@ describe('RedisTurnLock de-duplication in Redis', () => {
     }
     const keys = await keysUnder(env.redis, prefix);
     const marks = keys.filter((k) => k.includes('seen/'));
-    expect(marks).toEqual([`${prefix}seen/turn/pid123`]);
+    expect(marks).toEqual([`${prefix}seen/{turn/pid123}`]);
     // Marks older than an hour (on the injected clock) were trimmed as later messages arrived.
     expect(await env.redis.zcard(marks[0]!)).toBe(6);
     const ttl = await env.redis.pttl(marks[0]!);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redisClient.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 /**
@@ -20,7 +20,7 @@ export class SignInLimits {
   private readonly account: RateLimiterAbstract;
   private readonly address: RateLimiterAbstract;
 
-  constructor(deps: { redis: Redis | undefined; prefix: string }) {
+  constructor(deps: { redis: RedisClient | undefined; prefix: string }) {
     const make = (name: string, points: number, seconds: number): RateLimiterAbstract =>
       deps.redis
         ? new RateLimiterRedis({ storeClient: deps.redis, keyPrefix: `${deps.prefix}console:signin:${name}`, points, duration: seconds, blockDuration: seconds })

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redisClient.js';
 import { z } from 'zod';
 import { ApiTokens } from '../../api/ApiTokens.js';
 import { TABLES } from '../../analytics/tables.js';
@@ -58,7 +59,7 @@ function cookiesOf(res: Response, jar: Map<string, string>): void {
  * coordinator` does) and joined through the console's invitation form, and a coordinator API token.
  * `now`: the server's clock (the invitation must not have expired by it).
  */
-export async function coordinatorAccess(baseUrl: string, redis: Redis, prefix: string, now: () => Date = () => new Date()): Promise<CoordinatorAccess> {
+export async function coordinatorAccess(baseUrl: string, redis: RedisClient, prefix: string, now: () => Date = () => new Date()): Promise<CoordinatorAccess> {
   const store = new RedisStore(redis, prefix);
   const invited = await new Accounts(store, now).invite({ email: `bench-${randomBytes(4).toString('hex')}@coordinators.example`, institution: 'infotep', role: 'coordinator', centres: 'all', countries: 'all', invitedBy: 'bench' });
   if (!invited.ok) throw new Error(`invitation refused: ${invited.reason}`);

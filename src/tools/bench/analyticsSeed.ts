@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../store/redisClient.js';
 import { Catalog } from '../../catalog/Catalog.js';
 import type { Language } from '../../catalog/schema.js';
 import { loadConfig } from '../../config.js';
@@ -321,7 +321,7 @@ interface Planned {
  * `events`; the second makes them again in order of start and records them, writing every hour
  * that no conversation still to come can reach (all start later) while building the next.
  */
-export async function seedAnalytics(redis: Redis, prefix: string, options: SeedOptions): Promise<SeedResult> {
+export async function seedAnalytics(redis: RedisClient, prefix: string, options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
   const { nowMs, events: target } = options;
   const days = options.days ?? 90;
