@@ -82,6 +82,11 @@ const baseSchema = z.object({
      * turn of a process that died frees its sender within about this time.
      */
     TURN_LEASE_MS: z.coerce.number().int().min(500).max(60_000).default(3_000),
+    /**
+     * How many server processes share PORT (node:cluster: a primary forks them and starts again any
+     * that dies). More than one needs REDIS_URL: every process must see the same state.
+     */
+    PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
     /** Per sender: at most this many messages in 10 seconds … */
     LIMIT_SENDER_BURST: z.coerce.number().int().min(1).max(1000).default(10),
     /** … this many a minute … */
@@ -204,6 +209,7 @@ const baseSchema = z.object({
 
 export const configSchema = baseSchema
   .superRefine((env, ctx) => {
+    if (env.PROCESSES > 1 && env.REDIS_URL === undefined) ctx.addIssue({ code: 'custom', path: ['PROCESSES'], message: 'more than one process needs REDIS_URL (the in-memory store is not shared between processes)' });
     if (env.REDIS_URL?.includes(',') && env.REDIS_CLUSTER !== 'on') ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'names several servers: set REDIS_CLUSTER=on for a Redis Cluster, or give one URL' });
     if (env.NODE_ENV !== 'production') return;
     for (const problem of productionProblems(env)) ctx.addIssue({ code: 'custom', path: [problem.key], message: problem.message });

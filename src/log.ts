@@ -16,10 +16,11 @@ export interface Logger {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Logger {
+/** `base`: fields every line carries (the process id, when several processes share the port). */
+export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stdout.write(l + '\n'), base: LogFields = {}): Logger {
   const emit = (lvl: Exclude<LogLevel, 'silent'>) => (event: string, fields: LogFields = {}) => {
     if (ORDER[lvl] < ORDER[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, event, ...fields }));
+    write(JSON.stringify({ time: new Date().toISOString(), level: lvl, event, ...base, ...fields }));
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

@@ -1,6 +1,7 @@
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from './config.js';
-import { createLogger, errorCode } from './log.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, errorCode, type Logger } from './log.js';
 import { RedisUnavailableError } from './store/connectRedis.js';
 
 /** Starts Ruta: validates the configuration, builds the app, listens, and shuts down cleanly. */
@@ -15,8 +16,15 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  if (cluster.isWorker) return serve(config, createLogger(config.LOG_LEVEL, undefined, { pid: process.pid }));
   const log = createLogger(config.LOG_LEVEL);
+  printWarnings(config);
+  if (config.PROCESSES > 1) return runPrimary(config, log);
+  return serve(config, log);
+}
 
+/** What the development defaults mean, once (by the primary when there are several processes). */
+function printWarnings(config: Config): void {
   if (config.defaulted.includes('REDIS_URL')) {
     process.stderr.write(
       '\n' +
@@ -36,7 +44,52 @@ async function main(): Promise<void> {
   if (config.defaulted.includes('PSEUDONYM_SECRET') || config.defaulted.includes('CONTACT_KEYS')) {
     process.stderr.write('Using the development pseudonym secret and contact key: never for real workers (production refuses them).\n');
   }
+}
 
+/**
+ * PROCESSES > 1: this process only forks the servers, which share PORT (node:cluster hands
+ * connections to them in turn), and starts again one that dies after it listened. One that
+ * fails before it listened (Redis away, a refused setting) stops them all with its exit code, as a
+ * single process would exit. SIGTERM and SIGINT are passed on; it exits once they all have.
+ */
+function runPrimary(config: Config, log: Logger): void {
+  let stopping = false;
+  let exitCode = 0;
+  const listened = new Set<number>();
+  let lastRestart = 0;
+  const fork = () => cluster.fork();
+  cluster.on('listening', (worker) => listened.add(worker.id));
+  cluster.on('exit', (worker, code, signal) => {
+    const running = Object.keys(cluster.workers ?? {}).length;
+    if (!stopping && !listened.has(worker.id)) {
+      stopping = true;
+      exitCode = code || 1;
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+    }
+    if (stopping) {
+      if (running === 0) process.exit(exitCode);
+      return;
+    }
+    log.error('process_died', { pid: worker.process.pid ?? 0, code: code ?? 0, signal: signal ?? '' });
+    // At most one restart a second: a fault that kills every new process must not spin the CPU.
+    const wait = Math.max(0, lastRestart + 1000 - Date.now());
+    lastRestart = Date.now() + wait;
+    setTimeout(fork, wait);
+  });
+  for (let i = 0; i < config.PROCESSES; i++) fork();
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('shutting_down', { signal, processes: Object.keys(cluster.workers ?? {}).length });
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    setTimeout(() => process.exit(0), 8000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+/** One server process: builds the app, listens, and shuts down cleanly. */
+async function serve(config: Config, log: Logger): Promise<void> {
   let ruta;
   try {
     // Loaded only once the configuration is valid: a refused start answers in a moment, not after
@@ -53,7 +106,7 @@ async function main(): Promise<void> {
   const server: Server = ruta.app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     log.info('listening', { port: typeof address === 'object' && address ? address.port : config.PORT, store: ruta.store.kind, env: config.NODE_ENV });
-    process.stderr.write(`Ruta is listening on ${config.PUBLIC_URL}  —  try it: npm run chat\n`);
+    if (!cluster.isWorker || cluster.worker?.id === 1) process.stderr.write(`Ruta is listening on ${config.PUBLIC_URL}  —  try it: npm run chat\n`);
     // The town gazetteer is loaded once the server listens, not during a worker's first booking.
     setImmediate(() => {
       const started = performance.now();
@@ -62,7 +115,11 @@ async function main(): Promise<void> {
     });
   });
 
+  let closing = false;
   const shutdown = (signal: string) => {
+    // Ctrl-C reaches every process of a group, and the primary passes it on too: once is enough.
+    if (closing) return;
+    closing = true;
     log.info('shutting_down', { signal });
     server.close(() => void ruta.close().finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();

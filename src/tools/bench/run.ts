@@ -68,17 +68,28 @@ async function redisCpuMs(redis: Redis): Promise<number> {
   return (read('used_cpu_user') + read('used_cpu_sys')) * 1000;
 }
 
+/** RSS of a process and its children (PROCESSES > 1: the primary and every server it forked), in MB. */
 const rssMb = (pid: number | undefined): number => {
   if (!pid) return NaN;
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  const own = (p: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? NaN);
+  const children = (p: number) => {
+    try {
+      return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  };
+  const kb = [pid, ...children(pid)].reduce((sum, p) => sum + own(p), 0);
+  return Math.round(kb / 1024);
 };
 
 /**
  * Starts one server on loopback and waits until it listens; `env` adds to (or overrides) its
  * environment; `warm` (default) also waits for the first answered turn.
  */
-export async function start(kind: Kind, prefix: string, options: { env?: Record<string, string>; warm?: boolean; nodeArgs?: string[] } = {}): Promise<Started> {
+export async function start(kind: Kind, prefix: string, options: { env?: Record<string, string>; warm?: boolean; nodeArgs?: string[]; processes?: number } = {}): Promise<Started> {
+  // PROCESSES > 1: Ruta's primary forks that many servers on one port; each says it listens.
+  const processes = isRuta(kind) ? (options.processes ?? 1) : 1;
   const script = isRuta(kind) ? join(ROOT, 'dist/src/main.js') : join(ROOT, 'dist/src/tools/bench/floors.js');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
@@ -99,6 +110,7 @@ export async function start(kind: Kind, prefix: string, options: { env?: Record<
     LIMIT_SENDER_SEGMENTS_PER_DAY: '100000',
     LIMIT_GLOBAL_PER_MINUTE: '10000000',
     ANALYTICS: kind === 'ruta-noanalytics' ? 'off' : 'on',
+    ...(processes > 1 ? { PROCESSES: String(processes) } : {}),
     ...options.env,
   };
   // An empty value removes a setting (REDIS_URL: '' runs the server on its in-memory store).
@@ -108,6 +120,7 @@ export async function start(kind: Kind, prefix: string, options: { env?: Record<
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...(isRuta(kind) ? [] : [kind])], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let listeningMs = NaN;
   let port = 0;
+  let listening = 0;
   const stderr: string[] = [];
   child.stderr!.on('data', (c: Buffer) => stderr.push(c.toString('utf8')));
   await new Promise<void>((resolve, reject) => {
@@ -121,7 +134,7 @@ export async function start(kind: Kind, prefix: string, options: { env?: Record<
       for (const line of lines) {
         if (!line.startsWith('{')) continue;
         const entry = JSON.parse(line) as { event?: string; port?: number };
-        if (entry.event === 'listening' && typeof entry.port === 'number') {
+        if (entry.event === 'listening' && typeof entry.port === 'number' && ++listening === processes) {
           port = entry.port;
           listeningMs = performance.now() - t0;
           clearTimeout(timer);
@@ -433,8 +446,11 @@ async function main(): Promise<void> {
       soak: { type: 'string' },
       population: { type: 'string', default: '1000' },
       stores: { type: 'string', default: 'redis,memory' },
+      // Ruta as this many server processes behind one port (PROCESSES); the floors stay one process.
+      processes: { type: 'string', default: '1' },
     },
   });
+  const processes = Number(values.processes);
   const quick = values.quick;
   const seconds = quick ? 2 : Number(values.seconds);
   const concurrency = quick ? 4 : Number(values.concurrency);
@@ -470,7 +486,7 @@ async function main(): Promise<void> {
   for (const kind of kinds as Kind[]) {
     const prefix = `${BENCH_PREFIX}${kind}:`;
     await clearPrefix(redis, prefix);
-    const s = await start(kind, prefix);
+    const s = await start(kind, prefix, { processes });
     const rssStart = rssMb(s.child.pid);
     const closed = await closedLoop(s, { concurrency, seconds, maxTurns: quick ? 200 : 1_000_000, firstWorker: 1_000_000 });
     const open = [];
@@ -507,9 +523,9 @@ async function main(): Promise<void> {
   await redis.quit();
 
   const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString().slice(0, 10) };
-  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length }, results, ratios: ratios(results as Record<string, R>), ...(paired ? { paired } : {}), ...(control ? { control } : {}) };
+  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length, rutaProcesses: processes }, results, ratios: ratios(results as Record<string, R>), ...(paired ? { paired } : {}), ...(control ? { control } : {}) };
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench-results', quick ? 'quick.json' : values.paired ? 'paired.json' : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(ROOT, 'bench-results', quick ? 'quick.json' : values.paired ? 'paired.json' : processes > 1 ? `processes-${processes}.json` : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(format(report));
 }
 
