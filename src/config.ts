@@ -43,6 +43,11 @@ const baseSchema = z.object({
      * all bookings together, all analytics together, the job queue together.
      */
     REDIS_CLUSTER: z.enum(['on', 'off']).default('off'),
+    /**
+     * 'on': commands issued in the same tick by concurrent turns go to Redis in one write
+     * (ioredis auto-pipelining). 'off' for a proxy in front of Redis that cannot take pipelines.
+     */
+    REDIS_AUTO_PIPELINING: z.enum(['on', 'off']).default('on'),
     /** Prefix of every Redis key, so several deployments (or tests) can share one server. */
     REDIS_PREFIX: z
       .string()

@@ -86,9 +86,12 @@ export class BullJobQueue implements JobQueue {
     await Promise.all(this.connections.map((c) => c.quit().catch(() => c.disconnect())));
   }
 
-  /** BullMQ needs connections that wait for Redis rather than fail (maxRetriesPerRequest: null). */
+  /**
+   * BullMQ needs connections that wait for Redis rather than fail (maxRetriesPerRequest: null), and
+   * that do not auto-pipeline (its blocking commands would hold up whatever waits behind them).
+   */
   private connection(): RedisClient {
-    const c = duplicateClient(this.redis, { maxRetriesPerRequest: null });
+    const c = duplicateClient(this.redis, { maxRetriesPerRequest: null, enableAutoPipelining: false });
     // The main connection already reports Redis being down; these would repeat it on every retry.
     c.on('error', (err: Error) => this.log.debug('job_redis_error', { code: errorCode(err) }));
     this.connections.push(c);

@@ -35,6 +35,7 @@ export function createRedisClient(url: string, options: { cluster: boolean } & R
     redisOptions: shared,
     ...(redisOptions.maxRetriesPerRequest !== undefined ? { maxRetriesPerRequest: redisOptions.maxRetriesPerRequest } : {}),
     ...(redisOptions.enableOfflineQueue !== undefined ? { enableOfflineQueue: redisOptions.enableOfflineQueue } : {}),
+    ...(redisOptions.enableAutoPipelining !== undefined ? { enableAutoPipelining: redisOptions.enableAutoPipelining } : {}),
   };
   return new Cluster(nodes, clusterOptions);
 }

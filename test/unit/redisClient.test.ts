@@ -10,7 +10,7 @@ describe('createRedisClient', () => {
     expect(isCluster(one)).toBe(false);
     expect(one.options).toMatchObject({ host: '127.0.0.1', port: 6390, db: 2, password: 'pw', lazyConnect: true });
 
-    const cluster = createRedisClient('rediss://ruta:p%40ss@10.0.0.1:7000, rediss://10.0.0.2', { cluster: true, maxRetriesPerRequest: 2 });
+    const cluster = createRedisClient('rediss://ruta:p%40ss@10.0.0.1:7000, rediss://10.0.0.2', { cluster: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
     expect(cluster).toBeInstanceOf(Cluster);
     expect(isCluster(cluster)).toBe(true);
     const c = cluster as Cluster;
@@ -19,10 +19,14 @@ describe('createRedisClient', () => {
       { host: '10.0.0.2', port: 6379 },
     ]);
     expect(c.options.redisOptions).toMatchObject({ username: 'ruta', password: 'p@ss', tls: {}, maxRetriesPerRequest: 2 });
-    expect(c.options).toMatchObject({ lazyConnect: true, maxRetriesPerRequest: 2 });
-    // BullMQ's connections: the option reaches every node's connection.
-    const blocking = duplicateClient(c, { maxRetriesPerRequest: null }) as Cluster;
+    expect(c.options).toMatchObject({ lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+    // BullMQ's connections: the options reach every node's connection, and they never auto-pipeline.
+    const blocking = duplicateClient(c, { maxRetriesPerRequest: null, enableAutoPipelining: false }) as Cluster;
     expect(blocking.options.redisOptions).toMatchObject({ maxRetriesPerRequest: null, password: 'p@ss' });
+    expect(blocking.options.enableAutoPipelining).toBe(false);
+    const single = duplicateClient(createRedisClient('redis://127.0.0.1:6390', { cluster: false, enableAutoPipelining: true }), { maxRetriesPerRequest: null, enableAutoPipelining: false });
+    expect(single.options).toMatchObject({ maxRetriesPerRequest: null, enableAutoPipelining: false });
+    single.disconnect();
     for (const client of [one, cluster, blocking]) client.disconnect();
   });
 

@@ -321,13 +321,18 @@ export async function soak(s: Started, { turns, population, concurrency }: { tur
  * the geometric mean of the halves cancels what the order does. Run with a = b (`--control`) it
  * shows the method's own error.
  */
-async function counterbalanced(kindA: Kind, kindB: Kind, redis: Redis, options: { concurrency: number; seconds: number; roundSeconds: number }) {
+/** A server of a paired measurement: a kind, with settings of its own when given. */
+type Contender = { kind: Kind; env?: Record<string, string>; label: string };
+const contender = (kind: Kind): Contender => ({ kind, label: kind });
+
+async function counterbalanced(specA: Contender, specB: Contender, redis: Redis, options: { concurrency: number; seconds: number; roundSeconds: number }) {
   const prefixes = [`${BENCH_PREFIX}pair-a:`, `${BENCH_PREFIX}pair-b:`] as const;
   const halves = [];
+  const launch = (spec: Contender, prefix: string) => start(spec.kind, prefix, { env: spec.env ?? {} });
   for (const aFirst of [true, false]) {
     for (const p of prefixes) await clearPrefix(redis, p);
-    const first = await start(aFirst ? kindA : kindB, aFirst ? prefixes[0] : prefixes[1]);
-    const second = await start(aFirst ? kindB : kindA, aFirst ? prefixes[1] : prefixes[0]);
+    const first = await launch(aFirst ? specA : specB, aFirst ? prefixes[0] : prefixes[1]);
+    const second = await launch(aFirst ? specB : specA, aFirst ? prefixes[1] : prefixes[0]);
     const [a, b] = aFirst ? [first, second] : [second, first];
     const half = aFirst ? await interleaved(a, b, redis, { ...options, seconds: options.seconds / 2 }) : await interleaved(b, a, redis, { ...options, seconds: options.seconds / 2 });
     // Always as a over b.
@@ -337,7 +342,7 @@ async function counterbalanced(kindA: Kind, kindB: Kind, redis: Redis, options: 
   }
   for (const p of prefixes) await clearPrefix(redis, p);
   const ratio = Math.sqrt(halves[0]!.ratio * halves[1]!.ratio);
-  return { a: kindA, b: kindB, ratio, halves };
+  return { a: specA.label, b: specB.label, ratio, halves };
 }
 
 /** Turns offered at `rate` per second for `seconds`, each to an idle worker (a new one when none is idle). */
@@ -448,9 +453,19 @@ async function main(): Promise<void> {
       stores: { type: 'string', default: 'redis,memory' },
       // Ruta as this many server processes behind one port (PROCESSES); the floors stay one process.
       processes: { type: 'string', default: '1' },
+      // Only Ruta against Ruta with one setting changed (NAME=VALUE), paired and counterbalanced.
+      ab: { type: 'string' },
+      // A setting of Ruta for the whole run (NAME=VALUE, repeatable); the floors ignore it.
+      set: { type: 'string', multiple: true },
     },
   });
   const processes = Number(values.processes);
+  const settings: Record<string, string> = {};
+  for (const pair of values.set ?? []) {
+    const at = pair.indexOf('=');
+    if (at < 1) throw new Error(`--set: NAME=VALUE, not ${pair}`);
+    settings[pair.slice(0, at)] = pair.slice(at + 1);
+  }
   const quick = values.quick;
   const seconds = quick ? 2 : Number(values.seconds);
   const concurrency = quick ? 4 : Number(values.concurrency);
@@ -477,6 +492,18 @@ async function main(): Promise<void> {
     writeFileSync(join(ROOT, 'bench-results', 'soak.json'), `${JSON.stringify({ when: new Date().toISOString().slice(0, 10), cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, node: process.version, soaks }, null, 2)}\n`);
     return;
   }
+  if (values.ab) {
+    const [name, value] = values.ab.split('=');
+    if (!name || value === undefined) throw new Error('--ab: NAME=VALUE, a setting of Ruta (e.g. REDIS_AUTO_PIPELINING=off)');
+    const redis = new Redis(REDIS_URL);
+    const ab = await counterbalanced(contender('ruta'), { kind: 'ruta', env: { [name]: value }, label: `ruta ${name}=${value}` }, redis, { concurrency, seconds, roundSeconds: quick ? 1 : Number(values.round) });
+    await redis.quit();
+    const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString().slice(0, 10) };
+    mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench-results', 'ab.json'), `${JSON.stringify({ machine, settings: { seconds, concurrency }, ab }, null, 2)}\n`);
+    process.stdout.write(format({ machine, settings: { seconds, concurrency }, results: {}, ab }));
+    return;
+  }
   const kinds = values.paired ? [] : (values.only ?? KINDS.join(',')).split(',');
   const unknown = kinds.filter((k) => !(KINDS as readonly string[]).includes(k));
   if (unknown.length > 0) throw new Error(`--only: unknown ${unknown.join(', ')} (one or more of ${KINDS.join(', ')})`);
@@ -486,7 +513,7 @@ async function main(): Promise<void> {
   for (const kind of kinds as Kind[]) {
     const prefix = `${BENCH_PREFIX}${kind}:`;
     await clearPrefix(redis, prefix);
-    const s = await start(kind, prefix, { processes });
+    const s = await start(kind, prefix, { processes, env: isRuta(kind) ? settings : {} });
     const rssStart = rssMb(s.child.pid);
     const closed = await closedLoop(s, { concurrency, seconds, maxTurns: quick ? 200 : 1_000_000, firstWorker: 1_000_000 });
     const open = [];
@@ -512,18 +539,18 @@ async function main(): Promise<void> {
   let control: Awaited<ReturnType<typeof counterbalanced>> | undefined;
   const pairing = { concurrency, seconds, roundSeconds: quick ? 1 : Number(values.round) };
   if (values.paired || (kinds.includes('ruta') && kinds.includes('ruta-noanalytics'))) {
-    paired = await counterbalanced('ruta', 'ruta-noanalytics', redis, pairing);
+    paired = await counterbalanced(contender('ruta'), contender('ruta-noanalytics'), redis, pairing);
     process.stderr.write('bench: ruta and ruta-noanalytics interleaved done\n');
   }
   // The same measurement of two identical servers: how far apart the method puts equals.
   if (values.control) {
-    control = await counterbalanced('ruta-noanalytics', 'ruta-noanalytics', redis, pairing);
+    control = await counterbalanced(contender('ruta-noanalytics'), contender('ruta-noanalytics'), redis, pairing);
     process.stderr.write('bench: control (ruta-noanalytics twice) done\n');
   }
   await redis.quit();
 
   const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString().slice(0, 10) };
-  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length, rutaProcesses: processes }, results, ratios: ratios(results as Record<string, R>), ...(paired ? { paired } : {}), ...(control ? { control } : {}) };
+  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length, rutaProcesses: processes, ...(values.set ? { rutaSettings: settings } : {}) }, results, ratios: ratios(results as Record<string, R>), ...(paired ? { paired } : {}), ...(control ? { control } : {}) };
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench-results', quick ? 'quick.json' : values.paired ? 'paired.json' : processes > 1 ? `processes-${processes}.json` : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(format(report));
@@ -547,7 +574,7 @@ type Side = { kind: string; perSecond: number; cpuUsPerTurn: { server: number; r
 type Half = { pairs: number; roundSeconds: number; a: Side; b: Side; ratio: number; medianRoundRatio: number };
 type Paired = { a: string; b: string; ratio: number; halves: Half[] };
 
-export function format(report: { machine: Record<string, unknown>; settings: Record<string, unknown>; results: Record<string, unknown>; paired?: Paired; control?: Paired }): string {
+export function format(report: { machine: Record<string, unknown>; settings: Record<string, unknown>; results: Record<string, unknown>; paired?: Paired; control?: Paired; ab?: Paired }): string {
   const rows = report.results as Record<string, R>;
   const lines = [`Machine: ${JSON.stringify(report.machine)}`, `Settings: ${JSON.stringify(report.settings)}`, ''];
   const head = rows.ruta ?? Object.values(rows)[0];
@@ -568,7 +595,7 @@ export function format(report: { machine: Record<string, unknown>; settings: Rec
   const r = ratios(rows);
   const named: Record<string, string> = { 'ruta/ruta-noanalytics': 'Ruta / Ruta without analytics (issue 12: ≥ 0.9)', 'ruta/bare': 'Ruta / bare floor', 'ruta/echo': 'Ruta / botbuilder echo' };
   if (Object.keys(r).length > 0) lines.push('', `One after the other: ${Object.entries(r).map(([k, v]) => `${named[k] ?? k}: ${v.toFixed(2)}`).join('   ')}`);
-  for (const [label, p] of [['Ruta / Ruta without analytics (issue 12: ≥ 0.9)', report.paired], ['Control, Ruta without analytics / itself (the method\'s error)', report.control]] as const) {
+  for (const [label, p] of [['Ruta / Ruta without analytics (issue 12: ≥ 0.9)', report.paired], ['Control, Ruta without analytics / itself (the method\'s error)', report.control], [report.ab ? `${report.ab.a} / ${report.ab.b}` : '', report.ab]] as const) {
     if (!p) continue;
     const half = (h: Half) => `${h.a.perSecond.toFixed(0)} / ${h.b.perSecond.toFixed(0)} turns/s = ${h.ratio.toFixed(3)} (median of ${h.pairs} pairs of ${h.roundSeconds} s: ${h.medianRoundRatio.toFixed(3)}; CPU per turn ${h.a.cpuUsPerTurn.server} / ${h.b.cpuUsPerTurn.server} µs in the server, ${h.a.cpuUsPerTurn.redis} / ${h.b.cpuUsPerTurn.redis} µs in Redis)`;
     lines.push(`${label}: ${p.ratio.toFixed(3)} — interleaved rounds, both running, counterbalanced: ${p.a} started first ${half(p.halves[0]!)}; ${p.b} started first ${half(p.halves[1]!)}`);
