@@ -281,16 +281,27 @@ describe('the stream\'s packed events', () => {
     { ...base, kind: 'command' as const, step: 'none', segments: 1, test: true as const },
   ])('keeps $kind whole, in far fewer bytes than its JSON', (event) => {
     const packed = packEvent(event);
-    expect(unpackEntry(['c', packed])).toEqual([event]);
+    expect(unpackEntry(['p', packed])).toEqual([event]);
     // The hour, v and the field names are gone: at least 50 bytes less.
     expect(packed.length).toBeLessThan(JSON.stringify(event).length - 50);
   });
 
-  it('reads the first version\'s entries (the whole JSON under "e"), and nothing from a broken one', () => {
+  it('packs a turn\'s event in fewer bytes than the JSON array it replaces', () => {
+    const event = { ...base, kind: 'understood' as const, step: 'route.trade', segments: 2 };
+    const array = JSON.stringify([Date.parse(event.hour) / 3600_000, event.aid, 'DO', 'es', 'sms', 'understood', 'route.trade', 2]);
+    expect(packEvent(event)).toBe(`${Date.parse(event.hour) / 3600_000}|${event.aid}|DO|es|sms|understood|route.trade|2`);
+    expect(packEvent(event).length).toBe(array.length - 14); // two brackets, six pairs of quotes
+  });
+
+  it('reads the earlier versions\' entries (a JSON array under "c", the whole JSON under "e"), and nothing from a broken one', () => {
     const event = { ...base, kind: 'understood' as const, step: 'menu.main', segments: 1 };
     expect(unpackEntry(['e', JSON.stringify(event)])).toEqual([event]);
+    expect(unpackEntry(['c', JSON.stringify([Date.parse(event.hour) / 3600_000, event.aid, 'DO', 'es', 'sms', 'understood', 'menu.main', 1])])).toEqual([event]);
     expect(unpackEntry(['c', '[1,2'])).toEqual([]);
     expect(unpackEntry(['c', '[493632,"x","DO","es","sms","understood","",-1]'])).toEqual([]); // not an aid
+    for (const broken of ['493632|' + event.aid + '|DO|es', '|' + event.aid + '|DO|es|sms|understood||', 'x|' + event.aid + '|DO|es|sms|understood||', '493632|' + event.aid + '|DO|es|sms|understood|||{"trade":', '493632|' + event.aid + '|DO|es|sms|shouted||']) {
+      expect(unpackEntry(['p', broken])).toEqual([]);
+    }
   });
 });
 
