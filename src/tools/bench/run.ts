@@ -87,10 +87,10 @@ const rssMb = (pid: number | undefined): number => {
  * Starts one server on loopback and waits until it listens; `env` adds to (or overrides) its
  * environment; `warm` (default) also waits for the first answered turn.
  */
-export async function start(kind: Kind, prefix: string, options: { env?: Record<string, string>; warm?: boolean; nodeArgs?: string[]; processes?: number } = {}): Promise<Started> {
+export async function start(kind: Kind, prefix: string, options: { env?: Record<string, string>; warm?: boolean; nodeArgs?: string[]; processes?: number; main?: string } = {}): Promise<Started> {
   // PROCESSES > 1: Ruta's primary forks that many servers on one port; each says it listens.
   const processes = isRuta(kind) ? (options.processes ?? 1) : 1;
-  const script = isRuta(kind) ? join(ROOT, 'dist/src/main.js') : join(ROOT, 'dist/src/tools/bench/floors.js');
+  const script = isRuta(kind) ? (options.main ?? join(ROOT, 'dist/src/main.js')) : join(ROOT, 'dist/src/tools/bench/floors.js');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     NODE_ENV: 'development',
@@ -322,13 +322,13 @@ export async function soak(s: Started, { turns, population, concurrency }: { tur
  * shows the method's own error.
  */
 /** A server of a paired measurement: a kind, with settings of its own when given. */
-type Contender = { kind: Kind; env?: Record<string, string>; label: string };
+type Contender = { kind: Kind; env?: Record<string, string>; label: string; main?: string; nodeArgs?: string[] };
 const contender = (kind: Kind): Contender => ({ kind, label: kind });
 
 async function counterbalanced(specA: Contender, specB: Contender, redis: Redis, options: { concurrency: number; seconds: number; roundSeconds: number }) {
   const prefixes = [`${BENCH_PREFIX}pair-a:`, `${BENCH_PREFIX}pair-b:`] as const;
   const halves = [];
-  const launch = (spec: Contender, prefix: string) => start(spec.kind, prefix, { env: spec.env ?? {} });
+  const launch = (spec: Contender, prefix: string) => start(spec.kind, prefix, { env: spec.env ?? {}, ...(spec.main ? { main: spec.main } : {}), ...(spec.nodeArgs ? { nodeArgs: spec.nodeArgs } : {}) });
   for (const aFirst of [true, false]) {
     for (const p of prefixes) await clearPrefix(redis, p);
     const first = await launch(aFirst ? specA : specB, aFirst ? prefixes[0] : prefixes[1]);
@@ -455,6 +455,8 @@ async function main(): Promise<void> {
       processes: { type: 'string', default: '1' },
       // Only Ruta against Ruta with one setting changed (NAME=VALUE), paired and counterbalanced.
       ab: { type: 'string' },
+      // Only Ruta against another build of it (the path of its dist/src/main.js), paired and counterbalanced.
+      against: { type: 'string' },
       // A setting of Ruta for the whole run (NAME=VALUE, repeatable); the floors ignore it.
       set: { type: 'string', multiple: true },
     },
@@ -492,11 +494,18 @@ async function main(): Promise<void> {
     writeFileSync(join(ROOT, 'bench-results', 'soak.json'), `${JSON.stringify({ when: new Date().toISOString().slice(0, 10), cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, node: process.version, soaks }, null, 2)}\n`);
     return;
   }
-  if (values.ab) {
-    const [name, value] = values.ab.split('=');
-    if (!name || value === undefined) throw new Error('--ab: NAME=VALUE, a setting of Ruta (e.g. REDIS_AUTO_PIPELINING=off)');
+  if (values.ab || values.against) {
+    const change = values.ab ?? '';
+    const at = change.indexOf('=');
+    const [name, value] = [change.slice(0, at), change.slice(at + 1)];
+    if (values.ab && at < 1) throw new Error('--ab: NAME=VALUE, a setting of Ruta (e.g. REDIS_AUTO_PIPELINING=off), or a Node.js option (--ab=--max-semi-space-size=32)');
+    const other: Contender = values.against
+      ? { kind: 'ruta', main: values.against, label: `ruta at ${values.against}` }
+      : change.startsWith('--')
+        ? { kind: 'ruta', nodeArgs: [change], label: `ruta with node ${change}` }
+        : { kind: 'ruta', env: { [name]: value }, label: `ruta ${name}=${value}` };
     const redis = new Redis(REDIS_URL);
-    const ab = await counterbalanced(contender('ruta'), { kind: 'ruta', env: { [name]: value }, label: `ruta ${name}=${value}` }, redis, { concurrency, seconds, roundSeconds: quick ? 1 : Number(values.round) });
+    const ab = await counterbalanced(contender('ruta'), other, redis, { concurrency, seconds, roundSeconds: quick ? 1 : Number(values.round) });
     await redis.quit();
     const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString().slice(0, 10) };
     mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
