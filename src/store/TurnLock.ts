@@ -46,6 +46,13 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 /** Marks kept per sender: a MessageSid redelivered after 256 newer messages from the same number is not recognised (as with Redis). */
 export const SEEN_PER_LINE = 256;
+/**
+ * The quick start's marks in all (about 230 bytes of heap each): beyond them the oldest mark goes
+ * first, whoever sent it, so memory stays flat however long the server runs. 50,000 messages are
+ * more than an hour at ten a second; Twilio redelivers within seconds. (Redis keeps every mark its
+ * two days: production runs on Redis.)
+ */
+export const MEMORY_SEEN_MAX = 50_000;
 
 /** In-process FIFO lock for the in-memory quick start (one process only). */
 export class MemoryTurnLock implements TurnLock {
@@ -55,8 +62,15 @@ export class MemoryTurnLock implements TurnLock {
   /** Marks added since lines whose marks all expired were last dropped. */
   private marked = 0;
   private tickets = 0;
+  /** Every mark in order of arrival (a ring of `maxMarks`): the oldest goes when a new one needs room. */
+  private readonly order: { keys: string[]; ids: string[]; until: Float64Array; head: number; size: number };
 
-  constructor(private readonly now: () => number = () => performance.timeOrigin + performance.now()) {}
+  constructor(
+    private readonly now: () => number = () => performance.timeOrigin + performance.now(),
+    private readonly maxMarks = MEMORY_SEEN_MAX,
+  ) {
+    this.order = { keys: new Array<string>(maxMarks), ids: new Array<string>(maxMarks), until: new Float64Array(maxMarks), head: 0, size: 0 };
+  }
 
   async arrive(key: string, mark?: SeenMark): Promise<Place | 'duplicate'> {
     if (mark) {
@@ -72,8 +86,11 @@ export class MemoryTurnLock implements TurnLock {
       // A copy: the id is a slice of the request's body (MessageSid), and a kept slice keeps the
       // whole body — the worker's message text — in memory as long as the mark (measured: 186
       // bytes a message, for the marks' 2 days).
-      line.set(Buffer.from(mark.id).toString(), now + mark.ttlSeconds * 1000);
+      const id = Buffer.from(mark.id).toString();
+      const until = now + mark.ttlSeconds * 1000;
+      line.set(id, until);
       if (line.size > SEEN_PER_LINE) line.delete(line.keys().next().value!);
+      this.remember(key, id, until);
       this.sweepSeen(now);
     }
     // Synchronously, before any await: the place in line is the order of arrival.
@@ -139,6 +156,28 @@ export class MemoryTurnLock implements TurnLock {
       for (const until of line.values()) last = until; // the newest is last
       if (last <= now) this.seen.delete(key);
     }
+  }
+
+  /** Keeps a mark's place in the order of arrival; with `maxMarks` already kept, the oldest is forgotten. */
+  private remember(key: string, id: string, until: number): void {
+    const o = this.order;
+    if (o.size === this.maxMarks) {
+      const [oldKey, oldId, oldUntil] = [o.keys[o.head]!, o.ids[o.head]!, o.until[o.head]!];
+      const line = this.seen.get(oldKey);
+      // Unless it expired, was forgotten, or came again since (then it has a later place of its
+      // own, behind the line's older marks): a line keeps its marks in order of arrival too.
+      if (line !== undefined && line.keys().next().value === oldId && line.get(oldId) === oldUntil) {
+        line.delete(oldId);
+        if (line.size === 0) this.seen.delete(oldKey);
+      }
+      o.head = (o.head + 1) % this.maxMarks;
+      o.size--;
+    }
+    const at = (o.head + o.size) % this.maxMarks;
+    o.keys[at] = key;
+    o.ids[at] = id;
+    o.until[at] = until;
+    o.size++;
   }
 
   /** Marks held, expired or not (for tests). */

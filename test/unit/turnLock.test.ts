@@ -200,4 +200,18 @@ describe('MemoryTurnLock de-duplication in memory (the quick start)', () => {
     // Only marks from roughly the last sweep interval remain, never all 15,000.
     expect(lock.marks).toBeLessThan(4_000);
   });
+  it('keeps at most its bound of marks in all, forgetting the oldest first, whoever sent it', async () => {
+    const lock = new MemoryTurnLock(() => 0, 4);
+    await arriveAll(lock, 'turn/a', ['a1', 'a2'], 3600);
+    await arriveAll(lock, 'turn/b', ['b1'], 3600);
+    // a1 was forgotten and sent again: its new place is its own, and the old one must not drop it.
+    await lock.forget('turn/a', 'a1');
+    await arriveAll(lock, 'turn/a', ['a1'], 3600);
+    await arriveAll(lock, 'turn/c', ['c1', 'c2'], 3600);
+    expect(lock.marks).toBe(4);
+    // The oldest two places (a1's first, a2) made room: a2 is new again, a1, b1, c1, c2 are not.
+    for (const [key, id] of [['turn/a', 'a1'], ['turn/b', 'b1'], ['turn/c', 'c1'], ['turn/c', 'c2']] as const) expect(await lock.arrive(key, { id, ttlSeconds: 3600 })).toBe('duplicate');
+    expect(await lock.arrive('turn/a', { id: 'a2', ttlSeconds: 3600 })).not.toBe('duplicate');
+    expect(lock.marks).toBe(4);
+  });
 });
