@@ -40,7 +40,7 @@ export function createRedisClient(url: string, options: { cluster: boolean } & R
   return new Cluster(nodes, clusterOptions);
 }
 
-/** Another connection to the same server or cluster with some options changed (BullMQ's blocking connections). */
+/** Another connection to the same server or cluster with some options changed (BullMQ's blocking connections, the turn lock's own). */
 export function duplicateClient(client: RedisClient, options: RedisOptions): RedisClient {
   if (!isCluster(client)) return client.duplicate(options);
   return client.duplicate(undefined, { ...client.options, redisOptions: { ...client.options.redisOptions, ...options }, ...options });
