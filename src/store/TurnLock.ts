@@ -162,7 +162,9 @@ export class MemoryTurnLock implements TurnLock {
   private remember(key: string, id: string, until: number): void {
     const o = this.order;
     if (o.size === this.maxMarks) {
-      const [oldKey, oldId, oldUntil] = [o.keys[o.head]!, o.ids[o.head]!, o.until[o.head]!];
+      const oldKey = o.keys[o.head]!;
+      const oldId = o.ids[o.head]!;
+      const oldUntil = o.until[o.head]!;
       const line = this.seen.get(oldKey);
       // Unless it expired, was forgotten, or came again since (then it has a later place of its
       // own, behind the line's older marks): a line keeps its marks in order of arrival too.

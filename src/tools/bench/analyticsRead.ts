@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -12,7 +11,7 @@ import { TABLES } from '../../analytics/tables.js';
 import { Accounts } from '../../console/accounts/Accounts.js';
 import { RedisStore } from '../../store/RedisStore.js';
 import { seedAnalytics, type SeedResult } from './analyticsSeed.js';
-import { BENCH_PREFIX, clearPrefix, percentile, start, stop } from './run.js';
+import { BENCH_PREFIX, clearPrefix, machineOf, percentile, start, stop } from './run.js';
 
 /**
  * `npm run bench:analytics`: what coordinators wait for with a year's worth of analytics in Redis
@@ -239,7 +238,7 @@ async function main(): Promise<void> {
   const cleared = await usedMemory(redis);
   await redis.quit();
 
-  const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString().slice(0, 10) };
+  const machine = machineOf();
   const redisMemory = { usedBeforeMb: mb(before), usedAfterSeedMb: mb(after), usedAfterClearMb: mb(cleared), seededKeys: memory.keys, seededBytesMb: mb(memory.bytes), byShape: Object.fromEntries(Object.entries(memory.byShape).map(([k, v]) => [k, { keys: v.keys, mb: mb(v.bytes) }])) };
   const report = { machine, settings, seeded, redisMemory, results };
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });

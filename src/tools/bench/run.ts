@@ -68,6 +68,11 @@ async function redisCpuMs(redis: Redis): Promise<number> {
   return (read('used_cpu_user') + read('used_cpu_sys')) * 1000;
 }
 
+/** The machine a run came from, as every report names it. */
+export function machineOf(): { cpus: string; memoryGb: number; node: string; when: string } {
+  return { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString().slice(0, 10) };
+}
+
 /** RSS of a process and its children (PROCESSES > 1: the primary and every server it forked), in MB. */
 const rssMb = (pid: number | undefined): number => {
   if (!pid) return NaN;
@@ -507,7 +512,7 @@ async function main(): Promise<void> {
     const redis = new Redis(REDIS_URL);
     const ab = await counterbalanced(contender('ruta'), other, redis, { concurrency, seconds, roundSeconds: quick ? 1 : Number(values.round) });
     await redis.quit();
-    const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString().slice(0, 10) };
+    const machine = machineOf();
     mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
     writeFileSync(join(ROOT, 'bench-results', 'ab.json'), `${JSON.stringify({ machine, settings: { seconds, concurrency }, ab }, null, 2)}\n`);
     process.stdout.write(format({ machine, settings: { seconds, concurrency }, results: {}, ab }));
@@ -558,7 +563,7 @@ async function main(): Promise<void> {
   }
   await redis.quit();
 
-  const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, when: new Date().toISOString().slice(0, 10) };
+  const machine = machineOf();
   const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length, rutaProcesses: processes, ...(values.set ? { rutaSettings: settings } : {}) }, results, ratios: ratios(results as Record<string, R>), ...(paired ? { paired } : {}), ...(control ? { control } : {}) };
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench-results', quick ? 'quick.json' : values.paired ? 'paired.json' : processes > 1 ? `processes-${processes}.json` : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
