@@ -27,20 +27,27 @@ end
 
 /**
  * A message arrives: its de-duplication mark and its ticket in one step, before anything else.
- * The marks of a line are one sorted set (message id → when its mark expires, ms), trimmed of
+ * The marks of a line are one sorted set (message id → the second its mark expires), trimmed of
  * expired marks on each arrival and capped at the newest 256; the set itself expires with its
- * newest mark.
- * KEYS: next, serving, lease, gone, seen. ARGV: ttl_ms, seen_ttl_ms ('' when no mark), grant_ms, now_ms, id.
+ * newest mark. A 16-hex-digit id is kept as its 8 bytes and the expiry in seconds: 12 bytes a mark
+ * fewer than the hex id and milliseconds (issue 13: Redis bytes per worker).
+ * Marks written before that (hex ids, expiry in ms, always above 1e11) are still recognised and
+ * trimmed on their own clock; two days after the upgrade none is left.
+ * KEYS: next, serving, lease, gone, seen. ARGV: ttl_ms, seen_ttl_s ('' when no mark), grant_ms,
+ * now_ms, id, legacy id ('' when none).
  * Returns the ticket, or -1 when the message was seen before.
  */
 const ARRIVE = new RedisScript(`
 if ARGV[2] ~= '' then
-  local now = tonumber(ARGV[4])
-  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
+  local now_ms = tonumber(ARGV[4])
+  local now_s = math.floor(now_ms / 1000)
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now_s)
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], 100000000000, now_ms)
   if redis.call('ZSCORE', KEYS[5], ARGV[5]) then return -1 end
-  redis.call('ZADD', KEYS[5], now + tonumber(ARGV[2]), ARGV[5])
+  if ARGV[6] ~= '' and redis.call('ZSCORE', KEYS[5], ARGV[6]) then return -1 end
+  redis.call('ZADD', KEYS[5], math.ceil(now_ms / 1000) + tonumber(ARGV[2]), ARGV[5])
   redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -257)
-  redis.call('PEXPIRE', KEYS[5], ARGV[2])
+  redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[2]) * 1000)
 end
 local ticket = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -103,6 +110,16 @@ redis.call('SET', KEYS[3], serving, 'PX', ARGV[2])
 return 1
 `);
 
+const HEX_ID = /^[0-9a-f]{16}$/i;
+
+/**
+ * A mark's member, and the member an earlier release wrote for the same id ('' when it is the same):
+ * a 16-hex-digit id (the tail of a MessageSid) as its 8 bytes, any other id as it is.
+ */
+export function markOf(id: string): [Buffer | string, string] {
+  return HEX_ID.test(id) ? [Buffer.from(id, 'hex'), id] : [id, ''];
+}
+
 export interface RedisTurnLockOptions {
   /**
    * How long a turn holds the lock without renewing it; it is renewed every third of this while
@@ -150,7 +167,7 @@ export class RedisTurnLock implements TurnLock {
 
   async arrive(key: string, seen?: SeenMark): Promise<Place | 'duplicate'> {
     const keys = this.keys(key);
-    const args = seen ? [this.ttlMs, seen.ttlSeconds * 1000, this.grantMs, this.nowMs(), seen.id] : [this.ttlMs, '', this.grantMs, 0, ''];
+    const args = seen ? [this.ttlMs, seen.ttlSeconds, this.grantMs, this.nowMs(), ...markOf(seen.id)] : [this.ttlMs, '', this.grantMs, 0, '', ''];
     const reply = Number(await ARRIVE.run(this.redis, [...keys, this.seenKey(key)], args));
     if (reply === -1) return 'duplicate';
     if (!Number.isInteger(reply) || reply < 1) throw new Error('turn lock: unexpected reply from Redis');
@@ -165,7 +182,7 @@ export class RedisTurnLock implements TurnLock {
   }
 
   async forget(key: string, id: string): Promise<void> {
-    await this.redis.zrem(this.seenKey(key), id);
+    await this.redis.zrem(this.seenKey(key), ...markOf(id).filter((m) => m !== ''));
   }
 
   async run<T>(key: string, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {

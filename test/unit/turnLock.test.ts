@@ -170,6 +170,37 @@ describe('RedisTurnLock de-duplication in Redis', () => {
     const ttl = await env.redis.pttl(marks[0]!);
     expect(ttl).toBeGreaterThan(3500_000);
     expect(ttl).toBeLessThanOrEqual(3600_000);
+    // Each mark is the id's 8 bytes, expiring at a whole second of the injected clock.
+    const kept = await env.redis.zrangeBuffer(marks[0]!, 0, -1, 'WITHSCORES');
+    expect(kept[0]).toEqual(Buffer.from('0000000000000014', 'hex'));
+    // The oldest kept arrived at 17:20 (the fifteenth, ten minutes apart) and is kept an hour.
+    expect(Number(kept[1]!.toString())).toBe(Date.parse('2026-11-20T18:20:00Z') / 1000);
+  });
+
+  it('still recognises, forgets and trims the marks an earlier release wrote (hex ids, expiry in ms)', async () => {
+    const clock = { ms: Date.parse('2026-11-20T15:00:00Z') };
+    const prefix = `${env.prefix}marks-legacy:`;
+    const lock = new RedisTurnLock(env.redis, prefix, { now: () => clock.ms });
+    const seen = `${prefix}seen/{turn/pid9}`;
+    await env.redis.zadd(seen, clock.ms + 3600_000, 'aaaa000011112222', clock.ms + 60_000, 'bbbb000011112222', clock.ms + 3600_000, 'cccc000011112222');
+    const arrive = async (id: string) => {
+      const place = await lock.arrive('turn/pid9', { id, ttlSeconds: 3600 });
+      if (place === 'duplicate') return 'duplicate';
+      await place.abandon();
+      return 'new';
+    };
+    expect(await arrive('aaaa000011112222')).toBe('duplicate');
+    await lock.forget('turn/pid9', 'cccc000011112222');
+    expect(await arrive('cccc000011112222')).toBe('new');
+    expect(await arrive('cccc000011112222')).toBe('duplicate');
+    clock.ms += 61_000;
+    expect(await arrive('bbbb000011112222')).toBe('new');
+    // The expired legacy mark went; the live one stays until its own time.
+    expect(await env.redis.zscore(seen, 'bbbb000011112222')).toBeNull();
+    expect(await env.redis.zscore(seen, 'aaaa000011112222')).not.toBeNull();
+    clock.ms += 3600_000;
+    expect(await arrive('aaaa000011112222')).toBe('new');
+    expect(await env.redis.zscore(seen, 'aaaa000011112222')).toBeNull();
   });
 });
 
