@@ -1,6 +1,6 @@
 import type { RedisClient } from '../store/redisClient.js';
 import { RedisScript } from '../store/redisScript.js';
-import { analyticsEventSchema, hourOf, type AnalyticsEvent } from './event.js';
+import { analyticsEventSchema, hourOf, type AnalyticsChannel, type AnalyticsEvent, type EventKind } from './event.js';
 import { dayTtlMs, type AnalyticsRetention, type AnalyticsStore } from './AnalyticsStore.js';
 import { cellFilter, phraseWorkersId, workersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
 
@@ -44,12 +44,19 @@ if events > 0 then
   local ms = tonumber(nxt())
   local minid = nxt()
   local ttl = nxt()
+  local hours = string.format('%d', ms / 3600000)
   local top = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
   if top[1] then
     local last = tonumber(string.match(top[1][1], '^(%d+)'))
     if last > ms then ms = last end
   end
-  for _ = 1, events do redis.call('XADD', stream, 'MINID', minid, ms .. '-*', 'p', nxt()) end
+  local later = ms ~= tonumber(ARGV[3])
+  for _ = 1, events do
+    local packed = nxt()
+    -- An event packed without its hour (the batch's) whose id is a later hour: it keeps its own.
+    if later and string.sub(packed, 1, 1) == '|' then packed = hours .. packed end
+    redis.call('XADD', stream, 'MINID', minid, ms .. '-*', 'q', packed)
+  end
   redis.call('PEXPIRE', stream, ttl)
 end
 for _ = 1, tonumber(nxt()) do
@@ -208,9 +215,10 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     const counts = new Map<string, { hash: string; cell: string; by: number; day: string }>();
     const workers = new Map<string, { day: string; aids: Set<string> }>();
     const phrases: AggregateWrite['phrases'] = [];
+    const batchHourMs = Math.floor(nowMs / 3600_000) * 3600_000;
     const lasts: NonNullable<AggregateWrite['last']>[] = [];
     for (const w of writes) {
-      for (const e of w.events) events.push(packEvent(e));
+      for (const e of w.events) events.push(packEvent(e, batchHourMs));
       for (const { day, level, cell, by } of w.counts) {
         const hash = dayHash(level, day, kindOf(cell), cell.slice(0, cell.indexOf('|')));
         const id = `${hash} ${cell}`;
@@ -228,8 +236,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
       if (w.last) lasts.push(w.last);
     }
     if (events.length > 0) {
-      const hourMs = Math.floor(nowMs / 3600_000) * 3600_000;
-      args.push(events.length, key('ev'), hourMs, hourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...events);
+      args.push(events.length, key('ev'), batchHourMs, batchHourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...events);
     } else args.push(0);
     args.push(counts.size);
     for (const c of counts.values()) args.push(key(c.hash), c.cell, c.by, ttl(c.day));
@@ -335,7 +342,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     await this.flush();
     // Stream ids are `<hour ms>-<seq>`: the hours are the id range; a cursor is the last id read (exclusive).
     const entries = await this.redis.xrange(this.k('ev'), after ? `(${after}` : String(fromMs), String(toMs), 'COUNT', limit);
-    const events = entries.flatMap(([, fields]) => unpackEntry(fields));
+    const events = entries.flatMap(([id, fields]) => unpackEntry(id, fields));
     const last = entries.at(-1)?.[0];
     return entries.length === limit && last ? { events, next: last } : { events };
   }
@@ -343,31 +350,72 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   async recent(limit: number): Promise<AnalyticsEvent[]> {
     await this.flush();
     const entries = await this.redis.xrevrange(this.k('ev'), '+', '-', 'COUNT', limit);
-    return entries.flatMap(([, fields]) => unpackEntry(fields));
+    return entries.flatMap(([id, fields]) => unpackEntry(id, fields));
   }
 }
 
 /** The fields every event has, in the order a packed event keeps them. */
-type Packed = [hours: number, aid: string, country: string, language: string, channel: string, kind: string, step: string, segments: number, rest?: Record<string, unknown>];
+type Packed = [hours: number | undefined, aid: string, country: string, language: string, channel: string, kind: string, step: string, segments: number, rest?: Record<string, unknown>];
 
 /**
- * An event as the stream keeps it (field 'p'): the fields every event has, separated by '|' —
- * the hour as hours since 1970 (the entry's id holds it too, but a clock set back makes the id
- * later than the event), the aid, country, language, channel, kind, step, segments (empty when
- * absent) — then the rest as JSON when there is any. None of them can hold a '|' (their schemas
- * allow letters, digits and `_.-` only). About 60 bytes a turn's event instead of 250 for the
- * whole JSON object (and 75 for a JSON array, field 'c', until 2026-12-05): a pre-screened
- * worker's 25 events are most of what analytics keep of them for 90 days.
- *
- * @example packEvent({ v: 1, hour: '2026-12-05T14:00:00Z', aid: 'a1b2…', country: 'DO', language: 'es', channel: 'sms', kind: 'understood', step: 'route.trade', segments: 1 }) === '499022|a1b2…|DO|es|sms|understood|route.trade|1'
+ * Each kind's code in the stream (field 'q'): one letter, fixed for good — an event is kept for
+ * months, so a code is never reused or changed; a new kind gets a new letter (the type asks for one).
  */
-export function packEvent(e: AnalyticsEvent): string {
+export const KIND_CODES: Readonly<Record<EventKind, string>> = {
+  understood: 'u',
+  reasked: 'r',
+  not_understood: 'n',
+  command: 'c',
+  first_contact: 'f',
+  privacy_accepted: 'a',
+  privacy_declined: 'd',
+  route_explained: 'e',
+  trade_unmatched: 't',
+  prescreen_started: 's',
+  prescreen_completed: 'p',
+  booking_requested: 'b',
+  booking_confirmed: 'k',
+  booking_cancelled: 'x',
+  booking_declined: 'y',
+  centre_far: 'z',
+  attended: 'h',
+  no_show: 'o',
+  outcome: 'q',
+  opt_out: 'l',
+  erase: 'v',
+  throttled: 'm',
+  delivery_failed: 'i',
+};
+const KIND_OF_CODE = new Map<string, string>(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind]));
+
+export const CHANNEL_CODES: Readonly<Record<AnalyticsChannel, string>> = { sms: 's', whatsapp: 'w', chat: 'c' };
+const CHANNEL_OF_CODE = new Map<string, string>(Object.entries(CHANNEL_CODES).map(([channel, code]) => [code, channel]));
+
+/** A 16-hex-digit aid (what newAid makes) as its 8 bytes in base64url: 11 characters, never mistaken for a hex aid (16 to 32). */
+const SHORT_AID = /^[0-9a-f]{16}$/;
+const packAid = (aid: string) => (SHORT_AID.test(aid) ? Buffer.from(aid, 'hex').toString('base64url') : aid);
+const unpackAid = (packed: string) => (packed.length === 11 ? Buffer.from(packed, 'base64url').toString('hex') : packed);
+
+/**
+ * An event as the stream keeps it (field 'q'): the fields every event has, separated by '|' —
+ * the hour as hours since 1970, left empty when it is the entry id's hour (the batch's; the
+ * write script fills it in when the id is later, a clock set back), the aid in base64url, country,
+ * language, the channel's and the kind's one-letter codes, step, segments (empty when absent) —
+ * then the rest as JSON when there is any. None of them can hold a '|' (their schemas allow
+ * letters, digits and `_.-` only, base64url adds `-_`). A pre-screened worker's 25 events are
+ * most of what analytics keep of them for 90 days: a turn's event is about 36 bytes here, 58 in
+ * the previous packing (field 'p', until 2026-12-05) and 250 as the whole JSON object.
+ *
+ * @example packEvent({ v: 1, hour: '2026-12-05T14:00:00Z', aid: 'a1b2c3d4e5f6a7b8', country: 'DO', language: 'es', channel: 'sms', kind: 'understood', step: 'route.trade', segments: 1 }, Date.parse('2026-12-05T14:00:00Z')) === '|obLD1OX2p7g|DO|es|s|u|route.trade|1'
+ */
+export function packEvent(e: AnalyticsEvent, entryHourMs: number): string {
   const { v: _v, hour, aid, country, language, channel, kind, step, segments, ...rest } = e;
-  const head = `${Date.parse(hour) / 3600_000}|${aid ?? ''}|${country}|${language}|${channel}|${kind}|${step ?? ''}|${segments ?? ''}`;
+  const hourMs = Date.parse(hour);
+  const head = `${hourMs === entryHourMs ? '' : hourMs / 3600_000}|${aid === undefined ? '' : packAid(aid)}|${country}|${language}|${CHANNEL_CODES[channel]}|${KIND_CODES[kind]}|${step ?? ''}|${segments ?? ''}`;
   return Object.keys(rest).length > 0 ? `${head}|${JSON.stringify(rest)}` : head;
 }
 
-/** The fields of a packed event ('p'), or undefined when it has too few. */
+/** The fields of a packed event ('q' or 'p'), or undefined when it has too few. */
 function splitPacked(packed: string): Packed | undefined {
   const parts: string[] = [];
   let from = 0;
@@ -384,27 +432,35 @@ function splitPacked(packed: string): Packed | undefined {
   }
   const [hours, aid, country, language, channel, kind, step, segments] = parts as [string, string, string, string, string, string, string, string];
   const rest = from <= packed.length ? (JSON.parse(packed.slice(from)) as Record<string, unknown>) : undefined;
-  return [hours === '' ? NaN : Number(hours), aid, country, language, channel, kind, step, segments === '' ? -1 : Number(segments), rest];
+  return [hours === '' ? undefined : Number(hours), aid, country, language, channel, kind, step, segments === '' ? -1 : Number(segments), rest];
 }
 
 /**
- * A stream entry back into its event: 'p' (packed, above), 'c' (a JSON array, until 2026-12-05)
- * or 'e' (the whole JSON, the first version); nothing when it does not parse.
+ * A stream entry back into its event: 'q' (packed, above), 'p' (the same with the hour always
+ * there and names in full, until 2026-12-05), 'c' (a JSON array, before that) or 'e' (the whole
+ * JSON, the first version); nothing when it does not parse. `id` is the entry's id (`<hour ms>-<n>`).
  */
-export function unpackEntry(fields: string[]): AnalyticsEvent[] {
+export function unpackEntry(id: string, fields: string[]): AnalyticsEvent[] {
   const read = (name: string) => {
     const i = fields.indexOf(name);
     return i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined;
   };
   let candidate: unknown;
   try {
-    const pipe = read('p');
+    const coded = read('q');
+    const pipe = coded ?? read('p');
     const array = read('c');
     const whole = read('e');
     const packed = pipe !== undefined ? splitPacked(pipe) : array !== undefined ? (JSON.parse(array) as Packed) : undefined;
     if (packed) {
-      const [hours, aid, country, language, channel, kind, step, segments, rest] = packed;
-      if (!Number.isInteger(hours)) return [];
+      let [hours, aid, country, language, channel, kind, step, segments, rest] = packed;
+      if (coded !== undefined) {
+        if (hours === undefined) hours = Number.parseInt(id, 10) / 3600_000;
+        aid = unpackAid(aid);
+        channel = CHANNEL_OF_CODE.get(channel) ?? '';
+        kind = KIND_OF_CODE.get(kind) ?? '';
+      }
+      if (hours === undefined || !Number.isInteger(hours)) return [];
       candidate = {
         v: 1,
         hour: hourOf(new Date(hours * 3600_000)),

@@ -5,9 +5,9 @@ import { tradePhrase } from '../../src/analytics/tradePhrase.js';
 import { EventRecorder, type TurnRecord } from '../../src/analytics/EventRecorder.js';
 import { AnalyticsReader, daysBetween, type AnalyticsQuery } from '../../src/analytics/AnalyticsReader.js';
 import { MemoryAnalyticsStore } from '../../src/analytics/MemoryAnalyticsStore.js';
-import { packEvent, RedisAnalyticsStore, unpackEntry } from '../../src/analytics/RedisAnalyticsStore.js';
+import { CHANNEL_CODES, KIND_CODES, packEvent, RedisAnalyticsStore, unpackEntry } from '../../src/analytics/RedisAnalyticsStore.js';
 import type { AnalyticsStore } from '../../src/analytics/AnalyticsStore.js';
-import { analyticsEventSchema, turnEvent, type EventBase } from '../../src/analytics/event.js';
+import { analyticsEventSchema, EVENT_KINDS, turnEvent, type EventBase } from '../../src/analytics/event.js';
 import { keysUnder, testRedis } from '../support/redis.js';
 
 const T0 = Date.parse('2026-03-02T10:17:42Z');
@@ -149,6 +149,8 @@ describe('RedisAnalyticsStore', () => {
     await recorder.flush();
     const ids = (await redis.xrange(`${prefix}{analytics}:ev`, '-', '+')).map(([id]) => id);
     expect(ids.every((id) => id.startsWith(`${Date.parse('2026-03-02T10:00:00Z')}-`))).toBe(true);
+    // Each event keeps its own hour: packed without it in the batch's hour, with it when the id is later.
+    expect((await store.recent(100)).map((e) => e.hour)).toEqual(['2026-03-02T08:00:00Z', '2026-03-02T10:00:00Z', '2026-03-02T10:00:00Z', '2026-03-02T10:00:00Z']);
     // 91 days later the first events are gone: the stream keeps ANALYTICS_EVENT_RETENTION_DAYS (90).
     clock.now = T0 + 91 * DAY;
     await recorder.turn(turn(3));
@@ -270,6 +272,7 @@ describe('levels: the coarsest cells the filters allow', () => {
 
 describe('the stream\'s packed events', () => {
   const base = { v: 1 as const, hour: '2026-03-02T10:00:00Z', aid: aid(7), country: 'DO', language: 'es' as const, channel: 'sms' as const };
+  const hourMs = Date.parse(base.hour);
   it.each([
     { ...base, kind: 'understood' as const, step: 'route.trade', segments: 2 },
     { ...base, kind: 'not_understood' as const, step: 'prescreen.s3', segments: 0 },
@@ -279,28 +282,47 @@ describe('the stream\'s packed events', () => {
     { ...base, kind: 'delivery_failed' as const, errorCode: 30003 },
     { v: 1 as const, hour: '2026-03-02T11:00:00Z', country: 'XX', language: 'ht' as const, channel: 'whatsapp' as const, kind: 'throttled' as const },
     { ...base, kind: 'command' as const, step: 'none', segments: 1, test: true as const },
-  ])('keeps $kind whole, in far fewer bytes than its JSON', (event) => {
-    const packed = packEvent(event);
-    expect(unpackEntry(['p', packed])).toEqual([event]);
+    { ...base, aid: 'ab'.repeat(16), channel: 'chat' as const, kind: 'erase' as const },
+  ])('keeps $kind whole, in far fewer bytes than its JSON, in its entry\'s hour or another', (event) => {
+    const packed = packEvent(event, hourMs);
+    expect(unpackEntry(`${hourMs}-3`, ['q', packed])).toEqual([event]);
     // The hour, v and the field names are gone: at least 50 bytes less.
     expect(packed.length).toBeLessThan(JSON.stringify(event).length - 50);
+    // In an entry of a later hour (a clock set back), the event's own hour is kept.
+    const later = hourMs + 5 * 3600_000;
+    expect(unpackEntry(`${later}-0`, ['q', packEvent(event, later)])).toEqual([event]);
   });
 
-  it('packs a turn\'s event in fewer bytes than the JSON array it replaces', () => {
+  it('packs a turn\'s event in 22 bytes fewer than the packing before it (field "p")', () => {
     const event = { ...base, kind: 'understood' as const, step: 'route.trade', segments: 2 };
-    const array = JSON.stringify([Date.parse(event.hour) / 3600_000, event.aid, 'DO', 'es', 'sms', 'understood', 'route.trade', 2]);
-    expect(packEvent(event)).toBe(`${Date.parse(event.hour) / 3600_000}|${event.aid}|DO|es|sms|understood|route.trade|2`);
-    expect(packEvent(event).length).toBe(array.length - 14); // two brackets, six pairs of quotes
+    const before = `${hourMs / 3600_000}|${event.aid}|DO|es|sms|understood|route.trade|2`;
+    const packed = packEvent(event, hourMs);
+    expect(packed).toBe(`|${Buffer.from(event.aid, 'hex').toString('base64url')}|DO|es|s|u|route.trade|2`);
+    expect(packed.length).toBe(before.length - 22);
+    expect(unpackEntry(`${hourMs}-0`, ['p', before])).toEqual([event]);
   });
 
-  it('reads the earlier versions\' entries (a JSON array under "c", the whole JSON under "e"), and nothing from a broken one', () => {
+  it('gives every kind and channel a letter of its own', () => {
+    const kinds = Object.values(KIND_CODES);
+    expect(Object.keys(KIND_CODES).sort()).toEqual([...EVENT_KINDS].sort());
+    expect(new Set(kinds).size).toBe(kinds.length);
+    expect(new Set(Object.values(CHANNEL_CODES)).size).toBe(3);
+    for (const code of [...kinds, ...Object.values(CHANNEL_CODES)]) expect(code).toMatch(/^[a-z]$/);
+  });
+
+  it('reads the earlier versions\' entries ("p", a JSON array under "c", the whole JSON under "e"), and nothing from a broken one', () => {
     const event = { ...base, kind: 'understood' as const, step: 'menu.main', segments: 1 };
-    expect(unpackEntry(['e', JSON.stringify(event)])).toEqual([event]);
-    expect(unpackEntry(['c', JSON.stringify([Date.parse(event.hour) / 3600_000, event.aid, 'DO', 'es', 'sms', 'understood', 'menu.main', 1])])).toEqual([event]);
-    expect(unpackEntry(['c', '[1,2'])).toEqual([]);
-    expect(unpackEntry(['c', '[493632,"x","DO","es","sms","understood","",-1]'])).toEqual([]); // not an aid
+    const id = `${hourMs}-0`;
+    expect(unpackEntry(id, ['e', JSON.stringify(event)])).toEqual([event]);
+    expect(unpackEntry(id, ['c', JSON.stringify([hourMs / 3600_000, event.aid, 'DO', 'es', 'sms', 'understood', 'menu.main', 1])])).toEqual([event]);
+    expect(unpackEntry(id, ['c', '[1,2'])).toEqual([]);
+    expect(unpackEntry(id, ['c', '[493632,"x","DO","es","sms","understood","",-1]'])).toEqual([]); // not an aid
     for (const broken of ['493632|' + event.aid + '|DO|es', '|' + event.aid + '|DO|es|sms|understood||', 'x|' + event.aid + '|DO|es|sms|understood||', '493632|' + event.aid + '|DO|es|sms|understood|||{"trade":', '493632|' + event.aid + '|DO|es|sms|shouted||']) {
-      expect(unpackEntry(['p', broken])).toEqual([]);
+      expect(unpackEntry(id, ['p', broken])).toEqual([]);
+    }
+    const short = Buffer.from(event.aid, 'hex').toString('base64url');
+    for (const broken of ['x|' + short + '|DO|es|s|u||', '|' + short + '|DO|es|s|understood||', '|' + short + '|DO|es|sms|u||', '|' + short.slice(1) + '|DO|es|s|u||', '|' + short + '|DO|es|s|u|||{"trade":', '|' + short + '|DO|es']) {
+      expect(unpackEntry(id, ['q', broken])).toEqual([]);
     }
   });
 });
