@@ -405,6 +405,8 @@ async function bytesPerWorker(s: Started, redis: Redis, workers: number) {
   let bytes = 0;
   let keys = 0;
   let withoutTtl = 0;
+  // What is still held a minute, a day… later: most of a worker's keys go long before the stream.
+  const heldBeyond: Record<string, number> = {};
   // Where the bytes go, by key shape (ids and numbers replaced): what to shrink first.
   const shapes = new Map<string, { keys: number; bytes: number; withoutTtl: number }>();
   let cursor = '0';
@@ -413,9 +415,11 @@ async function bytesPerWorker(s: Started, redis: Redis, workers: number) {
     cursor = next;
     for (const key of batch) {
       const size = Number((await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
-      const eternal = (await redis.ttl(key)) === -1;
+      const ttl = await redis.ttl(key);
+      const eternal = ttl === -1;
       keys += 1;
       bytes += size;
+      for (const [after, seconds] of HELD) if (eternal || ttl > seconds) heldBeyond[after] = (heldBeyond[after] ?? 0) + size;
       if (eternal) withoutTtl += 1;
       const shape = key.slice(s.prefix.length).replace(/[0-9a-f]{16,}/gi, '<id>').replace(/\d+/g, '<n>');
       const entry = shapes.get(shape) ?? { keys: 0, bytes: 0, withoutTtl: 0 };
@@ -426,8 +430,18 @@ async function bytesPerWorker(s: Started, redis: Redis, workers: number) {
     }
   } while (cursor !== '0');
   const byShape = Object.fromEntries([...shapes].sort((a, b) => b[1].bytes - a[1].bytes));
-  return { workers, keys, bytes, perWorker: Math.round(bytes / workers), withoutTtl, byShape };
+  const stillHeld = Object.fromEntries(HELD.map(([after]) => [after, Math.round((heldBeyond[after] ?? 0) / workers)]));
+  return { workers, keys, bytes, perWorker: Math.round(bytes / workers), stillHeld, withoutTtl, byShape };
 }
+
+/** When bytes per worker are counted again, by the keys' TTLs: after a minute, a day, two days, eight, thirty. */
+const HELD: ReadonlyArray<readonly [string, number]> = [
+  ['1 min', 60],
+  ['1 d', 86_400],
+  ['2 d', 2 * 86_400],
+  ['8 d', 8 * 86_400],
+  ['30 d', 30 * 86_400],
+];
 
 export async function clearPrefix(redis: Redis, prefix: string): Promise<void> {
   let cursor = '0';
@@ -570,7 +584,7 @@ async function main(): Promise<void> {
   process.stdout.write(format(report));
 }
 
-type R = { startup: { listeningMs: number; readyMs: number }; rssMb: { start: number; afterLoad: number }; closed: { turns: number; errors: number; perSecond: number }; open: Array<{ offered: number; achieved: number; p50: number; p99: number; errors: number; dropped: number }>; memory: { perWorker: number; keys: number; withoutTtl: number } };
+type R = { startup: { listeningMs: number; readyMs: number }; rssMb: { start: number; afterLoad: number }; closed: { turns: number; errors: number; perSecond: number }; open: Array<{ offered: number; achieved: number; p50: number; p99: number; errors: number; dropped: number }>; memory: { perWorker: number; stillHeld?: Record<string, number>; keys: number; withoutTtl: number } };
 
 /** Closed-loop throughput of Ruta over each other server measured in the same run (absent when one was not). */
 function ratios(rows: Record<string, R>): Record<string, number> {
@@ -605,6 +619,10 @@ export function format(report: { machine: Record<string, unknown>; settings: Rec
         `${r.rssMb.start} / ${r.rssMb.afterLoad}`,
       ].join(' | '),
     );
+  }
+  for (const [kind, r] of Object.entries(rows)) {
+    const held = r.memory.stillHeld;
+    if (held) lines.push(`${kind}: Redis bytes per worker still held after ${Object.keys(held).join(' / ')}: ${Object.values(held).join(' / ')}`);
   }
   const r = ratios(rows);
   const named: Record<string, string> = { 'ruta/ruta-noanalytics': 'Ruta / Ruta without analytics (issue 12: ≥ 0.9)', 'ruta/bare': 'Ruta / bare floor', 'ruta/echo': 'Ruta / botbuilder echo' };
