@@ -34,30 +34,42 @@ export function words(text: string): string[] {
   return f === '' ? [] : f.split(' ');
 }
 
+/** The three rows of the distance table editDistance works in, reused from call to call (it runs synchronously). */
+let rows = new Int32Array(3 * 64);
+
 /**
  * Optimal-string-alignment distance (Levenshtein with transpositions), bounded:
  * returns max + 1 as soon as the distance must exceed max.
+ * Keeps only the table's last three rows, in one buffer shared by every call: the occupation
+ * matcher compares a description with every word of its vocabulary, and a table of fresh arrays
+ * per comparison was most of what a turn that reads a trade allocated (issue 13: garbage collection).
  */
 export function editDistance(a: string, b: string, max = Infinity): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) rows.push(new Array<number>(b.length + 1).fill(0));
-  const at = (i: number, j: number): number => rows[i]![j]!;
-  for (let i = 0; i <= a.length; i++) rows[i]![0] = i;
-  for (let j = 0; j <= b.length; j++) rows[0]![j] = j;
+  const width = b.length + 1;
+  if (rows.length < 3 * width) rows = new Int32Array(6 * width);
+  const t = rows;
+  for (let j = 0; j < width; j++) t[j] = j;
+  let cur = 0;
   for (let i = 1; i <= a.length; i++) {
+    // Row i at (i % 3) * width; rows i - 1 and i - 2 before it.
+    const prev2 = cur === 0 ? 2 * width : cur - width;
+    const prev = cur;
+    cur = prev === 2 * width ? 0 : prev + width;
+    t[cur] = i;
     let rowMin = Infinity;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
-      rows[i]![j] = v;
-      rowMin = Math.min(rowMin, v);
+    const ai = a.charCodeAt(i - 1);
+    for (let j = 1; j < width; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(t[prev + j]! + 1, t[cur + j - 1]! + 1, t[prev + j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, t[prev2 + j - 2]! + 1);
+      t[cur + j] = v;
+      if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
   }
-  return at(a.length, b.length);
+  return t[cur + width - 1]!;
 }
 
 /** How many typos we forgive in a word of this length. */

@@ -108,32 +108,42 @@ export class PhraseIndex<T> {
     if (queryKeys.length === 0) return [];
     // Best similarity of each vocabulary key to a query key, and which query key (most keys: none).
     const hit = new Map<string, { sim: number; q: number }>();
+    // Thousands of vocabulary keys a query: nothing is allocated here but the hits.
     for (const v of this.vocabulary) {
-      let best = { sim: 0, q: -1 };
-      queryKeys.forEach((q, i) => {
+      let bestSim = 0;
+      let bestQ = -1;
+      for (let i = 0; i < queryKeys.length; i++) {
+        const q = queryKeys[i]!;
         const sim = keySimilarity(q, v);
         // A word the index knows as written is not a typo of another ("mason" is not "meson").
-        if (sim === TYPO_SIMILARITY && this.known.has(q)) return;
-        if (sim > best.sim) best = { sim, q: i };
-      });
-      if (best.sim > 0) hit.set(v, best);
+        if (sim === TYPO_SIMILARITY && this.known.has(q)) continue;
+        if (sim > bestSim) {
+          bestSim = sim;
+          bestQ = i;
+        }
+      }
+      if (bestSim > 0) hit.set(v, { sim: bestSim, q: bestQ });
     }
     if (hit.size === 0) return [];
     const knownWords = new Set([...hit.values()].map((h) => h.q));
 
     const scored: Array<Ranked<T>> = [];
-    for (const [n, entry] of this.entries.entries()) {
-      const matches: Array<{ score: number; covers: Set<number> }> = [];
+    // Most entries and phrases share no key with the description: they are passed over without
+    // allocating anything (iterators, sets), which a turn that reads a trade did thousands of times.
+    for (let n = 0; n < this.entries.length; n++) {
+      const entry = this.entries[n]!;
+      let matches: Array<{ score: number; covers: Set<number> }> | undefined;
       let named = false;
-      const taskCovers = new Set<number>();
+      let taskCovers: Set<number> | undefined;
       for (const p of entry.phrases) {
         let simSum = 0;
         let idfSum = 0;
-        const covers = new Set<number>();
+        let covers: Set<number> | undefined;
         let matched = 0;
         // Whether each word matched to a name or term names the trade (see isName).
         let asName = true;
-        for (const [i, k] of p.keys.entries()) {
+        for (let i = 0; i < p.keys.length; i++) {
+          const k = p.keys[i]!;
           const h = hit.get(k);
           // Typos are forgiven in names ("carpitero"), not in task words, where they mostly find noise.
           if (h === undefined || (h.sim === TYPO_SIMILARITY && p.weight < TERM_WEIGHT)) continue;
@@ -143,7 +153,7 @@ export class PhraseIndex<T> {
           matched += 1;
           simSum += h.sim;
           idfSum += this.idf.get(k) ?? 0;
-          covers.add(h.q);
+          (covers ??= new Set<number>()).add(h.q);
           const word = queryForms[h.q]!;
           if (p.weight >= TERM_WEIGHT) {
             // In another language than the description's, only the word itself names the trade ("taller" is not "tailleur").
@@ -151,9 +161,9 @@ export class PhraseIndex<T> {
             if (foreign ? singular(word) !== singular(p.forms[i]!) : !isName(word, queryKeys[h.q]!, p.forms[i]!, k, this.taskForms[n]!)) asName = false;
           }
         }
-        if (matched === 0) continue;
+        if (matched === 0 || covers === undefined) continue;
         if (matched === p.keys.length) {
-          if (p.weight < TERM_WEIGHT) for (const q of covers) taskCovers.add(q);
+          if (p.weight < TERM_WEIGHT) for (const q of covers) (taskCovers ??= new Set<number>()).add(q);
           else if (asName) named = true;
         }
         const meanSim = simSum / matched;
@@ -163,9 +173,9 @@ export class PhraseIndex<T> {
           matched === p.keys.length
             ? weight * meanSim * meanIdf * (1 + 0.5 * (covers.size - 1))
             : weight * 0.35 * (matched / p.keys.length) * meanSim * meanIdf;
-        matches.push({ score, covers });
+        (matches ??= []).push({ score, covers });
       }
-      if (matches.length === 0) continue;
+      if (matches === undefined) continue;
       // The best phrase counts in full; others add 40% each, but only for words of the
       // description not yet explained — five phrases that all say "machine" count once.
       matches.sort((a, b) => b.score - a.score);
@@ -179,7 +189,7 @@ export class PhraseIndex<T> {
       }
       const touched = new Set(matches.flatMap((m) => [...m.covers]));
       const untouched = queryKeys.map((_, q) => q).filter((q) => !touched.has(q));
-      const evidence = { named, taskWords: taskCovers.size, unexplained: untouched.length, unknown: untouched.filter((q) => !knownWords.has(q)).length };
+      const evidence = { named, taskWords: taskCovers?.size ?? 0, unexplained: untouched.length, unknown: untouched.filter((q) => !knownWords.has(q)).length };
       scored.push({ item: entry.item, raw, score: round(1 - Math.exp(-raw / 2)), evidence });
     }
     // Stable: equal scores keep catalog order (the more common trade first).
