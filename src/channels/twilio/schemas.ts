@@ -27,8 +27,13 @@ export function cutBody(body: string): string {
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
-/** An optional field Ruta can do without: a malformed value is dropped, never a reason to leave a worker unanswered. */
+/**
+ * An optional field Ruta can do without: a malformed value is dropped, never a reason to leave a
+ * worker unanswered. An absent one is not parsed at all: a failed parse builds its error, and most
+ * of these fields are absent from most webhooks (issue 13: the webhook's parse was 2 % of a turn).
+ */
 const lenient = <T extends z.ZodType>(schema: T) => z.unknown().optional().transform((v) => {
+  if (v === undefined) return undefined;
   const parsed = schema.safeParse(v);
   return parsed.success ? (parsed.data as z.infer<T>) : undefined;
 });
