@@ -116,7 +116,7 @@ const HEX_ID = /^[0-9a-f]{16}$/i;
  * A mark's member, and the member an earlier release wrote for the same id ('' when it is the same):
  * a 16-hex-digit id (the tail of a MessageSid) as its 8 bytes, any other id as it is.
  */
-export function markOf(id: string): [Buffer | string, string] {
+function markOf(id: string): [Buffer | string, string] {
   return HEX_ID.test(id) ? [Buffer.from(id, 'hex'), id] : [id, ''];
 }
 
