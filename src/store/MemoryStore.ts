@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newEtag } from './etag.js';
 import { LOCK_PREFIX, type ExpectedEtag, type PutResult, type Store, type VersionedValue } from './Store.js';
 
 interface Entry {
@@ -61,7 +61,7 @@ export class MemoryStore implements Store {
     const current = this.live(key)?.etag;
     if (expect === null && current !== undefined) return { ok: false, reason: 'etag_mismatch' };
     if (typeof expect === 'string' && current !== expect) return { ok: false, reason: 'etag_mismatch' };
-    const etag = randomBytes(8).toString('hex');
+    const etag = newEtag();
     this.put(key, { value, etag, expiresAt: this.expiry(ttlSeconds) });
     return { ok: true, etag };
   }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { newEtag } from './etag.js';
 import { countExisting, globEscape, isCluster, scanKeys, unlinkKeys, type RedisClient } from './redisClient.js';
 import { RedisScript } from './redisScript.js';
 import { LOCK_PREFIX, type ExpectedEtag, type PutResult, type Store, type VersionedValue } from './Store.js';
@@ -55,7 +55,7 @@ export class RedisStore implements Store {
   }
 
   async putVersioned(key: string, value: string, ttlSeconds: number, expect: ExpectedEtag): Promise<PutResult> {
-    const etag = randomBytes(8).toString('hex');
+    const etag = newEtag();
     const mode = expect === undefined ? 'any' : expect === null ? 'absent' : 'match';
     const ok = await PUT_VERSIONED.run(this.redis, [this.k(key)], [etag, value, expect ?? '', mode, ttlSeconds]);
     return ok === 1 ? { ok: true, etag } : { ok: false, reason: 'etag_mismatch' };
