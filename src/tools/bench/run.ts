@@ -510,7 +510,8 @@ async function main(): Promise<void> {
     }
     await redis.quit();
     mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-    writeFileSync(join(ROOT, 'bench-results', 'soak.json'), `${JSON.stringify({ when: new Date().toISOString().slice(0, 10), cpus: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, node: process.version, soaks }, null, 2)}\n`);
+    const { when, cpus: cpuModel, node } = machineOf();
+    writeFileSync(join(ROOT, 'bench-results', 'soak.json'), `${JSON.stringify({ when, cpus: cpuModel, node, soaks }, null, 2)}\n`);
     return;
   }
   if (values.ab || values.against) {
