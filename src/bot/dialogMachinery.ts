@@ -6,6 +6,8 @@
  * with `require` on this machine). These paths are the package's own files; it declares no
  * exports map, and the type checker fails here first if a new version moves them.
  */
+// First: botbuilder-dialogs' files require botbuilder-core's index, which this puts off.
+import './botbuilderCore.js';
 export { Dialog, DialogReason, DialogTurnStatus, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog.js';
 export { DialogContext, type DialogState } from 'botbuilder-dialogs/lib/dialogContext.js';
 export { DialogSet } from 'botbuilder-dialogs/lib/dialogSet.js';

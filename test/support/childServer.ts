@@ -53,8 +53,8 @@ export function childEnv(prefix: string, env: Record<string, string> = {}): Reco
 }
 
 /** Runs `node dist/src/main.js` with exactly `env`; resolves once it listens (or rejects with what it printed). */
-export async function startChild(env: Record<string, string>, { timeoutMs = 15_000 } = {}): Promise<ChildServer> {
-  const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startChild(env: Record<string, string>, { timeoutMs = 15_000, nodeArgs = [] as string[] } = {}): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
   const exited = new Promise<number | NodeJS.Signals>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code ?? 0)));

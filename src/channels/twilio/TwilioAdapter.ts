@@ -1,13 +1,6 @@
-// botbuilder-core, not botbuilder: the full package adds its CloudAdapter stack (about 110 ms at
-// every start), which only the Bot Framework channel needs, and it loads on that channel's first request.
-import {
-  ActivityTypes,
-  BotAdapter,
-  TurnContext,
-  type Activity,
-  type ConversationReference,
-  type ResourceResponse,
-} from 'botbuilder-core';
+// botbuilder-core's files a turn uses, not its index (which loads the Bot Framework connector):
+// the Bot Framework channel loads that on its first request.
+import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from '../../bot/botbuilderCore.js';
 import { RUTA_EXTRAS, RUTA_PID, RUTA_RENDERED, type InboundExtras } from '../../bot/RutaTurn.js';
 import type { RenderedMessage } from '../render.js';
 import type { InboundMessage } from './schemas.js';
