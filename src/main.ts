@@ -88,6 +88,9 @@ function runPrimary(config: Config, log: Logger): void {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** Start-up work put off until this long after the server listens (issue 13: start-up). */
+const WARM_AFTER_MS = 1_000;
+
 /** One server process: builds the app, listens, and shuts down cleanly. */
 async function serve(config: Config, log: Logger): Promise<void> {
   let ruta;
@@ -107,12 +110,13 @@ async function serve(config: Config, log: Logger): Promise<void> {
     const address = server.address();
     log.info('listening', { port: typeof address === 'object' && address ? address.port : config.PORT, store: ruta.store.kind, env: config.NODE_ENV });
     if (!cluster.isWorker || cluster.worker?.id === 1) process.stderr.write(`Ruta is listening on ${config.PUBLIC_URL}  —  try it: npm run chat\n`);
-    // The town gazetteer is loaded once the server listens, not during a worker's first booking.
-    setImmediate(() => {
+    // The town gazetteer (about 70 ms) is loaded a second after the server listens: not on the
+    // way to its first answers, and not during a worker's first booking (which would load it).
+    setTimeout(() => {
       const started = performance.now();
       ruta.gazetteer.warm();
       log.info('warm', { ms: Math.round(performance.now() - started) });
-    });
+    }, WARM_AFTER_MS).unref();
   });
 
   let closing = false;

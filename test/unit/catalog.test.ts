@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/catalog/Catalog.js';
+import { parseRenec } from '../../src/catalog/tsv.js';
 import { projectRoot } from '../../src/paths.js';
 
 const catalog = Catalog.load();
@@ -69,6 +70,15 @@ describe('catalog', () => {
     expect(catalog.iscoTitle('7112')).toBe('Albañiles');
     const wrong = { countries: raw('countries.json'), institutions: raw('institutions.json'), sectors: raw('sectors.json'), occupations: (raw('occupations.json') as Array<{ isco08: string }>).map((o, i) => (i === 0 ? { ...o, isco08: '7199' } : o)) };
     expect(() => Catalog.fromData(wrong, catalog.registries)).toThrow(/mason: 7199 is not an ISCO-08 unit group/);
+  });
+
+  it('refuses a RENEC extract with a row that has no EC code or no title, naming the row', () => {
+    const header = 'code\tlevel\tsector\ttitle\toccupations\tcertifier_count\tcertifiers\tcurrent';
+    const good = 'EC0326\t2\tConstrucción\tAlbañilería\tAlbañil|Albañil\t1\tCentro A\tyes';
+    expect(parseRenec([header, good].join('\n'))).toEqual([{ code: 'EC0326', level: '2', sector: 'Construcción', title: 'Albañilería', occupations: ['Albañil'], certifiers: ['Centro A'], current: true }]);
+    expect(() => parseRenec([header, good, 'EC12345\t2\tX\tTítulo\t\t0\t\tno'].join('\n'))).toThrow(/row 2: code: "EC12345" is not an EC code/);
+    expect(() => parseRenec([header, good, 'EC0327\t2\tX\t  \t\t0\t\tno'].join('\n'))).toThrow(/row 2: title: empty/);
+    expect(() => parseRenec(['code\ttitle', good].join('\n'))).toThrow(/unexpected header/);
   });
 
   it('loads all 1,477 standards of Mexico\'s RENEC registry, rows with line breaks included', () => {
