@@ -35,7 +35,7 @@ end
  * trimmed on their own clock; two days after the upgrade none is left.
  * KEYS: next, serving, lease, gone, seen. ARGV: ttl_ms, seen_ttl_s ('' when no mark), grant_ms,
  * now_ms, id, legacy id ('' when none).
- * Returns the ticket, or -1 when the message was seen before.
+ * Returns -1 when the message was seen before, else [ticket, 1 when granted at once (first in line)].
  */
 const ARRIVE = new RedisScript(`
 if ARGV[2] ~= '' then
@@ -59,8 +59,9 @@ local serving = tonumber(redis.call('GET', KEYS[2]) or '1')
 if serving == ticket and redis.call('EXISTS', KEYS[3]) == 0 then
   redis.call('SET', KEYS[2], ticket, 'PX', ARGV[1])
   redis.call('SET', KEYS[3], ticket, 'PX', ARGV[3])
+  return {ticket, 1}
 end
-return ticket
+return {ticket, 0}
 `);
 
 /** ARGV: ticket, lease_ms, grant_ms, ttl_ms. Returns 1 when this ticket now holds the lock. */
@@ -168,13 +169,14 @@ export class RedisTurnLock implements TurnLock {
   async arrive(key: string, seen?: SeenMark): Promise<Place | 'duplicate'> {
     const keys = this.keys(key);
     const args = seen ? [this.ttlMs, seen.ttlSeconds, this.grantMs, this.nowMs(), ...markOf(seen.id)] : [this.ttlMs, '', this.grantMs, 0, '', ''];
-    const reply = Number(await ARRIVE.run(this.redis, [...keys, this.seenKey(key)], args));
+    const reply = await ARRIVE.run(this.redis, [...keys, this.seenKey(key)], args);
     if (reply === -1) return 'duplicate';
-    if (!Number.isInteger(reply) || reply < 1) throw new Error('turn lock: unexpected reply from Redis');
-    const ticket = reply;
+    const [ticket, granted] = Array.isArray(reply) ? reply.map(Number) : [];
+    if (ticket === undefined || !Number.isInteger(ticket) || ticket < 1) throw new Error('turn lock: unexpected reply from Redis');
+    const grantedUntil = granted === 1 ? Date.now() + this.grantMs / 2 : 0; // elapsed real time, not the calendar
     return {
       ticket,
-      run: (waitMs, fn) => this.runAt(keys, ticket, waitMs, fn),
+      run: (waitMs, fn) => this.runAt(keys, ticket, waitMs, fn, grantedUntil),
       abandon: async () => {
         await RELEASE.run(this.redis, keys, [ticket, this.grantMs, this.ttlMs, 'abandon']);
       },
@@ -191,9 +193,18 @@ export class RedisTurnLock implements TurnLock {
     return place.run(waitMs, fn);
   }
 
-  private async runAt<T>(keys: string[], ticket: number, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {
+  /**
+   * Waits for the ticket's turn and runs `fn`. A ticket granted on arrival (first in line) whose
+   * grant is still young holds the lease already: no ACQUIRE. The release is sent as soon as `fn`
+   * is done, not awaited: the turn's reply leaves a round trip sooner (issue 13: each sequential
+   * Redis call is a wait of one event-loop turn under load), and the next turn of the same line
+   * from this process goes on the same connection behind it; from another, its ACQUIRE waits for
+   * it as before. A release that fails leaves a lease that expires on its own.
+   */
+  private async runAt<T>(keys: string[], ticket: number, waitMs: number, fn: () => Promise<T>, grantedUntil = 0): Promise<LockResult<T>> {
     const deadline = Date.now() + waitMs; // elapsed real time, not the calendar: a wait, not a date
     for (;;) {
+      if (Date.now() < grantedUntil) break;
       const acquired = Number(await ACQUIRE.run(this.redis, keys, [ticket, this.leaseMs, this.grantMs, this.ttlMs]));
       if (acquired === 1) break;
       if (Date.now() >= deadline) {
@@ -210,7 +221,7 @@ export class RedisTurnLock implements TurnLock {
       return { ok: true, value: await fn() };
     } finally {
       clearInterval(renewal);
-      await RELEASE.run(this.redis, keys, [ticket, this.grantMs, this.ttlMs, 'release']);
+      RELEASE.run(this.redis, keys, [ticket, this.grantMs, this.ttlMs, 'release']).catch(() => undefined);
     }
   }
 }

@@ -108,6 +108,37 @@ describe('RedisTurnLock', () => {
     expect(events).toEqual(['long start', 'long end', 'next']);
   });
 
+  it('runs a turn first in line on two script calls (arrive, release), and still serialises the turns behind it', async () => {
+    // Every script call counted, on a client otherwise the tests' own (issue 13: each sequential call is a wait).
+    const calls: string[] = [];
+    const counted = new Proxy(env.redis, {
+      get: (target, name, receiver) => {
+        const value = Reflect.get(target, name, receiver) as unknown;
+        if (name !== 'evalsha' || typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(String(args[0]).slice(0, 8));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const lock = new RedisTurnLock(counted, `${env.prefix}calls:`);
+    expect(await lock.run('k', 1000, async () => 'alone')).toEqual({ ok: true, value: 'alone' });
+    expect(calls).toHaveLength(2);
+    // The release was sent before run() resolved: the line is free for the next turn at once.
+    calls.length = 0;
+    const order: string[] = [];
+    const first = lock.run('k', 2000, async () => {
+      await sleep(60);
+      order.push('first');
+    });
+    const second = lock.run('k', 2000, async () => void order.push('second'));
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
+    // The second waited: arrive, at least one poll that found the line busy, then its own poll that got it.
+    expect(calls.length).toBeGreaterThanOrEqual(6);
+    expect(await keysUnder(env.redis, `${env.prefix}calls:lock:`)).toEqual([]);
+  });
+
   it('does not skip the first ticket of a line before it has polled (it is granted on arrival)', async () => {
     const [a, b] = [new RedisTurnLock(env.redis, `${env.prefix}first:`), new RedisTurnLock(second, `${env.prefix}first:`)];
     const first = await a.arrive('k');
