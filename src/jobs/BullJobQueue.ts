@@ -78,7 +78,8 @@ export class BullJobQueue implements JobQueue {
       this.workerTimer = undefined;
       if (this.closed) return;
       this.worker = this.startWorker(handler);
-      this.worker.catch((err: unknown) => this.log.error('job_worker_error', { code: errorCode(err) }));
+      // Closing while BullMQ loads is not an error.
+      this.worker.catch((err: unknown) => this.closed || this.log.error('job_worker_error', { code: errorCode(err) }));
     }, this.options.workerStartDelayMs ?? WORKER_START_DELAY_MS);
     this.workerTimer.unref();
   }

@@ -140,6 +140,7 @@ export class RedisTurnLock implements TurnLock {
   private readonly grantMs: number;
   private readonly pollMs: number;
   private readonly ttlMs: number;
+  private readonly renewEveryMs: number;
   private readonly nowMs: () => number;
 
   constructor(
@@ -153,6 +154,9 @@ export class RedisTurnLock implements TurnLock {
     this.nowMs = options.now ?? Date.now;
     // Longer than any wait, so a line's counters outlive its waiters.
     this.ttlMs = Math.max(this.leaseMs * 4, 60_000);
+    // A third of the lease, or of the grant when that is shorter: a turn that runs on its grant
+    // (first in line, no ACQUIRE) renews before the grant runs out.
+    this.renewEveryMs = Math.max(100, Math.floor(Math.min(this.leaseMs, this.grantMs) / 3));
   }
 
   /** The line's name in braces: a hash tag, so its counters and marks share a slot of a Redis Cluster (one script touches them all). */
@@ -173,7 +177,9 @@ export class RedisTurnLock implements TurnLock {
     if (reply === -1) return 'duplicate';
     const [ticket, granted] = Array.isArray(reply) ? reply.map(Number) : [];
     if (ticket === undefined || !Number.isInteger(ticket) || ticket < 1) throw new Error('turn lock: unexpected reply from Redis');
-    const grantedUntil = granted === 1 ? Date.now() + this.grantMs / 2 : 0; // elapsed real time, not the calendar
+    // Young: within the first third of the grant, so the first renewal (a third of it later) comes
+    // while the grant still holds, with a third of it to spare. Elapsed real time, not the calendar.
+    const grantedUntil = granted === 1 ? Date.now() + this.grantMs / 3 : 0;
     return {
       ticket,
       run: (waitMs, fn) => this.runAt(keys, ticket, waitMs, fn, grantedUntil),
@@ -215,7 +221,7 @@ export class RedisTurnLock implements TurnLock {
     }
     const renewal = setInterval(() => {
       RENEW.run(this.redis, keys, [ticket, this.leaseMs, this.ttlMs]).catch(() => undefined);
-    }, Math.max(100, Math.floor(this.leaseMs / 3)));
+    }, this.renewEveryMs);
     renewal.unref();
     try {
       return { ok: true, value: await fn() };

@@ -139,6 +139,21 @@ describe('RedisTurnLock', () => {
     expect(await keysUnder(env.redis, `${env.prefix}calls:lock:`)).toEqual([]);
   });
 
+  it('keeps a turn that runs on its grant (first in line) exclusive past the grant, with a longer lease', async () => {
+    const [a, b] = [new RedisTurnLock(env.redis, `${env.prefix}grant:`, { leaseMs: 1500, grantMs: 300 }), new RedisTurnLock(second, `${env.prefix}grant:`, { leaseMs: 1500, grantMs: 300 })];
+    const events: string[] = [];
+    const long = a.run('k', 3000, async () => {
+      events.push('long start');
+      await sleep(900); // three grants, without ACQUIRE
+      events.push('long end');
+    });
+    await sleep(20);
+    const next = await b.run('k', 3000, async () => events.push('next'));
+    await long;
+    expect(next.ok).toBe(true);
+    expect(events).toEqual(['long start', 'long end', 'next']);
+  });
+
   it('does not skip the first ticket of a line before it has polled (it is granted on arrival)', async () => {
     const [a, b] = [new RedisTurnLock(env.redis, `${env.prefix}first:`), new RedisTurnLock(second, `${env.prefix}first:`)];
     const first = await a.arrive('k');
