@@ -93,12 +93,17 @@ describe('RedisTurnLock', () => {
     expect(await keysUnder(env.redis, `${prefix}lock:{k}:`)).toEqual([]);
   });
 
-  it('keeps a turn longer than its lease exclusive while it runs (the lease is renewed)', async () => {
-    const [a, b] = [new RedisTurnLock(env.redis, `${env.prefix}renew:`, { leaseMs: 150 }), new RedisTurnLock(second, `${env.prefix}renew:`, { leaseMs: 150 })];
+  it.each([
+    // The lease is renewed while the turn runs: four leases long.
+    ['a turn longer than its lease (the lease is renewed)', 'renew', { leaseMs: 150 }, 600],
+    // First in line, it runs on its grant (no ACQUIRE) for three grants: renewed before the grant runs out.
+    ['a turn that runs on its grant past the grant, with a longer lease', 'grant', { leaseMs: 1500, grantMs: 300 }, 900],
+  ] as const)('keeps %s exclusive while it runs', async (_what, name, options, holdMs) => {
+    const [a, b] = [new RedisTurnLock(env.redis, `${env.prefix}${name}:`, options), new RedisTurnLock(second, `${env.prefix}${name}:`, options)];
     const events: string[] = [];
-    const long = a.run('k', 2000, async () => {
+    const long = a.run('k', 3000, async () => {
       events.push('long start');
-      await sleep(600); // four leases
+      await sleep(holdMs);
       events.push('long end');
     });
     await sleep(20);
@@ -137,21 +142,6 @@ describe('RedisTurnLock', () => {
     // The second waited: arrive, at least one poll that found the line busy, then its own poll that got it.
     expect(calls.length).toBeGreaterThanOrEqual(6);
     expect(await keysUnder(env.redis, `${env.prefix}calls:lock:`)).toEqual([]);
-  });
-
-  it('keeps a turn that runs on its grant (first in line) exclusive past the grant, with a longer lease', async () => {
-    const [a, b] = [new RedisTurnLock(env.redis, `${env.prefix}grant:`, { leaseMs: 1500, grantMs: 300 }), new RedisTurnLock(second, `${env.prefix}grant:`, { leaseMs: 1500, grantMs: 300 })];
-    const events: string[] = [];
-    const long = a.run('k', 3000, async () => {
-      events.push('long start');
-      await sleep(900); // three grants, without ACQUIRE
-      events.push('long end');
-    });
-    await sleep(20);
-    const next = await b.run('k', 3000, async () => events.push('next'));
-    await long;
-    expect(next.ok).toBe(true);
-    expect(events).toEqual(['long start', 'long end', 'next']);
   });
 
   it('does not skip the first ticket of a line before it has polled (it is granted on arrival)', async () => {
