@@ -72,14 +72,10 @@ function loadFull(): Record<string | symbol, unknown> {
 
 function loadLight(): Record<string | symbol, unknown> {
   if (light) return light;
-  const found: Record<string | symbol, unknown> = {};
   // The schema first: the index re-exports it whole, and its own files' names win over it.
-  Object.assign(found, require('botframework-schema'));
+  const found: Record<string | symbol, unknown> = { ...(require('botframework-schema') as object) };
   light = found;
-  for (const file of LIGHT_FILES) {
-    const exports = require(join(lib, `${file}.js`)) as Record<string, unknown>;
-    for (const name of Object.keys(exports)) found[name] = exports[name];
-  }
+  for (const file of LIGHT_FILES) Object.assign(found, require(join(lib, `${file}.js`)));
   return found;
 }
 

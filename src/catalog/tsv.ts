@@ -37,7 +37,9 @@ export function parseRenec(tsv: string): RenecStandard[] {
     const f = row.split('\t');
     const code = f[0] ?? '';
     const title = (f[3] ?? '').trim();
-    const problems = [...(RENEC_CODE.test(code) ? [] : [`code: ${JSON.stringify(code)} is not an EC code`]), ...(title === '' ? ['title: empty'] : [])];
+    const problems: string[] = [];
+    if (!RENEC_CODE.test(code)) problems.push(`code: ${JSON.stringify(code)} is not an EC code`);
+    if (title === '') problems.push('title: empty');
     if (problems.length > 0) throw new Error(`mx-conocer-standards.tsv row ${i + 1}: ${problems.join('; ')}`);
     return {
       code,
