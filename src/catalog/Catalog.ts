@@ -45,7 +45,7 @@ export interface Registries {
  * @example const catalog = Catalog.load(); catalog.countryFromPhone('+18095550100')?.code === 'DO'
  */
 export class Catalog {
-  readonly occupationIndex: PhraseIndex<Occupation>;
+  private occupationIdx: PhraseIndex<Occupation> | undefined;
   /** Language identification that also knows the trade names of each language ("albañil", "kizinyè"). */
   readonly languageDetector: LanguageDetector;
   private renecIdx: PhraseIndex<RenecStandard> | undefined;
@@ -56,7 +56,6 @@ export class Catalog {
     readonly data: CatalogData,
     readonly registries: Registries,
   ) {
-    this.occupationIndex = occupationIndex(data.occupations);
     this.languageDetector = new LanguageDetector({
       es: data.occupations.flatMap((o) => [o.name.es, ...o.terms.es]),
       en: data.occupations.flatMap((o) => [o.name.en, ...o.terms.en]),
@@ -114,6 +113,15 @@ export class Catalog {
     }
     if (!parsed.success || problems.length > 0) throw new Error(`Invalid catalog in data/:\n${problems.join('\n')}`);
     return new Catalog(parsed.data, registries);
+  }
+
+  /**
+   * The curated occupations' phrase index, built on first use (about 45 ms: every phrase's words
+   * and phonetic keys), so not on the way to a server's first answers; the server warms it a
+   * second after it listens (issue 13: start-up).
+   */
+  get occupationIndex(): PhraseIndex<Occupation> {
+    return (this.occupationIdx ??= occupationIndex(this.data.occupations));
   }
 
   get countries(): readonly Country[] {

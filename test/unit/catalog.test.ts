@@ -64,6 +64,16 @@ describe('catalog', () => {
     expect(catalog.searchOccupations('xyz')).toEqual([]);
   });
 
+  it('builds the occupations\' index on first use, not when it loads (start-up), and only once', () => {
+    const fresh = Catalog.load();
+    const built = () => (fresh as unknown as { occupationIdx?: unknown }).occupationIdx;
+    expect(built()).toBeUndefined();
+    expect(fresh.searchOccupations('albañil')[0]?.id).toBe('mason');
+    const index = built();
+    expect(index).toBeDefined();
+    expect(fresh.occupationIndex).toBe(index);
+  });
+
   it('keys every curated occupation by a real ISCO-08 unit group', () => {
     expect(catalog.registries.isco.size).toBe(436);
     for (const o of catalog.occupations) expect(catalog.iscoTitle(o.isco08), o.id).toBeTruthy();
