@@ -34,6 +34,19 @@ describe('t(lang): plain keys answered from memory', () => {
     expect(t('route.confirmCountry', { country: 'Panamá' })).toContain('Panamá');
   });
 
+  it('gives, for every key of every language with options, what i18next\'s own fixed t gives', () => {
+    const locales = readLocales();
+    const optionSets = [{ count: 1 }, { count: 3 }, { count: 0, country: 'Costa Rica', name: 'Ana', n: 2, code: 'EC0128', time: '09:00' }, { context: 'sms' }, {}];
+    for (const lang of LANGUAGES) {
+      const t = i18n.t(lang);
+      const fixed = i18n.instance.getFixedT(lang);
+      for (const key of keysOf((locales[lang] as Record<string, Tree>).translation!))
+        for (const options of optionSets) expect(t(key, { ...options }), `${lang} ${key} ${JSON.stringify(options)}`).toBe(fixed(key, { ...options }));
+    }
+    // An options object naming its own language keeps it, as with i18next's fixed t.
+    expect(i18n.t('es')('menu.title', { lng: 'ht' })).toBe(i18n.instance.t('menu.title', { lng: 'ht' }));
+  });
+
   it('keeps each language apart', () => {
     expect(i18n.t('ht')('menu.title')).toBe(i18n.instance.t('menu.title', { lng: 'ht' }));
     expect(i18n.t('ht')('menu.title')).not.toBe(i18n.t('es')('menu.title'));
