@@ -78,9 +78,7 @@ export class SenderLimits {
    * against the global limit (no more than six bursts a minute per sender get that far).
    */
   private async firstExceeded(key: string): Promise<{ limit: 'burst' | 'minute' | 'segments' | 'global'; retryMs: number } | undefined> {
-    // The day's segments read by counting none: a script call, which auto-pipelining sends with the
-    // turn's other commands, where the library's get is a MULTI of its own (one more socket write).
-    const [spent, burst] = await Promise.all([this.segments.penalty(key, 0), consumed(this.burst, key)]);
+    const [spent, burst] = await Promise.all([this.segments.get(key), consumed(this.burst, key)]);
     if (spent && spent.consumedPoints >= this.settings.segmentsPerDay) return { limit: 'segments', retryMs: spent.msBeforeNext };
     if (burst) return { limit: 'burst', retryMs: burst.msBeforeNext };
     const [minute, global] = await Promise.all([consumed(this.minute, key), consumed(this.global, 'all')]);
