@@ -116,8 +116,13 @@ async function serve(config: Config, log: Logger): Promise<void> {
     setTimeout(() => {
       const started = performance.now();
       ruta.gazetteer.warm();
-      void ruta.catalog.occupationIndex;
-      log.info('warm', { ms: Math.round(performance.now() - started) });
+      const gazetteerMs = performance.now() - started;
+      // The index in a later turn of the event loop: a message that came meanwhile is answered in between.
+      setImmediate(() => {
+        const indexStarted = performance.now();
+        void ruta.catalog.occupationIndex;
+        log.info('warm', { ms: Math.round(gazetteerMs + performance.now() - indexStarted) });
+      });
     }, WARM_AFTER_MS).unref();
   });
 
