@@ -45,7 +45,7 @@ export async function createI18n(dir?: string): Promise<RutaI18n> {
     // Logs are JSON lines: no promotional notice on stdout.
     showSupportNotice: false,
   });
-  const fixed = new Map(LANGUAGES.map((lang) => [lang, remembered(instance.getFixedT(lang), instance, lang)]));
+  const fixed = new Map(LANGUAGES.map((lang) => [lang, remembered(instance, lang)]));
   return { instance, t: (language) => fixed.get(language)! };
 }
 
@@ -61,12 +61,12 @@ export async function createI18n(dir?: string): Promise<RutaI18n> {
  * of any one function in an allocation profile under load). Anything else (a default value given
  * as a string, an options object naming its own language) goes through the fixed `t` unchanged.
  */
-export function remembered(t: TFunction, instance?: i18n, language?: Language): Translate {
+export function remembered(instance: i18n, language: Language): Translate {
   const known = new Map<string, string>();
   // Untyped: a pass-through of the caller's key, not a key of its own (test/unit/localeKeys.test.ts
   // checks the keys at every call of a TFunction).
-  const i18next = t as unknown as (...args: unknown[]) => unknown;
-  const direct = instance && language ? (instance.t.bind(instance) as unknown as (key: string, options: Record<string, unknown>) => unknown) : undefined;
+  const i18next = instance.getFixedT(language) as unknown as (...args: unknown[]) => unknown;
+  const direct = instance.t.bind(instance) as unknown as (key: string, options: Record<string, unknown>) => unknown;
   const translate = (key: unknown, ...rest: unknown[]): unknown => {
     if (typeof key === 'string') {
       if (rest.length === 0) {
@@ -77,7 +77,7 @@ export function remembered(t: TFunction, instance?: i18n, language?: Language): 
         return out;
       }
       const options = rest[0];
-      if (direct && rest.length === 1 && typeof options === 'object' && options !== null && !('lng' in options) && !('lngs' in options) && !('ns' in options) && !('keyPrefix' in options)) {
+      if (rest.length === 1 && typeof options === 'object' && options !== null && !('lng' in options) && !('lngs' in options) && !('ns' in options) && !('keyPrefix' in options)) {
         return direct(key, { ...options, lng: language });
       }
     }
