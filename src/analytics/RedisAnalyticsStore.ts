@@ -1,8 +1,11 @@
 import type { RedisClient } from '../store/redisClient.js';
 import { RedisScript } from '../store/redisScript.js';
-import { analyticsEventSchema, hourOf, type AnalyticsChannel, type AnalyticsEvent, type EventKind } from './event.js';
+import type { AnalyticsEvent } from './event.js';
 import { dayTtlMs, type AnalyticsRetention, type AnalyticsStore } from './AnalyticsStore.js';
 import { cellFilter, phraseWorkersId, workersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
+import { packEntries, unpackEntry } from './streamCodec.js';
+
+export { CHANNEL_CODES, KIND_CODES, packEvent, unpackEntry } from './streamCodec.js';
 
 /** The day hash of each level: exact cells, per country, overall (see cells.ts LEVELS). */
 const LEVEL_HASH: Record<Level, string> = { x: 'n', c: 'nc', a: 'na' };
@@ -22,12 +25,13 @@ function kindOf(cell: string): string {
 }
 
 /**
- * One write, in one script: events appended to the stream with ids from the injected clock, to the
- * hour (`<hour ms>-<seq>`; never a later hour's id before an earlier one) and every event older than
+ * One write, in one script: the batch's events appended to the stream as entries of up to
+ * MAX_EVENTS_PER_ENTRY (streamCodec.ts), with ids from the injected clock, to the hour
+ * (`<hour ms>-<seq>`; never a later hour's id before an earlier one) and every entry older than
  * the retention trimmed (MINID, exact: each is removed once, so the cost per append stays
  * constant); cell counts and distinct workers at each level; unmatched phrases; the conversation's
  * last step. Every key it touches is in KEYS (all under one hash tag) and gets its TTL.
- * ARGV, read in order: events (count, stream key, hour ms, min id ms, ttl ms, packed…), counts
+ * ARGV, read in order: stream entries (count, stream key, hour ms, min id ms, ttl ms, entry…), counts
  * (count; key, field, by, ttl ms…), workers (count; key, ttl ms, n, n aids…), phrases (count; sorted set
  * key, member, HyperLogLog key, aid, ttl ms…), last steps (count; 'forget' last key, quiet key,
  * aid | 'set' last key, quiet key, aid, dims, step, at ms, expires ms, ttl ms…). Keys are 1-based
@@ -38,24 +42,19 @@ const WRITE = new RedisScript(`
 local i = 1
 local function nxt() local v = ARGV[i]; i = i + 1; return v end
 local function key() return KEYS[tonumber(nxt())] end
-local events = tonumber(nxt())
-if events > 0 then
+local entries = tonumber(nxt())
+if entries > 0 then
   local stream = key()
   local ms = tonumber(nxt())
   local minid = nxt()
   local ttl = nxt()
-  local hours = string.format('%d', ms / 3600000)
   local top = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
   if top[1] then
     local last = tonumber(string.match(top[1][1], '^(%d+)'))
     if last > ms then ms = last end
   end
-  local later = ms ~= tonumber(ARGV[3])
-  for _ = 1, events do
-    local packed = nxt()
-    -- An event packed without its hour (the batch's) whose id is a later hour: it keeps its own.
-    if later and string.sub(packed, 1, 1) == '|' then packed = hours .. packed end
-    redis.call('XADD', stream, 'MINID', minid, ms .. '-*', 'q', packed)
+  for _ = 1, entries do
+    redis.call('XADD', stream, 'MINID', minid, ms .. '-*', 'z', nxt())
   end
   redis.call('PEXPIRE', stream, ttl)
 end
@@ -209,8 +208,8 @@ export class RedisAnalyticsStore implements AnalyticsStore {
       if (t === undefined) ttls.set(day, (t = dayTtlMs(day, nowMs, aggregateDays)));
       return t;
     };
-    const args: Array<string | number> = [];
-    const events: string[] = [];
+    const args: Array<string | number | Buffer> = [];
+    const events: AnalyticsEvent[] = [];
     // Counts of the same cell add up; a HyperLogLog gets all its workers in one PFADD (each once).
     const counts = new Map<string, { hash: string; cell: string; by: number; day: string }>();
     const workers = new Map<string, { day: string; aids: Set<string> }>();
@@ -218,7 +217,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     const batchHourMs = Math.floor(nowMs / 3600_000) * 3600_000;
     const lasts: NonNullable<AggregateWrite['last']>[] = [];
     for (const w of writes) {
-      for (const e of w.events) events.push(packEvent(e, batchHourMs));
+      for (const e of w.events) events.push(e);
       for (const { day, level, cell, by } of w.counts) {
         const hash = dayHash(level, day, kindOf(cell), cell.slice(0, cell.indexOf('|')));
         const id = `${hash} ${cell}`;
@@ -236,7 +235,8 @@ export class RedisAnalyticsStore implements AnalyticsStore {
       if (w.last) lasts.push(w.last);
     }
     if (events.length > 0) {
-      args.push(events.length, key('ev'), batchHourMs, batchHourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...events);
+      const entries = packEntries(events, batchHourMs);
+      args.push(entries.length, key('ev'), batchHourMs, batchHourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...entries);
     } else args.push(0);
     args.push(counts.size);
     for (const c of counts.values()) args.push(key(c.hash), c.cell, c.by, ttl(c.day));
@@ -338,145 +338,53 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     return { aid, dims: f.d, step: f.s, atMs: Number(f.a), expiresMs: Number(f.x) };
   }
 
+  /**
+   * A cursor is the last entry read (`<id>`, exclusive) or, when a page ended inside an entry,
+   * that entry and how many of its events were given (`<id>:<n>`). Entries are read a few at a time
+   * (each holds at least one event), so a page decodes little more than it gives.
+   */
   async range(fromMs: number, toMs: number, limit: number, after?: string): Promise<{ events: AnalyticsEvent[]; next?: string }> {
     await this.flush();
-    // Stream ids are `<hour ms>-<seq>`: the hours are the id range; a cursor is the last id read (exclusive).
-    const entries = await this.redis.xrange(this.k('ev'), after ? `(${after}` : String(fromMs), String(toMs), 'COUNT', limit);
-    const events = entries.flatMap(([id, fields]) => unpackEntry(id, fields));
-    const last = entries.at(-1)?.[0];
-    return entries.length === limit && last ? { events, next: last } : { events };
+    const [afterId, skipText] = after?.split(':') ?? [];
+    let skip = Number(skipText ?? 0);
+    // Stream ids are `<hour ms>-<seq>`: the hours are the id range.
+    let start = afterId === undefined ? String(fromMs) : skipText !== undefined ? afterId : `(${afterId}`;
+    const events: AnalyticsEvent[] = [];
+    for (;;) {
+      const want = Math.min(Math.max(1, limit - events.length), 100);
+      const entries = await this.redis.xrangeBuffer(this.k('ev'), start, String(toMs), 'COUNT', want);
+      for (const [rawId, fields] of entries) {
+        const id = rawId.toString();
+        const all = unpackEntry(id, fields);
+        const room = limit - events.length;
+        if (all.length - skip > room) {
+          events.push(...all.slice(skip, skip + room));
+          return { events, next: `${id}:${skip + room}` };
+        }
+        events.push(...all.slice(skip));
+        skip = 0;
+        start = `(${id}`;
+      }
+      if (entries.length < want) return { events };
+      if (events.length >= limit) return { events, next: start.slice(1) };
+    }
   }
 
+  /** The newest `limit` events, newest first (an entry's events are in the order written). */
   async recent(limit: number): Promise<AnalyticsEvent[]> {
     await this.flush();
-    const entries = await this.redis.xrevrange(this.k('ev'), '+', '-', 'COUNT', limit);
-    return entries.flatMap(([id, fields]) => unpackEntry(id, fields));
-  }
-}
-
-/** The fields every event has, in the order a packed event keeps them. */
-type Packed = [hours: number | undefined, aid: string, country: string, language: string, channel: string, kind: string, step: string, segments: number, rest?: Record<string, unknown>];
-
-/**
- * Each kind's code in the stream (field 'q'): one letter, fixed for good — an event is kept for
- * months, so a code is never reused or changed; a new kind gets a new letter (the type asks for one).
- */
-export const KIND_CODES: Readonly<Record<EventKind, string>> = {
-  understood: 'u',
-  reasked: 'r',
-  not_understood: 'n',
-  command: 'c',
-  first_contact: 'f',
-  privacy_accepted: 'a',
-  privacy_declined: 'd',
-  route_explained: 'e',
-  trade_unmatched: 't',
-  prescreen_started: 's',
-  prescreen_completed: 'p',
-  booking_requested: 'b',
-  booking_confirmed: 'k',
-  booking_cancelled: 'x',
-  booking_declined: 'y',
-  centre_far: 'z',
-  attended: 'h',
-  no_show: 'o',
-  outcome: 'q',
-  opt_out: 'l',
-  erase: 'v',
-  throttled: 'm',
-  delivery_failed: 'i',
-};
-const KIND_OF_CODE = new Map<string, string>(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind]));
-
-export const CHANNEL_CODES: Readonly<Record<AnalyticsChannel, string>> = { sms: 's', whatsapp: 'w', chat: 'c' };
-const CHANNEL_OF_CODE = new Map<string, string>(Object.entries(CHANNEL_CODES).map(([channel, code]) => [code, channel]));
-
-/** A 16-hex-digit aid (what newAid makes) as its 8 bytes in base64url: 11 characters, never mistaken for a hex aid (16 to 32). */
-const SHORT_AID = /^[0-9a-f]{16}$/;
-const packAid = (aid: string) => (SHORT_AID.test(aid) ? Buffer.from(aid, 'hex').toString('base64url') : aid);
-const unpackAid = (packed: string) => (packed.length === 11 ? Buffer.from(packed, 'base64url').toString('hex') : packed);
-
-/**
- * An event as the stream keeps it (field 'q'): the fields every event has, separated by '|' —
- * the hour as hours since 1970, left empty when it is the entry id's hour (the batch's; the
- * write script fills it in when the id is later, a clock set back), the aid in base64url, country,
- * language, the channel's and the kind's one-letter codes, step, segments (empty when absent) —
- * then the rest as JSON when there is any. None of them can hold a '|' (their schemas allow
- * letters, digits and `_.-` only, base64url adds `-_`). A pre-screened worker's 25 events are
- * most of what analytics keep of them for 90 days: a turn's event is about 36 bytes here, 58 in
- * the previous packing (field 'p', until 2026-12-05) and 250 as the whole JSON object.
- *
- * @example packEvent({ v: 1, hour: '2026-12-05T14:00:00Z', aid: 'a1b2c3d4e5f6a7b8', country: 'DO', language: 'es', channel: 'sms', kind: 'understood', step: 'route.trade', segments: 1 }, Date.parse('2026-12-05T14:00:00Z')) === '|obLD1OX2p7g|DO|es|s|u|route.trade|1'
- */
-export function packEvent(e: AnalyticsEvent, entryHourMs: number): string {
-  const { v: _v, hour, aid, country, language, channel, kind, step, segments, ...rest } = e;
-  const hourMs = Date.parse(hour);
-  const head = `${hourMs === entryHourMs ? '' : hourMs / 3600_000}|${aid === undefined ? '' : packAid(aid)}|${country}|${language}|${CHANNEL_CODES[channel]}|${KIND_CODES[kind]}|${step ?? ''}|${segments ?? ''}`;
-  return Object.keys(rest).length > 0 ? `${head}|${JSON.stringify(rest)}` : head;
-}
-
-/** The fields of a packed event ('q' or 'p'), or undefined when it has too few. */
-function splitPacked(packed: string): Packed | undefined {
-  const parts: string[] = [];
-  let from = 0;
-  for (let i = 0; i < 8; i++) {
-    const bar = packed.indexOf('|', from);
-    if (bar < 0) {
-      if (i < 7) return undefined;
-      parts.push(packed.slice(from));
-      from = packed.length + 1;
-      break;
-    }
-    parts.push(packed.slice(from, bar));
-    from = bar + 1;
-  }
-  const [hours, aid, country, language, channel, kind, step, segments] = parts as [string, string, string, string, string, string, string, string];
-  const rest = from <= packed.length ? (JSON.parse(packed.slice(from)) as Record<string, unknown>) : undefined;
-  return [hours === '' ? undefined : Number(hours), aid, country, language, channel, kind, step, segments === '' ? -1 : Number(segments), rest];
-}
-
-/**
- * A stream entry back into its event: 'q' (packed, above), 'p' (the same with the hour always
- * there and names in full, until 2026-12-05), 'c' (a JSON array, before that) or 'e' (the whole
- * JSON, the first version); nothing when it does not parse. `id` is the entry's id (`<hour ms>-<n>`).
- */
-export function unpackEntry(id: string, fields: string[]): AnalyticsEvent[] {
-  const read = (name: string) => {
-    const i = fields.indexOf(name);
-    return i >= 0 && i % 2 === 0 ? fields[i + 1] : undefined;
-  };
-  let candidate: unknown;
-  try {
-    const coded = read('q');
-    const pipe = coded ?? read('p');
-    const array = read('c');
-    const whole = read('e');
-    const packed = pipe !== undefined ? splitPacked(pipe) : array !== undefined ? (JSON.parse(array) as Packed) : undefined;
-    if (packed) {
-      let [hours, aid, country, language, channel, kind, step, segments, rest] = packed;
-      if (coded !== undefined) {
-        if (hours === undefined) hours = Number.parseInt(id, 10) / 3600_000;
-        aid = unpackAid(aid);
-        channel = CHANNEL_OF_CODE.get(channel) ?? '';
-        kind = KIND_OF_CODE.get(kind) ?? '';
+    const events: AnalyticsEvent[] = [];
+    let end = '+';
+    while (events.length < limit) {
+      const want = Math.min(limit - events.length, 100);
+      const entries = await this.redis.xrevrangeBuffer(this.k('ev'), end, '-', 'COUNT', want);
+      for (const [rawId, fields] of entries) {
+        const id = rawId.toString();
+        events.push(...unpackEntry(id, fields).reverse());
+        end = `(${id}`;
       }
-      if (hours === undefined || !Number.isInteger(hours)) return [];
-      candidate = {
-        v: 1,
-        hour: hourOf(new Date(hours * 3600_000)),
-        ...(aid ? { aid } : {}),
-        country,
-        language,
-        channel,
-        kind,
-        ...(step ? { step } : {}),
-        ...(segments >= 0 ? { segments } : {}),
-        ...(rest ?? {}),
-      };
-    } else if (whole !== undefined) candidate = JSON.parse(whole);
-  } catch {
-    return [];
+      if (entries.length < want) break;
+    }
+    return events.slice(0, limit);
   }
-  const parsed = analyticsEventSchema.safeParse(candidate);
-  return parsed.success ? [parsed.data] : [];
 }

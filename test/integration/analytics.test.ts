@@ -8,7 +8,7 @@ import { readTables } from '../../src/analytics/tables.js';
 import { bookByChat, TEST_ACCOUNT_SID } from '../support/bookingJourney.js';
 import { twilioSignature } from '../../src/channels/twilio/signature.js';
 import { newMessageSid } from '../../src/tools/twilioClient.js';
-import { keysUnder } from '../support/redis.js';
+import { keysUnder, streamText } from '../support/redis.js';
 import { AUTH_TOKEN, PUBLIC_URL, SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
 
 // Issue 12, "Events, privately": a scripted cohort through the signed Twilio webhook, on a frozen
@@ -53,7 +53,7 @@ async function sessionOf(from: string, channel: 'sms' | 'whatsapp' = 'sms') {
 /** A key's whole content as text, whatever its type (HyperLogLogs: their name only). */
 async function contentOf(redis: RedisClient, key: string): Promise<string> {
   const type = await redis.type(key);
-  if (type === 'stream') return JSON.stringify(await redis.xrange(key, '-', '+'));
+  if (type === 'stream') return streamText(redis, key);
   if (type === 'hash') return JSON.stringify(await redis.hgetall(key));
   if (type === 'zset') return JSON.stringify(await redis.zrange(key, 0, -1, 'WITHSCORES'));
   if (type === 'list') return JSON.stringify(await redis.lrange(key, 0, -1));
@@ -204,6 +204,7 @@ describe('analytics over the Twilio webhook (real Redis, frozen clock)', () => {
       expect(stored).not.toContain(pid);
       if (stored.includes(erasedAid!)) expect(key).toBe(`${app.prefix}{analytics}:ev`);
     }
+    expect(await streamText(app.redis, `${app.prefix}{analytics}:ev`)).toContain(erasedAid);
     expect(await sessionOf(eraser)).toBeUndefined();
     await app.chat(eraser, ['Hola']);
     const fresh = (await sessionOf(eraser))?.aid;

@@ -27,7 +27,8 @@ it('seeds exactly the events asked for, through the real store, within the 90 da
   // The last conversation may add one or two more (a turn and its milestones are written together).
   expect(seeded.events).toBeGreaterThanOrEqual(2000);
   expect(seeded.events).toBeLessThanOrEqual(2002);
-  expect(await own.redis.xlen(`${own.prefix}{analytics}:ev`)).toBe(seeded.events);
+  // An hour's events are one write: entries of up to 128 events each, far fewer entries than events.
+  expect(await own.redis.xlen(`${own.prefix}{analytics}:ev`)).toBeLessThan(seeded.events / 2);
   expect(seeded.conversations).toBeGreaterThan(100);
   expect(Date.parse(seeded.firstHour)).toBeGreaterThanOrEqual(Date.parse('2026-08-23T00:00:00Z'));
   expect(Date.parse(seeded.lastHour)).toBeLessThanOrEqual(NOW);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymize } from '../../src/privacy/pseudonym.js';
-import { keysUnder } from '../support/redis.js';
+import { keysUnder, streamText } from '../support/redis.js';
 import { SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
 
 let app: TestApp;
@@ -152,7 +152,7 @@ describe('erase', () => {
       keys.map(async (k) => {
         const type = await app.redis.type(k);
         if (type === 'hash') return JSON.stringify(await app.redis.hgetall(k));
-        if (type === 'stream') return JSON.stringify(await app.redis.xrange(k, '-', '+'));
+        if (type === 'stream') return streamText(app.redis, k);
         if (type === 'zset') return JSON.stringify(await app.redis.zrange(k, 0, -1, 'WITHSCORES'));
         if (type === 'set') return JSON.stringify(await app.redis.smembers(k));
         if (type === 'list') return JSON.stringify(await app.redis.lrange(k, 0, -1));

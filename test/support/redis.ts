@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRedisClient, scanKeys, unlinkKeys, type RedisClient } from '../../src/store/redisClient.js';
 import { CLUSTER_URL } from './redisCluster.js';
+import { batchText, unpackEntry } from '../../src/analytics/streamCodec.js';
 
 /**
  * The `cluster` project (TEST_REDIS_CLUSTER=1) runs the same tests against the local three-node
@@ -38,4 +39,24 @@ export async function keysUnder(redis: RedisClient, prefix: string): Promise<str
   const found = new Set<string>();
   for await (const keys of scanKeys(redis, `${prefix}*`)) for (const k of keys) found.add(k);
   return [...found];
+}
+
+/**
+ * A stream's whole content as text, as a privacy check must read it: each entry's id and fields,
+ * a batch of analytics events ('z', deflated) as the text it holds, not its compressed bytes, and
+ * then the events it holds as JSON (aids in hex, as the rest of Ruta writes them).
+ */
+export async function streamText(redis: RedisClient, key: string): Promise<string> {
+  const entries = await redis.xrangeBuffer(key, '-', '+');
+  return entries
+    .map(([id, fields]) => {
+      const parts = [id.toString()];
+      for (let i = 0; i + 1 < fields.length; i += 2) {
+        const name = fields[i]!.toString();
+        parts.push(name, name === 'z' ? (batchText(fields[i + 1]!) ?? '<unreadable batch>') : fields[i + 1]!.toString());
+      }
+      parts.push(JSON.stringify(unpackEntry(id.toString(), fields)));
+      return parts.join(' ');
+    })
+    .join('\n');
 }

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RedisClient } from '../../src/store/redisClient.js';
 import { createLogger } from '../../src/log.js';
@@ -5,7 +6,8 @@ import { tradePhrase } from '../../src/analytics/tradePhrase.js';
 import { EventRecorder, type TurnRecord } from '../../src/analytics/EventRecorder.js';
 import { AnalyticsReader, daysBetween, type AnalyticsQuery } from '../../src/analytics/AnalyticsReader.js';
 import { MemoryAnalyticsStore } from '../../src/analytics/MemoryAnalyticsStore.js';
-import { CHANNEL_CODES, KIND_CODES, packEvent, RedisAnalyticsStore, unpackEntry } from '../../src/analytics/RedisAnalyticsStore.js';
+import { RedisAnalyticsStore } from '../../src/analytics/RedisAnalyticsStore.js';
+import { CHANNEL_CODES, KIND_CODES, MAX_EVENTS_PER_ENTRY, packEntries, packEvent, STREAM_DICTIONARY_V1, unpackEntry } from '../../src/analytics/streamCodec.js';
 import type { AnalyticsStore } from '../../src/analytics/AnalyticsStore.js';
 import { analyticsEventSchema, EVENT_KINDS, turnEvent, type EventBase } from '../../src/analytics/event.js';
 import { keysUnder, testRedis } from '../support/redis.js';
@@ -230,7 +232,9 @@ describe('levels: the coarsest cells the filters allow', () => {
     const calls = sent.mock.calls.filter(([c]) => c.name === 'evalsha').length;
     sent.mockRestore();
     expect(calls).toBe(3); // 8 + 8 (each sent when the eighth arrived) + 4 (at flush)
-    expect(await redis.xlen(`${prefix}small:{analytics}:ev`)).toBe(20);
+    // One stream entry per write, holding its events.
+    expect(await redis.xlen(`${prefix}small:{analytics}:ev`)).toBe(3);
+    expect((await small.recent(100)).map((e) => e.aid)).toEqual(Array.from({ length: 20 }, (_, i) => aid(20 - i)));
 
     const lines: string[] = [];
     const bounded = new RedisAnalyticsStore(redis, `${prefix}bounded:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000, maxQueued: 5 });
@@ -239,7 +243,34 @@ describe('levels: the coarsest cells the filters allow', () => {
     await full.flush();
     expect(full.failures).toBe(2);
     expect(lines.join()).toMatch(/analytics_failed.*analytics_backlog/);
-    expect(await redis.xlen(`${prefix}bounded:{analytics}:ev`)).toBe(5);
+    expect((await bounded.recent(100)).length).toBe(5);
+  });
+
+  it('pages by cursor through entries of many events: never more than asked, the same events in the same order as one read', async () => {
+    const paged = new RedisAnalyticsStore(redis, `${prefix}paged:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000 });
+    const recorder = new EventRecorder({ store: paged, now: () => new Date(T0), log: silent, quietMs: DAY });
+    // Three writes: 40 turns, 1, then 25 — entries of 40, 1 and 25 events.
+    for (const [from, to] of [[1, 40], [41, 41], [42, 66]] as const) {
+      for (let n = from; n <= to; n++) await recorder.turn(turn(n));
+      await recorder.flush();
+    }
+    expect(await redis.xlen(`${prefix}paged:{analytics}:ev`)).toBe(3);
+    const whole = (await paged.range(T0 - HOUR, T0 + HOUR, 1000)).events;
+    expect(whole.map((e) => e.aid)).toEqual(Array.from({ length: 66 }, (_, i) => aid(i + 1)));
+    for (const size of [1, 7, 40, 41, 65]) {
+      const pages: number[] = [];
+      const events = [];
+      let after: string | undefined;
+      do {
+        const page = await paged.range(T0 - HOUR, T0 + HOUR, size, after);
+        pages.push(page.events.length);
+        events.push(...page.events);
+        after = page.next;
+      } while (after);
+      expect(events).toEqual(whole);
+      expect(Math.max(...pages)).toBe(size);
+    }
+    expect((await paged.recent(30)).map((e) => e.aid)).toEqual(Array.from({ length: 30 }, (_, i) => aid(66 - i)));
   });
 
   it('never asks Redis for the workers of a row counted fewer than k times (it cannot have k workers): "<k" all the same', async () => {
@@ -291,6 +322,42 @@ describe('the stream\'s packed events', () => {
     // In an entry of a later hour (a clock set back), the event's own hour is kept.
     const later = hourMs + 5 * 3600_000;
     expect(unpackEntry(`${later}-0`, ['q', packEvent(event, later)])).toEqual([event]);
+    // In a batch entry, alone or beside others, whatever the entry's id.
+    const [alone] = packEntries([event], hourMs);
+    expect(unpackEntry(`${later}-0`, ['z', alone!])).toEqual([event]);
+    const other = { ...base, kind: 'understood' as const, step: 'menu.main', segments: 1 };
+    const [batch] = packEntries([other, event, other], later);
+    expect(unpackEntry(`${hourMs}-7`, ['z', batch!])).toEqual([other, event, other]);
+  });
+
+  it('keeps a write\'s events in entries of at most MAX_EVENTS_PER_ENTRY, in order, in far fewer bytes than one entry each', () => {
+    const steps = ['start.consent', 'menu.main', 'route.trade', 'prescreen.years', 'prescreen.s3', 'booking.slot'];
+    // Workers' turns interleaved, as a write under load holds them: each aid (random) once.
+    const events = Array.from({ length: 300 }, (_, i) => ({ ...base, aid: randomBytes(8).toString('hex'), kind: 'understood' as const, step: steps[i % steps.length]!, segments: 1 + (i % 2) }));
+    const entries = packEntries(events, hourMs);
+    expect(entries).toHaveLength(Math.ceil(300 / MAX_EVENTS_PER_ENTRY));
+    expect(entries.flatMap((z, i) => unpackEntry(`${hourMs}-${i}`, ['z', z]))).toEqual(events);
+    const perEvent = (entries.reduce((n, z) => n + z.length, 0) / events.length);
+    const alone = events.reduce((n, e) => n + packEvent(e, hourMs).length, 0) / events.length;
+    // Measured: about 12 bytes an event against 36 packed alone (the aid's 11 characters are most of either).
+    expect(alone).toBeGreaterThan(34);
+    expect(perEvent).toBeLessThan(16);
+    // A write of one turn: its entry still holds less than the event packed alone.
+    expect(packEntries([events[0]!], hourMs)[0]!.length).toBeLessThan(packEvent(events[0]!, hourMs).length - 10);
+  });
+
+  it('reads nothing from a batch entry of another version or broken, and leaves out a broken line', () => {
+    const event = { ...base, kind: 'understood' as const, step: 'route.trade', segments: 2 };
+    const [good] = packEntries([event], hourMs);
+    expect(unpackEntry(`${hourMs}-0`, ['z', Buffer.concat([Buffer.of(2), good!.subarray(1)])])).toEqual([]);
+    expect(unpackEntry(`${hourMs}-0`, ['z', good!.subarray(0, 5)])).toEqual([]);
+    expect(unpackEntry(`${hourMs}-0`, ['z', Buffer.of(1, 0xff, 0x00)])).toEqual([]);
+    const withBroken = packEntries([event, { ...event, kind: 'shouted' } as never, event], hourMs)[0]!;
+    expect(unpackEntry(`${hourMs}-0`, ['z', withBroken])).toEqual([event, event]);
+  });
+
+  it('keeps the dictionary of batch entries byte for byte (entries made with it are read for 90 days: a change is a new version)', () => {
+    expect(createHash('sha256').update(STREAM_DICTIONARY_V1).digest('hex')).toBe('c3109f960cb441179e6d773f0a1e94ba4c41109e136bb07d789e49de851af11a');
   });
 
   it('packs a turn\'s event in 22 bytes fewer than the packing before it (field "p")', () => {
