@@ -1,21 +1,41 @@
-import { newEtag } from './etag.js';
+import { ETAG_LENGTH, newEtag } from './etag.js';
 import { countExisting, globEscape, isCluster, scanKeys, unlinkKeys, type RedisClient } from './redisClient.js';
 import { RedisScript } from './redisScript.js';
 import { LOCK_PREFIX, type ExpectedEtag, type PutResult, type Store, type VersionedValue } from './Store.js';
 
-/** Versioned values are hashes { e: eTag, v: value }; the eTag check and the write are one atomic script. */
+/**
+ * A versioned value is one string: its eTag (ETAG_LENGTH characters) then the value. The eTag
+ * check and the write are one atomic script. Until 2026-12-05 it was a hash { e: eTag, v: value },
+ * which Redis keeps as a hash table once the value is longer than 64 bytes: a conversation cost
+ * 544 bytes instead of about 350 (issue 13: Redis bytes per worker). Such a hash is still read,
+ * and replaced by the string on its next write.
+ */
 const PUT_VERSIONED = new RedisScript(`
-local current = redis.call('HGET', KEYS[1], 'e')
+local current = false
+local stored = redis.pcall('GET', KEYS[1])
+if type(stored) == 'string' then
+  current = string.sub(stored, 1, ${ETAG_LENGTH})
+elseif type(stored) == 'table' and stored.err then
+  current = redis.call('HGET', KEYS[1], 'e')
+end
 if ARGV[4] == 'absent' then
   if current then return 0 end
 elseif ARGV[4] == 'match' then
   if current ~= ARGV[3] then return 0 end
 end
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'e', ARGV[1], 'v', ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('SET', KEYS[1], ARGV[1] .. ARGV[2], 'EX', ARGV[5])
 return 1
 `);
+
+/** A stored versioned value (the string, or an earlier release's hash fields), or null. */
+function versioned(stored: unknown): VersionedValue | null {
+  if (typeof stored === 'string') return stored.length >= ETAG_LENGTH ? { etag: stored.slice(0, ETAG_LENGTH), value: stored.slice(ETAG_LENGTH) } : null;
+  if (!Array.isArray(stored)) return null;
+  const [etag, value] = stored as unknown[];
+  return typeof etag === 'string' && typeof value === 'string' ? { etag, value } : null;
+}
+
+const isWrongType = (err: unknown) => err instanceof Error && err.message.startsWith('WRONGTYPE');
 
 const INCR_WITH_TTL = new RedisScript(`
 local n = redis.call('INCR', KEYS[1])
@@ -38,20 +58,25 @@ export class RedisStore implements Store {
 
   async getVersioned(keys: readonly string[]): Promise<Array<VersionedValue | null>> {
     if (keys.length === 0) return [];
-    const parse = (reply: unknown): VersionedValue | null => {
-      if (!Array.isArray(reply)) return null;
-      const [etag, value] = reply as unknown[];
-      return typeof etag === 'string' && typeof value === 'string' ? { etag, value } : null;
+    // A key an earlier release wrote as a hash answers GET with WRONGTYPE: its fields are read instead.
+    const one = async (key: string) => {
+      try {
+        return versioned(await this.redis.get(this.k(key)));
+      } catch (err) {
+        if (!isWrongType(err)) throw err;
+        return versioned(await this.redis.hmget(this.k(key), 'e', 'v'));
+      }
     };
     // A cluster pipelines only keys of one node: there, each key is asked on its own (still at once).
-    if (isCluster(this.redis)) return Promise.all(keys.map(async (key) => parse(await this.redis.hmget(this.k(key), 'e', 'v'))));
+    if (isCluster(this.redis)) return Promise.all(keys.map(one));
     const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.hmget(this.k(key), 'e', 'v');
+    for (const key of keys) pipeline.get(this.k(key));
     const results = (await pipeline.exec()) ?? [];
-    return results.map(([err, reply]) => {
-      if (err) throw err;
-      return parse(reply);
+    const values = results.map(([err, reply]) => {
+      if (err && !isWrongType(err)) throw err;
+      return err ? undefined : versioned(reply);
     });
+    return values.includes(undefined) ? Promise.all(values.map((v, i) => (v === undefined ? one(keys[i]!) : v))) : (values as Array<VersionedValue | null>);
   }
 
   async putVersioned(key: string, value: string, ttlSeconds: number, expect: ExpectedEtag): Promise<PutResult> {

@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 
 /** Random bytes drawn 4 KB at a time: a turn writes its conversation with a fresh eTag. */
 let pool = Buffer.alloc(0);
+
+/** Characters in an eTag (8 random bytes in hex): RedisStore keeps a versioned value as its eTag then the value. */
+export const ETAG_LENGTH = 16;
 let at = 0;
 
 /**
@@ -12,11 +15,11 @@ let at = 0;
  * @example newEtag() // 'c3f01a9be24d7785'
  */
 export function newEtag(): string {
-  if (at + 8 > pool.length) {
+  if (at + ETAG_LENGTH / 2 > pool.length) {
     pool = randomBytes(4096);
     at = 0;
   }
-  const etag = pool.toString('hex', at, at + 8);
-  at += 8;
+  const etag = pool.toString('hex', at, at + ETAG_LENGTH / 2);
+  at += ETAG_LENGTH / 2;
   return etag;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createRedisClient, scanKeys, unlinkKeys, type RedisClient } from '../../src/store/redisClient.js';
 import { CLUSTER_URL } from './redisCluster.js';
+import { RedisStore } from '../../src/store/RedisStore.js';
 import { batchText, unpackEntry } from '../../src/analytics/streamCodec.js';
 
 /**
@@ -59,4 +60,10 @@ export async function streamText(redis: RedisClient, key: string): Promise<strin
       return parts.join(' ');
     })
     .join('\n');
+}
+
+/** A versioned value (a conversation, say) as RedisStore keeps it, by its whole key: the value, or null. */
+export async function versionedValue(redis: RedisClient, key: string): Promise<string | null> {
+  const [stored] = await new RedisStore(redis, '').getVersioned([key]);
+  return stored?.value ?? null;
 }
