@@ -1,5 +1,6 @@
 import type { Storage, StoreItems } from 'botbuilder';
 import type { ExpectedEtag, Store } from './Store.js';
+import { packState, unpackState } from './stateCodec.js';
 
 /** Raised when a write's eTag no longer matches: another turn changed the item first. */
 export class StorageConflictError extends Error {
@@ -18,6 +19,7 @@ export type TtlPolicy = (key: string, item: Record<string, unknown>) => number;
 /**
  * botbuilder `Storage` over Ruta's Store with real optimistic concurrency:
  * an item written with an eTag other than '*' is only written when the stored eTag still matches.
+ * Items are kept as packed JSON (stateCodec.ts).
  */
 export class BotStorage implements Storage {
   constructor(
@@ -32,7 +34,7 @@ export class BotStorage implements Storage {
     keys.forEach((key, i) => {
       const found = values[i];
       if (!found) return;
-      const parsed: unknown = JSON.parse(found.value);
+      const parsed: unknown = JSON.parse(unpackState(found.value));
       if (parsed && typeof parsed === 'object') items[key] = { ...parsed, eTag: found.etag };
     });
     return items;
@@ -44,7 +46,7 @@ export class BotStorage implements Storage {
       const eTag = item.eTag;
       delete item.eTag;
       const expect: ExpectedEtag = eTag === undefined || eTag === '*' ? undefined : eTag === NEW_ITEM ? null : String(eTag);
-      const result = await this.store.putVersioned(this.namespace + key, JSON.stringify(item), this.ttl(key, item), expect);
+      const result = await this.store.putVersioned(this.namespace + key, packState(JSON.stringify(item)), this.ttl(key, item), expect);
       if (!result.ok) throw new StorageConflictError(key);
       if (raw && typeof raw === 'object') raw.eTag = result.etag;
     }

@@ -8,6 +8,7 @@ import { readTables } from '../../src/analytics/tables.js';
 import { bookByChat, TEST_ACCOUNT_SID } from '../support/bookingJourney.js';
 import { twilioSignature } from '../../src/channels/twilio/signature.js';
 import { newMessageSid } from '../../src/tools/twilioClient.js';
+import { unpackState } from '../../src/store/stateCodec.js';
 import { keysUnder, streamText } from '../support/redis.js';
 import { AUTH_TOKEN, PUBLIC_URL, SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
 
@@ -47,7 +48,7 @@ const number = (prefix: string) => {
 async function sessionOf(from: string, channel: 'sms' | 'whatsapp' = 'sms') {
   const keys = await app.ruta.store.keysContaining(RutaBot.conversationKey(channel, pseudonymize(SECRET, from)));
   const raw = keys[0] ? (await app.ruta.store.getVersioned(keys))[0] : null;
-  return raw ? readSession((JSON.parse(raw.value) as { session?: unknown }).session) : undefined;
+  return raw ? readSession((JSON.parse(unpackState(raw.value)) as { session?: unknown }).session) : undefined;
 }
 
 /** A key's whole content as text, whatever its type (HyperLogLogs: their name only). */

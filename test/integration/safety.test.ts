@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymize } from '../../src/privacy/pseudonym.js';
-import { keysUnder, streamText } from '../support/redis.js';
+import { keysUnder, putStateJson, streamText } from '../support/redis.js';
 import { SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
 
 let app: TestApp;
@@ -82,11 +82,11 @@ describe('stored state', () => {
     const from = phone();
     await app.chat(from, ['Hola', '1']);
     const stale = { session: { v: 1, language: 'es', consent: 'accepted' }, dialogState: { dialogStack: [{ id: 'retired-dialog', state: {} }] } };
-    await app.redis.hset(convKey(from), 'v', JSON.stringify(stale));
+    await putStateJson(app.redis, convKey(from), JSON.stringify(stale));
     const reply = await app.send(from, '1');
     expect(text(reply)).toMatch(/Menu principal/);
     const staleStep = { ...stale, dialogState: { dialogStack: [{ id: 'route', state: { step: 'removedStep', history: [], values: {}, misses: 0 } }] } };
-    await app.redis.hset(convKey(from), 'v', JSON.stringify(staleStep));
+    await putStateJson(app.redis, convKey(from), JSON.stringify(staleStep));
     expect(text(await app.send(from, 'hola'))).toMatch(/Menu principal/);
   });
 });

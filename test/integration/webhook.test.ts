@@ -3,7 +3,7 @@ import { RutaBot } from '../../src/bot/RutaBot.js';
 import { pseudonymize } from '../../src/privacy/pseudonym.js';
 import { twilioSignature } from '../../src/channels/twilio/signature.js';
 import { newMessageSid, TEST_ACCOUNT_SID } from '../../src/tools/twilioClient.js';
-import { keysUnder, versionedValue } from '../support/redis.js';
+import { keysUnder, stateJson } from '../support/redis.js';
 import { AUTH_TOKEN, PUBLIC_URL, SECRET, startTestApp, text, type TestApp } from '../support/testApp.js';
 
 // De-duplication and one sender's turns across two server processes: test/processes/dedupAcrossProcesses.test.ts.
@@ -19,7 +19,7 @@ let n = 0;
 const phone = () => `+1829${String(3000000 + ++n)}`;
 const conversation = async (from: string) => {
   const key = `${app.prefix}state:${RutaBot.conversationKey('sms', pseudonymize(SECRET, from))}`;
-  const v = await versionedValue(app.redis, key);
+  const v = await stateJson(app.redis, key);
   return v ? JSON.parse(v) : undefined;
 };
 

@@ -4,7 +4,7 @@ import { pseudonymize } from '../../src/privacy/pseudonym.js';
 import { newMessageSid } from '../../src/tools/twilioClient.js';
 import { childEnv, startChild, type ChildServer } from '../support/childServer.js';
 import { eventually } from '../support/fakeTwilio.js';
-import { testRedis, versionedValue } from '../support/redis.js';
+import { testRedis, stateJson } from '../support/redis.js';
 import { SECRET, text } from '../support/testApp.js';
 
 // Two real server processes (`node dist/src/main.js`), each with its own Redis connections, on one
@@ -31,7 +31,7 @@ const phone = () => `+1829${String(3_000_000 + ++n)}`;
 /** The sender's dialog stack as stored in Redis (botbuilder keeps the active dialog last). */
 async function stackOf(from: string): Promise<Array<{ id: string; state: { misses?: number } }>> {
   const key = `${env.prefix}state:${RutaBot.conversationKey('sms', pseudonymize(SECRET, from))}`;
-  const stored = await versionedValue(env.redis, key);
+  const stored = await stateJson(env.redis, key);
   if (!stored) throw new Error(`no conversation stored for ${from}`);
   return (JSON.parse(stored) as { dialogState: { dialogStack: Array<{ id: string; state: { misses?: number } }> } }).dialogState.dialogStack;
 }

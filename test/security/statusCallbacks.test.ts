@@ -3,7 +3,7 @@ import { RutaBot } from '../../src/bot/RutaBot.js';
 import { twilioSignature } from '../../src/channels/twilio/signature.js';
 import { pseudonymize } from '../../src/privacy/pseudonym.js';
 import { newMessageSid, TEST_ACCOUNT_SID } from '../../src/tools/twilioClient.js';
-import { versionedValue } from '../support/redis.js';
+import { stateJson } from '../support/redis.js';
 import { AUTH_TOKEN, PUBLIC_URL, SECRET, startTestApp, type TestApp } from '../support/testApp.js';
 
 // Twilio redelivers status callbacks (issue 9, finding 10): each (MessageSid, MessageStatus) is
@@ -37,7 +37,7 @@ const failures = async (code: number) => Number((await app.redis.get(`${app.pref
 const logged = (event: string) => app.logs.filter((line) => (JSON.parse(line) as { event: string }).event === event).length;
 const errors = () => app.logs.filter((line) => (JSON.parse(line) as { level: string }).level === 'error');
 const session = async (from: string) => {
-  const v = await versionedValue(app.redis, `${app.prefix}state:${RutaBot.conversationKey('sms', pseudonymize(SECRET, from))}`);
+  const v = await stateJson(app.redis, `${app.prefix}state:${RutaBot.conversationKey('sms', pseudonymize(SECRET, from))}`);
   return v ? (JSON.parse(v) as { session: { optedOut?: string } }).session : undefined;
 };
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createRedisClient, scanKeys, unlinkKeys, type RedisClient } from '../../src/store/redisClient.js';
 import { CLUSTER_URL } from './redisCluster.js';
 import { RedisStore } from '../../src/store/RedisStore.js';
+import { unpackState } from '../../src/store/stateCodec.js';
 import { batchText, unpackEntry } from '../../src/analytics/streamCodec.js';
 
 /**
@@ -62,8 +63,14 @@ export async function streamText(redis: RedisClient, key: string): Promise<strin
     .join('\n');
 }
 
-/** A versioned value (a conversation, say) as RedisStore keeps it, by its whole key: the value, or null. */
-export async function versionedValue(redis: RedisClient, key: string): Promise<string | null> {
+/** A conversation's state as RedisStore and BotStorage keep it, by its whole key: the JSON, or null. */
+export async function stateJson(redis: RedisClient, key: string): Promise<string | null> {
   const [stored] = await new RedisStore(redis, '').getVersioned([key]);
-  return stored?.value ?? null;
+  return stored ? unpackState(stored.value) : null;
+}
+
+/** Stores a conversation's state by its whole key, as RedisStore keeps it (plain JSON: read as it is). */
+export async function putStateJson(redis: RedisClient, key: string, json: string): Promise<void> {
+  const put = await new RedisStore(redis, '').putVersioned(key, json, 3600, undefined);
+  if (!put.ok) throw new Error('state not stored');
 }
