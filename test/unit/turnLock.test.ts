@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTurnLock } from '../../src/store/RedisTurnLock.js';
 import { MemoryTurnLock, SEEN_PER_LINE, sleep, type TurnLock } from '../../src/store/TurnLock.js';
@@ -228,9 +229,22 @@ describe('RedisTurnLock de-duplication in Redis', () => {
     const ttl = await env.redis.pttl(marks[0]!);
     expect(ttl).toBeGreaterThan(3500_000);
     expect(ttl).toBeLessThanOrEqual(3600_000);
-    // Each mark is the id's 8 bytes, expiring at a whole second of the injected clock.
+    // Each mark is the id folded to 6 bytes (its last two bytes XORed into its first two), expiring
+    // at a whole second of the injected clock.
     const kept = await env.redis.zrangeBuffer(marks[0]!, 0, -1, 'WITHSCORES');
-    expect(kept[0]).toEqual(Buffer.from('0000000000000014', 'hex'));
+    expect(kept[0]).toEqual(Buffer.from('001400000000', 'hex'));
+    // A journey's 21 marks take 64 bytes less than the same marks as the ids' 8 bytes (Redis's
+    // next smaller allocation: 424 bytes against 488 for a key of the production prefix's length).
+    const ids = Array.from({ length: 21 }, () => randomBytes(8).toString('hex'));
+    for (const id of ids) {
+      const place = await lock.arrive('turn/journey', { id, ttlSeconds: 172_800 });
+      if (place === 'duplicate') throw new Error('not a duplicate');
+      await place.abandon();
+    }
+    const eight = `${prefix}seen/{turn/journe8}`;
+    await env.redis.zadd(eight, ...ids.flatMap((id) => [Math.ceil(clock.ms / 1000) + 172_800, Buffer.from(id, 'hex')]));
+    const usage = async (key: string) => Number(await env.redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
+    expect(await usage(`${prefix}seen/{turn/journey}`)).toBeLessThanOrEqual((await usage(eight)) - 64);
     // The oldest kept arrived at 17:20 (the fifteenth, ten minutes apart) and is kept an hour.
     expect(Number(kept[1]!.toString())).toBe(Date.parse('2026-11-20T18:20:00Z') / 1000);
   });
@@ -259,6 +273,28 @@ describe('RedisTurnLock de-duplication in Redis', () => {
     clock.ms += 3600_000;
     expect(await arrive('aaaa000011112222')).toBe('new');
     expect(await env.redis.zscore(seen, 'aaaa000011112222')).toBeNull();
+  });
+
+  it('still recognises and forgets the marks the release before wrote (the id\'s 8 bytes, expiry in seconds)', async () => {
+    const clock = { ms: Date.parse('2026-12-05T15:00:00Z') };
+    const prefix = `${env.prefix}marks-8:`;
+    const lock = new RedisTurnLock(env.redis, prefix, { now: () => clock.ms });
+    const seen = `${prefix}seen/{turn/pid8}`;
+    const expires = clock.ms / 1000 + 3600;
+    await env.redis.zadd(seen, expires, Buffer.from('dddd000011112222', 'hex'), expires, Buffer.from('eeee000011112222', 'hex'));
+    const arrive = async (id: string) => {
+      const place = await lock.arrive('turn/pid8', { id, ttlSeconds: 3600 });
+      if (place === 'duplicate') return 'duplicate';
+      await place.abandon();
+      return 'new';
+    };
+    expect(await arrive('dddd000011112222')).toBe('duplicate');
+    await lock.forget('turn/pid8', 'eeee000011112222');
+    expect(await env.redis.zcard(seen)).toBe(1);
+    expect(await arrive('eeee000011112222')).toBe('new');
+    expect(await arrive('eeee000011112222')).toBe('duplicate');
+    // Ids that differ only in their first digits stay apart (the fold keeps every digit).
+    expect(await arrive('ffff000011112222')).toBe('new');
   });
 });
 
