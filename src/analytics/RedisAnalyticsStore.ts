@@ -5,8 +5,6 @@ import { dayTtlMs, type AnalyticsRetention, type AnalyticsStore } from './Analyt
 import { cellFilter, phraseWorkersId, workersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
 import { packEntries, unpackEntry } from './streamCodec.js';
 
-export { CHANNEL_CODES, KIND_CODES, packEvent, unpackEntry } from './streamCodec.js';
-
 /** The day hash of each level: exact cells, per country, overall (see cells.ts LEVELS). */
 const LEVEL_HASH: Record<Level, string> = { x: 'n', c: 'nc', a: 'na' };
 
@@ -345,10 +343,9 @@ export class RedisAnalyticsStore implements AnalyticsStore {
    */
   async range(fromMs: number, toMs: number, limit: number, after?: string): Promise<{ events: AnalyticsEvent[]; next?: string }> {
     await this.flush();
-    const [afterId, skipText] = after?.split(':') ?? [];
-    let skip = Number(skipText ?? 0);
+    const [afterId, given] = after?.split(':') ?? [];
     // Stream ids are `<hour ms>-<seq>`: the hours are the id range.
-    let start = afterId === undefined ? String(fromMs) : skipText !== undefined ? afterId : `(${afterId}`;
+    let start = afterId === undefined ? String(fromMs) : given !== undefined ? afterId : `(${afterId}`;
     const events: AnalyticsEvent[] = [];
     for (;;) {
       const want = Math.min(Math.max(1, limit - events.length), 100);
@@ -356,13 +353,14 @@ export class RedisAnalyticsStore implements AnalyticsStore {
       for (const [rawId, fields] of entries) {
         const id = rawId.toString();
         const all = unpackEntry(id, fields);
+        // The entry a page ended inside: its events already given are skipped (if it is still there).
+        const skip = id === afterId && given !== undefined ? Number(given) || 0 : 0;
         const room = limit - events.length;
         if (all.length - skip > room) {
           events.push(...all.slice(skip, skip + room));
           return { events, next: `${id}:${skip + room}` };
         }
         events.push(...all.slice(skip));
-        skip = 0;
         start = `(${id}`;
       }
       if (entries.length < want) return { events };

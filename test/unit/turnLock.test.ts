@@ -210,6 +210,14 @@ describe.each([
   });
 });
 
+/** A message arrives on a line with a mark kept an hour: 'duplicate', or 'new' (its place given up at once). */
+async function arriveOnce(lock: TurnLock, line: string, id: string): Promise<'duplicate' | 'new'> {
+  const place = await lock.arrive(line, { id, ttlSeconds: 3600 });
+  if (place === 'duplicate') return 'duplicate';
+  await place.abandon();
+  return 'new';
+}
+
 describe('RedisTurnLock de-duplication in Redis', () => {
   it('keeps a sender\'s marks in one sorted set beside its line, expiring with the newest, trimmed of expired marks', async () => {
     const clock = { ms: Date.parse('2026-11-20T15:00:00Z') };
@@ -255,12 +263,7 @@ describe('RedisTurnLock de-duplication in Redis', () => {
     const lock = new RedisTurnLock(env.redis, prefix, { now: () => clock.ms });
     const seen = `${prefix}seen/{turn/pid9}`;
     await env.redis.zadd(seen, clock.ms + 3600_000, 'aaaa000011112222', clock.ms + 60_000, 'bbbb000011112222', clock.ms + 3600_000, 'cccc000011112222');
-    const arrive = async (id: string) => {
-      const place = await lock.arrive('turn/pid9', { id, ttlSeconds: 3600 });
-      if (place === 'duplicate') return 'duplicate';
-      await place.abandon();
-      return 'new';
-    };
+    const arrive = (id: string) => arriveOnce(lock, 'turn/pid9', id);
     expect(await arrive('aaaa000011112222')).toBe('duplicate');
     await lock.forget('turn/pid9', 'cccc000011112222');
     expect(await arrive('cccc000011112222')).toBe('new');
@@ -282,12 +285,7 @@ describe('RedisTurnLock de-duplication in Redis', () => {
     const seen = `${prefix}seen/{turn/pid8}`;
     const expires = clock.ms / 1000 + 3600;
     await env.redis.zadd(seen, expires, Buffer.from('dddd000011112222', 'hex'), expires, Buffer.from('eeee000011112222', 'hex'));
-    const arrive = async (id: string) => {
-      const place = await lock.arrive('turn/pid8', { id, ttlSeconds: 3600 });
-      if (place === 'duplicate') return 'duplicate';
-      await place.abandon();
-      return 'new';
-    };
+    const arrive = (id: string) => arriveOnce(lock, 'turn/pid8', id);
     expect(await arrive('dddd000011112222')).toBe('duplicate');
     await lock.forget('turn/pid8', 'eeee000011112222');
     expect(await env.redis.zcard(seen)).toBe(1);
