@@ -78,18 +78,25 @@ async function burst(): Promise<Turn[]> {
 describe('order of one sender\'s messages across two processes', () => {
   it(`runs ${BURSTS} bursts of 40 messages sent at once to alternating processes in the order they arrived`, async () => {
     let late = 0;
+    let total = 0;
     const margins = new Map<number, number>();
-    for (let i = 0; i < BURSTS; i++) {
-      const turns = await burst();
-      late += outOfOrder(turns);
-      for (const m of [1, 2, 3, 5, 8]) margins.set(m, (margins.get(m) ?? 0) + outOfOrder(turns, m, false));
-    }
-    const total = BURSTS * 40;
-    process.stdout.write(`order: ${late}/${total} messages ran after a message that arrived ${MARGIN_MS} ms or more later (two processes; by margin: ${[...margins].map(([m, n]) => `${m} ms ${n}`).join(', ')})\n`);
     // The operating system may pause a process for a few ms between reading a message and
-    // taking its ticket (2 cores, 4 busy processes): 0 to 3 in 200 are that, not the code (at
-    // most 2% is allowed). With the ticket taken one round trip after arrival, as before, it was
-    // 14 to 21 in 200 here.
-    expect(late).toBeLessThanOrEqual(4);
-  }, 60_000);
+    // taking its ticket (2 cores, 4 busy processes): 0 to 3 in 200 are that, not the code, and once
+    // in CI a loaded moment gave 5 (pauses of 3 to 7.6 ms). At most 2 % is allowed; when the first
+    // 200 are over, 200 more are measured and the 2 % asked of all 400, so a moment's noise does
+    // not fail the run and the regression this guards against does (with the ticket taken one
+    // round trip after arrival, as before, it was 14 to 21 in 200 here).
+    const measure = async () => {
+      for (let i = 0; i < BURSTS; i++) {
+        const turns = await burst();
+        late += outOfOrder(turns);
+        total += 40;
+        for (const m of [1, 2, 3, 5, 8]) margins.set(m, (margins.get(m) ?? 0) + outOfOrder(turns, m, false));
+      }
+    };
+    await measure();
+    if (late > total * 0.02) await measure();
+    process.stdout.write(`order: ${late}/${total} messages ran after a message that arrived ${MARGIN_MS} ms or more later (two processes; by margin: ${[...margins].map(([m, n]) => `${m} ms ${n}`).join(', ')})\n`);
+    expect(late).toBeLessThanOrEqual(total * 0.02);
+  }, 120_000);
 });
