@@ -58,17 +58,8 @@ export class RedisStore implements Store {
 
   async getVersioned(keys: readonly string[]): Promise<Array<VersionedValue | null>> {
     if (keys.length === 0) return [];
-    // A key an earlier release wrote as a hash answers GET with WRONGTYPE: its fields are read instead.
-    const one = async (key: string) => {
-      try {
-        return versioned(await this.redis.get(this.k(key)));
-      } catch (err) {
-        if (!isWrongType(err)) throw err;
-        return versioned(await this.redis.hmget(this.k(key), 'e', 'v'));
-      }
-    };
     // A cluster pipelines only keys of one node: there, each key is asked on its own (still at once).
-    if (isCluster(this.redis)) return Promise.all(keys.map(one));
+    if (isCluster(this.redis)) return Promise.all(keys.map((key) => this.getOne(key)));
     const pipeline = this.redis.pipeline();
     for (const key of keys) pipeline.get(this.k(key));
     const results = (await pipeline.exec()) ?? [];
@@ -76,7 +67,17 @@ export class RedisStore implements Store {
       if (err && !isWrongType(err)) throw err;
       return err ? undefined : versioned(reply);
     });
-    return values.includes(undefined) ? Promise.all(values.map((v, i) => (v === undefined ? one(keys[i]!) : v))) : (values as Array<VersionedValue | null>);
+    return values.includes(undefined) ? Promise.all(values.map((v, i) => (v === undefined ? this.getOne(keys[i]!) : v))) : (values as Array<VersionedValue | null>);
+  }
+
+  /** One versioned value; a key an earlier release wrote as a hash answers GET with WRONGTYPE, and its fields are read instead. */
+  private async getOne(key: string): Promise<VersionedValue | null> {
+    try {
+      return versioned(await this.redis.get(this.k(key)));
+    } catch (err) {
+      if (!isWrongType(err)) throw err;
+      return versioned(await this.redis.hmget(this.k(key), 'e', 'v'));
+    }
   }
 
   async putVersioned(key: string, value: string, ttlSeconds: number, expect: ExpectedEtag): Promise<PutResult> {

@@ -50,7 +50,6 @@ export const TOKENS_V1: readonly string[] = [
 const MARK_V1 = '~1';
 /** Each token's character: U+0001 for the first, and so on (31 at most: U+0001 to U+001F). */
 const CODE = new Map(TOKENS_V1.map((token, i) => [token, String.fromCharCode(i + 1)]));
-const TOKEN = TOKENS_V1;
 /** Longest first: where two tokens start at the same place, the longer one is taken. */
 const PIECES = new RegExp(
   [...TOKENS_V1]
@@ -75,5 +74,5 @@ export function packState(json: string): string {
 /** What the store keeps back into the state's JSON (plain JSON is given back as it is). */
 export function unpackState(stored: string): string {
   if (!stored.startsWith(MARK_V1)) return stored;
-  return stored.slice(MARK_V1.length).replace(CODES, (code) => TOKEN[code.charCodeAt(0) - 1] ?? code);
+  return stored.slice(MARK_V1.length).replace(CODES, (code) => TOKENS_V1[code.charCodeAt(0) - 1] ?? code);
 }
