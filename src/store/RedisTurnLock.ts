@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RedisClient } from './redisClient.js';
 import { RedisScript } from './redisScript.js';
 import { LOCK_PREFIX } from './Store.js';
@@ -27,32 +28,45 @@ end
 
 /**
  * A message arrives: its de-duplication mark and its ticket in one step, before anything else.
- * The marks of a line are one sorted set (message id → the second its mark expires), trimmed of
- * expired marks on each arrival and capped at the newest 256; the set itself expires with its
- * newest mark. A 16-hex-digit id (the tail of a MessageSid, random) is kept as 6 bytes (markOf):
- * 48 bits, so a new message of a sender is taken for one of its at most 256 marks with a chance
- * under 1 in 10^12; a worker's marks fit Redis's next smaller allocation, 424 bytes
- * instead of 488 for a journey's 21 (issue 13: Redis bytes per worker).
- * Marks an earlier release wrote are still recognised for as long as they last (two days): the
- * id's 8 bytes (until 2026-12-05), and before that the hex id with its expiry in ms (always above
- * 1e11, trimmed on its own clock).
- * KEYS: next, serving, lease, gone, seen. ARGV: ttl_ms, seen_ttl_s ('' when no mark), grant_ms,
- * now_ms, id, then the forms earlier releases wrote ('' when none).
+ * The marks of a line are one string of 8-byte records, oldest first: the message's mark (6 bytes,
+ * markOf), then the minute its mark expires, modulo 65536, in two bytes. Each arrival drops the
+ * expired records, refuses a mark it holds, appends its own and keeps the newest 256; the string
+ * expires with its newest mark. A minute modulo 65536 is unambiguous because no record is ever
+ * more than MAX_MARK_SECONDS old: a record is alive while it expires in 1 to 32767 minutes.
+ * A journey's 21 marks take 296 bytes of Redis, against 424 as the sorted set an earlier release
+ * kept (member and score each cost more than the record; issue 13: Redis bytes per worker).
+ * That sorted set (KEYS[6]) is still read, trimmed and forgotten until it expires (two days after
+ * its line's last message under that release); nothing is added to it. Its members: the 6-byte
+ * mark, the id's 8 bytes (until 2026-12-05), and before that the hex id with its expiry in ms
+ * (always above 1e11, trimmed on its own clock).
+ * KEYS: next, serving, lease, gone, marks, legacy marks. ARGV: ttl_ms, seen_ttl_s ('' when no mark),
+ * grant_ms, now_ms, mark, then the forms earlier releases wrote ('' when none).
  * Returns -1 when the message was seen before, else [ticket, 1 when granted at once (first in line)].
  */
 const ARRIVE = new RedisScript(`
 if ARGV[2] ~= '' then
   local now_ms = tonumber(ARGV[4])
   local now_s = math.floor(now_ms / 1000)
-  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now_s)
-  redis.call('ZREMRANGEBYSCORE', KEYS[5], 100000000000, now_ms)
-  if redis.call('ZSCORE', KEYS[5], ARGV[5]) then return -1 end
-  for n = 6, #ARGV do
-    if ARGV[n] ~= '' and redis.call('ZSCORE', KEYS[5], ARGV[n]) then return -1 end
+  if redis.call('EXISTS', KEYS[6]) == 1 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now_s)
+    redis.call('ZREMRANGEBYSCORE', KEYS[6], 100000000000, now_ms)
+    for n = 5, #ARGV do
+      if ARGV[n] ~= '' and redis.call('ZSCORE', KEYS[6], ARGV[n]) then return -1 end
+    end
   end
-  redis.call('ZADD', KEYS[5], math.ceil(now_ms / 1000) + tonumber(ARGV[2]), ARGV[5])
-  redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -257)
-  redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[2]) * 1000)
+  local now_min = math.floor(now_ms / 60000)
+  local marks = redis.call('GET', KEYS[5]) or ''
+  local kept = {}
+  for at = 1, #marks - 7, 8 do
+    local left = (string.byte(marks, at + 6) * 256 + string.byte(marks, at + 7) - now_min) % 65536
+    if left > 0 and left < 32768 then
+      if string.sub(marks, at, at + 5) == ARGV[5] then return -1 end
+      kept[#kept + 1] = string.sub(marks, at, at + 7)
+    end
+  end
+  local ends = math.ceil((now_ms + tonumber(ARGV[2]) * 1000) / 60000) % 65536
+  kept[#kept + 1] = ARGV[5] .. string.char(math.floor(ends / 256), ends % 256)
+  redis.call('SET', KEYS[5], table.concat(kept, '', math.max(1, #kept - 255)), 'PX', tonumber(ARGV[2]) * 1000)
 end
 local ticket = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -67,6 +81,28 @@ if serving == ticket and redis.call('EXISTS', KEYS[3]) == 0 then
   return {ticket, 1}
 end
 return {ticket, 0}
+`);
+
+/**
+ * Forgets a mark: its record is cut out of the line's marks (the string keeps its expiry), and
+ * its forms are removed from an earlier release's sorted set. KEYS: marks, legacy marks. ARGV:
+ * mark, then the earlier forms ('' when none).
+ */
+const FORGET = new RedisScript(`
+local marks = redis.call('GET', KEYS[1])
+if marks then
+  for at = 1, #marks - 7, 8 do
+    if string.sub(marks, at, at + 5) == ARGV[1] then
+      local rest = string.sub(marks, 1, at - 1) .. string.sub(marks, at + 8)
+      if rest == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], rest, 'KEEPTTL') end
+      break
+    end
+  end
+end
+for n = 1, #ARGV do
+  if ARGV[n] ~= '' then redis.call('ZREM', KEYS[2], ARGV[n]) end
+end
+return 1
 `);
 
 /** ARGV: ticket, lease_ms, grant_ms, ttl_ms. Returns 1 when this ticket now holds the lock. */
@@ -119,12 +155,20 @@ return 1
 const HEX_ID = /^[0-9a-f]{16}$/i;
 
 /**
- * A mark's member, then the members earlier releases wrote for the same id ('' when none): a
- * 16-hex-digit id (the tail of a MessageSid) folded to 6 bytes (its last two bytes XORed into its
- * first two, so every digit counts), then as its 8 bytes and as it is; any other id as it is.
+ * The longest a mark is kept: a record's expiry is a minute modulo 65536, read as "alive" for up
+ * to 32767 minutes ahead (22 days). Marks are asked for two days (DEDUP_TTL_SECONDS).
  */
-function markOf(id: string): [Buffer | string, Buffer | string, string] {
-  if (!HEX_ID.test(id)) return [id, '', ''];
+export const MAX_MARK_SECONDS = 20 * 24 * 3600;
+
+/**
+ * A mark as stored (6 bytes), then the members an earlier release wrote for the same id ('' when
+ * none). A 16-hex-digit id (the tail of a MessageSid, random) is folded to 6 bytes: its last two
+ * bytes XORed into its first two, so every digit counts; 48 bits, so a new message of a sender is
+ * taken for one of its at most 256 marks with a chance under 1 in 10^12. Earlier releases kept it
+ * as its 8 bytes and as it is. Any other id is hashed to 6 bytes (earlier releases kept it as it is).
+ */
+function markOf(id: string): [Buffer, Buffer | string, string] {
+  if (!HEX_ID.test(id)) return [createHash('sha256').update(id).digest().subarray(0, 6), '', id];
   const whole = Buffer.from(id, 'hex');
   const folded = Buffer.from(whole.subarray(0, 6));
   folded[0]! ^= whole[6]!;
@@ -176,15 +220,18 @@ export class RedisTurnLock implements TurnLock {
     return [base + 'next', base + 'serving', base + 'lease', base + 'gone'];
   }
 
-  /** A line's marks: outside the lock's keys, so erasing a sender's data (which spares live locks) removes them. */
-  private seenKey(key: string): string {
-    return `${this.prefix}seen/{${key}}`;
+  /**
+   * A line's marks, and the sorted set an earlier release kept them in: outside the lock's keys,
+   * so erasing a sender's data (which spares live locks) removes them.
+   */
+  private markKeys(key: string): [string, string] {
+    return [`${this.prefix}marks/{${key}}`, `${this.prefix}seen/{${key}}`];
   }
 
   async arrive(key: string, seen?: SeenMark): Promise<Place | 'duplicate'> {
     const keys = this.keys(key);
-    const args = seen ? [this.ttlMs, seen.ttlSeconds, this.grantMs, this.nowMs(), ...markOf(seen.id)] : [this.ttlMs, '', this.grantMs, 0, '', '', ''];
-    const reply = await ARRIVE.run(this.redis, [...keys, this.seenKey(key)], args);
+    const args = seen ? [this.ttlMs, Math.min(seen.ttlSeconds, MAX_MARK_SECONDS), this.grantMs, this.nowMs(), ...markOf(seen.id)] : [this.ttlMs, '', this.grantMs, 0, '', '', ''];
+    const reply = await ARRIVE.run(this.redis, [...keys, ...this.markKeys(key)], args);
     if (reply === -1) return 'duplicate';
     const [ticket, granted] = Array.isArray(reply) ? reply.map(Number) : [];
     if (ticket === undefined || !Number.isInteger(ticket) || ticket < 1) throw new Error('turn lock: unexpected reply from Redis');
@@ -201,7 +248,7 @@ export class RedisTurnLock implements TurnLock {
   }
 
   async forget(key: string, id: string): Promise<void> {
-    await this.redis.zrem(this.seenKey(key), ...markOf(id).filter((m) => m !== ''));
+    await FORGET.run(this.redis, this.markKeys(key), markOf(id));
   }
 
   async run<T>(key: string, waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>> {

@@ -41,9 +41,12 @@ describe.runIf(ON_CLUSTER)('Ruta on a three-node Redis Cluster', () => {
     expect(conversations.filter((n) => n > 0).length).toBeGreaterThanOrEqual(2);
 
     // A line's marks share the slot of its turn lock (one script touches both).
-    const marks = all.filter((k) => k.includes('seen/'));
+    const marks = all.filter((k) => k.includes('marks/{'));
     expect(marks.length).toBeGreaterThanOrEqual(workers.length);
-    for (const key of marks) expect(await slotOf(key)).toBe(await slotOf(key.replace('seen/', 'lock:') + ':next'));
+    for (const key of marks) {
+      expect(await slotOf(key)).toBe(await slotOf(key.replace('marks/', 'lock:') + ':next'));
+      expect(await slotOf(key)).toBe(await slotOf(key.replace('marks/', 'seen/')));
+    }
     // Bookings, analytics and the job queue: each family in one slot.
     for (const family of ['{bookings}', '{analytics}', '{bull}']) {
       const keys = all.filter((k) => k.includes(family));

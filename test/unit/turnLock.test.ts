@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RedisTurnLock } from '../../src/store/RedisTurnLock.js';
+import { MAX_MARK_SECONDS, RedisTurnLock } from '../../src/store/RedisTurnLock.js';
 import { MemoryTurnLock, SEEN_PER_LINE, sleep, type TurnLock } from '../../src/store/TurnLock.js';
 import type { RedisClient } from '../../src/store/redisClient.js';
 import { connectTestRedis, keysUnder, testRedis } from '../support/redis.js';
@@ -212,7 +212,7 @@ async function arriveOnce(lock: TurnLock, line: string, id: string): Promise<'du
 }
 
 describe('RedisTurnLock de-duplication in Redis', () => {
-  it('keeps a sender\'s marks in one sorted set beside its line, expiring with the newest, trimmed of expired marks', async () => {
+  it('keeps a sender\'s marks in one string of 8-byte records beside its line, expiring with the newest, trimmed of expired marks', async () => {
     const clock = { ms: Date.parse('2026-11-20T15:00:00Z') };
     const prefix = `${env.prefix}marks-redis:`;
     const lock = new RedisTurnLock(env.redis, prefix, { now: () => clock.ms });
@@ -223,31 +223,87 @@ describe('RedisTurnLock de-duplication in Redis', () => {
       clock.ms += 10 * 60_000;
     }
     const keys = await keysUnder(env.redis, prefix);
-    const marks = keys.filter((k) => k.includes('seen/'));
-    expect(marks).toEqual([`${prefix}seen/{turn/pid123}`]);
+    const marks = keys.filter((k) => k.includes('marks/') || k.includes('seen/'));
+    expect(marks).toEqual([`${prefix}marks/{turn/pid123}`]);
+    const kept = await env.redis.getBuffer(marks[0]!);
     // Marks older than an hour (on the injected clock) were trimmed as later messages arrived.
-    expect(await env.redis.zcard(marks[0]!)).toBe(6);
+    expect(kept!.length).toBe(6 * 8);
     const ttl = await env.redis.pttl(marks[0]!);
     expect(ttl).toBeGreaterThan(3500_000);
     expect(ttl).toBeLessThanOrEqual(3600_000);
-    // Each mark is the id folded to 6 bytes (its last two bytes XORed into its first two), expiring
-    // at a whole second of the injected clock.
-    const kept = await env.redis.zrangeBuffer(marks[0]!, 0, -1, 'WITHSCORES');
-    expect(kept[0]).toEqual(Buffer.from('001400000000', 'hex'));
-    // A journey's 21 marks take 64 bytes less than the same marks as the ids' 8 bytes (Redis's
-    // next smaller allocation: 424 bytes against 488 for a key of the production prefix's length).
+    // Each record is the id folded to 6 bytes (its last two bytes XORed into its first two), then
+    // the minute its mark expires (modulo 65536): the oldest kept arrived at 17:20 (the fifteenth,
+    // ten minutes apart) and is kept an hour.
+    expect(kept!.subarray(0, 6)).toEqual(Buffer.from('001400000000', 'hex'));
+    expect(kept!.readUInt16BE(6)).toBe((Date.parse('2026-11-20T18:20:00Z') / 60_000) % 65536);
+    expect(kept!.subarray(40, 46)).toEqual(Buffer.from('001900000000', 'hex'));
+    // A journey's 21 marks take 296 bytes, 128 fewer than the sorted set of 6-byte marks the
+    // release before kept (for a key of the production prefix's length).
     const ids = Array.from({ length: 21 }, () => randomBytes(8).toString('hex'));
     for (const id of ids) {
       const place = await lock.arrive('turn/journey', { id, ttlSeconds: 172_800 });
       if (place === 'duplicate') throw new Error('not a duplicate');
       await place.abandon();
     }
-    const eight = `${prefix}seen/{turn/journe8}`;
-    await env.redis.zadd(eight, ...ids.flatMap((id) => [Math.ceil(clock.ms / 1000) + 172_800, Buffer.from(id, 'hex')]));
+    for (const id of ids) expect(await arriveOnce(lock, 'turn/journey', id)).toBe('duplicate');
+    const sorted = `${prefix}seen/{turn/journe6}`;
+    await env.redis.zadd(sorted, ...(await env.redis.getBuffer(`${prefix}marks/{turn/journey}`))!.reduce<Array<number | Buffer>>((acc, _, at, all) => (at % 8 === 0 ? [...acc, Math.ceil(clock.ms / 1000) + 172_800, Buffer.from(all.subarray(at, at + 6))] : acc), []));
+    expect(await env.redis.zcard(sorted)).toBe(21);
     const usage = async (key: string) => Number(await env.redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
-    expect(await usage(`${prefix}seen/{turn/journey}`)).toBeLessThanOrEqual((await usage(eight)) - 64);
-    // The oldest kept arrived at 17:20 (the fifteenth, ten minutes apart) and is kept an hour.
-    expect(Number(kept[1]!.toString())).toBe(Date.parse('2026-11-20T18:20:00Z') / 1000);
+    expect(await usage(`${prefix}marks/{turn/journey}`)).toBeLessThanOrEqual((await usage(sorted)) - 128);
+  });
+
+  it('keeps a record\'s expiry apart from the minute\'s wrap-around, and a line its newest 256 marks', async () => {
+    // A mark written six minutes before the two-byte minute comes round expires after it, and is
+    // kept until then: not taken for expired (nor for alive ever after).
+    const start = Date.parse('2026-11-20T15:00:00Z') / 60_000;
+    const clock = { ms: (start - (start % 65536) + 65530) * 60_000 };
+    const prefix = `${env.prefix}marks-wrap:`;
+    const lock = new RedisTurnLock(env.redis, prefix, { now: () => clock.ms });
+    expect(await arriveOnce(lock, 'turn/wrap', 'aaaa000011112222')).toBe('new');
+    clock.ms += 30 * 60_000;
+    expect(await arriveOnce(lock, 'turn/wrap', 'aaaa000011112222')).toBe('duplicate');
+    clock.ms += 29 * 60_000;
+    expect(await arriveOnce(lock, 'turn/wrap', 'aaaa000011112222')).toBe('duplicate');
+    clock.ms += 2 * 60_000;
+    expect(await arriveOnce(lock, 'turn/wrap', 'aaaa000011112222')).toBe('new');
+    // A record whose minute lies 20 days behind (as one would, had its key been kept) is expired
+    // ('bbbb000011112222' folds to 999900001111).
+    clock.ms += 20 * 24 * 3600_000;
+    const behind = (Math.floor(clock.ms / 60_000) - 20 * 24 * 60) % 65536;
+    await env.redis.set(`${prefix}marks/{turn/wrap}`, Buffer.concat([Buffer.from('999900001111', 'hex'), Buffer.from([behind >> 8, behind & 255])]));
+    expect(await arriveOnce(lock, 'turn/wrap', 'bbbb000011112222')).toBe('new');
+    // More than 256 marks: the oldest go first.
+    for (let i = 0; i < 300; i++) expect(await arriveOnce(lock, 'turn/many', `${i}`.padStart(16, '0'))).toBe('new');
+    expect((await env.redis.getBuffer(`${prefix}marks/{turn/many}`))!.length).toBe(256 * 8);
+    expect(await arriveOnce(lock, 'turn/many', `${299}`.padStart(16, '0'))).toBe('duplicate');
+    expect(await arriveOnce(lock, 'turn/many', `${44}`.padStart(16, '0'))).toBe('duplicate');
+    expect(await arriveOnce(lock, 'turn/many', `${43}`.padStart(16, '0'))).toBe('new');
+    // A mark asked to last longer than the records can tell is kept MAX_MARK_SECONDS.
+    const long = await lock.arrive('turn/long', { id: 'cccc000011112222', ttlSeconds: 60 * 24 * 3600 });
+    if (long !== 'duplicate') await long.abandon();
+    const pttl = await env.redis.pttl(`${prefix}marks/{turn/long}`);
+    expect(pttl).toBeLessThanOrEqual(MAX_MARK_SECONDS * 1000);
+    expect(pttl).toBeGreaterThan(MAX_MARK_SECONDS * 1000 - 10_000);
+  });
+
+  it('forgets one mark of a line and keeps the others with their expiry; ids that are not hex are hashed to 6 bytes', async () => {
+    const clock = { ms: Date.parse('2026-11-20T15:00:00Z') };
+    const prefix = `${env.prefix}marks-forget:`;
+    const lock = new RedisTurnLock(env.redis, prefix, { now: () => clock.ms });
+    for (const id of ['a1', 'a2', 'a3']) expect(await arriveOnce(lock, 'turn/f', id)).toBe('new');
+    const key = `${prefix}marks/{turn/f}`;
+    expect((await env.redis.getBuffer(key))!.length).toBe(24);
+    await lock.forget('turn/f', 'a2');
+    expect((await env.redis.getBuffer(key))!.length).toBe(16);
+    expect(await env.redis.pttl(key)).toBeGreaterThan(3500_000);
+    expect(await arriveOnce(lock, 'turn/f', 'a1')).toBe('duplicate');
+    expect(await arriveOnce(lock, 'turn/f', 'a3')).toBe('duplicate');
+    expect(await arriveOnce(lock, 'turn/f', 'a2')).toBe('new');
+    await lock.forget('turn/f', 'a1');
+    await lock.forget('turn/f', 'a2');
+    await lock.forget('turn/f', 'a3');
+    expect(await env.redis.exists(key)).toBe(0);
   });
 
   it('still recognises, forgets and trims the marks an earlier release wrote (hex ids, expiry in ms)', async () => {
