@@ -119,6 +119,33 @@ describe('a flood from one sender, default limits', () => {
     throttled += 2;
   });
 
+  it('keeps a sender\'s counters under one letter each, by a hash of the pseudonym, with their windows as TTLs', async () => {
+    const from = phone();
+    await app.chat(from, ['Hola']);
+    const counters: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await app.redis.scan(cursor, 'MATCH', `${app.prefix}limit:*`, 'COUNT', 1000);
+      cursor = next;
+      counters.push(...batch.map((k) => k.slice(app.prefix.length)));
+    } while (cursor !== '0');
+    const own = counters.filter((k) => /^limit:[bms]:[0-9a-f]{16}$/.test(k));
+    const senders = new Set(own.map((k) => k.slice(8)));
+    expect(counters.every((k) => /^limit:([bms]:[0-9a-f]{16}|g:all)$/.test(k))).toBe(true);
+    let checked = 0;
+    for (const sender of senders) {
+      const ttls = await Promise.all(['b', 'm', 's'].map((l) => app.redis.pttl(`${app.prefix}limit:${l}:${sender}`)));
+      if (ttls.some((t) => t < 0)) continue; // a sender whose short windows have passed
+      expect(ttls[0]).toBeLessThanOrEqual(10_000);
+      expect(ttls[1]).toBeLessThanOrEqual(60_000);
+      expect(ttls[1]).toBeGreaterThan(10_000);
+      expect(ttls[2]).toBeGreaterThan(23 * 3600_000);
+      checked++;
+    }
+    // At least the sender who just wrote.
+    expect(checked).toBeGreaterThan(0);
+  });
+
   it('counts throttled turns per day of the injected clock', async () => {
     expect(await app.redis.get(`${app.prefix}stats/throttled/${TODAY}`)).toBe(String(throttled));
     const machineDay = new Date().toISOString().slice(0, 10);
