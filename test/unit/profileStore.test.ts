@@ -72,6 +72,25 @@ describe.each([
     expect(await profiles.load('pid-2')).toEqual(COOK);
   });
 
+  it('keeps the answers as one string of statement ids and letters, still reads them as an object (packing 2), and keeps an id that is not a slug whole', async () => {
+    const store = make();
+    const profiles = new ProfileStore(store);
+    await profiles.save('pid-1', MASON, 60);
+    const stored = (await store.get(ProfileStore.key('pid-1')))!;
+    expect(JSON.parse(stored)[8]).toBe('setouty wallsy mortarp structurey plastern quantitiesy safetyy');
+    const two = JSON.stringify([2, 'mason', '7112', 'DO', [['infotep', null]], 8, 'job', ['letter', 'photos'], { setout: 'y', walls: 'y', mortar: 'p', structure: 'y', plaster: 'n', quantities: 'y', safety: 'y' }, 'g', 0.79, 'es', Date.parse(MASON.completedAt)]);
+    expect(two.length - stored.length).toBe(35);
+    await store.set(ProfileStore.key('pid-2'), two, 60);
+    expect(await profiles.load('pid-2')).toEqual(MASON);
+    const odd: WorkerProfile = { ...MASON, answers: { walls: 'yes', 'Tarea 2': 'no' } };
+    await profiles.save('pid-3', odd, 60);
+    expect(JSON.parse((await store.get(ProfileStore.key('pid-3')))!)[8]).toEqual({ walls: 'y', 'Tarea 2': 'n' });
+    expect(await profiles.load('pid-3')).toEqual(odd);
+    const none: WorkerProfile = { ...MASON, answers: {} };
+    await profiles.save('pid-4', none, 60);
+    expect(await profiles.load('pid-4')).toEqual(none);
+  });
+
   it('reads nothing from what is not a profile, rather than a wrong one', async () => {
     const store = make();
     const profiles = new ProfileStore(store);
@@ -82,7 +101,8 @@ describe.each([
       'an unknown level': JSON.stringify(packed.map((x, i) => (i === 9 ? 'x' : x))),
       'an unknown answer': JSON.stringify(packed.map((x, i) => (i === 8 ? { walls: 'maybe' } : x))),
       'a time that is not one': JSON.stringify(packed.map((x, i) => (i === 12 ? 'soon' : x))),
-      'another packing': JSON.stringify([3, ...packed.slice(1)]),
+      'an unknown answer letter': JSON.stringify(packed.map((x, i) => (i === 8 ? 'wallsy plasterx' : x))),
+      'another packing': JSON.stringify([4, ...packed.slice(1)]),
     };
     for (const [what, raw] of Object.entries(broken)) {
       await store.set(ProfileStore.key(what), raw, 60);
