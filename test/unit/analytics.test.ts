@@ -230,6 +230,30 @@ describe('levels: the coarsest cells the filters allow', () => {
     expect((await reader.dropOff({ from: '2026-03-02', to: '2026-03-02' }))[0]).toEqual({ step: 'menu.main', cause: 'quiet', workers: { shown: true, value: 6 } });
   });
 
+  it('keeps a conversation\'s last step as one short string, and still sweeps one an earlier release kept as a hash', async () => {
+    const store = new RedisAnalyticsStore(redis, `${prefix}last:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY });
+    const clock = { now: T0 };
+    const recorder = new EventRecorder({ store, now: () => new Date(clock.now), log: silent, quietMs: DAY });
+    await recorder.turn(turn(1));
+    await recorder.flush();
+    const key = `${prefix}last:{analytics}:last:${aid(1)}`;
+    expect(await redis.type(key)).toBe('string');
+    const [dims, step, at, expires] = (await redis.get(key))!.split('\n');
+    expect([dims, step, Number(at)]).toEqual(['DO|es|sms', 'menu.main', Date.parse('2026-03-02T10:00:00Z')]);
+    expect(Number(expires)).toBeGreaterThan(Number(at));
+    // As the release before kept it: a hash of d, s, a, x.
+    await redis.hset(`${prefix}last:{analytics}:last:${aid(2)}`, 'd', 'CR|ht|whatsapp', 's', 'route.trade', 'a', String(Date.parse('2026-03-02T09:00:00Z')), 'x', String(T0 + 30 * DAY));
+    await redis.zadd(`${prefix}last:{analytics}:quiet`, Date.parse('2026-03-02T09:00:00Z'), aid(2));
+    clock.now = T0 + DAY + HOUR;
+    expect(await recorder.sweep(10)).toBe(2);
+    const reader = new AnalyticsReader(store, 1, ['DO', 'CR', 'MX', 'XX']);
+    expect((await reader.dropOff({ from: '2026-03-02', to: '2026-03-02' })).map((r) => [r.step, r.cause, r.workers])).toEqual([
+      ['menu.main', 'quiet', { shown: true, value: 1 }],
+      ['route.trade', 'quiet', { shown: true, value: 1 }],
+    ]);
+    expect(await keysUnder(redis, `${prefix}last:{analytics}:last:`)).toEqual([]);
+  });
+
   it('stores buffered writes when the timer fires, in batches of at most maxBatch, and refuses (and counts) writes beyond the backlog bound', async () => {
     const timed = new RedisAnalyticsStore(redis, `${prefix}timer:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 20 });
     await new EventRecorder({ store: timed, now: () => new Date(T0), log: silent, quietMs: DAY }).turn(turn(1));
