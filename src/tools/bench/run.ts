@@ -36,6 +36,8 @@ const PUBLIC_URL = 'http://bench.invalid';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 /** Every key the bench makes starts with this (cleared before and after), so runs sharing a Redis stay apart. */
 export const BENCH_PREFIX = process.env.BENCH_PREFIX ?? 'bench:';
+/** Where bytes per worker are measured: as long as the default REDIS_PREFIX ('ruta:'), cleared before and after. */
+const MEMORY_PREFIX = process.env.BENCH_MEMORY_PREFIX ?? 'bmem:';
 
 /** From "Hola" to the pre-screen's result and back to the menu (a Dominican mason, Spanish SMS). */
 export const SCRIPT = ['Hola', '1', '1', '1', 'albañil', '1', '1', '8', '1', '1', '1', '1', '2', '1', '3', '1', '1', '1', 'MENU', '1', 'MENU'];
@@ -554,12 +556,14 @@ async function main(): Promise<void> {
     }
     const rssAfter = rssMb(s.child.pid);
     await stop(s);
-    // Memory on a clean prefix in a fresh process: only these workers' keys.
-    await clearPrefix(redis, prefix);
-    const m = await start(kind, prefix);
+    // Memory on a clean prefix in a fresh process: only these workers' keys, under a prefix as
+    // long as the default one, so that every key is as long as in a deployment on the defaults
+    // (a key's length decides its allocation: 'bench:ruta:' would add 6 bytes to every key).
+    await clearPrefix(redis, MEMORY_PREFIX);
+    const m = await start(kind, MEMORY_PREFIX);
     const memory = await bytesPerWorker(m, redis, workers);
     await stop(m);
-    await clearPrefix(redis, prefix);
+    await clearPrefix(redis, MEMORY_PREFIX);
     results[kind] = { startup: { listeningMs: Math.round(s.listeningMs), readyMs: Math.round(s.readyMs) }, rssMb: { start: rssStart, afterLoad: rssAfter }, closed, open, memory };
     process.stderr.write(`bench: ${kind} done\n`);
   }
