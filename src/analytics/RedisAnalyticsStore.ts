@@ -32,7 +32,7 @@ function kindOf(cell: string): string {
  * ARGV, read in order: stream entries (count, stream key, hour ms, min id ms, ttl ms, entry…), counts
  * (count; key, field, by, ttl ms…), workers (count; key, ttl ms, n, n aids…), phrases (count; sorted set
  * key, member, HyperLogLog key, aid, ttl ms…), last steps (count; 'forget' last key, quiet key,
- * aid | 'set' last key, quiet key, aid, dims, step, at ms, expires ms, ttl ms…). Keys are 1-based
+ * aid | 'set' last key, quiet key, aid, dims, step, at ms, at ms and expires ms in base 36, ttl ms…). Keys are 1-based
  * indexes into KEYS. One command instead of a MULTI of about thirty: the service's own CPU is what
  * a turn costs (issue 13), and each command is parsed and answered.
  */
@@ -81,8 +81,8 @@ for _ = 1, tonumber(nxt()) do
     redis.call('DEL', last)
     redis.call('ZREM', quiet, aid)
   else
-    local last = key(); local quiet = key(); local aid = nxt(); local dims = nxt(); local step = nxt(); local at = nxt(); local x = nxt(); local ttl = nxt()
-    redis.call('SET', last, dims .. '\\n' .. step .. '\\n' .. at .. '\\n' .. x, 'PX', ttl)
+    local last = key(); local quiet = key(); local aid = nxt(); local dims = nxt(); local step = nxt(); local at = nxt(); local at36 = nxt(); local x36 = nxt(); local ttl = nxt()
+    redis.call('SET', last, dims .. '\\n' .. step .. '\\n' .. at36 .. '\\n' .. x36, 'PX', ttl)
     redis.call('ZADD', quiet, at, aid)
     redis.call('PEXPIRE', quiet, ttl)
   end
@@ -123,8 +123,9 @@ export class AnalyticsBacklogError extends Error {
  * - `ev` stream of events, ids `<hour ms>-<n>` (trimmed to ANALYTICS_EVENT_RETENTION_DAYS on each append);
  * - `n:<day>` hash cell → count; `u:<day>:<cell>` HyperLogLog of aids (ANALYTICS_AGGREGATE_RETENTION_DAYS after the day);
  * - `p:<day>` sorted set 'CC|lang|phrase' → times; `pu:<day>:CC|lang|<hash>` HyperLogLog of aids (same);
- * - `last:<aid>` a conversation's last step (dims, step, hour ms, expiry ms, one a line: 136 bytes
- *   in Redis against 152 as the hash it was until 2026-12-06, still read), `quiet` sorted set aid → hour of last message
+ * - `last:<aid>` a conversation's last step (dims, step, then its hour and its expiry in ms in base
+ *   36, one a line: 136 bytes in Redis for 'menu.main', against 152 as the hash it was until
+ *   2026-12-06, still read), `quiet` sorted set aid → hour of last message
  *   (until the drop-off sweep takes it, at most quiet time + ANALYTICS_LAST_SEEN slack).
  */
 export class RedisAnalyticsStore implements AnalyticsStore {
@@ -253,7 +254,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     args.push(lasts.length);
     for (const last of lasts) {
       if ('forget' in last) args.push('forget', key(`last:${last.aid}`), key('quiet'), last.aid);
-      else args.push('set', key(`last:${last.aid}`), key('quiet'), last.aid, last.dims, last.step, last.atMs, last.expiresMs, lastSeenMs);
+      else args.push('set', key(`last:${last.aid}`), key('quiet'), last.aid, last.dims, last.step, last.atMs, last.atMs.toString(36), last.expiresMs.toString(36), lastSeenMs);
     }
     if (keys.length === 0) return;
     await WRITE.run(this.redis, keys, args);
@@ -332,14 +333,13 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     await this.flush();
     const last = (await CLAIM.run(this.redis, [this.k('quiet'), this.k(`last:${aid}`)], [aid, beforeMs])) as string | string[] | null;
     if (!last) return undefined;
-    let f: Record<string, string | undefined>;
     if (typeof last === 'string') {
-      const [d, s, a, x] = last.split('\n');
-      f = { d, s, a, x };
-    } else {
-      f = {};
-      for (let i = 0; i + 1 < last.length; i += 2) f[last[i]!] = last[i + 1]!;
+      const [dims, step, at, expires] = last.split('\n');
+      if (!dims || !step || !at || !expires) return undefined;
+      return { aid, dims, step, atMs: Number.parseInt(at, 36), expiresMs: Number.parseInt(expires, 36) };
     }
+    const f: Record<string, string> = {};
+    for (let i = 0; i + 1 < last.length; i += 2) f[last[i]!] = last[i + 1]!;
     if (!f.d || !f.s) return undefined;
     return { aid, dims: f.d, step: f.s, atMs: Number(f.a), expiresMs: Number(f.x) };
   }
