@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countSegments } from '../../src/channels/segments.js';
 import { sleep } from '../../src/store/TurnLock.js';
 import type { TwilioReply } from '../../src/tools/twilioClient.js';
+import { keysUnder } from '../support/redis.js';
 import { startTestApp, text, type TestApp } from '../support/testApp.js';
 
 // Finding 5: one sender flooding Ruta. With the real default limits (10 messages in 10 s, 30 a
@@ -122,13 +123,7 @@ describe('a flood from one sender, default limits', () => {
   it('keeps a sender\'s counters under one letter each, by a hash of the pseudonym, with their windows as TTLs', async () => {
     const from = phone();
     await app.chat(from, ['Hola']);
-    const counters: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await app.redis.scan(cursor, 'MATCH', `${app.prefix}limit:*`, 'COUNT', 1000);
-      cursor = next;
-      counters.push(...batch.map((k) => k.slice(app.prefix.length)));
-    } while (cursor !== '0');
+    const counters = (await keysUnder(app.redis, `${app.prefix}limit:`)).map((k) => k.slice(app.prefix.length));
     const own = counters.filter((k) => /^limit:[bms]:[0-9a-f]{16}$/.test(k));
     const senders = new Set(own.map((k) => k.slice(8)));
     expect(counters.every((k) => /^limit:([bms]:[0-9a-f]{16}|g:all)$/.test(k))).toBe(true);
