@@ -109,7 +109,7 @@ export class AnalyticsReader {
 
   /** Like totals, per country as well ('centre_far' by country and town). */
   async totalsByCountry(q: AnalyticsQuery, kind: CellKind): Promise<Array<{ country: string; detail: string; count: KCount; workers: KCount }>> {
-    const rows = await this.rows(q, [kind], (c) => (c.kind === kind ? `${c.country}|${c.detail}` : undefined), 'x');
+    const rows = await this.rows(q, [kind], (c) => (c.kind === kind ? `${c.country}|${c.detail}` : undefined), 'c');
     return this.sorted(rows).map(([key, r]) => {
       const [country = '', ...detail] = key.split('|');
       return { country, detail: detail.join('|'), ...this.guarded(r) };
@@ -159,7 +159,7 @@ export class AnalyticsReader {
   private async rows(q: AnalyticsQuery, kinds: readonly CellKind[], rowOf: (cell: Cell) => string | undefined, finest: Level = 'a'): Promise<Map<string, { count: number; workers: number }>> {
     const days = daysBetween(q.from, q.to);
     const filtered = (f: readonly string[] | undefined) => f !== undefined && f.length > 0;
-    const level: Level = filtered(q.language) || filtered(q.channel) || filtered(q.country) || finest === 'x' ? 'x' : 'a';
+    const level: Level = filtered(q.language) || filtered(q.channel) ? 'x' : filtered(q.country) || finest === 'c' ? 'c' : 'a';
     const perDay = await this.store.counts(days, level, kinds, filtered(q.country) ? q.country! : this.countries);
     const groups = new Map<string, { count: number; cells: Array<[day: number, cell: string]> }>();
     // The same cells come back day after day: each is parsed and given its row once per read.

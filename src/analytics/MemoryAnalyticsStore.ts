@@ -94,7 +94,7 @@ export class MemoryAnalyticsStore implements AnalyticsStore {
   private day(day: string) {
     let d = this.days.get(day);
     if (!d) {
-      d = { counts: { x: new Map(), a: new Map() }, sets: new Map(), phrases: new Map() };
+      d = { counts: { x: new Map(), c: new Map(), a: new Map() }, sets: new Map(), phrases: new Map() };
       this.days.set(day, d);
       const oldest = [...this.days.keys()].sort().slice(0, Math.max(0, this.days.size - this.limits.days));
       for (const o of oldest) this.days.delete(o);

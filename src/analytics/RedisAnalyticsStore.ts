@@ -5,10 +5,10 @@ import { dayTtlMs, type AnalyticsRetention, type AnalyticsStore } from './Analyt
 import { cellFilter, phraseWorkersId, workersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
 import { packEntries, unpackEntry } from './streamCodec.js';
 
-/** The day hash of each level: exact cells, overall (see cells.ts LEVELS). */
-const LEVEL_HASH: Record<Level, string> = { x: 'n', a: 'na' };
+/** The day hash of each level: exact cells, per country, overall (see cells.ts LEVELS). */
+const LEVEL_HASH: Record<Level, string> = { x: 'n', c: 'nc', a: 'na' };
 
-/** Where a day's cells of a kind are counted: `na:<day>:<kind>`, and per country at the exact level (`n:<day>:<kind>:DO`). */
+/** Where a day's cells of a kind are counted: `na:<day>:<kind>`, and per country below the overall level (`nc:<day>:<kind>:DO`). */
 const dayHash = (level: Level, day: string, kind: string, country: string) => `${LEVEL_HASH[level]}:${day}:${kind}${level === 'a' ? '' : `:${country}`}`;
 
 /** Workers added to a HyperLogLog by one PFADD of the write script. */
@@ -261,8 +261,8 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   }
 
   /**
-   * The day hashes of a level, one per kind and, at the exact level, per country
-   * (`na:<day>:first_contact`, `n:<day>:first_contact:DO`), so a table reads only the cells it
+   * The day hashes of a level, one per kind and, below the overall level, per country
+   * (`na:<day>:first_contact`, `nc:<day>:first_contact:DO`), so a table reads only the cells it
    * shows, of the countries asked. A day written before levels and kinds had their own hashes has
    * one hash of exact cells (`n:<day>`): when none of the hashes asked for exists that day, that
    * one is read and filtered — the reader sums exact cells all the same.

@@ -60,23 +60,19 @@ export function parseCell(cell: string): Cell | undefined {
 }
 
 /**
- * Each cell is counted at two levels: exact (`x`: country|language|channel) and overall (`a`:
- * '*|*|*'). A read with no filter uses the overall level — a dashboard over all countries reads
- * one cell per row and day, not one per country × language × channel — so a 90-day read costs the
- * same whatever the number of countries. A read with any filter (a country too) uses the exact
- * cells of the countries asked: a country's exact cells are kept in hashes of their own (per day,
- * kind and country), and a row's distinct workers are the union of its cells' HyperLogLogs.
- * Until 2026-12-06 cells were also counted per country (`c`: 'DO|*|*'); those hashes and
- * HyperLogLogs are no longer written nor read (the exact cells of the same days say the same),
- * which saves a third of the HyperLogLogs (issue 13: Redis bytes per worker).
+ * Each cell is counted at three levels: exact (`x`: country|language|channel), per country (`c`:
+ * 'DO|*|*'), and overall (`a`: '*|*|*'). A coordinator's read uses the coarsest level its filters
+ * allow — a dashboard over all countries reads one cell per row and day, not one per country ×
+ * language × channel — so a 90-day read costs the same whatever the number of countries.
  */
-export const LEVELS = ['x', 'a'] as const;
+export const LEVELS = ['x', 'c', 'a'] as const;
 export type Level = (typeof LEVELS)[number];
 export const ANY = '*';
 
-/** A cell's dimensions at a level: 'DO|es|sms' (x) → '*|*|*' (a). */
+/** A cell's dimensions at a level: 'DO|es|sms' → 'DO|*|*' (c) → '*|*|*' (a). */
 export function dimsAt(d: Dims, level: Level): Dims {
-  return level === 'x' ? d : { country: ANY, language: ANY, channel: ANY };
+  if (level === 'x') return d;
+  return { country: level === 'c' ? d.country : ANY, language: ANY, channel: ANY };
 }
 
 /**
