@@ -185,6 +185,28 @@ describe('levels: the coarsest cells the filters allow', () => {
     expect(await redis.hgetall(`${prefix}{analytics}:na:2026-03-02:first_contact`)).toEqual({ '*|*|*|first_contact|-': '6' });
   });
 
+  it('keeps a sparse HyperLogLog in the bytes it needs, not the room Redis made for it to grow, and counts the same', async () => {
+    const store = new RedisAnalyticsStore(redis, `${prefix}compact:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY });
+    const recorder = new EventRecorder({ store, now: () => new Date(T0), log: silent, quietMs: DAY });
+    // 200 workers in writes of 4, as turns come.
+    for (let n = 1; n <= 200; n++) {
+      await recorder.turn(turn(n));
+      if (n % 4 === 0) await recorder.flush();
+    }
+    const key = `${prefix}compact:{analytics}:u:2026-03-02:DO|es|sms|understood|menu.main`;
+    // The same workers added as Redis grows a set, under a key as long.
+    const grown = `${prefix}compact:{analytics}:u:2026-03-02:DO|es|sms|understood|menu.maix`;
+    for (let n = 1; n <= 200; n += 4) await redis.pfadd(grown, aid(n), aid(n + 1), aid(n + 2), aid(n + 3));
+    const usage = async (k: string) => Number(await redis.call('MEMORY', 'USAGE', k, 'SAMPLES', '0'));
+    expect(await redis.getBuffer(key)).toEqual(await redis.getBuffer(grown));
+    expect(await redis.strlen(key)).toBeLessThan(3000);
+    expect(await usage(key)).toBeLessThan((await usage(grown)) * 0.8);
+    expect(await redis.pttl(key)).toBeGreaterThan(0);
+    expect(await redis.pfcount(key)).toBe(await redis.pfcount(grown));
+    expect(Math.abs((await redis.pfcount(key)) - 200)).toBeLessThanOrEqual(4);
+    await redis.del(grown);
+  });
+
   it('buffers writes: a turn never waits for Redis, the turns of ANALYTICS_FLUSH_MS go in one call with counts added up, and reads see them', async () => {
     const store = new RedisAnalyticsStore(redis, `${prefix}batch:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000 });
     const recorder = new EventRecorder({ store, now: () => new Date(T0), log: silent, quietMs: DAY });
