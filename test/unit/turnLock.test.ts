@@ -247,7 +247,10 @@ describe('RedisTurnLock de-duplication in Redis', () => {
     }
     for (const id of ids) expect(await arriveOnce(lock, 'turn/journey', id)).toBe('duplicate');
     const sorted = `${prefix}seen/{turn/journe6}`;
-    await env.redis.zadd(sorted, ...(await env.redis.getBuffer(`${prefix}marks/{turn/journey}`))!.reduce<Array<number | Buffer>>((acc, _, at, all) => (at % 8 === 0 ? [...acc, Math.ceil(clock.ms / 1000) + 172_800, Buffer.from(all.subarray(at, at + 6))] : acc), []));
+    // The same 21 marks as the release before kept them: each record's 6-byte mark, its expiry in seconds as the score.
+    const records = (await env.redis.getBuffer(`${prefix}marks/{turn/journey}`))!;
+    const expires = Math.ceil(clock.ms / 1000) + 172_800;
+    await env.redis.zadd(sorted, ...Array.from({ length: records.length / 8 }, (_, n) => [expires, records.subarray(n * 8, n * 8 + 6)]).flat());
     expect(await env.redis.zcard(sorted)).toBe(21);
     const usage = async (key: string) => Number(await env.redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0'));
     expect(await usage(`${prefix}marks/{turn/journey}`)).toBeLessThanOrEqual((await usage(sorted)) - 128);
