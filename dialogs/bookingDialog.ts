@@ -55,7 +55,9 @@ const MAX_DAYS = 6;
 const FIRST_NAME = /^\p{L}[\p{L}\p{M}'’-]*( \p{L}[\p{L}\p{M}'’-]*)?$/u;
 /** The longest first name a booking stores (bookingSchema's limit, in UTF-16 code units). */
 const FIRST_NAME_MAX = 40;
-const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
+/** Made when a first name is first read: creating it costs about 15 ms, not on every start's way (issue 13). */
+let graphemeSegmenter: Intl.Segmenter | undefined;
+const graphemes = () => (graphemeSegmenter ??= new Intl.Segmenter('und', { granularity: 'grapheme' }));
 const NO_NAME = ['0', 'no', 'non', 'nada', 'prefiero no', 'skip', 'none', 'okenn', 'pa bay'];
 
 /**
@@ -69,7 +71,7 @@ export function firstNameOf(text: string): string | undefined {
   const name = clean(text).normalize('NFC');
   if (!FIRST_NAME.test(name)) return undefined;
   let cut = '';
-  for (const { segment } of graphemes.segment(name)) {
+  for (const { segment } of graphemes().segment(name)) {
     if (cut.length + segment.length > FIRST_NAME_MAX) break;
     cut += segment;
   }

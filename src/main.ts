@@ -110,9 +110,10 @@ async function serve(config: Config, log: Logger): Promise<void> {
     const address = server.address();
     log.info('listening', { port: typeof address === 'object' && address ? address.port : config.PORT, store: ruta.store.kind, env: config.NODE_ENV });
     if (!cluster.isWorker || cluster.worker?.id === 1) process.stderr.write(`Ruta is listening on ${config.PUBLIC_URL}  —  try it: npm run chat\n`);
-    // The town gazetteer (about 70 ms) and the occupations' index (about 45 ms) are built a second
-    // after the server listens: not on the way to its first answers, and not during a worker's
-    // first trade or booking (which would build them).
+    // The town gazetteer (about 70 ms), the occupations' index (about 45 ms) and franc's language
+    // models (about 60 ms) are built a second after the server listens: not on the way to its
+    // first answers, and not during a worker's first trade, booking or long message (which would
+    // build them).
     setTimeout(() => {
       const started = performance.now();
       ruta.gazetteer.warm();
@@ -121,7 +122,13 @@ async function serve(config: Config, log: Logger): Promise<void> {
       setImmediate(() => {
         const indexStarted = performance.now();
         void ruta.catalog.occupationIndex;
-        log.info('warm', { ms: Math.round(gazetteerMs + performance.now() - indexStarted) });
+        const indexMs = performance.now() - indexStarted;
+        // franc's language models (about 60 ms), again in a later turn.
+        setImmediate(() => {
+          const modelsStarted = performance.now();
+          ruta.catalog.languageDetector.warm();
+          log.info('warm', { ms: Math.round(gazetteerMs + indexMs + performance.now() - modelsStarted) });
+        });
       });
     }, WARM_AFTER_MS).unref();
   });

@@ -1,4 +1,4 @@
-import { franc, francAll } from 'franc';
+import { createRequire } from 'node:module';
 import type { Language } from '../catalog/schema.js';
 import { destretched, normalizedWords } from '../match/tokens.js';
 
@@ -38,6 +38,19 @@ const COMMON: Record<Exclude<DetectedLanguage, 'fr'>, string> = {
   en: "the a an and or but because how when where who what which this that these those is are was were be been being am do does did done have has had having i me my mine you your yours he she it we they them our their not no yes yeah please thanks thank much many more less very so too also just only still now then at in on by for of to up out as if today tomorrow yesterday here there want wants need needs looking look find work job jobs boss money pay price cost free how much papers documents passport name house country city family kids friend sir madam sorry excuse question answer help explain sign up register certificate course school good nice great fine cool sure right well from with without about into over under can could would should will shall may might must know think say tell ask get give go come make take see long time",
   ht: "mwen m ou w li l nou n yo y se ye te ap pral va ta konn konnen pa pat gen genyen fe fè kap k ki kisa kiyes kilè kote kijan kouman poukisa konbyen paske men epi oswa ak avek nan lan la a yon youn de sa sila tout anpil ti gwo bon byen mal mesi souple tanpri wi non oke dakò jodi a demen yè kounye kounya isit la lakay travay chache chèche jwenn bezwen vle kapab ka rete soti vini ale fè di mande bay pran wè tande konprann eksplike enskri papye paspò non m adrès kay peyi vil fanmi pitit zanmi mesye madanm ti gason fi lajan pri gratis sètifika fòmasyon lekòl kou eksperyans metye enfòmasyon oryantasyon biwo sant randevou",
 };
+
+const require = createRequire(import.meta.url);
+let francModule: typeof import('franc') | undefined;
+
+/**
+ * franc, loaded on first use. Loading it builds the trigram models of every language it knows
+ * (about 60 ms of a start, measured on this machine), and a greeting or a command (under 8
+ * letters) never needs them; the server warms it a second after it listens (issue 13: start-up).
+ * An ES module, required synchronously (Node ≥ 20.19, as package.json's engines say).
+ */
+function francLib(): typeof import('franc') {
+  return (francModule ??= require('franc') as typeof import('franc'));
+}
 
 // franc's ISO 639-3 codes for the languages Ruta tells apart.
 const FRANC: Record<string, DetectedLanguage> = { spa: 'es', eng: 'en', hat: 'ht', fra: 'fr' };
@@ -83,6 +96,16 @@ export class LanguageDetector {
     for (const [w, langs] of owners) if (langs.size === 1 && !this.lex.has(w)) addTo(this.lex, w, [...langs][0]!, 0.5);
   }
 
+  /** Loads franc's models now rather than during a worker's first long message. */
+  warm(): void {
+    francLib();
+  }
+
+  /** True once franc is loaded (tests). */
+  static get modelsLoaded(): boolean {
+    return francModule !== undefined;
+  }
+
   detect(text: string): Detection {
     const tokens = normalizedWords(text).filter((t) => !/^\d+$/.test(t));
     if (tokens.length === 0) return { language: undefined, confidence: 0 };
@@ -104,8 +127,8 @@ export class LanguageDetector {
     const letters = tokens.join('').length;
     const francWeight = letters < 8 ? 0 : Math.min(1, letters / 25) * 1.5;
     const francScores = new Map<DetectedLanguage, number>();
-    if (francWeight > 0 && franc(text, { only: FRANC_ONLY, minLength: 1 }) !== 'und') {
-      const all = francAll(text, { only: FRANC_ONLY, minLength: 1 });
+    if (francWeight > 0 && francLib().franc(text, { only: FRANC_ONLY, minLength: 1 }) !== 'und') {
+      const all = francLib().francAll(text, { only: FRANC_ONLY, minLength: 1 });
       // franc scores the best language 1 and the others relative to it; sharpen, then share.
       const sharpened = all.map(([code, s]) => [FRANC[code]!, s ** 8] as const);
       const sum = sharpened.reduce((s, [, v]) => s + v, 0);
@@ -127,7 +150,9 @@ export class LanguageDetector {
   }
 }
 
-const defaultDetector = new LanguageDetector();
+/** Without the catalog's trade names; built when first asked for (the server uses the catalog's). */
+let defaultDetector: LanguageDetector | undefined;
+const baseDetector = () => (defaultDetector ??= new LanguageDetector());
 
 /**
  * Language of a short message. Undetermined (language undefined) when nothing or several
@@ -136,7 +161,7 @@ const defaultDetector = new LanguageDetector();
  * @example detectLanguage('Bonjou').language === 'ht'
  * @example detectLanguage('Bonjour, je cherche du travail').language === 'fr'
  */
-export function detectLanguage(text: string, detector: LanguageDetector = defaultDetector): Detection {
+export function detectLanguage(text: string, detector: LanguageDetector = baseDetector()): Detection {
   return detector.detect(text);
 }
 
@@ -146,7 +171,7 @@ export function detectLanguage(text: string, detector: LanguageDetector = defaul
  *
  * @example replyLanguage('Bonjour') === 'ht'
  */
-export function replyLanguage(text: string, detector: LanguageDetector = defaultDetector): Language | undefined {
+export function replyLanguage(text: string, detector: LanguageDetector = baseDetector()): Language | undefined {
   const detected = detector.detect(text).language;
   return detected === 'fr' ? 'ht' : detected;
 }
