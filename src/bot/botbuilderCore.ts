@@ -16,12 +16,50 @@
  * can tell the difference except the time it took. A test checks that a turn does not load the
  * connector, and that every name of the index is still reachable through the stand-in.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const indexPath = require.resolve('botbuilder-core');
 const lib = dirname(indexPath);
+
+/**
+ * botbuilder's packages depend on zod 3 while Ruta's own zod is 4 (node_modules/zod), so npm gives
+ * each of them a copy of its own, and a Twilio turn loaded three: botbuilder-core's,
+ * botbuilder-dialogs' and botframework-schema's, the same version, about 10 ms and 2–3 MB of RSS
+ * each (measured on this machine). Where a package's copy is the same version as
+ * botbuilder-core's, its entry point's place in the require cache is given botbuilder-core's
+ * module, so they use one zod. A copy of another version is left alone. Only the packages a turn
+ * loads: an entry in the cache reads as a package loaded (botbuilder's and the connector's copies
+ * load with the Bot Framework channel, on its first request). A test checks which copies load.
+ */
+export const ZOD_SHARING_PACKAGES = ['botframework-schema', 'botbuilder-dialogs'];
+
+function shareZod(): void {
+  const zodOf = (from: string): string | undefined => {
+    try {
+      return createRequire(from).resolve('zod');
+    } catch {
+      return undefined;
+    }
+  };
+  const versionOf = (entry: string): unknown => (JSON.parse(readFileSync(join(dirname(entry), 'package.json'), 'utf8')) as { version?: unknown }).version;
+  const shared = zodOf(indexPath);
+  if (!shared || require.cache[shared]) return;
+  const version = versionOf(shared);
+  const copies = ZOD_SHARING_PACKAGES.map((name) => {
+    try {
+      return zodOf(require.resolve(name));
+    } catch {
+      return undefined; // not installed
+    }
+  }).filter((entry): entry is string => entry !== undefined && entry !== shared && !require.cache[entry] && versionOf(entry) === version);
+  if (copies.length === 0) return;
+  require(shared);
+  for (const entry of copies) require.cache[entry] = require.cache[shared];
+}
+shareZod();
 
 /**
  * The package's files that require neither botframework-connector nor botbuilder-stdlib (Azure's

@@ -43,6 +43,10 @@ it('a whole journey (route, pre-screen, menu, help) never loads the Bot Framewor
   expect(modules.some((m) => m.includes('/botbuilder-core/lib/turnContext.js'))).toBe(true);
   expect(modules.filter((m) => /\/(botframework-connector|@azure|@azure\/msal-node|botbuilder-stdlib)\//.test(m))).toEqual([]);
   expect(modules.filter((m) => m.includes('/botbuilder-core/lib/cloudAdapterBase.js'))).toEqual([]);
+  // botbuilder-core, botbuilder-dialogs and botframework-schema each have their own copy of zod 3,
+  // the same version: one of them loads, and the others' entry points are it.
+  expect(modules.filter((m) => m.endsWith('/zod/index.cjs')).length).toBeGreaterThanOrEqual(3);
+  expect(modules.filter((m) => m.endsWith('/zod/v3/types.cjs'))).toEqual([expect.stringContaining('/botbuilder-core/node_modules/zod/')]);
 });
 
 it('the stand-in gives every name of the real index, the very same objects, before and after it loads', async () => {
@@ -61,13 +65,16 @@ it('the stand-in gives every name of the real index, the very same objects, befo
     const mismatched = names.filter((n) => standIn[n] !== full[n]);
     const earlySame = Object.entries(early).every(([n, v]) => v === full[n] && v !== undefined);
     // botbuilder's own index re-exports botbuilder-core's names through the stand-in.
+    // One zod for the botbuilder packages a turn loads (their copies are the same version).
+    const zodOf = (name) => createRequire(require.resolve(name))('zod');
+    const oneZod = ['botbuilder-dialogs', 'botframework-schema'].every((name) => zodOf(name) === zodOf('botbuilder-core'));
     const botbuilder = require('botbuilder');
     process.stdout.write(JSON.stringify({ lightOnly, fullNow: core.botbuilderCoreFullyLoaded(), cloud: typeof cloud, names: names.length, mismatched, earlySame,
       listed: Object.keys(standIn).length, exported: core.TurnContext === full.TurnContext && core.BotAdapter === full.BotAdapter,
-      botbuilder: typeof botbuilder.CloudAdapter, reexported: botbuilder.TurnContext === full.TurnContext }));
+      botbuilder: typeof botbuilder.CloudAdapter, reexported: botbuilder.TurnContext === full.TurnContext, oneZod }));
   `;
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { timeout: 60_000 });
   const r = JSON.parse(stdout) as Record<string, unknown>;
-  expect(r).toEqual({ lightOnly: true, fullNow: true, cloud: 'function', names: expect.any(Number), mismatched: [], earlySame: true, listed: r.names, exported: true, botbuilder: 'function', reexported: true });
+  expect(r).toEqual({ lightOnly: true, fullNow: true, cloud: 'function', names: expect.any(Number), mismatched: [], earlySame: true, listed: r.names, exported: true, botbuilder: 'function', reexported: true, oneZod: true });
   expect(r.names).toBeGreaterThan(100);
 });
