@@ -2,10 +2,15 @@ import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, errorCode, type Logger } from './log.js';
+import { nodeTooOld } from './nodeVersion.js';
 import { RedisUnavailableError } from './store/connectRedis.js';
 
 /** Starts Ruta: validates the configuration, builds the app, listens, and shuts down cleanly. */
 async function main(): Promise<void> {
+  if (nodeTooOld(process.versions.node)) {
+    process.stderr.write(`Ruta needs Node.js 20.19 or later; this is ${process.versions.node}.\n`);
+    process.exit(1);
+  }
   let config;
   try {
     config = loadConfig(process.env);
