@@ -34,7 +34,7 @@ const lib = dirname(indexPath);
  * loads: an entry in the cache reads as a package loaded (botbuilder's and the connector's copies
  * load with the Bot Framework channel, on its first request). A test checks which copies load.
  */
-export const ZOD_SHARING_PACKAGES = ['botframework-schema', 'botbuilder-dialogs'];
+const ZOD_SHARING_PACKAGES = ['botframework-schema', 'botbuilder-dialogs'];
 
 function shareZod(): void {
   const zodOf = (from: string): string | undefined => {

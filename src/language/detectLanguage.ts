@@ -46,7 +46,8 @@ let francModule: typeof import('franc') | undefined;
  * franc, loaded on first use. Loading it builds the trigram models of every language it knows
  * (about 60 ms of a start, measured on this machine), and a greeting or a command (under 8
  * letters) never needs them; the server warms it a second after it listens (issue 13: start-up).
- * An ES module, required synchronously (Node ≥ 20.19, as package.json's engines say).
+ * An ES module, required synchronously: Node.js 20.19+ or 22.12+, which the server checks at
+ * start (src/nodeVersion.ts).
  */
 function francLib(): typeof import('franc') {
   return (francModule ??= require('franc') as typeof import('franc'));
