@@ -8,7 +8,7 @@ import { RedisUnavailableError } from './store/connectRedis.js';
 /** Starts Ruta: validates the configuration, builds the app, listens, and shuts down cleanly. */
 async function main(): Promise<void> {
   if (nodeTooOld(process.versions.node)) {
-    process.stderr.write(`Ruta needs Node.js 20.19 or later; this is ${process.versions.node}.\n`);
+    process.stderr.write(`Ruta needs Node.js 20.19 or later in 20, or 22.12 or later; this is ${process.versions.node}.\n`);
     process.exit(1);
   }
   let config;
@@ -119,23 +119,17 @@ async function serve(config: Config, log: Logger): Promise<void> {
     // models (about 60 ms) are built a second after the server listens: not on the way to its
     // first answers, and not during a worker's first trade, booking or long message (which would
     // build them).
-    setTimeout(() => {
+    // Each in a turn of the event loop of its own: a message that came meanwhile is answered in between.
+    const warmSteps = [() => ruta.gazetteer.warm(), () => void ruta.catalog.occupationIndex, () => ruta.catalog.languageDetector.warm()];
+    let warmMs = 0;
+    const warm = (step: number): void => {
+      if (step === warmSteps.length) return log.info('warm', { ms: Math.round(warmMs) });
       const started = performance.now();
-      ruta.gazetteer.warm();
-      const gazetteerMs = performance.now() - started;
-      // The index in a later turn of the event loop: a message that came meanwhile is answered in between.
-      setImmediate(() => {
-        const indexStarted = performance.now();
-        void ruta.catalog.occupationIndex;
-        const indexMs = performance.now() - indexStarted;
-        // franc's language models (about 60 ms), again in a later turn.
-        setImmediate(() => {
-          const modelsStarted = performance.now();
-          ruta.catalog.languageDetector.warm();
-          log.info('warm', { ms: Math.round(gazetteerMs + indexMs + performance.now() - modelsStarted) });
-        });
-      });
-    }, WARM_AFTER_MS).unref();
+      warmSteps[step]!();
+      warmMs += performance.now() - started;
+      setImmediate(() => warm(step + 1));
+    };
+    setTimeout(() => warm(0), WARM_AFTER_MS).unref();
   });
 
   let closing = false;
