@@ -44,10 +44,14 @@ const baseSchema = z.object({
      */
     REDIS_CLUSTER: z.enum(['on', 'off']).default('off'),
     /**
-     * 'on': commands issued in the same tick by concurrent turns go to Redis in one write
-     * (ioredis auto-pipelining). 'off' for a proxy in front of Redis that cannot take pipelines.
+     * How commands go to Redis (see RedisBatching): 'writes', each connection's commands of one
+     * turn of the event loop in one write; 'auto-pipelining', ioredis's (a batch waits for the
+     * previous one's replies); 'off', one write per command, for a proxy in front of Redis that
+     * cannot take several commands at once.
      */
-    REDIS_AUTO_PIPELINING: z.enum(['on', 'off']).default('on'),
+    REDIS_BATCHING: z.enum(['writes', 'auto-pipelining', 'off']).default('writes'),
+    /** Replaced by REDIS_BATCHING (2026-12-06); refused with a note saying so rather than ignored. */
+    REDIS_AUTO_PIPELINING: z.string().optional(),
     /** Prefix of every Redis key, so several deployments (or tests) can share one server. */
     REDIS_PREFIX: z
       .string()
@@ -215,6 +219,7 @@ const baseSchema = z.object({
 export const configSchema = baseSchema
   .superRefine((env, ctx) => {
     if (env.PROCESSES > 1 && env.REDIS_URL === undefined) ctx.addIssue({ code: 'custom', path: ['PROCESSES'], message: 'more than one process needs REDIS_URL (the in-memory store is not shared between processes)' });
+    if (env.REDIS_AUTO_PIPELINING !== undefined) ctx.addIssue({ code: 'custom', path: ['REDIS_AUTO_PIPELINING'], message: "was replaced by REDIS_BATCHING: 'writes' (the default), 'auto-pipelining' (what REDIS_AUTO_PIPELINING=on did) or 'off'" });
     if (env.REDIS_URL?.includes(',') && env.REDIS_CLUSTER !== 'on') ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'names several servers: set REDIS_CLUSTER=on for a Redis Cluster, or give one URL' });
     if (env.NODE_ENV !== 'production') return;
     for (const problem of productionProblems(env)) ctx.addIssue({ code: 'custom', path: [problem.key], message: problem.message });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from './redisClient.js';
+import { sendNow, type RedisClient } from './redisClient.js';
 import { RedisScript } from './redisScript.js';
 import { LOCK_PREFIX } from './Store.js';
 import { sleep, type LockResult, type Place, type SeenMark, type TurnLock } from './TurnLock.js';
@@ -231,7 +231,10 @@ export class RedisTurnLock implements TurnLock {
   async arrive(key: string, seen?: SeenMark): Promise<Place | 'duplicate'> {
     const keys = this.keys(key);
     const args = seen ? [this.ttlMs, Math.min(seen.ttlSeconds, MAX_MARK_SECONDS), this.grantMs, this.nowMs(), ...markOf(seen.id)] : [this.ttlMs, '', this.grantMs, 0, '', '', ''];
-    const reply = await ARRIVE.run(this.redis, [...keys, ...this.markKeys(key)], args);
+    const arrival = ARRIVE.run(this.redis, [...keys, ...this.markKeys(key)], args);
+    // Not held to the end of the event loop's turn: the message's place is taken as it arrives.
+    sendNow(this.redis);
+    const reply = await arrival;
     if (reply === -1) return 'duplicate';
     const [ticket, granted] = Array.isArray(reply) ? reply.map(Number) : [];
     if (ticket === undefined || !Number.isInteger(ticket) || ticket < 1) throw new Error('turn lock: unexpected reply from Redis');

@@ -1,4 +1,4 @@
-import { createRedisClient, isCluster, type RedisClient } from './redisClient.js';
+import { createRedisClient, isCluster, type RedisBatching, type RedisClient } from './redisClient.js';
 import { errorCode, type Logger } from '../log.js';
 
 /** Redis could not be reached at start within the time allowed. */
@@ -27,10 +27,10 @@ export function redactRedisUrl(url: string): string {
  * `timeoutMs` has passed; then the connection keeps reconnecting on its own for the life of the
  * process. Throws RedisUnavailableError naming the server (never its password) and the last error.
  */
-export async function connectRedis(url: string, timeoutMs: number, log: Logger, options: { cluster?: boolean; autoPipelining?: boolean } = {}): Promise<RedisClient> {
+export async function connectRedis(url: string, timeoutMs: number, log: Logger, options: { cluster?: boolean; batching?: RedisBatching } = {}): Promise<RedisClient> {
   // connectTimeout is generous: a timer that fires while start-up work blocks the event loop would
   // report a connection that succeeded as timed out (and BullMQ's copies of it would give up).
-  const redis = createRedisClient(url, { cluster: options.cluster ?? false, enableAutoPipelining: options.autoPipelining ?? false, maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 10_000, retryStrategy: () => null });
+  const redis = createRedisClient(url, { cluster: options.cluster ?? false, batching: options.batching ?? 'off', maxRetriesPerRequest: 2, enableOfflineQueue: true, connectTimeout: 10_000, retryStrategy: () => null });
   if (isCluster(redis)) redis.options.clusterRetryStrategy = () => null;
   let lastError = 'no answer';
   redis.on('error', (err: Error) => {

@@ -15,9 +15,9 @@ export const REDIS_URL = ON_CLUSTER ? CLUSTER_URL : (process.env.TEST_REDIS_URL 
 /** The settings a Ruta process (a CLI, a child server) needs to reach the tests' Redis. */
 export const REDIS_ENV: Record<string, string> = ON_CLUSTER ? { REDIS_URL, REDIS_CLUSTER: 'on' } : { REDIS_URL };
 
-/** A new connection to the tests' Redis (server or cluster), connected; auto-pipelining as Ruta's own (REDIS_AUTO_PIPELINING's default). */
+/** A new connection to the tests' Redis (server or cluster), connected; its writes batched as Ruta's own (REDIS_BATCHING's default). */
 export async function connectTestRedis(options: { maxRetriesPerRequest?: number } = {}): Promise<RedisClient> {
-  const redis = createRedisClient(REDIS_URL, { cluster: ON_CLUSTER, maxRetriesPerRequest: options.maxRetriesPerRequest ?? 1, enableAutoPipelining: true });
+  const redis = createRedisClient(REDIS_URL, { cluster: ON_CLUSTER, maxRetriesPerRequest: options.maxRetriesPerRequest ?? 1, batching: 'writes' });
   await redis.connect();
   return redis;
 }

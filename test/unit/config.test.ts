@@ -90,6 +90,13 @@ describe('loadConfig', () => {
     expect(problemsOf({ REDIS_PREFIX: '{ruta}:' }).join('\n')).toMatch(/^REDIS_PREFIX: must not contain \{ or \}/);
   });
 
+  it('batches Redis writes by default, and names what replaced REDIS_AUTO_PIPELINING instead of ignoring it', () => {
+    expect(loadConfig({}).REDIS_BATCHING).toBe('writes');
+    expect(loadConfig({ REDIS_BATCHING: 'auto-pipelining' }).REDIS_BATCHING).toBe('auto-pipelining');
+    expect(problemsOf({ REDIS_BATCHING: 'on' }).join('\n')).toMatch(/^REDIS_BATCHING: /);
+    expect(problemsOf({ REDIS_AUTO_PIPELINING: 'off' })).toEqual(["REDIS_AUTO_PIPELINING: was replaced by REDIS_BATCHING: 'writes' (the default), 'auto-pipelining' (what REDIS_AUTO_PIPELINING=on did) or 'off'"]);
+  });
+
   it('reads an empty SAMPLE_CENTRES (as .env.example leaves it) as unset, and refuses unknown values', () => {
     expect(loadConfig({ SAMPLE_CENTRES: '' }).SAMPLE_CENTRES).toBeUndefined();
     expect(loadConfig({ SAMPLE_CENTRES: 'only' }).SAMPLE_CENTRES).toBe('only');

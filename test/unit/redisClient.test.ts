@@ -10,7 +10,7 @@ describe('createRedisClient', () => {
     expect(isCluster(one)).toBe(false);
     expect(one.options).toMatchObject({ host: '127.0.0.1', port: 6390, db: 2, password: 'pw', lazyConnect: true });
 
-    const cluster = createRedisClient('rediss://ruta:p%40ss@10.0.0.1:7000, rediss://10.0.0.2', { cluster: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+    const cluster = createRedisClient('rediss://ruta:p%40ss@10.0.0.1:7000, rediss://10.0.0.2', { cluster: true, maxRetriesPerRequest: 2, batching: 'auto-pipelining' });
     expect(cluster).toBeInstanceOf(Cluster);
     expect(isCluster(cluster)).toBe(true);
     const c = cluster as Cluster;
@@ -24,7 +24,7 @@ describe('createRedisClient', () => {
     const blocking = duplicateClient(c, { maxRetriesPerRequest: null, enableAutoPipelining: false }) as Cluster;
     expect(blocking.options.redisOptions).toMatchObject({ maxRetriesPerRequest: null, password: 'p@ss' });
     expect(blocking.options.enableAutoPipelining).toBe(false);
-    const single = duplicateClient(createRedisClient('redis://127.0.0.1:6390', { cluster: false, enableAutoPipelining: true }), { maxRetriesPerRequest: null, enableAutoPipelining: false });
+    const single = duplicateClient(createRedisClient('redis://127.0.0.1:6390', { cluster: false, batching: 'auto-pipelining' }), { maxRetriesPerRequest: null, enableAutoPipelining: false });
     expect(single.options).toMatchObject({ maxRetriesPerRequest: null, enableAutoPipelining: false });
     single.disconnect();
     for (const client of [one, cluster, blocking]) client.disconnect();
