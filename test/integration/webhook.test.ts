@@ -53,6 +53,21 @@ describe('POST /twilio/messages signature', () => {
     expect(twilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/twilio/messages`, params)).not.toBe(signedForLocal);
   });
 
+  it('answers with TwiML Twilio can read: XML in UTF-8, its length given, and no ETag', async () => {
+    const params = { MessageSid: newMessageSid(), AccountSid: TEST_ACCOUNT_SID, From: phone(), To: '+15005550006', Body: 'Hola', NumMedia: '0' };
+    const res = await fetch(`${app.baseUrl}/twilio/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilioSignature(AUTH_TOKEN, `${PUBLIC_URL}/twilio/messages`, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+    const body = await res.text();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/xml; charset=utf-8');
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(body));
+    expect(res.headers.get('etag')).toBeNull();
+    expect(body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?><Response><Message>[^<]+<\/Message>(<Message>[^<]+<\/Message>)*<\/Response>$/);
+  });
+
   it('answers 400 to a signed but malformed webhook', async () => {
     const reply = await app.send(phone(), 'Hola', { extra: { MessageSid: 'not-a-sid' } });
     expect(reply.status).toBe(400);

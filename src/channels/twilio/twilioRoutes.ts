@@ -1,6 +1,4 @@
 import express, { type Request, type Response, type Router } from 'express';
-// The TwiML builder alone: the package's index loads its whole REST client (about 150 ms at start).
-import MessagingResponse from 'twilio/lib/twiml/MessagingResponse.js';
 import type { z } from 'zod';
 import type { Catalog } from '../../catalog/Catalog.js';
 import type { RutaI18n } from '../../i18n.js';
@@ -15,6 +13,7 @@ import type { SenderLimits } from '../SenderLimits.js';
 import type { PseudonymRotation } from '../../privacy/PseudonymRotation.js';
 import { renderForChannel, type RenderedMessage } from '../render.js';
 import { isValidTwilioSignature } from './signature.js';
+import { messagingTwiml } from './twiml.js';
 import { isSimulatedNumber } from '../simulatedNumber.js';
 import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema, type InboundMessage } from './schemas.js';
 import type { TwilioAdapter } from './TwilioAdapter.js';
@@ -267,8 +266,12 @@ function preciseNow(): number {
   return Number(process.hrtime.bigint() / 1000n) / 1000;
 }
 
+/**
+ * The answer Twilio reads. Node's own response methods, not Express's `send`: Twilio has no use
+ * for the ETag that `send` computes (a SHA-1 of every reply) nor for its content-type parsing.
+ */
 function sendTwiml(res: Response, bodies: string[]): void {
-  const twiml = new MessagingResponse();
-  for (const body of bodies) twiml.message(body);
-  res.status(200).type('text/xml').send(twiml.toString());
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'text/xml; charset=utf-8');
+  res.end(messagingTwiml(bodies));
 }

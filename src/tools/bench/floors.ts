@@ -2,6 +2,7 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import { ActivityHandler, ActivityTypes, BotAdapter, ConversationState, TurnContext, type Activity, type ResourceResponse, type Storage, type StoreItems } from 'botbuilder';
 import { isValidTwilioSignature } from '../../channels/twilio/signature.js';
+import { messagingTwiml } from '../../channels/twilio/twiml.js';
 
 /**
  * The two floors `npm run bench` measures Ruta against, each in its own process:
@@ -23,8 +24,7 @@ const prefix = env.REDIS_PREFIX ?? 'bench:';
 const ttl = 3600;
 const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 2 });
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const twiml = (bodies: string[]) => `<?xml version="1.0" encoding="UTF-8"?><Response>${bodies.map((b) => `<Message>${escapeXml(b)}</Message>`).join('')}</Response>`;
+const twiml = messagingTwiml;
 
 /** botbuilder Storage over Redis, as a plain bot would write it: JSON per key, last write wins. */
 class RedisJsonStorage implements Storage {
