@@ -5,7 +5,7 @@ import { twilioSignature } from '../../src/channels/twilio/signature.js';
 import { newMessageSid, parseTwiml, TEST_ACCOUNT_SID } from '../../src/tools/twilioClient.js';
 import { startFakeTwilio, type FakeTwilio } from '../support/fakeTwilio.js';
 import { PRODUCTION_ENV } from '../support/production.js';
-import { keysUnder } from '../support/redis.js';
+import { isJobWorkerKey, keysUnder } from '../support/redis.js';
 import { startTestApp, type TestApp } from '../support/testApp.js';
 
 // Forged Twilio webhooks against a production configuration, over real HTTP and real Redis.
@@ -171,7 +171,7 @@ describe('forged Twilio signatures on POST /twilio/messages (production configur
 async function redisKeys(): Promise<string[]> {
   // Analytics of earlier requests wait up to ANALYTICS_FLUSH_MS for their batch: stored first, so they never show as a change.
   await app.ruta.analytics.recorder.flush();
-  return (await keysUnder(app.redis, app.prefix)).filter((k) => !k.endsWith(':stalled-check')).sort();
+  return (await keysUnder(app.redis, app.prefix)).filter((k) => !isJobWorkerKey(k)).sort();
 }
 
 /** Every key (as above) with its serialised value, so a changed counter shows as well as a new key. */
