@@ -20,13 +20,14 @@ export function messagingTwiml(bodies: readonly string[]): string {
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
-/** What XML 1.0 allows in text (its Char production), complemented. */
-const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-/** Anything to escape or drop; most replies have none and are returned as they are. */
-const SPECIAL = /[&<>\r]|[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+/**
+ * What to escape as xmlbuilder escapes text (&, <, >, and a carriage return, which a parser would
+ * turn into a newline), and what XML 1.0 cannot carry at all (outside its Char production), left out.
+ */
+const SPECIAL = /[&<>\r]|[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const ESCAPED: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\r': '&#xD;' };
 
-/** Escaped as xmlbuilder escapes text: &, <, > and a carriage return (which a parser would turn into a newline). */
+/** One pass; most replies hold nothing special and come back as they are. */
 function xmlText(text: string): string {
-  if (!SPECIAL.test(text)) return text;
-  return text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#xD;');
+  return text.replace(SPECIAL, (c) => ESCAPED[c] ?? '');
 }

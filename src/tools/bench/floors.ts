@@ -24,8 +24,6 @@ const prefix = env.REDIS_PREFIX ?? 'bench:';
 const ttl = 3600;
 const redis = new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: false, maxRetriesPerRequest: 2 });
 
-const twiml = messagingTwiml;
-
 /** botbuilder Storage over Redis, as a plain bot would write it: JSON per key, last write wins. */
 class RedisJsonStorage implements Storage {
   async read(keys: string[]): Promise<StoreItems> {
@@ -102,7 +100,7 @@ app.post('/twilio/messages', express.urlencoded({ extended: false, limit: '64kb'
       const key = `${prefix}n:${params.From ?? ''}`;
       const seen = Number((await redis.get(key)) ?? 0) + 1;
       await redis.set(key, String(seen), 'EX', ttl);
-      res.type('text/xml').send(twiml([`Echo ${seen}: ${params.Body ?? ''}`]));
+      res.type('text/xml').send(messagingTwiml([`Echo ${seen}: ${params.Body ?? ''}`]));
       return;
     }
     const from = params.From ?? '';
@@ -119,7 +117,7 @@ app.post('/twilio/messages', express.urlencoded({ extended: false, limit: '64kb'
       },
       (context) => bot.run(context),
     );
-    res.type('text/xml').send(twiml(replies));
+    res.type('text/xml').send(messagingTwiml(replies));
   } catch (err) {
     res.status(500).send(String((err as Error).message));
   }
