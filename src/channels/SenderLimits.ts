@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '../store/redisClient.js';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from './rateLimiters.js';
+import { RedisScript } from '../store/redisScript.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/Store.js';
 
 /**
- * Flood limits, per sender and for everyone together (rate-limiter-flexible, atomic in Redis and
- * shared by every process; in memory for the quick start). The defaults never bother a person:
- * a whole journey is about 21 turns over several minutes and 25–50 SMS segments.
+ * Flood limits, per sender and for everyone together (atomic in Redis and shared by every
+ * process; in memory for the quick start). The defaults never bother a person: a whole journey is
+ * about 21 turns over several minutes and 25–50 SMS segments.
  *
  * @example { burst: 10, perMinute: 30, segmentsPerDay: 300, globalPerMinute: 6000 }
  */
@@ -22,43 +22,151 @@ export interface LimitSettings {
   globalPerMinute: number;
 }
 
-/** Why a turn was not run: which limit, and when the sender may write again. */
-export type Admission = { ok: true } | { ok: false; limit: 'burst' | 'minute' | 'segments' | 'global'; retryMs: number; notify: boolean };
+export type Limit = 'burst' | 'minute' | 'segments' | 'global';
 
-const DAY_SECONDS = 24 * 3600;
+/** Why a turn was not run: which limit, and when the sender may write again. */
+export type Admission = { ok: true } | { ok: false; limit: Limit; retryMs: number; notify: boolean };
+
+/** The windows' lengths, in ms of the injected clock. */
+export const WINDOW_MS = { burst: 10_000, minute: 60_000, day: 24 * 3600_000 } as const;
+/** A minute's global counter is kept this long: a process whose clock is a little behind still finds it. */
+const GLOBAL_KEPT_MS = 2 * WINDOW_MS.minute;
+const DAY_SECONDS = WINDOW_MS.day / 1000;
+
+/** A sender's three windows: a count and the start of its window (epoch ms of the injected clock). */
+export interface SenderWindows {
+  b: number;
+  bt: number;
+  m: number;
+  mt: number;
+  s: number;
+  st: number;
+}
+
+/** What counting one message against a sender's windows says: the first limit it is over, if any. */
+export type SenderVerdict = { over?: Exclude<Limit, 'global'>; retryMs: number };
+
+/**
+ * Counts one message against a sender's windows at `now` (fixed windows, each starting at the
+ * first message after the last one ended). The order matters:
+ * - a sender who spent the day's segments is refused, and nothing is counted;
+ * - a message the burst limit refuses counts against nothing, so a sender who flooded is answered
+ *   again once the 10 seconds have passed;
+ * - a message the minute limit refuses still counts (and, in `admit`, counts against the global
+ *   limit: no more than six bursts a minute per sender get that far).
+ * The Lua script COUNT below is the same steps on the same fields; a test runs both side by side.
+ * Returns the windows to keep (undefined when nothing changed) and the verdict.
+ */
+export function countMessage(current: SenderWindows | undefined, now: number, settings: LimitSettings): { next?: SenderWindows; verdict: SenderVerdict } {
+  const [b, bt] = openWindow(current?.b, current?.bt, WINDOW_MS.burst, now);
+  const [m, mt] = openWindow(current?.m, current?.mt, WINDOW_MS.minute, now);
+  const [s, st] = openWindow(current?.s, current?.st, WINDOW_MS.day, now);
+  if (s >= settings.segmentsPerDay) return { verdict: { over: 'segments', retryMs: st + WINDOW_MS.day - now } };
+  if (b >= settings.burst) return { verdict: { over: 'burst', retryMs: bt + WINDOW_MS.burst - now } };
+  const next = { b: b + 1, bt, m: m + 1, mt, s, st };
+  return { next, verdict: m >= settings.perMinute ? { over: 'minute', retryMs: mt + WINDOW_MS.minute - now } : { retryMs: 0 } };
+}
+
+/** Adds a reply's SMS segments to the sender's day (the Lua script CHARGE does the same). */
+export function chargeSegments(current: SenderWindows | undefined, now: number, segments: number): SenderWindows {
+  const [s, st] = openWindow(current?.s, current?.st, WINDOW_MS.day, now);
+  return { ...(current ?? { b: 0, bt: now, m: 0, mt: now }), s: s + segments, st };
+}
+
+/**
+ * A window's count and start at `now`: as kept while it is open, else a new one from `now`. A
+ * start further ahead than the window's length (a clock set back by more than that) begins a new
+ * one too; a start a little ahead (two processes' clocks apart by some ms) does not.
+ */
+function openWindow(count: number | undefined, start: number | undefined, length: number, now: number): [number, number] {
+  if (count === undefined || start === undefined || now >= start + length || start > now + length) return [0, now];
+  return [count, start];
+}
+
+/** When a sender's windows can be forgotten: the last of them ends. */
+function endOf(w: SenderWindows): number {
+  return Math.max(w.bt + WINDOW_MS.burst, w.mt + WINDOW_MS.minute, w.st + WINDOW_MS.day);
+}
+
+const OPEN_WINDOW = `
+local function open_window(count, start, length, now)
+  count, start = tonumber(count), tonumber(start)
+  if count == nil or start == nil or now >= start + length or start > now + length then return 0, now end
+  return count, start
+end
+local function keep(key, b, bt, m, mt, s, st, now)
+  redis.call('HSET', key, 'b', b, 'bt', bt, 'm', m, 'mt', mt, 's', s, 'st', st)
+  redis.call('PEXPIRE', key, math.max(bt + ${WINDOW_MS.burst}, mt + ${WINDOW_MS.minute}, st + ${WINDOW_MS.day}) - now)
+end
+`;
+
+/**
+ * countMessage in one step. KEYS: the sender's windows (a hash: b, bt, m, mt, s, st).
+ * ARGV: now (ms), burst, perMinute, segmentsPerDay. Returns [limit or '', retry ms].
+ */
+const COUNT = new RedisScript(`${OPEN_WINDOW}
+local now = tonumber(ARGV[1])
+local w = redis.call('HMGET', KEYS[1], 'b', 'bt', 'm', 'mt', 's', 'st')
+local b, bt = open_window(w[1], w[2], ${WINDOW_MS.burst}, now)
+local m, mt = open_window(w[3], w[4], ${WINDOW_MS.minute}, now)
+local s, st = open_window(w[5], w[6], ${WINDOW_MS.day}, now)
+if s >= tonumber(ARGV[4]) then return {'segments', st + ${WINDOW_MS.day} - now} end
+if b >= tonumber(ARGV[2]) then return {'burst', bt + ${WINDOW_MS.burst} - now} end
+keep(KEYS[1], b + 1, bt, m + 1, mt, s, st, now)
+if m >= tonumber(ARGV[3]) then return {'minute', mt + ${WINDOW_MS.minute} - now} end
+return {'', 0}
+`);
+
+/** chargeSegments in one step. KEYS: the sender's windows. ARGV: now (ms), segments. */
+const CHARGE = new RedisScript(`${OPEN_WINDOW}
+local now = tonumber(ARGV[1])
+local w = redis.call('HMGET', KEYS[1], 'b', 'bt', 'm', 'mt', 's', 'st')
+local s, st = open_window(w[5], w[6], ${WINDOW_MS.day}, now)
+keep(KEYS[1], tonumber(w[1]) or 0, tonumber(w[2]) or now, tonumber(w[3]) or 0, tonumber(w[4]) or now, s + tonumber(ARGV[2]), st, now)
+`);
+
+/** One turn more this minute, for everyone together. KEYS: the minute's counter. ARGV: how long it is kept (ms). */
+const COUNT_GLOBAL = new RedisScript(`
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return n
+`);
+
+/** Where the counters live: Redis, or this process's memory (the quick start). */
+interface Counters {
+  count(key: string, now: number): Promise<SenderVerdict>;
+  /** The turns of everyone in the minute `minute` (epoch minutes), this one included. */
+  countGlobal(minute: number): Promise<number>;
+  charge(key: string, segments: number, now: number): Promise<void>;
+}
 
 /**
  * Decides whether a sender's message gets a turn. Over a limit the sender gets one short notice
  * (`notify: true` once per window), then silence until the window passes; other senders are not
  * affected. Limits are keyed by a hash of the pseudonym, so erasing one's data does not reset them.
+ * Every window is measured on the injected clock.
+ *
+ * A sender's three windows are one Redis hash, `limit:<key>`, counted by one script: a turn
+ * costs two scripts (the sender's, then the minute's global counter) and a third for the reply's
+ * segments. rate-limiter-flexible, before, took five calls and sixteen Redis commands a turn,
+ * and its counters measured Redis's time, not the injected clock (issue 13: the limits were a
+ * tenth of the server's time per turn).
  */
 export class SenderLimits {
-  private readonly burst: RateLimiterAbstract;
-  private readonly minute: RateLimiterAbstract;
-  private readonly segments: RateLimiterAbstract;
-  private readonly global: RateLimiterAbstract;
+  private readonly counters: Counters;
 
   constructor(
     private readonly settings: LimitSettings,
     private readonly deps: { redis: RedisClient | undefined; prefix: string; store: Store; now: () => Date; log: Logger },
   ) {
-    // Counters are `limit:<letter>:<key>`: a key of 29 characters with the default prefix fits
-    // Redis's 32-byte allocation, and each of a worker's three counters takes 72 bytes instead of
-    // 88 with the limit's name spelled out (issue 13: Redis bytes per worker).
-    const make = (letter: string, points: number, duration: number): RateLimiterAbstract =>
-      deps.redis
-        ? new RateLimiterRedis({ storeClient: deps.redis, keyPrefix: `${deps.prefix}limit:${letter}`, points, duration })
-        : new RateLimiterMemory({ keyPrefix: letter, points, duration });
-    this.burst = make('b', settings.burst, 10);
-    this.minute = make('m', settings.perMinute, 60);
-    this.segments = make('s', settings.segmentsPerDay, DAY_SECONDS);
-    this.global = make('g', settings.globalPerMinute, 60);
+    this.counters = deps.redis ? redisCounters(deps.redis, `${deps.prefix}limit:`, settings) : memoryCounters(settings);
   }
 
   /** Counts the message against the limits; says whether it may have a turn. */
   async admit(pid: string): Promise<Admission> {
     const key = limitKey(pid);
-    const over = await this.firstExceeded(key);
+    const now = this.deps.now().getTime();
+    const over = await this.firstExceeded(key, now);
     if (!over) return { ok: true };
     // One notice per window: the first message over the limit is told, the rest get silence.
     const notify = await this.deps.store.setIfAbsent(`throttled/${key}/${over.limit}`, '1', Math.max(1, Math.ceil(over.retryMs / 1000)));
@@ -70,42 +178,72 @@ export class SenderLimits {
   /** Records the SMS segments a reply cost the sender (checked by the next admit). */
   async charge(pid: string, segments: number): Promise<void> {
     if (segments <= 0) return;
-    await this.segments.penalty(limitKey(pid), segments);
+    await this.counters.charge(limitKey(pid), segments, this.deps.now().getTime());
   }
 
-  /**
-   * Two round trips instead of four (each sequential Redis call is a wait of one event-loop turn
-   * under load, issue 13): the day's segments with the burst, then the minute with the global.
-   * A message the burst limit refuses counts against nothing else, so a sender who flooded is
-   * answered again once the 10 seconds have passed; one the minute limit refuses still counts
-   * against the global limit (no more than six bursts a minute per sender get that far).
-   */
-  private async firstExceeded(key: string): Promise<{ limit: 'burst' | 'minute' | 'segments' | 'global'; retryMs: number } | undefined> {
-    const [spent, burst] = await Promise.all([this.segments.get(key), consumed(this.burst, key)]);
-    if (spent && spent.consumedPoints >= this.settings.segmentsPerDay) return { limit: 'segments', retryMs: spent.msBeforeNext };
-    if (burst) return { limit: 'burst', retryMs: burst.msBeforeNext };
-    const [minute, global] = await Promise.all([consumed(this.minute, key), consumed(this.global, 'all')]);
-    if (minute) return { limit: 'minute', retryMs: minute.msBeforeNext };
-    return global ? { limit: 'global', retryMs: global.msBeforeNext } : undefined;
+  private async firstExceeded(key: string, now: number): Promise<{ limit: Limit; retryMs: number } | undefined> {
+    const sender = await this.counters.count(key, now);
+    if (sender.over === 'segments' || sender.over === 'burst') return { limit: sender.over, retryMs: sender.retryMs };
+    const minute = Math.floor(now / WINDOW_MS.minute);
+    const everyone = await this.counters.countGlobal(minute);
+    if (sender.over === 'minute') return { limit: 'minute', retryMs: sender.retryMs };
+    return everyone > this.settings.globalPerMinute ? { limit: 'global', retryMs: (minute + 1) * WINDOW_MS.minute - now } : undefined;
   }
 }
 
-/** Counts one point; the limiter's answer when that went over its limit, undefined when it did not. */
-async function consumed(limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes | undefined> {
-  try {
-    await limiter.consume(key);
-    return undefined;
-  } catch (err) {
-    if (err instanceof RateLimiterRes) return err;
-    throw err;
-  }
+function redisCounters(redis: RedisClient, prefix: string, settings: LimitSettings): Counters {
+  return {
+    async count(key, now) {
+      const [over, retryMs] = (await COUNT.run(redis, [prefix + key], [now, settings.burst, settings.perMinute, settings.segmentsPerDay])) as [string, number];
+      return over === '' ? { retryMs: 0 } : { over: over as SenderVerdict['over'], retryMs };
+    },
+    async countGlobal(minute) {
+      return Number(await COUNT_GLOBAL.run(redis, [`${prefix}g:${minute}`], [GLOBAL_KEPT_MS]));
+    },
+    async charge(key, segments, now) {
+      await CHARGE.run(redis, [prefix + key], [now, segments]);
+    },
+  };
+}
+
+/**
+ * The same counters in this process. A sender's windows are dropped once they have all ended:
+ * every so often (as many counts as half the senders held, at least 1,024), as MemoryStore does,
+ * so the quick-start server does not grow with every sender it ever saw.
+ */
+function memoryCounters(settings: LimitSettings): Counters {
+  const senders = new Map<string, SenderWindows>();
+  /** Everyone's turns by minute: this one and the two before (as Redis keeps them, for clocks a little apart). */
+  const global = new Map<number, number>();
+  let writes = 0;
+  const keep = (key: string, windows: SenderWindows, now: number) => {
+    senders.set(key, windows);
+    if (++writes < Math.max(1024, senders.size / 2)) return;
+    writes = 0;
+    for (const [k, w] of senders) if (endOf(w) <= now) senders.delete(k);
+  };
+  return {
+    async count(key, now) {
+      const { next, verdict } = countMessage(senders.get(key), now, settings);
+      if (next) keep(key, next, now);
+      return verdict;
+    },
+    async countGlobal(minute) {
+      const turns = (global.get(minute) ?? 0) + 1;
+      global.set(minute, turns);
+      for (const m of global.keys()) if (m < minute - 2) global.delete(m);
+      return turns;
+    },
+    async charge(key, segments, now) {
+      keep(key, chargeSegments(senders.get(key), now, segments), now);
+    },
+  };
 }
 
 /**
  * The limits' key for a sender: not the pseudonym itself, so erase (which deletes every key holding
  * it) leaves the counters. 64 bits of a hash: two senders of ten million share counters with a
- * chance of about 3 in a million, and each of a worker's three counters is 16 bytes smaller in
- * Redis than with 128 (issue 13: bytes per worker).
+ * chance of about 3 in a million, and the key stays short in Redis (issue 13: bytes per worker).
  */
 function limitKey(pid: string): string {
   return createHash('sha256').update(`limit:${pid}`).digest('hex').slice(0, 16);

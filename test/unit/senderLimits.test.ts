@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SenderLimits, WINDOW_MS, type Admission, type LimitSettings } from '../../src/channels/SenderLimits.js';
+import { createLogger } from '../../src/log.js';
+import { MemoryStore } from '../../src/store/MemoryStore.js';
+import { keysUnder, testRedis } from '../support/redis.js';
+
+// The flood limits on Redis (Lua scripts) and in memory (the same steps in TypeScript), on the
+// injected clock: each case is run on both and must give the same answers; the side-by-side
+// run below gives both the same thousands of random messages, charges and clock moves.
+
+const SMALL: LimitSettings = { burst: 3, perMinute: 5, segmentsPerDay: 12, globalPerMinute: 8 };
+const START = Date.parse('2026-03-01T09:00:00Z');
+
+let db: Awaited<ReturnType<typeof testRedis>>;
+beforeAll(async () => {
+  db = await testRedis('limits');
+});
+afterAll(async () => {
+  await db?.cleanup();
+});
+
+let made = 0;
+/** Limits on Redis or in memory, with their own clock (and their own store for the one-notice marks). */
+function limitsOn(where: 'redis' | 'memory', settings = SMALL) {
+  const clock = { ms: START };
+  const prefix = `${db.prefix}${++made}:`;
+  const limits = new SenderLimits(settings, { redis: where === 'redis' ? db.redis : undefined, prefix, store: new MemoryStore(() => clock.ms), now: () => new Date(clock.ms), log: createLogger('silent') });
+  return { limits, clock, prefix };
+}
+
+const brief = (a: Admission) => (a.ok ? 'ok' : `${a.limit}${a.notify ? '!' : ''} ${a.retryMs}`);
+
+describe.each(['redis', 'memory'] as const)('flood limits, %s', (where) => {
+  it('refuses the message after the burst, tells once, and counts nothing it refused', async () => {
+    const { limits, clock } = limitsOn(where);
+    const answers: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      answers.push(brief(await limits.admit('p1')));
+      clock.ms += 1000;
+    }
+    expect(answers).toEqual(['ok', 'ok', 'ok', 'burst! 7000', 'burst 6000', 'burst 5000']);
+    // The window started at the first message; at its end the sender is answered again, and the
+    // three refused messages did not count against the minute (5 a minute: 3, then 2 more).
+    clock.ms = START + WINDOW_MS.burst;
+    expect(brief(await limits.admit('p1'))).toBe('ok');
+    expect(brief(await limits.admit('p1'))).toBe('ok');
+    expect(brief(await limits.admit('p1'))).toBe('minute! 50000');
+    // Another sender is not affected.
+    expect(brief(await limits.admit('p2'))).toBe('ok');
+  });
+
+  it('refuses after the minute\'s messages, until the minute that began with the first has passed', async () => {
+    const { limits, clock } = limitsOn(where);
+    const answers: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      answers.push(brief(await limits.admit('p1')));
+      clock.ms += 5000;
+    }
+    // Three in the first 10 s (at 0, 5 s and 10 s the burst window started again), five a minute.
+    expect(answers).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'minute! 35000', 'minute 30000']);
+    clock.ms = START + WINDOW_MS.minute;
+    expect(brief(await limits.admit('p1'))).toBe('ok');
+  });
+
+  it('refuses everyone over the global limit until the minute of the clock ends', async () => {
+    const { limits, clock } = limitsOn(where, { ...SMALL, burst: 100, perMinute: 100 });
+    clock.ms = START + 20_000;
+    const answers: string[] = [];
+    for (let i = 0; i < 10; i++) answers.push(brief(await limits.admit(`p${i % 4}`)));
+    expect(answers.slice(0, 8)).toEqual(Array(8).fill('ok'));
+    expect(answers.slice(8)).toEqual(['global! 40000', 'global! 40000']);
+    clock.ms = START + WINDOW_MS.minute;
+    expect(brief(await limits.admit('p1'))).toBe('ok');
+  });
+
+  it('stops a sender whose replies spent the day\'s segments, for the rest of that day only', async () => {
+    const { limits, clock } = limitsOn(where, { ...SMALL, burst: 100, perMinute: 100, globalPerMinute: 1000 });
+    expect(brief(await limits.admit('p1'))).toBe('ok');
+    await limits.charge('p1', 7);
+    clock.ms += 3600_000;
+    expect(brief(await limits.admit('p1'))).toBe('ok');
+    await limits.charge('p1', 5);
+    clock.ms += 3600_000;
+    expect(brief(await limits.admit('p1'))).toBe(`segments! ${WINDOW_MS.day - 2 * 3600_000}`);
+    expect(brief(await limits.admit('p1'))).toBe(`segments ${WINDOW_MS.day - 2 * 3600_000}`);
+    clock.ms = START + WINDOW_MS.day;
+    expect(brief(await limits.admit('p1'))).toBe('ok');
+  });
+
+  it('keeps a window when another process\'s clock is a little behind, and starts one when a clock was set far back', async () => {
+    const { limits, clock } = limitsOn(where);
+    for (let i = 0; i < 3; i++) await limits.admit('p1');
+    clock.ms -= 800;
+    expect(brief(await limits.admit('p1'))).toBe('burst! 10800');
+    clock.ms = START - 3 * WINDOW_MS.day;
+    expect(brief(await limits.admit('p1'))).toBe('ok');
+  });
+});
+
+describe('flood limits on Redis and in memory, side by side', () => {
+  it('give the same answers to the same 3,000 random messages, charges and clock moves', async () => {
+    const redis = limitsOn('redis');
+    const memory = limitsOn('memory');
+    // A small deterministic generator: the same run every time.
+    let seed = 20261206;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const differences: string[] = [];
+    const seen = new Set<string>();
+    for (let step = 0; step < 3000; step++) {
+      const pid = `p${Math.floor(random() * 4)}`;
+      const roll = random();
+      const move = roll < 0.6 ? Math.floor(random() * 3000) : roll < 0.9 ? Math.floor(random() * 40_000) : roll < 0.98 ? Math.floor(random() * 6 * 3600_000) : -Math.floor(random() * 2000);
+      redis.clock.ms += move;
+      memory.clock.ms += move;
+      if (random() < 0.3) {
+        const segments = 1 + Math.floor(random() * 4);
+        await Promise.all([redis.limits.charge(pid, segments), memory.limits.charge(pid, segments)]);
+        continue;
+      }
+      const [a, b] = [brief(await redis.limits.admit(pid)), brief(await memory.limits.admit(pid))];
+      seen.add(a.split(/[! ]/)[0]!);
+      if (a !== b) differences.push(`step ${step}: redis ${a}, memory ${b}`);
+    }
+    expect(differences).toEqual([]);
+    // The run reached every answer, so each path was compared.
+    expect([...seen].sort()).toEqual(['burst', 'global', 'minute', 'ok', 'segments']);
+  });
+
+  it('keeps a sender\'s windows in Redis only until the last of them ends', async () => {
+    const { limits, prefix } = limitsOn('redis');
+    await limits.admit('p1');
+    const keys = await keysUnder(db.redis, `${prefix}limit:`);
+    const sender = keys.filter((k) => /limit:[0-9a-f]{16}$/.test(k));
+    expect(sender).toHaveLength(1);
+    const ttl = await db.redis.pttl(sender[0]!);
+    expect(ttl).toBeGreaterThan(WINDOW_MS.day - 60_000);
+    expect(ttl).toBeLessThanOrEqual(WINDOW_MS.day);
+  });
+});
