@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { DialogContext, DialogSet, DialogTurnStatus, type DialogState } from './dialogMachinery.js';
+import { DialogContext, DialogSet, DialogTurnStatus, type DialogState, type DialogStateManagerConfiguration } from './dialogMachinery.js';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { Language } from '../catalog/schema.js';
@@ -44,6 +44,9 @@ export interface RutaBotDeps {
   newAid?: () => string;
 }
 
+/** The turn-state key under which botbuilder-dialogs' DialogStateManager looks for its configuration (memory/dialogStateManager.js). */
+const STATE_CONFIGURATION = 'DialogStateManagerConfiguration';
+
 /** The conversation item stored per sender and channel. */
 const storedDialogState = z.object({ dialogStack: z.array(z.looseObject({ id: z.string(), state: z.unknown() })) });
 
@@ -55,6 +58,14 @@ const storedDialogState = z.object({ dialogStack: z.array(z.looseObject({ id: z.
 export class RutaBot {
   private readonly dialogs: DialogSet;
   private readonly profiles: ProfileStore;
+  /**
+   * The memory scopes and path resolvers of botbuilder-dialogs' state manager, made on the first
+   * turn and given to every later one, as the library's DialogManager does with its
+   * `stateConfiguration`. Without it each turn's DialogContext built a dozen scope objects again
+   * and checked every registered component against a schema (issue 13: about 1 % of a turn's CPU).
+   * They hold no state of their own: each reads the dialog context it is handed.
+   */
+  private stateConfiguration?: DialogStateManagerConfiguration;
 
   constructor(private readonly deps: RutaBotDeps) {
     this.dialogs = createDialogs(deps.catalog, deps.facts);
@@ -100,7 +111,9 @@ export class RutaBot {
       deps.log.info('erased', { user: pid.slice(0, 8) });
     }, (m) => milestones.push(m));
     context.turnState.set(RUTA_TURN, turn);
+    if (this.stateConfiguration) context.turnState.set(STATE_CONFIGURATION, this.stateConfiguration);
     const dc = new DialogContext(this.dialogs, context, dialogState);
+    this.stateConfiguration ??= dc.state.configuration;
     const sent: string[] = [];
     context.onSendActivities(async (_ctx, activities, next) => {
       for (const a of activities) if (a.type === 'message' && a.text) sent.push(a.text);
