@@ -575,6 +575,17 @@ async function main(): Promise<void> {
     paired = await counterbalanced(contender('ruta'), contender('ruta-noanalytics'), redis, pairing);
     process.stderr.write('bench: ruta and ruta-noanalytics interleaved done\n');
   }
+  // Issue 13's ratios, measured the same way: Ruta and each floor running at once, their rounds
+  // interleaved. One after the other, a phase that met a slow spell of the shared machine moved
+  // a ratio from 0.21 to 0.35 between two runs of the same code.
+  const floors: Record<string, Awaited<ReturnType<typeof counterbalanced>>> = {};
+  if (!values.paired && kinds.includes('ruta')) {
+    for (const floor of ['bare', 'echo'] as const) {
+      if (!kinds.includes(floor)) continue;
+      floors[floor] = await counterbalanced(contender('ruta'), contender(floor), redis, pairing);
+      process.stderr.write(`bench: ruta and ${floor} interleaved done\n`);
+    }
+  }
   // The same measurement of two identical servers: how far apart the method puts equals.
   if (values.control) {
     control = await counterbalanced(contender('ruta-noanalytics'), contender('ruta-noanalytics'), redis, pairing);
@@ -583,7 +594,7 @@ async function main(): Promise<void> {
   await redis.quit();
 
   const machine = machineOf();
-  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length, rutaProcesses: processes, ...(values.set ? { rutaSettings: settings } : {}) }, results, ratios: ratios(results as Record<string, R>), ...(paired ? { paired } : {}), ...(control ? { control } : {}) };
+  const report = { machine, settings: { seconds, concurrency, rates, workers, script: SCRIPT.length, rutaProcesses: processes, ...(values.set ? { rutaSettings: settings } : {}) }, results, ratios: ratios(results as Record<string, R>), ...(paired ? { paired } : {}), ...(Object.keys(floors).length > 0 ? { floors } : {}), ...(control ? { control } : {}) };
   mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench-results', quick ? 'quick.json' : values.paired ? 'paired.json' : processes > 1 ? `processes-${processes}.json` : 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(format(report));
@@ -607,7 +618,7 @@ type Side = { kind: string; perSecond: number; cpuUsPerTurn: { server: number; r
 type Half = { pairs: number; roundSeconds: number; a: Side; b: Side; ratio: number; medianRoundRatio: number };
 type Paired = { a: string; b: string; ratio: number; halves: Half[] };
 
-export function format(report: { machine: Record<string, unknown>; settings: Record<string, unknown>; results: Record<string, unknown>; paired?: Paired; control?: Paired; ab?: Paired }): string {
+export function format(report: { machine: Record<string, unknown>; settings: Record<string, unknown>; results: Record<string, unknown>; paired?: Paired; floors?: Record<string, Paired>; control?: Paired; ab?: Paired }): string {
   const rows = report.results as Record<string, R>;
   const lines = [`Machine: ${JSON.stringify(report.machine)}`, `Settings: ${JSON.stringify(report.settings)}`, ''];
   const head = rows.ruta ?? Object.values(rows)[0];
@@ -632,7 +643,14 @@ export function format(report: { machine: Record<string, unknown>; settings: Rec
   const r = ratios(rows);
   const named: Record<string, string> = { 'ruta/ruta-noanalytics': 'Ruta / Ruta without analytics (issue 12: ≥ 0.9)', 'ruta/bare': 'Ruta / bare floor', 'ruta/echo': 'Ruta / botbuilder echo' };
   if (Object.keys(r).length > 0) lines.push('', `One after the other: ${Object.entries(r).map(([k, v]) => `${named[k] ?? k}: ${v.toFixed(2)}`).join('   ')}`);
-  for (const [label, p] of [['Ruta / Ruta without analytics (issue 12: ≥ 0.9)', report.paired], ['Control, Ruta without analytics / itself (the method\'s error)', report.control], [report.ab ? `${report.ab.a} / ${report.ab.b}` : '', report.ab]] as const) {
+  const comparisons: Array<readonly [string, Paired | undefined]> = [
+    ['Ruta / Ruta without analytics (issue 12: ≥ 0.9)', report.paired],
+    ['Ruta / bare floor (issue 13: ≥ 0.5)', report.floors?.bare],
+    ['Ruta / botbuilder echo (issue 13: ≥ 0.9)', report.floors?.echo],
+    ["Control, Ruta without analytics / itself (the method's error)", report.control],
+    [report.ab ? `${report.ab.a} / ${report.ab.b}` : '', report.ab],
+  ];
+  for (const [label, p] of comparisons) {
     if (!p) continue;
     const half = (h: Half) => `${h.a.perSecond.toFixed(0)} / ${h.b.perSecond.toFixed(0)} turns/s = ${h.ratio.toFixed(3)} (median of ${h.pairs} pairs of ${h.roundSeconds} s: ${h.medianRoundRatio.toFixed(3)}; CPU per turn ${h.a.cpuUsPerTurn.server} / ${h.b.cpuUsPerTurn.server} µs in the server, ${h.a.cpuUsPerTurn.redis} / ${h.b.cpuUsPerTurn.redis} µs in Redis)`;
     lines.push(`${label}: ${p.ratio.toFixed(3)} — interleaved rounds, both running, counterbalanced: ${p.a} started first ${half(p.halves[0]!)}; ${p.b} started first ${half(p.halves[1]!)}`);
