@@ -22,7 +22,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'cluster',
-          include: ['test/integration/**/*.test.ts', 'test/security/**/*.test.ts', 'test/unit/{analytics,bookingStore,bullJobQueue,store,turnLock}.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/security/**/*.test.ts', 'test/unit/{analytics,bookingStore,bullJobQueue,senderLimits,store,turnLock}.test.ts'],
           exclude: ['test/integration/{analyticsReadBench,benchScript}.test.ts'],
           env: { TEST_REDIS_CLUSTER: '1' },
         },
