@@ -34,7 +34,7 @@ const GLOBAL_KEPT_MS = 2 * WINDOW_MS.minute;
 const DAY_SECONDS = WINDOW_MS.day / 1000;
 
 /** A sender's three windows: a count and the start of its window (epoch ms of the injected clock). */
-export interface SenderWindows {
+interface SenderWindows {
   b: number;
   bt: number;
   m: number;
@@ -44,7 +44,7 @@ export interface SenderWindows {
 }
 
 /** What counting one message against a sender's windows says: the first limit it is over, if any. */
-export type SenderVerdict = { over?: Exclude<Limit, 'global'>; retryMs: number };
+type SenderVerdict = { over?: Exclude<Limit, 'global'>; retryMs: number };
 
 /**
  * Counts one message against a sender's windows at `now` (fixed windows, each starting at the
@@ -57,7 +57,7 @@ export type SenderVerdict = { over?: Exclude<Limit, 'global'>; retryMs: number }
  * The Lua script COUNT below is the same steps on the same fields; a test runs both side by side.
  * Returns the windows to keep (undefined when nothing changed) and the verdict.
  */
-export function countMessage(current: SenderWindows | undefined, now: number, settings: LimitSettings): { next?: SenderWindows; verdict: SenderVerdict } {
+function countMessage(current: SenderWindows | undefined, now: number, settings: LimitSettings): { next?: SenderWindows; verdict: SenderVerdict } {
   const [b, bt] = openWindow(current?.b, current?.bt, WINDOW_MS.burst, now);
   const [m, mt] = openWindow(current?.m, current?.mt, WINDOW_MS.minute, now);
   const [s, st] = openWindow(current?.s, current?.st, WINDOW_MS.day, now);
@@ -68,7 +68,7 @@ export function countMessage(current: SenderWindows | undefined, now: number, se
 }
 
 /** Adds a reply's SMS segments to the sender's day (the Lua script CHARGE does the same). */
-export function chargeSegments(current: SenderWindows | undefined, now: number, segments: number): SenderWindows {
+function chargeSegments(current: SenderWindows | undefined, now: number, segments: number): SenderWindows {
   const [s, st] = openWindow(current?.s, current?.st, WINDOW_MS.day, now);
   return { ...(current ?? { b: 0, bt: now, m: 0, mt: now }), s: s + segments, st };
 }
