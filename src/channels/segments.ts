@@ -10,8 +10,15 @@ const GSM7_BASIC =
   '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM7_EXTENSION = '^{}\\[~]|€\f';
 
-const BASIC = new Set([...GSM7_BASIC]);
-const EXTENSION = new Set([...GSM7_EXTENSION]);
+/**
+ * Septets per UTF-16 code unit: 1 for the basic table, 2 for the extension (escape + character),
+ * 0 for a code unit GSM-7 cannot carry (surrogates included: no emoji is GSM-7). Every GSM-7
+ * character is one code unit, so one table lookup per unit answers both questions; a reply is
+ * counted without building an array of its characters (issue 13: a turn counts its replies).
+ */
+const SEPTETS = new Uint8Array(0x10000);
+for (const ch of GSM7_BASIC) SEPTETS[ch.charCodeAt(0)] = 1;
+for (const ch of GSM7_EXTENSION) SEPTETS[ch.charCodeAt(0)] = 2;
 
 export interface SegmentCount {
   encoding: 'GSM-7' | 'UCS-2';
@@ -21,37 +28,60 @@ export interface SegmentCount {
 }
 
 export function isGsm7(text: string): boolean {
-  for (const ch of text) if (!BASIC.has(ch) && !EXTENSION.has(ch)) return false;
-  return true;
+  return septetsOf(text) >= 0;
 }
 
 export function countSegments(text: string): SegmentCount {
   if (text.length === 0) return { encoding: 'GSM-7', units: 0, segments: 0 };
-  if (isGsm7(text)) {
-    const sizes = [...text].map((ch) => (EXTENSION.has(ch) ? 2 : 1));
-    return { encoding: 'GSM-7', units: sum(sizes), segments: pack(sizes, 160, 153) };
-  }
+  const septets = septetsOf(text);
+  if (septets >= 0) return { encoding: 'GSM-7', units: septets, segments: septets <= 160 ? 1 : packGsm7(text) };
   // UCS-2: a character outside the BMP (most emoji) takes two code units that cannot be split.
-  const sizes = [...text].map((ch) => ch.length);
-  return { encoding: 'UCS-2', units: sum(sizes), segments: pack(sizes, 70, 67) };
+  return { encoding: 'UCS-2', units: text.length, segments: text.length <= 70 ? 1 : packUcs2(text) };
 }
 
-function sum(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0);
+/** The message's septets in GSM-7, or -1 when it holds a character GSM-7 cannot carry. */
+function septetsOf(text: string): number {
+  let septets = 0;
+  for (let i = 0; i < text.length; i++) {
+    const size = SEPTETS[text.charCodeAt(i)]!;
+    if (size === 0) return -1;
+    septets += size;
+  }
+  return septets;
 }
 
-/** Greedy packing of indivisible characters into parts, as handsets and carriers split them. */
-function pack(sizes: number[], single: number, perPart: number): number {
-  const total = sum(sizes);
-  if (total <= single) return 1;
+/**
+ * Greedy packing of indivisible characters into parts of 153 septets (160 for a single part,
+ * decided by the caller), as handsets and carriers split them: an escape pair never straddles.
+ */
+function packGsm7(text: string): number {
   let parts = 1;
   let used = 0;
-  for (const size of sizes) {
-    if (used + size > perPart) {
+  for (let i = 0; i < text.length; i++) {
+    const size = SEPTETS[text.charCodeAt(i)]!;
+    if (used + size > 153) {
       parts += 1;
       used = 0;
     }
     used += size;
+  }
+  return parts;
+}
+
+/** The same in parts of 67 code units: a surrogate pair (an emoji) never straddles. */
+function packUcs2(text: string): number {
+  let parts = 1;
+  let used = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+    const size = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
+    if (used + size > 67) {
+      parts += 1;
+      used = 0;
+    }
+    used += size;
+    i += size - 1;
   }
   return parts;
 }

@@ -37,6 +37,48 @@ describe('countSegments', () => {
   });
 });
 
+/** The counting as written first, per character with sets: the oracle for the table-driven one. */
+function reference(text: string): { encoding: string; units: number; segments: number } {
+  const basic = new Set([...'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà']);
+  const extension = new Set([...'^{}\\[~]|€\f']);
+  if (text.length === 0) return { encoding: 'GSM-7', units: 0, segments: 0 };
+  const chars = [...text];
+  const gsm = chars.every((ch) => basic.has(ch) || extension.has(ch));
+  const sizes = chars.map((ch) => (gsm ? (extension.has(ch) ? 2 : 1) : ch.length));
+  const [single, perPart] = gsm ? [160, 153] : [70, 67];
+  const units = sizes.reduce((a, b) => a + b, 0);
+  let parts = 1;
+  let used = 0;
+  for (const size of sizes) {
+    if (used + size > perPart) {
+      parts += 1;
+      used = 0;
+    }
+    used += size;
+  }
+  return { encoding: gsm ? 'GSM-7' : 'UCS-2', units, segments: units <= single ? 1 : parts };
+}
+
+describe('countSegments against the per-character reference', () => {
+  it('agrees on 5,000 random messages of GSM-7, its extension, accents, emoji and lone surrogates', () => {
+    const pieces = ['a', 'Z', ' ', '\n', '¿', 'ñ', 'é', '€', '[', '^', '\f', 'á', 'ò', 'È', '😀', '\ud83d', '\ude00', '“', 'ç', 'Ç', '\u001b'];
+    let seed = 13;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const differences: string[] = [];
+    for (let n = 0; n < 5000; n++) {
+      // Half GSM-7 only (the first eleven pieces), half anything; up to four parts long.
+      const plain = random() < 0.5;
+      const length = Math.floor(random() * 480);
+      let text = '';
+      for (let i = 0; i < length; i++) text += pieces[Math.floor(random() * (plain ? 11 : pieces.length))]!;
+      const [got, want] = [countSegments(text), reference(text)];
+      if (JSON.stringify(got) !== JSON.stringify(want)) differences.push(`${JSON.stringify(text)}: ${JSON.stringify(got)} against ${JSON.stringify(want)}`);
+      expect(isGsm7(text)).toBe(want.encoding === 'GSM-7');
+    }
+    expect(differences.slice(0, 3)).toEqual([]);
+  });
+});
+
 describe('renderForChannel', () => {
   it('folds á í ó ú and drops *bold* on SMS only', () => {
     expect(toSmsText('*Menú*: ¿Cuál opción? Sí')).toBe('Menu: ¿Cual opcion? Si');
