@@ -34,9 +34,9 @@ export function isGsm7(text: string): boolean {
 export function countSegments(text: string): SegmentCount {
   if (text.length === 0) return { encoding: 'GSM-7', units: 0, segments: 0 };
   const septets = septetsOf(text);
-  if (septets >= 0) return { encoding: 'GSM-7', units: septets, segments: septets <= 160 ? 1 : packGsm7(text) };
+  if (septets >= 0) return { encoding: 'GSM-7', units: septets, segments: septets <= 160 ? 1 : pack(text, true) };
   // UCS-2: a character outside the BMP (most emoji) takes two code units that cannot be split.
-  return { encoding: 'UCS-2', units: text.length, segments: text.length <= 70 ? 1 : packUcs2(text) };
+  return { encoding: 'UCS-2', units: text.length, segments: text.length <= 70 ? 1 : pack(text, false) };
 }
 
 /** The message's septets in GSM-7, or -1 when it holds a character GSM-7 cannot carry. */
@@ -51,37 +51,28 @@ function septetsOf(text: string): number {
 }
 
 /**
- * Greedy packing of indivisible characters into parts of 153 septets (160 for a single part,
- * decided by the caller), as handsets and carriers split them: an escape pair never straddles.
+ * Greedy packing of indivisible characters into parts of 153 septets (GSM-7) or 67 code units
+ * (UCS-2), as handsets and carriers split them: an escape pair or a surrogate pair (an emoji)
+ * never straddles two parts. Called only for a message longer than one part.
  */
-function packGsm7(text: string): number {
+function pack(text: string, gsm7: boolean): number {
+  const perPart = gsm7 ? 153 : 67;
   let parts = 1;
   let used = 0;
   for (let i = 0; i < text.length; i++) {
-    const size = SEPTETS[text.charCodeAt(i)]!;
-    if (used + size > 153) {
+    const size = gsm7 ? SEPTETS[text.charCodeAt(i)]! : isSurrogatePair(text, i) ? 2 : 1;
+    if (used + size > perPart) {
       parts += 1;
       used = 0;
     }
     used += size;
+    if (!gsm7) i += size - 1;
   }
   return parts;
 }
 
-/** The same in parts of 67 code units: a surrogate pair (an emoji) never straddles. */
-function packUcs2(text: string): number {
-  let parts = 1;
-  let used = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
-    const size = code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
-    if (used + size > 67) {
-      parts += 1;
-      used = 0;
-    }
-    used += size;
-    i += size - 1;
-  }
-  return parts;
+function isSurrogatePair(text: string, i: number): boolean {
+  const high = text.charCodeAt(i);
+  const low = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+  return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
 }
