@@ -8,7 +8,7 @@ import { RutaBot } from './bot/RutaBot.js';
 import type { BotFrameworkDeps } from './channels/botframework.js';
 import { TwilioAdapter } from './channels/twilio/TwilioAdapter.js';
 import { twilioRoutes } from './channels/twilio/twilioRoutes.js';
-import { createServer, lazyRouter } from './server.js';
+import { createServer, lazyApp, lazyRouter } from './server.js';
 import { loadChatModel, WorkProfiler } from './match/WorkProfiler.js';
 import { BotStorage } from './store/BotStorage.js';
 import { MemoryStore } from './store/MemoryStore.js';
@@ -44,10 +44,8 @@ import { EffectsReconciler } from './booking/EffectsReconciler.js';
 import type { EffectPoint } from './booking/BookingService.js';
 import { SenderLimits } from './channels/SenderLimits.js';
 import { PseudonymRotation } from './privacy/PseudonymRotation.js';
-import { consoleRoutes } from './console/consoleRoutes.js';
 import { isSimulatedNumber } from './channels/simulatedNumber.js';
 import { Audit } from './console/Audit.js';
-import { sessionSecret } from './console/consoleSession.js';
 import { EventRecorder } from './analytics/EventRecorder.js';
 import { AnalyticsReader } from './analytics/AnalyticsReader.js';
 import { UNKNOWN_COUNTRY } from './analytics/event.js';
@@ -304,15 +302,20 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
       '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, audit: new Audit(store, now), sealer, analytics: enabled ? analytics.reader : undefined, analyticsStore: analytics.store, now, log }),
       // Calendar apps' subscriptions: the secret link is the key (no bearer header, no session).
       '/calendar': calendarRoutes({ links: calendarLinks, bookings, catalog, now }),
-      '/console': consoleRoutes({
-        store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, calendarLinks, now, log, production, analytics: enabled ? analytics.reader : undefined, publicUrl: config.PUBLIC_URL,
-        webhook: { authToken: config.TWILIO_AUTH_TOKEN, accountSid: config.TWILIO_ACCOUNT_SID, rutaNumber: config.TWILIO_SMS_FROM },
-        isSimulatedContact: (sealed) => {
-          const address = sealed === null ? undefined : sealer.open(sealed);
-          return address !== undefined && isSimulatedNumber(address, catalog);
-        },
-        sessionSecrets: [config.PSEUDONYM_SECRET, ...previousSecrets].map(sessionSecret),
-        trustProxy: config.CONSOLE_TRUST_PROXY,
+      // The console's 52 modules and its libraries (sessions, CSRF, Preact) load with its first
+      // request: about 160 ms and 20 MB of every start otherwise (issue 13: start-up).
+      '/console': lazyApp(async () => {
+        const [{ consoleRoutes }, { sessionSecret }] = await Promise.all([import('./console/consoleRoutes.js'), import('./console/consoleSession.js')]);
+        return consoleRoutes({
+          store, redis, prefix: config.REDIS_PREFIX, catalog, i18n, centres, bookings, facts, calendarLinks, now, log, production, analytics: enabled ? analytics.reader : undefined, publicUrl: config.PUBLIC_URL,
+          webhook: { authToken: config.TWILIO_AUTH_TOKEN, accountSid: config.TWILIO_ACCOUNT_SID, rutaNumber: config.TWILIO_SMS_FROM },
+          isSimulatedContact: (sealed) => {
+            const address = sealed === null ? undefined : sealer.open(sealed);
+            return address !== undefined && isSimulatedNumber(address, catalog);
+          },
+          sessionSecrets: [config.PSEUDONYM_SECRET, ...previousSecrets].map(sessionSecret),
+          trustProxy: config.CONSOLE_TRUST_PROXY,
+        });
       }),
       ...(botFramework ? { '/api/messages': botFramework } : {}),
     },

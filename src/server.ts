@@ -7,7 +7,7 @@ import type { Logger } from './log.js';
  *
  * @example createServer({ store, log, routes: { '/twilio': twilioRouter, '/api/messages': bfRouter } })
  */
-export function createServer(deps: { store: Store; log: Logger; routes: Record<string, express.Router> }): Express {
+export function createServer(deps: { store: Store; log: Logger; routes: Record<string, express.Router | Express> }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -56,4 +56,34 @@ export function lazyRouter(build: () => Promise<express.Router | undefined>): ex
     );
   });
   return router;
+}
+
+/**
+ * An Express app whose inner app is loaded on its first request, then mounted behind it with
+ * `app.use`, so the inner app is mounted as Express mounts any sub-app (its settings and request
+ * prototypes inherit from the app it is mounted in, and are put back when a request leaves it).
+ * Requests arriving during the load wait for the same load; a failed load answers as an error and
+ * is tried again on the next request. For a part of the server few requests need — the staff
+ * console — whose modules would cost every start.
+ */
+export function lazyApp(build: () => Promise<Express>): Express {
+  const holder = express();
+  holder.disable('x-powered-by');
+  let loading: Promise<void> | undefined;
+  let loaded = false;
+  holder.use((_req, _res, next) => {
+    if (loaded) return next();
+    loading ??= build().then(
+      (inner) => {
+        holder.use(inner);
+        loaded = true;
+      },
+      (err: unknown) => {
+        loading = undefined;
+        throw err;
+      },
+    );
+    loading.then(() => next(), next);
+  });
+  return holder;
 }

@@ -67,7 +67,7 @@ it('the three limiters come from their own files, the very objects of the index,
   expect(r.files.filter((f) => /Mongo|MySQL|Postgres|Dynamo|Etcd|Prisma|Memcache/.test(f))).toEqual([]);
 });
 
-it('a server on Redis answers without loading the limiters’ index, and loads franc when it warms up', async () => {
+it('a server on Redis answers and warms up without the console’s modules, and loads franc when it warms up', async () => {
   const report = join(dir, 'first.json');
   const child = await startChild(childEnv(redis.prefix, { RUTA_TEST_MODULES_REPORT: report }), { nodeArgs: ['--import', preload] });
   try {
@@ -80,6 +80,27 @@ it('a server on Redis answers without loading the limiters’ index, and loads f
   }
   const modules = JSON.parse(readFileSync(report, 'utf8')) as string[];
   expect(modules.some((m) => m.endsWith('/franc/index.js'))).toBe(true);
+  // The staff console (issue 13: start-up): its sessions, CSRF tokens and sign-in limits.
+  expect(modules.filter((m) => /\/(express-session|csrf-sync|connect-redis|rate-limiter-flexible)\//.test(m))).toEqual([]);
+});
+
+it('the console loads with its first request, which it answers; the sign-in limits come without the limiters’ index', async () => {
+  const report = join(dir, 'console.json');
+  const child = await startChild(childEnv(redis.prefix, { RUTA_TEST_MODULES_REPORT: report }), { nodeArgs: ['--import', preload] });
+  try {
+    // Requests arriving while the console loads all wait for it and are all answered.
+    const pages = await Promise.all([0, 1, 2].map(() => fetch(`${child.baseUrl}/console/sign-in`)));
+    for (const page of pages) {
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('name="password"');
+    }
+    expect((await fetch(`${child.baseUrl}/console/no-such-page`)).status).toBe(404);
+    expect((await child.send('+18095550143', 'Hola')).status).toBe(200);
+  } finally {
+    expect(await child.kill('SIGTERM')).toBe(0);
+  }
+  const modules = JSON.parse(readFileSync(report, 'utf8')) as string[];
+  expect(modules.some((m) => m.endsWith('/express-session/index.js'))).toBe(true);
   expect(modules.some((m) => m.endsWith('/rate-limiter-flexible/lib/RateLimiterRedis.js'))).toBe(true);
   expect(modules.filter((m) => m.endsWith('/rate-limiter-flexible/index.js'))).toEqual([]);
 });
