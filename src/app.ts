@@ -1,4 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { RequestListener } from 'node:http';
 import type { Express } from 'express';
 import { Catalog } from './catalog/Catalog.js';
 import type { Config } from './config.js';
@@ -7,8 +8,8 @@ import { errorCode, type Logger } from './log.js';
 import { RutaBot } from './bot/RutaBot.js';
 import type { BotFrameworkDeps } from './channels/botframework.js';
 import { TwilioAdapter } from './channels/twilio/TwilioAdapter.js';
-import { twilioRoutes } from './channels/twilio/twilioRoutes.js';
-import { createServer, lazyApp, lazyRouter } from './server.js';
+import { twilioWebhooks } from './channels/twilio/twilioRoutes.js';
+import { createServer, lazyApp, lazyRouter, serverListener } from './server.js';
 import { loadChatModel, WorkProfiler } from './match/WorkProfiler.js';
 import { BotStorage } from './store/BotStorage.js';
 import { MemoryStore } from './store/MemoryStore.js';
@@ -56,6 +57,8 @@ import type { AnalyticsStore } from './analytics/AnalyticsStore.js';
 
 export interface App {
   app: Express;
+  /** What the HTTP server runs: the Twilio webhooks answered directly, everything else by `app`. */
+  listener: RequestListener;
   store: Store;
   catalog: Catalog;
   bookings: BookingService;
@@ -273,32 +276,33 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
   // about 110 ms at every start: loaded on the channel's first request, for the few deployments
   // that use it. Production without MICROSOFT_APP_ID never mounts it (botFrameworkRoutes says so).
   const botFramework = production && config.MICROSOFT_APP_ID === undefined ? (log.warn('botframework_disabled', { reason: 'no MICROSOFT_APP_ID in production' }), undefined) : lazyRouter(async () => (await import('./channels/botframework.js')).botFrameworkRoutes(botFrameworkDeps));
+  const twilio = twilioWebhooks({
+    publicUrl: config.PUBLIC_URL,
+    authToken: config.TWILIO_AUTH_TOKEN,
+    accountSid: config.TWILIO_ACCOUNT_SID,
+    pseudonymSecret: config.PSEUDONYM_SECRET,
+    sealer,
+    messenger,
+    now,
+    dedupTtlSeconds: config.DEDUP_TTL_SECONDS,
+    turnWaitMs: config.TURN_WAIT_MS,
+    adapter: new TwilioAdapter(),
+    bot,
+    catalog,
+    i18n,
+    store,
+    storage,
+    lock,
+    limits,
+    ...(rotation ? { rotation } : {}),
+    ...(recording ? { analytics: recording } : {}),
+    log,
+  });
   const app = createServer({
     store,
     log,
     routes: {
-      '/twilio': twilioRoutes({
-        publicUrl: config.PUBLIC_URL,
-        authToken: config.TWILIO_AUTH_TOKEN,
-        accountSid: config.TWILIO_ACCOUNT_SID,
-        pseudonymSecret: config.PSEUDONYM_SECRET,
-        sealer,
-        messenger,
-        now,
-        dedupTtlSeconds: config.DEDUP_TTL_SECONDS,
-        turnWaitMs: config.TURN_WAIT_MS,
-        adapter: new TwilioAdapter(),
-        bot,
-        catalog,
-        i18n,
-        store,
-        storage,
-        lock,
-        limits,
-        ...(rotation ? { rotation } : {}),
-        ...(recording ? { analytics: recording } : {}),
-        log,
-      }),
+      '/twilio': twilio.router,
       '/api/v1': apiRoutes({ tokens, bookings, webhooks, catalog, facts, audit: new Audit(store, now), sealer, analytics: enabled ? analytics.reader : undefined, analyticsStore: analytics.store, now, log }),
       // Calendar apps' subscriptions: the secret link is the key (no bearer header, no session).
       '/calendar': calendarRoutes({ links: calendarLinks, bookings, catalog, now }),
@@ -323,6 +327,7 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
 
   return {
     app,
+    listener: serverListener(app, { 'POST /twilio/messages': twilio.messages, 'POST /twilio/status': twilio.status }),
     store,
     catalog,
     bookings,

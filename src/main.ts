@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, errorCode, type Logger } from './log.js';
 import { nodeTooOld } from './nodeVersion.js';
@@ -111,7 +111,7 @@ async function serve(config: Config, log: Logger): Promise<void> {
     }
     throw err;
   }
-  const server: Server = ruta.app.listen(config.PORT, config.HOST, () => {
+  const server: Server = createHttpServer(ruta.listener).listen(config.PORT, config.HOST, () => {
     const address = server.address();
     log.info('listening', { port: typeof address === 'object' && address ? address.port : config.PORT, store: ruta.store.kind, env: config.NODE_ENV });
     if (!cluster.isWorker || cluster.worker?.id === 1) process.stderr.write(`Ruta is listening on ${config.PUBLIC_URL}  —  try it: npm run chat\n`);

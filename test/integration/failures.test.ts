@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ const phone = () => `+1849${String(4000000 + ++n)}`;
 /** Serves a built app on an ephemeral port; returns its base URL and a stop function. */
 async function serve(ruta: Awaited<ReturnType<typeof buildApp>>) {
   const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = ruta.app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createHttpServer(ruta.listener).listen(0, '127.0.0.1', () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { baseUrl, stop: () => new Promise<void>((r) => server.close(() => r())) };

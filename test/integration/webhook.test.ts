@@ -74,6 +74,45 @@ describe('POST /twilio/messages signature', () => {
   });
 });
 
+describe('the webhook, answered directly or through Express', () => {
+  // The server answers POST /twilio/messages (and /status) without Express (serverListener); the
+  // same handler is mounted in Express for the paths only Express matches (other letter case).
+  const post = async (path: string, body: string, headers: Record<string, string>) => fetch(`${app.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+  const signed = (path: string, params: Record<string, string>) => ({ 'x-twilio-signature': twilioSignature(AUTH_TOKEN, `${PUBLIC_URL}${path}`, params) });
+
+  it.each(['/twilio/messages?source=sms', '/Twilio/Messages'])('answers a signed message sent to %s, its signature over that very path', async (path) => {
+    const params = { MessageSid: newMessageSid(), AccountSid: TEST_ACCOUNT_SID, From: phone(), To: '+15005550006', Body: 'Hola', NumMedia: '0' };
+    const res = await post(path, new URLSearchParams(params).toString(), signed(path, params));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/xml; charset=utf-8');
+    expect(await res.text()).toContain('<Message>');
+    // Signed over the path without its query, or without its letter case: refused.
+    const again = { ...params, MessageSid: newMessageSid() };
+    const forged = await post(path, new URLSearchParams(again).toString(), signed('/twilio/messages', again));
+    expect(forged.status).toBe(403);
+  });
+
+  it.each(['/twilio/messages', '/Twilio/Messages'])('answers a body over 64 KB at %s with 413 and a JSON error, and logs it', async (path) => {
+    const before = app.logs.filter((l) => l.includes('"http_error"')).length;
+    const res = await post(path, `Body=${'a'.repeat(70_000)}`, {});
+    expect(res.status).toBe(413);
+    expect(await res.json()).toEqual({ error: 'bad_request' });
+    expect(app.logs.filter((l) => l.includes('"http_error"') && l.includes('"status":413')).length).toBe(before + 1);
+  });
+
+  it.each(['/twilio/messages', '/Twilio/Messages'])('refuses a body that is not a form at %s (403: nothing to check a signature over)', async (path) => {
+    const res = await fetch(`${app.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'Hola' });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toBe('Forbidden');
+  });
+
+  it('leaves other methods to Express: GET /twilio/messages is not found', async () => {
+    const res = await fetch(`${app.baseUrl}/twilio/messages`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: 'not_found' });
+  });
+});
+
 describe('POST /twilio/status', () => {
   const status = async (params: Record<string, string>, sign = true) => {
     const body = { AccountSid: TEST_ACCOUNT_SID, MessageSid: newMessageSid(), ...params };

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import type { RedisClient } from '../../src/store/redisClient.js';
 import { buildApp, type App, type BuildOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -61,7 +61,7 @@ export async function startTestApp(
   const centres = build.centres ?? (config.NODE_ENV === 'production' ? [] : SAMPLE_CENTRES());
   const ruta = await buildApp(config, createLogger('debug', (line) => logs.push(line)), { redis, ...build, centres });
   const server: Server = await new Promise((resolve) => {
-    const s = ruta.app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createHttpServer(ruta.listener).listen(0, '127.0.0.1', () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const send = (from: string, body: string, options: Partial<TwilioSend> = {}) =>

@@ -1,8 +1,10 @@
-import express, { type Request, type Response, type Router } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Router } from 'express';
 import type { z } from 'zod';
 import type { Catalog } from '../../catalog/Catalog.js';
 import type { RutaI18n } from '../../i18n.js';
 import { errorCode, type Logger } from '../../log.js';
+import { answerError, type RawHandler } from '../../server.js';
 import { pseudonymize } from '../../privacy/pseudonym.js';
 import { RutaBot } from '../../bot/RutaBot.js';
 import { readSession } from '../../bot/session.js';
@@ -67,38 +69,50 @@ const OPTED_OUT_ERROR = 21610;
  * POST /twilio/status — signed delivery status callbacks, de-duplicated; failures are counted,
  * 21610 marks opt-out.
  */
-export function twilioRoutes(deps: TwilioRoutesDeps): Router {
-  const router = express.Router();
-  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; status: RawHandler; router: Router } {
+  const parseForm = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
+  /**
+   * On Node's own request and response, so the server can answer the webhooks without Express
+   * (server.ts, serverListener); the body is read here, the same whichever way the request came.
+   */
+  const form =
+    (handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): RawHandler =>
+    (req, res) => {
+      parseForm(req as express.Request, res as express.Response, (err?: unknown) => {
+        if (err) return answerError(err, res, deps.log);
+        handle(req, res).catch((failure: unknown) => answerError(failure, res, deps.log));
+      });
+    };
 
-  const verified = (req: Request, res: Response): Record<string, string> | undefined => {
-    const params = formParams(req.body);
-    const url = deps.publicUrl + req.originalUrl;
-    if (!params || !isValidTwilioSignature(deps.authToken, req.get('X-Twilio-Signature'), url, params)) {
-      deps.log.warn('twilio_signature_rejected', { path: req.path });
-      res.status(403).type('text/plain').send('Forbidden');
+  const verified = (req: IncomingMessage, res: ServerResponse): Record<string, string> | undefined => {
+    const params = formParams((req as { body?: unknown }).body);
+    const url = deps.publicUrl + requestUrl(req);
+    const signature = req.headers['x-twilio-signature'];
+    if (!params || !isValidTwilioSignature(deps.authToken, typeof signature === 'string' ? signature : undefined, url, params)) {
+      deps.log.warn('twilio_signature_rejected', { path: pathOf(req) });
+      sendPlain(res, 403, 'Forbidden');
       return undefined;
     }
     return params;
   };
 
   /** The verified body parsed with `schema`, or undefined after answering 403/400. */
-  const accepted = <S extends z.ZodType>(schema: S, req: Request, res: Response): z.infer<S> | undefined => {
+  const accepted = <S extends z.ZodType>(schema: S, req: IncomingMessage, res: ServerResponse): z.infer<S> | undefined => {
     const params = verified(req, res);
     if (!params) return undefined;
     if (deps.accountSid && params.AccountSid !== deps.accountSid) {
-      deps.log.warn('twilio_account_rejected', { path: req.path });
-      res.status(403).type('text/plain').send('Forbidden');
+      deps.log.warn('twilio_account_rejected', { path: pathOf(req) });
+      sendPlain(res, 403, 'Forbidden');
       return undefined;
     }
     const parsed = schema.safeParse(params);
     if (parsed.success) return parsed.data;
-    deps.log.warn('twilio_body_invalid', { path: req.path, fields: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
-    res.status(400).type('text/plain').send('Bad Request');
+    deps.log.warn('twilio_body_invalid', { path: pathOf(req), fields: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
+    sendPlain(res, 400, 'Bad Request');
     return undefined;
   };
 
-  router.post('/messages', async (req, res) => {
+  const messages = form(async (req, res) => {
     const message = accepted(inboundMessageSchema, req, res);
     if (!message) return;
     const channel = channelOf(message.From);
@@ -148,12 +162,12 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
     await deps.limits.charge(pid, segments).catch((err: unknown) => deps.log.warn('limits_charge_failed', { code: errorCode(err) }));
   });
 
-  router.post('/status', async (req, res) => {
+  const status = form(async (req, res) => {
     const status = accepted(statusCallbackSchema, req, res);
     if (!status) return;
     // Twilio redelivers callbacks: each (message, status) is counted once.
     if (!(await deps.store.setIfAbsent(`status-seen/${status.MessageSid}/${status.MessageStatus}`, '1', deps.dedupTtlSeconds))) {
-      res.status(204).end();
+      res.writeHead(204).end();
       return;
     }
     await deps.messenger.onStatus(status.MessageSid, status.MessageStatus, status.ErrorCode);
@@ -168,10 +182,26 @@ export function twilioRoutes(deps: TwilioRoutesDeps): Router {
         if (code === OPTED_OUT_ERROR) await markOptedOut(deps, channelOf(status.To), pid);
       }
     }
-    res.status(204).end();
+    res.writeHead(204).end();
   });
 
-  return router;
+  return { messages, status, router: express.Router().post('/messages', messages).post('/status', status) };
+}
+
+/** The path and query the request was sent to (under Express, before a router's mount point was taken off). */
+function requestUrl(req: IncomingMessage): string {
+  return (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';
+}
+
+function pathOf(req: IncomingMessage): string {
+  const url = requestUrl(req);
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+function sendPlain(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 /**
@@ -270,7 +300,7 @@ function preciseNow(): number {
  * The answer Twilio reads. Node's own response methods, not Express's `send`: Twilio has no use
  * for the ETag that `send` computes (a SHA-1 of every reply) nor for its content-type parsing.
  */
-function sendTwiml(res: Response, bodies: string[]): void {
+function sendTwiml(res: ServerResponse, bodies: string[]): void {
   res.statusCode = 200;
   res.setHeader('Content-Type', 'text/xml; charset=utf-8');
   res.end(messagingTwiml(bodies));
