@@ -228,6 +228,33 @@ describe('levels: the coarsest cells the filters allow', () => {
     expect(await store.due(T0 + 2 * DAY, 100)).toHaveLength(20);
   });
 
+  it('sends what was written before a flush, not what comes while that batch is on its way (it waits for its own timer); a conversation\'s latest step wins within a batch', async () => {
+    const store = new RedisAnalyticsStore(redis, `${prefix}meanwhile:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000 });
+    const clock = { now: T0 };
+    const recorder = new EventRecorder({ store, now: () => new Date(clock.now), log: silent, quietMs: DAY });
+    const stream = `${prefix}meanwhile:{analytics}:ev`;
+    await recorder.turn(turn(1));
+    const first = store.flush();
+    // Written while the first batch is on its way to Redis.
+    await recorder.turn(turn(2));
+    await first;
+    // Read from Redis itself (a read through the store would flush first).
+    expect(await redis.xlen(stream)).toBe(1);
+    expect(await redis.exists(`${prefix}meanwhile:{analytics}:last:${aid(1)}`, `${prefix}meanwhile:{analytics}:last:${aid(2)}`)).toBe(1);
+    await store.flush();
+    expect(await redis.xlen(stream)).toBe(2);
+    expect((await store.recent(10)).map((e) => e.aid)).toEqual([aid(2), aid(1)]);
+    // Two turns of one conversation in one batch: its last step is the later one's.
+    await recorder.turn(turn(3, { step: 'route.trade' }));
+    clock.now = T0 + HOUR;
+    await recorder.turn(turn(3, { step: 'prescreen.q1' }));
+    await store.flush();
+    const [, step, at] = (await redis.get(`${prefix}meanwhile:{analytics}:last:${aid(3)}`))!.split('\n');
+    expect([step, Number.parseInt(at!, 36)]).toEqual(['prescreen.q1', Date.parse('2026-03-02T11:00:00Z')]);
+    expect(await redis.zscore(`${prefix}meanwhile:{analytics}:quiet`, aid(3))).toBe(String(Date.parse('2026-03-02T11:00:00Z')));
+    for (const key of await keysUnder(redis, `${prefix}meanwhile:`)) expect(await redis.pttl(key)).toBeGreaterThan(0);
+  });
+
   it('sweeps drop-offs without waiting for the write timer (a batch of drop-offs is flushed together)', async () => {
     const store = new RedisAnalyticsStore(redis, `${prefix}sweep:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000 });
     const clock = { now: T0 };
