@@ -232,25 +232,33 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     const args: Array<string | number | Buffer> = [];
     const events: AnalyticsEvent[] = [];
     // Counts of the same cell add up; a HyperLogLog gets all its workers in one PFADD (each once).
-    const counts = new Map<string, { hash: string; cell: string; by: number; day: string }>();
-    const workers = new Map<string, { day: string; aids: Set<string> }>();
+    // Keyed by the strings the writes already hold (day, level, cell), so a cell seen again costs
+    // lookups, not a new key string to build and hash (most of a batch's cells repeat).
+    const counts = new Map<string, Map<string, { hash: string; cell: string; by: number; day: string }>>();
+    const workers = new Map<string, Map<string, { set: string; day: string; aids: Set<string> }>>();
+    const counted = (day: string, level: Level) => {
+      const id = level + day;
+      let cells = counts.get(id);
+      if (!cells) counts.set(id, (cells = new Map()));
+      return cells;
+    };
     const phrases: AggregateWrite['phrases'] = [];
     const batchHourMs = Math.floor(nowMs / 3600_000) * 3600_000;
     const lasts = new Map<string, NonNullable<AggregateWrite['last']>>();
     for (const w of writes) {
       for (const e of w.events) events.push(e);
       for (const { day, level, cell, by } of w.counts) {
-        const hash = dayHash(level, day, kindOf(cell), cell.slice(0, cell.indexOf('|')));
-        const id = `${hash} ${cell}`;
-        const found = counts.get(id);
+        const cells = counted(day, level);
+        const found = cells.get(cell);
         if (found) found.by += by;
-        else counts.set(id, { hash, cell, by, day });
+        else cells.set(cell, { hash: dayHash(level, day, kindOf(cell), cell.slice(0, cell.indexOf('|'))), cell, by, day });
       }
       for (const { day, cell, aid } of w.workers) {
-        const set = workersId(day, cell);
-        const found = workers.get(set);
+        let cells = workers.get(day);
+        if (!cells) workers.set(day, (cells = new Map()));
+        const found = cells.get(cell);
         if (found) found.aids.add(aid);
-        else workers.set(set, { day, aids: new Set([aid]) });
+        else cells.set(cell, { set: workersId(day, cell), day, aids: new Set([aid]) });
       }
       for (const p of w.phrases) phrases.push(p);
       // A conversation's last step: only its latest write in the batch counts (each replaces the one before).
@@ -260,12 +268,13 @@ export class RedisAnalyticsStore implements AnalyticsStore {
       const entries = packEntries(events, batchHourMs);
       args.push(entries.length, key('ev'), batchHourMs, batchHourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...entries);
     } else args.push(0);
-    args.push(counts.size);
-    for (const c of counts.values()) args.push(key(c.hash), c.cell, c.by, ttl(c.day));
+    const allCounts = [...counts.values()].flatMap((cells) => [...cells.values()]);
+    args.push(allCounts.length);
+    for (const c of allCounts) args.push(key(c.hash), c.cell, c.by, ttl(c.day));
     // At most PFADD_MAX workers per PFADD: Lua's unpack has a stack to fit them on.
     const adds: Array<string | number> = [];
     let addCount = 0;
-    for (const [set, { day, aids }] of workers) {
+    for (const { set, day, aids } of [...workers.values()].flatMap((cells) => [...cells.values()])) {
       const all = [...aids];
       for (let i = 0; i < all.length; i += PFADD_MAX, addCount++) adds.push(key(set), ttl(day), Math.min(PFADD_MAX, all.length - i), ...all.slice(i, i + PFADD_MAX));
     }
