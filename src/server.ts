@@ -63,12 +63,16 @@ export function answerError(err: unknown, res: ServerResponse, log: Logger): voi
 export function serverListener(app: Express, direct: Record<string, RawHandler>): RequestListener {
   const routes = new Map(Object.entries(direct));
   return (req, res) => {
-    const url = req.url ?? '';
-    const query = url.indexOf('?');
-    const handler = routes.get(`${req.method ?? ''} ${query < 0 ? url : url.slice(0, query)}`);
+    const handler = routes.get(`${req.method ?? ''} ${pathOf(req.url ?? '')}`);
     if (handler) handler(req, res);
     else app(req, res);
   };
+}
+
+/** A request URL's path, without its query ('/twilio/messages?a=1' → '/twilio/messages'). */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
 }
 
 /**

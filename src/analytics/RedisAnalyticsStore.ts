@@ -234,12 +234,13 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     // Counts of the same cell add up; a HyperLogLog gets all its workers in one PFADD (each once).
     // Keyed by the strings the writes already hold (day, level, cell), so a cell seen again costs
     // lookups, not a new key string to build and hash (most of a batch's cells repeat).
-    const counts = new Map<string, Map<string, { hash: string; cell: string; by: number; day: string }>>();
+    type Count = { hash: string; cell: string; by: number; day: string };
+    const counts: Record<Level, Map<string, Map<string, Count>>> = { x: new Map(), c: new Map(), a: new Map() };
     const workers = new Map<string, Map<string, { set: string; day: string; aids: Set<string> }>>();
     const counted = (day: string, level: Level) => {
-      const id = level + day;
-      let cells = counts.get(id);
-      if (!cells) counts.set(id, (cells = new Map()));
+      const byDay = counts[level];
+      let cells = byDay.get(day);
+      if (!cells) byDay.set(day, (cells = new Map()));
       return cells;
     };
     const phrases: AggregateWrite['phrases'] = [];
@@ -268,7 +269,7 @@ export class RedisAnalyticsStore implements AnalyticsStore {
       const entries = packEntries(events, batchHourMs);
       args.push(entries.length, key('ev'), batchHourMs, batchHourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...entries);
     } else args.push(0);
-    const allCounts = [...counts.values()].flatMap((cells) => [...cells.values()]);
+    const allCounts = Object.values(counts).flatMap((byDay) => [...byDay.values()].flatMap((cells) => [...cells.values()]));
     args.push(allCounts.length);
     for (const c of allCounts) args.push(key(c.hash), c.cell, c.by, ttl(c.day));
     // At most PFADD_MAX workers per PFADD: Lua's unpack has a stack to fit them on.

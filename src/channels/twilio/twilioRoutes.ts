@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Catalog } from '../../catalog/Catalog.js';
 import type { RutaI18n } from '../../i18n.js';
 import { errorCode, type Logger } from '../../log.js';
-import { answerError, type RawHandler } from '../../server.js';
+import { answerError, pathOf, type RawHandler } from '../../server.js';
 import { pseudonymize } from '../../privacy/pseudonym.js';
 import { RutaBot } from '../../bot/RutaBot.js';
 import { readSession } from '../../bot/session.js';
@@ -89,7 +89,7 @@ export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; 
     const url = deps.publicUrl + requestUrl(req);
     const signature = req.headers['x-twilio-signature'];
     if (!params || !isValidTwilioSignature(deps.authToken, typeof signature === 'string' ? signature : undefined, url, params)) {
-      deps.log.warn('twilio_signature_rejected', { path: pathOf(req) });
+      deps.log.warn('twilio_signature_rejected', { path: pathOf(requestUrl(req)) });
       sendPlain(res, 403, 'Forbidden');
       return undefined;
     }
@@ -101,13 +101,13 @@ export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; 
     const params = verified(req, res);
     if (!params) return undefined;
     if (deps.accountSid && params.AccountSid !== deps.accountSid) {
-      deps.log.warn('twilio_account_rejected', { path: pathOf(req) });
+      deps.log.warn('twilio_account_rejected', { path: pathOf(requestUrl(req)) });
       sendPlain(res, 403, 'Forbidden');
       return undefined;
     }
     const parsed = schema.safeParse(params);
     if (parsed.success) return parsed.data;
-    deps.log.warn('twilio_body_invalid', { path: pathOf(req), fields: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
+    deps.log.warn('twilio_body_invalid', { path: pathOf(requestUrl(req)), fields: parsed.error.issues.map((i) => i.path.join('.')).join(',') });
     sendPlain(res, 400, 'Bad Request');
     return undefined;
   };
@@ -193,11 +193,6 @@ function requestUrl(req: IncomingMessage): string {
   return (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';
 }
 
-function pathOf(req: IncomingMessage): string {
-  const url = requestUrl(req);
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
-}
 
 function sendPlain(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
