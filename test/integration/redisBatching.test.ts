@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRedisClient, isCluster, unlinkKeys, type RedisBatching, type RedisClient } from '../../src/store/redisClient.js';
+import { ARRIVAL_HOLD_MS, createRedisClient, isCluster, unlinkKeys, type RedisBatching, type RedisClient } from '../../src/store/redisClient.js';
 import { RedisTurnLock } from '../../src/store/RedisTurnLock.js';
 import { keysUnder, ON_CLUSTER, REDIS_URL } from '../support/redis.js';
 
@@ -74,19 +74,44 @@ describe('REDIS_BATCHING', () => {
     expect(counter.count()).toBe(2);
   });
 
-  it('writes: a message\'s arrival in its sender\'s line is not held: it leaves at once, with what was held before it', async () => {
+  it('writes: arrivals in senders\' lines read in one turn of the event loop leave together, with the commands given around them', async () => {
     const client = await connect('writes');
     const prefix = `ruta-test:batching:${randomUUID()}:`;
     const lock = new RedisTurnLock(client, prefix);
     const counter = countWrites(client);
     const before = client.set(`${prefix}{turn/a}:before`, '1', 'PX', 10_000);
-    const place = lock.arrive('turn/a', { id: '0123456789abcdef', ttlSeconds: 60 });
-    expect(counter.count()).toBe(1); // before this turn of the event loop ends
+    const places = [lock.arrive('turn/a', { id: '0123456789abcdef', ttlSeconds: 60 }), lock.arrive('turn/b', { id: '0123456789abcdee', ttlSeconds: 60 })];
     const after = client.set(`${prefix}{turn/a}:after`, '1', 'PX', 10_000);
-    const placed = await place;
-    expect(placed).not.toBe('duplicate');
+    expect(counter.count()).toBe(0); // held: less than ARRIVAL_HOLD_MS since the first arrival
+    const placed = await Promise.all(places);
+    expect(counter.count()).toBe(1);
     expect(await Promise.all([before, after])).toEqual(['OK', 'OK']);
-    if (placed !== 'duplicate') await placed.abandon();
+    for (const p of placed) if (p !== 'duplicate') await p.abandon();
+    await unlinkKeys(client, await keysUnder(client, prefix));
+  });
+
+  it(`writes: an arrival is held no longer than ARRIVAL_HOLD_MS (${ARRIVAL_HOLD_MS} ms) when the event loop's turn runs on: the next command or arrival sends it`, async () => {
+    const client = await connect('writes');
+    const prefix = `ruta-test:batching:${randomUUID()}:`;
+    const lock = new RedisTurnLock(client, prefix);
+    const counter = countWrites(client);
+    const busy = () => {
+      const until = performance.now() + ARRIVAL_HOLD_MS + 0.5;
+      while (performance.now() < until);
+    };
+    const first = lock.arrive('turn/a', { id: '0123456789abcdef', ttlSeconds: 60 });
+    busy();
+    expect(counter.count()).toBe(0);
+    const set = client.set(`${prefix}{turn/a}:after`, '1', 'PX', 10_000);
+    expect(counter.count()).toBe(1); // before this turn of the event loop ends: the arrival, and the SET given with it
+    const second = lock.arrive('turn/b', { id: '0123456789abcdee', ttlSeconds: 60 });
+    busy();
+    const third = lock.arrive('turn/c', { id: '0123456789abcded', ttlSeconds: 60 });
+    expect(counter.count()).toBe(2); // the second arrival, sent by the third (which went with it)
+    const placed = await Promise.all([first, second, third]);
+    expect(await set).toBe('OK');
+    expect(counter.count()).toBe(2);
+    for (const p of placed) if (p !== 'duplicate') await p.abandon();
     await unlinkKeys(client, await keysUnder(client, prefix));
   });
 
