@@ -30,11 +30,14 @@ function kindOf(cell: string): string {
  * constant); cell counts and distinct workers at each level; unmatched phrases; the conversation's
  * last step. Every key it touches is in KEYS (all under one hash tag) and gets its TTL.
  * ARGV, read in order: stream entries (count, stream key, hour ms, min id ms, ttl ms, entry…), counts
- * (count; key, field, by, ttl ms…), workers (count; key, ttl ms, n, n aids…), phrases (count; sorted set
- * key, member, HyperLogLog key, aid, ttl ms…), last steps (count; 'forget' last key, quiet key,
- * aid | 'set' last key, quiet key, aid, dims, step, at ms, at ms and expires ms in base 36, ttl ms…). Keys are 1-based
- * indexes into KEYS. One command instead of a MULTI of about thirty: the service's own CPU is what
- * a turn costs (issue 13), and each command is parsed and answered.
+ * (count; key, field, by, ttl ms…), workers (count; key, ttl ms, its aids joined by ','…), phrases
+ * (count; sorted set key, member, HyperLogLog key, aid, ttl ms…), last steps (count; quiet key, ttl
+ * ms, then one argument a conversation: 'f <last key> <aid>' to forget it, or 's <last key> <aid>
+ * <dims> <step> <at ms> <at ms in base 36> <expires ms in base 36>'). Keys are 1-based indexes into
+ * KEYS. One command instead of a MULTI of about thirty: the service's own CPU is what a turn costs
+ * (issue 13), and each command is parsed and answered. A turn's distinct worker and last step are
+ * an argument or part of one, not one each per field: building the command took a third of what
+ * recording a turn cost the server, most of it per argument (about twelve a turn before).
  */
 const WRITE = new RedisScript(`
 local i = 1
@@ -77,9 +80,9 @@ for _ = 1, tonumber(nxt()) do
   expire(k, ttl)
 end
 for _ = 1, tonumber(nxt()) do
-  local k = key(); local ttl = nxt(); local n = tonumber(nxt())
-  if redis.call('PFADD', k, unpack(ARGV, i, i + n - 1)) == 1 then compact(k) end
-  i = i + n
+  local k = key(); local ttl = nxt(); local aids = {}
+  for aid in string.gmatch(nxt(), '[^,]+') do aids[#aids + 1] = aid end
+  if redis.call('PFADD', k, unpack(aids)) == 1 then compact(k) end
   expire(k, ttl)
 end
 for _ = 1, tonumber(nxt()) do
@@ -89,17 +92,22 @@ for _ = 1, tonumber(nxt()) do
   if redis.call('PFADD', h, aid) == 1 then compact(h) end
   expire(h, ttl)
 end
-for _ = 1, tonumber(nxt()) do
-  local mode = nxt()
-  if mode == 'forget' then
-    local last = key(); local quiet = key(); local aid = nxt()
-    redis.call('DEL', last)
-    redis.call('ZREM', quiet, aid)
-  else
-    local last = key(); local quiet = key(); local aid = nxt(); local dims = nxt(); local step = nxt(); local at = nxt(); local at36 = nxt(); local x36 = nxt(); local ttl = nxt()
-    redis.call('SET', last, dims .. '\\n' .. step .. '\\n' .. at36 .. '\\n' .. x36, 'PX', ttl)
-    redis.call('ZADD', quiet, at, aid)
-    expire(quiet, ttl)
+local lasts = tonumber(nxt())
+if lasts > 0 then
+  local quiet = key(); local ttl = nxt()
+  for _ = 1, lasts do
+    local one = nxt()
+    local last, aid, dims, step, at, at36, x36 = string.match(one, '^s (%d+) (%S+) (%S+) (%S+) (%d+) (%w+) (%w+)$')
+    if last then
+      redis.call('SET', KEYS[tonumber(last)], dims .. '\\n' .. step .. '\\n' .. at36 .. '\\n' .. x36, 'PX', ttl)
+      redis.call('ZADD', quiet, at, aid)
+      expire(quiet, ttl)
+    else
+      last, aid = string.match(one, '^f (%d+) (%S+)$')
+      if not last then return redis.error_reply('analytics: a last step the script cannot read') end
+      redis.call('DEL', KEYS[tonumber(last)])
+      redis.call('ZREM', quiet, aid)
+    end
   end
 end
 return 1
@@ -277,15 +285,16 @@ export class RedisAnalyticsStore implements AnalyticsStore {
     let addCount = 0;
     for (const { set, day, aids } of [...workers.values()].flatMap((cells) => [...cells.values()])) {
       const all = [...aids];
-      for (let i = 0; i < all.length; i += PFADD_MAX, addCount++) adds.push(key(set), ttl(day), Math.min(PFADD_MAX, all.length - i), ...all.slice(i, i + PFADD_MAX));
+      for (let i = 0; i < all.length; i += PFADD_MAX, addCount++) adds.push(key(set), ttl(day), all.slice(i, i + PFADD_MAX).join(','));
     }
     args.push(addCount, ...adds);
     args.push(phrases.length);
     for (const { day, group, phrase, aid } of phrases) args.push(key(`p:${day}`), `${group}|${phrase}`, key(phraseWorkersId(day, group, phrase)), aid, ttl(day));
     args.push(lasts.size);
+    if (lasts.size > 0) args.push(key('quiet'), lastSeenMs);
     for (const last of lasts.values()) {
-      if ('forget' in last) args.push('forget', key(`last:${last.aid}`), key('quiet'), last.aid);
-      else args.push('set', key(`last:${last.aid}`), key('quiet'), last.aid, last.dims, last.step, last.atMs, last.atMs.toString(36), last.expiresMs.toString(36), lastSeenMs);
+      if ('forget' in last) args.push(`f ${key(`last:${last.aid}`)} ${last.aid}`);
+      else args.push(`s ${key(`last:${last.aid}`)} ${last.aid} ${last.dims} ${last.step} ${last.atMs} ${last.atMs.toString(36)} ${last.expiresMs.toString(36)}`);
     }
     if (keys.length === 0) return;
     await WRITE.run(this.redis, keys, args);

@@ -228,6 +228,27 @@ describe('levels: the coarsest cells the filters allow', () => {
     expect(await store.due(T0 + 2 * DAY, 100)).toHaveLength(20);
   });
 
+  it('sends a batch of 2,500 workers in one cell in a command of a few arguments a turn, not one per field: every worker counted, every last step kept, an erased one forgotten', async () => {
+    const store = new RedisAnalyticsStore(redis, `${prefix}wide:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000, maxBatch: 5000 });
+    const recorder = new EventRecorder({ store, now: () => new Date(T0), log: silent, quietMs: DAY });
+    const sent = vi.spyOn(redis, 'sendCommand');
+    for (let n = 1; n <= 2500; n++) await recorder.turn(turn(n));
+    await recorder.turn(turn(7, { milestones: [{ kind: 'erase' }], step: 'erased' }));
+    await recorder.flush();
+    const scripts = sent.mock.calls.map(([c]) => c).filter((c) => c.name === 'evalsha' || c.name === 'eval');
+    sent.mockRestore();
+    expect(scripts).toHaveLength(1);
+    // Each turn's distinct worker goes into three cells (one a level) and its last step is one
+    // argument; one argument per field was about twelve a turn (more than 30,000 here).
+    expect(scripts[0]!.args.length).toBeLessThan(2500 * 3);
+    // More workers in a cell than one PFADD takes (1,000): all counted (a HyperLogLog errs by about 1 %).
+    const workers = await redis.pfcount(`${prefix}wide:{analytics}:u:2026-03-02:DO|es|sms|understood|menu.main`);
+    expect(Math.abs(workers - 2500)).toBeLessThan(2500 * 0.03);
+    expect(await store.due(T0 + 2 * DAY, 5000)).toHaveLength(2499);
+    expect((await redis.get(`${prefix}wide:{analytics}:last:${aid(2500)}`))!.split('\n').slice(0, 2)).toEqual(['DO|es|sms', 'menu.main']);
+    expect(await redis.exists(`${prefix}wide:{analytics}:last:${aid(7)}`)).toBe(0);
+  });
+
   it('sends what was written before a flush, not what comes while that batch is on its way (it waits for its own timer); a conversation\'s latest step wins within a batch', async () => {
     const store = new RedisAnalyticsStore(redis, `${prefix}meanwhile:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000 });
     const clock = { now: T0 };
