@@ -520,7 +520,7 @@ async function main(): Promise<void> {
     const change = values.ab ?? '';
     const at = change.indexOf('=');
     const [name, value] = [change.slice(0, at), change.slice(at + 1)];
-    if (values.ab && at < 1) throw new Error('--ab: NAME=VALUE, a setting of Ruta (e.g. REDIS_BATCHING=off), or a Node.js option (--ab=--max-semi-space-size=32)');
+    if (values.ab && at < 1 && !change.startsWith('--')) throw new Error('--ab: NAME=VALUE, a setting of Ruta (e.g. REDIS_BATCHING=off), or a Node.js option (--ab=--max-semi-space-size=32)');
     const other: Contender = values.against
       ? { kind: 'ruta', main: values.against, label: `ruta at ${values.against}` }
       : change.startsWith('--')
