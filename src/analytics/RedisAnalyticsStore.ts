@@ -44,9 +44,10 @@ local i = 1
 -- A sparse HyperLogLog that grew is written again as it is: Redis doubles a sparse one's room as
 -- it grows and never gives it back, and a string written anew takes only its length (a cell of
 -- 200 workers: 632 or 760 bytes instead of 1,016; issue 13). Its fifth byte says sparse (1) or
--- dense (0: 12 KB, never grows), whatever the server's hll-sparse-max-bytes.
+-- dense (0: 12 KB, never grows), whatever the server's hll-sparse-max-bytes. KEEPTTL: a key the
+-- batch already gave its TTL (a phrase two workers wrote, a cell's second PFADD) keeps it.
 local function compact(k)
-  if redis.call('GETRANGE', k, 4, 4) == '\\1' then redis.call('SET', k, redis.call('GET', k)) end
+  if redis.call('GETRANGE', k, 4, 4) == '\\1' then redis.call('SET', k, redis.call('GET', k), 'KEEPTTL') end
 end
 local function nxt() local v = ARGV[i]; i = i + 1; return v end
 -- A key's TTL is set once a batch, however many of its cells the batch counts (a day's hash

@@ -249,6 +249,16 @@ describe('levels: the coarsest cells the filters allow', () => {
     expect(await redis.exists(`${prefix}wide:{analytics}:last:${aid(7)}`)).toBe(0);
   });
 
+  it('keeps the TTL of a HyperLogLog written twice in one batch (a phrase two workers wrote; a cell of more workers than one PFADD takes)', async () => {
+    const store = new RedisAnalyticsStore(redis, `${prefix}twice:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000, maxBatch: 5000 });
+    const recorder = new EventRecorder({ store, now: () => new Date(T0), log: silent, quietMs: DAY });
+    for (let n = 1; n <= 1500; n++) await recorder.turn(turn(n, n <= 3 ? { milestones: [{ kind: 'trade_unmatched', text: 'Fumigador' }] } : {}));
+    await recorder.flush();
+    const keys = await keysUnder(redis, `${prefix}twice:`);
+    expect(keys.some((k) => k.includes(':pu:'))).toBe(true);
+    for (const key of keys) expect(await redis.pttl(key), key).toBeGreaterThan(0);
+  });
+
   it('sends what was written before a flush, not what comes while that batch is on its way (it waits for its own timer); a conversation\'s latest step wins within a batch', async () => {
     const store = new RedisAnalyticsStore(redis, `${prefix}meanwhile:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000 });
     const clock = { now: T0 };
