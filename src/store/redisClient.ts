@@ -28,12 +28,12 @@ export type RedisBatching = 'writes' | 'auto-pipelining' | 'off';
  * A client for REDIS_URL, not yet connected (`lazyConnect`). With `cluster`, the URL may list
  * several nodes, comma-separated; the first one's user, password and TLS apply to every node.
  */
-export function createRedisClient(url: string, options: { cluster: boolean; batching?: RedisBatching } & Omit<RedisOptions, 'enableAutoPipelining'>): RedisClient {
-  const { cluster, batching = 'off', ...rest } = options;
+export function createRedisClient(url: string, options: { cluster: boolean; batching?: RedisBatching; arrivalHoldMs?: number } & Omit<RedisOptions, 'enableAutoPipelining'>): RedisClient {
+  const { cluster, batching = 'off', arrivalHoldMs = ARRIVAL_HOLD_MS, ...rest } = options;
   const redisOptions: RedisOptions = { ...rest, enableAutoPipelining: batching === 'auto-pipelining' };
   if (!cluster) {
     const one = new Redis(url.trim(), { lazyConnect: true, ...redisOptions });
-    if (batching === 'writes') writeTogether(one);
+    if (batching === 'writes') writeTogether(one, arrivalHoldMs);
     return one;
   }
   const urls = url.split(',').map((u) => new URL(u.trim()));
@@ -54,7 +54,7 @@ export function createRedisClient(url: string, options: { cluster: boolean; batc
   };
   const many = new Cluster(nodes, clusterOptions);
   // A cluster's commands go out on its nodes' connections, made as it learns of each node.
-  if (batching === 'writes') many.on('+node', (node: Redis) => writeTogether(node));
+  if (batching === 'writes') many.on('+node', (node: Redis) => writeTogether(node, arrivalHoldMs));
   return many;
 }
 
@@ -66,36 +66,42 @@ export function createRedisClient(url: string, options: { cluster: boolean; batc
  * commands stay in the order they were given, on the same connection, so Redis runs them in that
  * order; unlike ioredis's auto-pipelining, no command waits for an earlier batch's replies.
  * Each socket the connection opens is held this way (a reconnection opens a new one).
+ * `arrivalHoldMs`: see ARRIVAL_HOLD_MS (a test holds arrivals longer, to count writes without racing the clock).
  */
-export function writeTogether(connection: Redis): void {
+export function writeTogether(connection: Redis, arrivalHoldMs = ARRIVAL_HOLD_MS): void {
   connection.on('connect', () => {
     const stream = connection.stream;
     if (together.has(stream)) return;
-    const held: Held = { arrivalAt: NaN };
-    together.set(stream, held);
-    const send = () => {
-      held.arrivalAt = NaN;
-      if (stream.writableCorked > 0) stream.uncork();
+    const held: Held = {
+      arrivalAt: NaN,
+      holdMs: arrivalHoldMs,
+      send: () => {
+        held.arrivalAt = NaN;
+        if (stream.writableCorked > 0) stream.uncork();
+      },
     };
+    together.set(stream, held);
     const write = stream.write;
     stream.write = function (this: typeof stream, ...args: Parameters<typeof write>) {
       if (!stream.writableCorked) {
         stream.cork();
-        setImmediate(send);
+        setImmediate(held.send);
       }
       const written = write.apply(this, args);
       // An arrival held long enough leaves with the commands given after it.
-      if (held.arrivalAt === held.arrivalAt && performance.now() - held.arrivalAt >= ARRIVAL_HOLD_MS) send();
+      if (held.arrivalAt === held.arrivalAt && performance.now() - held.arrivalAt >= held.holdMs) held.send();
       return written;
     } as typeof write;
-    held.send = send;
   });
 }
 
 interface Held {
   /** When the oldest arrival this connection holds was given (NaN: none held). */
   arrivalAt: number;
-  send?: () => void;
+  /** How long an arrival may be held (ARRIVAL_HOLD_MS). */
+  holdMs: number;
+  /** Sends what the connection holds, now. */
+  send: () => void;
 }
 
 const together = new WeakMap<object, Held>();
@@ -111,8 +117,8 @@ export const ARRIVAL_HOLD_MS = 1;
 
 /**
  * Sends what a connection holds (with `writeTogether`), the command just given included, unless
- * the oldest arrival it holds was given less than ARRIVAL_HOLD_MS ago: then at the end of the
- * event loop's turn, or with the first command given once ARRIVAL_HOLD_MS has passed, whichever
+ * the oldest arrival it holds was given less than ARRIVAL_HOLD_MS ago (or the connection's own
+ * hold): then at the end of the event loop's turn, or with the first command given once it has passed, whichever
  * comes first. For a command whose moment matters: the turn lock's arrival.
  */
 export function sendNow(client: RedisClient): void {
@@ -122,7 +128,7 @@ export function sendNow(client: RedisClient): void {
     const held = stream ? together.get(stream) : undefined;
     if (!held || stream.writableCorked === 0) continue;
     if (held.arrivalAt !== held.arrivalAt) held.arrivalAt = now;
-    if (now - held.arrivalAt >= ARRIVAL_HOLD_MS) held.send!();
+    if (now - held.arrivalAt >= held.holdMs) held.send();
   }
 }
 
