@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { countSegments } from '../../src/channels/segments.js';
 import type { TwilioReply } from '../../src/tools/twilioClient.js';
 import { keysUnder } from '../support/redis.js';
@@ -121,8 +121,10 @@ describe('a flood from one sender, default limits', () => {
   it('keeps a sender\'s windows in one hash, by a hash of the pseudonym, until the last of them ends; everyone\'s turns per minute of the injected clock', async () => {
     const from = phone();
     await app.chat(from, ['Hola']);
-    const counters = (await keysUnder(app.redis, `${app.prefix}limit:`)).map((k) => k.slice(app.prefix.length));
     const minute = Math.floor(clock.ms / 60_000);
+    // Everyone's turns reach Redis's counter with the process's next sync (GLOBAL_SYNC_MS).
+    await vi.waitFor(async () => expect(await app.redis.exists(`${app.prefix}limit:g:${minute}`)).toBe(1), { timeout: 2000, interval: 10 });
+    const counters = (await keysUnder(app.redis, `${app.prefix}limit:`)).map((k) => k.slice(app.prefix.length));
     expect(counters.every((k) => /^limit:([0-9a-f]{16}|g:\d+)$/.test(k)), counters.join()).toBe(true);
     expect(counters).toContain(`limit:g:${minute}`);
     expect(await app.redis.pttl(`${app.prefix}limit:g:${minute}`)).toBeGreaterThan(60_000);

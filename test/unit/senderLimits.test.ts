@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SenderLimits, WINDOW_MS, type Admission, type LimitSettings } from '../../src/channels/SenderLimits.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GLOBAL_SYNC_MS, SenderLimits, WINDOW_MS, type Admission, type LimitSettings } from '../../src/channels/SenderLimits.js';
 import { createLogger } from '../../src/log.js';
 import { MemoryStore } from '../../src/store/MemoryStore.js';
 import { keysUnder, testRedis } from '../support/redis.js';
@@ -124,6 +124,36 @@ describe('flood limits on Redis and in memory, side by side', () => {
     expect(differences).toEqual([]);
     // The run reached every answer, so each path was compared.
     expect([...seen].sort()).toEqual(['burst', 'global', 'minute', 'ok', 'segments']);
+  });
+
+  it(`counts everyone's turns in the process, adding them to Redis every ${GLOBAL_SYNC_MS} ms (no call a turn); two processes see each other's turns from their next sync`, async () => {
+    const clock = { ms: START + 20_000 };
+    const prefix = `${db.prefix}${++made}:`;
+    const settings = { ...SMALL, burst: 100, perMinute: 100, globalPerMinute: 10 };
+    const process = () => new SenderLimits(settings, { redis: db.redis, prefix, store: new MemoryStore(() => clock.ms), now: () => new Date(clock.ms), log: createLogger('silent') });
+    const [a, b] = [process(), process()];
+    const counter = `${prefix}limit:g:${Math.floor(clock.ms / WINDOW_MS.minute)}`;
+    const synced = (n: number) => vi.waitFor(async () => expect(await db.redis.get(counter)).toBe(String(n)), { timeout: 2000, interval: 10 });
+    const sent = vi.spyOn(db.redis, 'sendCommand');
+    const answers = async (limits: SenderLimits, n: number) => {
+      const out: string[] = [];
+      for (let i = 0; i < n; i++) out.push(brief(await limits.admit(`p${i}`)));
+      return out;
+    };
+    expect(await answers(a, 5)).toEqual(Array(5).fill('ok'));
+    // Five turns: five calls for the senders' windows, none for everyone's counter yet.
+    expect(sent.mock.calls.filter(([c]) => c.name === 'evalsha' && c.args.some((arg) => String(arg) === counter))).toHaveLength(0);
+    await synced(5);
+    expect(sent.mock.calls.filter(([c]) => c.name === 'evalsha' && c.args.some((arg) => String(arg) === counter))).toHaveLength(1);
+    sent.mockRestore();
+    // B has not synced yet: it counts its own five, then learns of A's.
+    expect(await answers(b, 5)).toEqual(Array(5).fill('ok'));
+    await synced(10);
+    expect(brief(await b.admit('p9'))).toBe('global! 40000');
+    // A last heard 5 (its own): one more gets through until its next sync tells it of B's.
+    expect(brief(await a.admit('p8'))).toBe('ok');
+    await synced(12);
+    expect(brief(await a.admit('p7'))).toBe('global! 40000');
   });
 
   it('keeps a sender\'s windows in Redis only until the last of them ends', async () => {
