@@ -78,6 +78,8 @@ export interface App {
    * false) the recorder is given to nothing and the sweep never starts: no turn records anything.
    */
   analytics: { enabled: boolean; store: AnalyticsStore; recorder: EventRecorder; reader: AnalyticsReader; sweep: DropOffSweep };
+  /** The flood limits (everyone's turns reach Redis every GLOBAL_SYNC_MS; `flush` sends them now). */
+  limits: SenderLimits;
   close(): Promise<void>;
 }
 
@@ -342,12 +344,15 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
     gazetteer,
     reconciler,
     analytics,
+    limits,
     close: async () => {
       await analytics.sweep.close();
       await reconciler.close();
       await jobs.close();
       // The statistics still waiting for their batch (ANALYTICS_FLUSH_MS) are stored before Redis is let go.
       await recorder.flush();
+      // So is this process's share of everyone's turns this minute (the flood limits' global counter).
+      await limits.flush();
       await lockRedis?.quit().catch(() => lockRedis?.disconnect());
       if (!options.redis) await store.close();
     },

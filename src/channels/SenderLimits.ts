@@ -144,6 +144,8 @@ interface Counters {
   /** The turns of everyone in the minute `minute` (epoch minutes), this one included. */
   countGlobal(minute: number): Promise<number>;
   charge(key: string, segments: number, now: number): Promise<void>;
+  /** Everyone's turns counted so far sent where every process sees them (Redis: at once rather than within GLOBAL_SYNC_MS). */
+  flush(): Promise<void>;
 }
 
 /**
@@ -182,6 +184,11 @@ export class SenderLimits {
     return { ok: false, ...over, notify };
   }
 
+  /** Sends everyone's turns counted so far to Redis now (on shutdown; a test about to read Redis). */
+  flush(): Promise<void> {
+    return this.counters.flush();
+  }
+
   /** Records the SMS segments a reply cost the sender (checked by the next admit). */
   async charge(pid: string, segments: number): Promise<void> {
     if (segments <= 0) return;
@@ -201,11 +208,12 @@ export class SenderLimits {
 function redisCounters(redis: RedisClient, prefix: string, settings: LimitSettings, failed: (err: unknown) => void): Counters {
   const everyone = globalCounter(redis, prefix, failed);
   return {
+    flush: everyone.flush,
     async count(key, now) {
       const [over, retryMs] = (await COUNT.run(redis, [prefix + key], [now, settings.burst, settings.perMinute, settings.segmentsPerDay])) as [string, number];
       return over === '' ? { retryMs: 0 } : { over: over as SenderVerdict['over'], retryMs };
     },
-    countGlobal: async (minute) => everyone(minute),
+    countGlobal: async (minute) => everyone.count(minute),
     async charge(key, segments, now) {
       await CHARGE.run(redis, [prefix + key], [now, segments]);
     },
@@ -223,44 +231,50 @@ function redisCounters(redis: RedisClient, prefix: string, settings: LimitSettin
  * about 10 per process in 100 ms). A sync that fails is tried again with the next; a process that
  * stops loses at most its last GLOBAL_SYNC_MS of turns from the shared count.
  */
-function globalCounter(redis: RedisClient, prefix: string, failed: (err: unknown) => void): (minute: number) => number {
+function globalCounter(redis: RedisClient, prefix: string, failed: (err: unknown) => void): { count(minute: number): number; flush(): Promise<void> } {
   /** Per minute (this one and the two before, as memoryCounters): Redis's count at the last reply, this process's turns on their way and not yet sent. */
   const minutes = new Map<number, { known: number; sending: number; unsent: number }>();
   let timer: NodeJS.Timeout | undefined;
-  let syncing = false;
-  const sync = async () => {
-    timer = undefined;
-    syncing = true;
-    try {
-      for (const [minute, counted] of minutes) {
-        if (counted.unsent === 0) continue;
-        const by = counted.unsent;
-        counted.sending += by;
-        counted.unsent = 0;
-        try {
-          const total = Number(await COUNT_GLOBAL.run(redis, [`${prefix}g:${minute}`], [GLOBAL_KEPT_MS, by]));
-          counted.known = Math.max(counted.known, total);
-        } catch (err) {
-          counted.unsent += by;
-          failed(err);
-        } finally {
-          counted.sending -= by;
-        }
+  /** The syncs, one after another. */
+  let syncing: Promise<void> = Promise.resolve();
+  const syncOnce = async () => {
+    for (const [minute, counted] of minutes) {
+      if (counted.unsent === 0) continue;
+      const by = counted.unsent;
+      counted.sending += by;
+      counted.unsent = 0;
+      try {
+        const total = Number(await COUNT_GLOBAL.run(redis, [`${prefix}g:${minute}`], [GLOBAL_KEPT_MS, by]));
+        counted.known = Math.max(counted.known, total);
+      } catch (err) {
+        counted.unsent += by;
+        failed(err);
+      } finally {
+        counted.sending -= by;
       }
-    } finally {
-      syncing = false;
-      if ([...minutes.values()].some((c) => c.unsent > 0)) timer ??= setTimeout(() => void sync(), GLOBAL_SYNC_MS).unref();
     }
+    if ([...minutes.values()].some((c) => c.unsent > 0)) later();
   };
-  return (minute) => {
-    let counted = minutes.get(minute);
-    if (!counted) {
-      minutes.set(minute, (counted = { known: 0, sending: 0, unsent: 0 }));
-      for (const m of minutes.keys()) if (m < minute - 2) minutes.delete(m);
-    }
-    counted.unsent++;
-    if (!syncing) timer ??= setTimeout(() => void sync(), GLOBAL_SYNC_MS).unref();
-    return counted.known + counted.sending + counted.unsent;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    return (syncing = syncing.then(syncOnce));
+  };
+  const later = () => {
+    timer ??= setTimeout(() => void flush(), GLOBAL_SYNC_MS).unref();
+  };
+  return {
+    count(minute) {
+      let counted = minutes.get(minute);
+      if (!counted) {
+        minutes.set(minute, (counted = { known: 0, sending: 0, unsent: 0 }));
+        for (const m of minutes.keys()) if (m < minute - 2) minutes.delete(m);
+      }
+      counted.unsent++;
+      later();
+      return counted.known + counted.sending + counted.unsent;
+    },
+    flush,
   };
 }
 
@@ -295,6 +309,7 @@ function memoryCounters(settings: LimitSettings): Counters {
     async charge(key, segments, now) {
       keep(key, chargeSegments(senders.get(key), now, segments), now);
     },
+    flush: async () => undefined,
   };
 }
 

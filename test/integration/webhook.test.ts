@@ -33,6 +33,7 @@ describe('POST /twilio/messages signature', () => {
     ['wrong', 'bm90IGEgc2lnbmF0dXJl'],
   ])('answers 403 to a %s signature and changes nothing', async (_what, signature) => {
     await app.ruta.analytics.recorder.flush(); // earlier turns' analytics, waiting for their batch, are not this request's
+    await app.ruta.limits.flush(); // nor are their counts in everyone's turns this minute
     const before = (await keysUnder(app.redis, app.prefix)).filter((k) => !isJobWorkerKey(k)).length;
     const reply = await app.send(phone(), 'Hola', { signature });
     expect(reply.status).toBe(403);

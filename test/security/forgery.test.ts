@@ -169,8 +169,10 @@ describe('forged Twilio signatures on POST /twilio/messages (production configur
  * BullMQ's worker renews on its own clock (every 30 s) whatever the requests do.
  */
 async function redisKeys(): Promise<string[]> {
-  // Analytics of earlier requests wait up to ANALYTICS_FLUSH_MS for their batch: stored first, so they never show as a change.
+  // Analytics of earlier requests wait up to ANALYTICS_FLUSH_MS for their batch, and their turns up to
+  // GLOBAL_SYNC_MS for everyone's counter: stored first, so they never show as a change.
   await app.ruta.analytics.recorder.flush();
+  await app.ruta.limits.flush();
   return (await keysUnder(app.redis, app.prefix)).filter((k) => !isJobWorkerKey(k)).sort();
 }
 
