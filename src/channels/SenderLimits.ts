@@ -229,7 +229,7 @@ function redisCounters(redis: RedisClient, prefix: string, settings: LimitSettin
  * GLOBAL_SYNC_MS late, so together they may let that much more through in the minute the limit
  * is reached. The limit is a circuit breaker against a flood (6,000 turns a minute by default,
  * about 10 per process in 100 ms). A sync that fails is tried again with the next; a process that
- * stops loses at most its last GLOBAL_SYNC_MS of turns from the shared count.
+ * stops sends its turns first (`flush`, on close).
  */
 function globalCounter(redis: RedisClient, prefix: string, failed: (err: unknown) => void): { count(minute: number): number; flush(): Promise<void> } {
   /** Per minute (this one and the two before, as memoryCounters): Redis's count at the last reply, this process's turns on their way and not yet sent. */
@@ -237,6 +237,8 @@ function globalCounter(redis: RedisClient, prefix: string, failed: (err: unknown
   let timer: NodeJS.Timeout | undefined;
   /** The syncs, one after another. */
   let syncing: Promise<void> = Promise.resolve();
+  /** Redis refused the last sync: the next failures are not logged again (one line, not ten a second) until one succeeds. */
+  let failing = false;
   const syncOnce = async () => {
     for (const [minute, counted] of minutes) {
       if (counted.unsent === 0) continue;
@@ -246,9 +248,11 @@ function globalCounter(redis: RedisClient, prefix: string, failed: (err: unknown
       try {
         const total = Number(await COUNT_GLOBAL.run(redis, [`${prefix}g:${minute}`], [GLOBAL_KEPT_MS, by]));
         counted.known = Math.max(counted.known, total);
+        failing = false;
       } catch (err) {
         counted.unsent += by;
-        failed(err);
+        if (!failing) failed(err);
+        failing = true;
       } finally {
         counted.sending -= by;
       }
