@@ -73,10 +73,10 @@ export function writeTogether(connection: Redis, arrivalHoldMs = ARRIVAL_HOLD_MS
     const stream = connection.stream;
     if (together.has(stream)) return;
     const held: Held = {
-      arrivalAt: NaN,
+      arrivalAt: undefined,
       holdMs: arrivalHoldMs,
       send: () => {
-        held.arrivalAt = NaN;
+        held.arrivalAt = undefined;
         if (stream.writableCorked > 0) stream.uncork();
       },
     };
@@ -89,15 +89,15 @@ export function writeTogether(connection: Redis, arrivalHoldMs = ARRIVAL_HOLD_MS
       }
       const written = write.apply(this, args);
       // An arrival held long enough leaves with the commands given after it.
-      if (held.arrivalAt === held.arrivalAt && performance.now() - held.arrivalAt >= held.holdMs) held.send();
+      if (held.arrivalAt !== undefined && performance.now() - held.arrivalAt >= held.holdMs) held.send();
       return written;
     } as typeof write;
   });
 }
 
 interface Held {
-  /** When the oldest arrival this connection holds was given (NaN: none held). */
-  arrivalAt: number;
+  /** When the oldest arrival this connection holds was given (undefined: none held). */
+  arrivalAt: number | undefined;
   /** How long an arrival may be held (ARRIVAL_HOLD_MS). */
   holdMs: number;
   /** Sends what the connection holds, now. */
@@ -127,7 +127,7 @@ export function sendNow(client: RedisClient): void {
     const stream = connection.stream;
     const held = stream ? together.get(stream) : undefined;
     if (!held || stream.writableCorked === 0) continue;
-    if (held.arrivalAt !== held.arrivalAt) held.arrivalAt = now;
+    held.arrivalAt ??= now;
     if (now - held.arrivalAt >= held.holdMs) held.send();
   }
 }
