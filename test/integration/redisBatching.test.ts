@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ARRIVAL_HOLD_MS, createRedisClient, isCluster, unlinkKeys, type RedisBatching, type RedisClient } from '../../src/store/redisClient.js';
+import { createRedisClient, isCluster, unlinkKeys, type RedisBatching, type RedisClient } from '../../src/store/redisClient.js';
 import { RedisTurnLock } from '../../src/store/RedisTurnLock.js';
 import { keysUnder, ON_CLUSTER, REDIS_URL } from '../support/redis.js';
 
@@ -13,8 +13,8 @@ afterEach(async () => {
   for (const client of open.splice(0)) await client.quit().catch(() => client.disconnect());
 });
 
-async function connect(batching: RedisBatching, arrivalHoldMs?: number): Promise<RedisClient> {
-  const client = createRedisClient(REDIS_URL, { cluster: ON_CLUSTER, batching, maxRetriesPerRequest: 1, ...(arrivalHoldMs === undefined ? {} : { arrivalHoldMs }) });
+async function connect(batching: RedisBatching): Promise<RedisClient> {
+  const client = createRedisClient(REDIS_URL, { cluster: ON_CLUSTER, batching, maxRetriesPerRequest: 1 });
   open.push(client);
   await client.connect();
   // Connected, and the 'connect' event handled (a cluster: on every primary, one of which will own the test's slot).
@@ -37,12 +37,6 @@ function countWrites(client: RedisClient): { count(): number } {
     }
   }
   return { count: () => writes };
-}
-
-/** The arrival script loaded on the line's node (a cluster's nodes each load it on first use: EVALSHA, then EVAL, two writes). */
-async function warm(lock: RedisTurnLock): Promise<void> {
-  const place = await lock.arrive('turn/a', { id: 'fedcba9876543210', ttlSeconds: 60 });
-  if (place !== 'duplicate') await place.abandon();
 }
 
 /** Twenty SETs and twenty GETs given in one turn of the event loop, in one slot (a cluster sends them to one node). */
@@ -80,47 +74,19 @@ describe('REDIS_BATCHING', () => {
     expect(counter.count()).toBe(2);
   });
 
-  it('writes: a sender\'s arrivals read in one turn of the event loop leave together, with the commands given around them', async () => {
-    // Held up to a minute here, so that a slow moment of the machine between two lines cannot send the first early.
-    const client = await connect('writes', 60_000);
-    const prefix = `ruta-test:batching:${randomUUID()}:`;
-    const lock = new RedisTurnLock(client, prefix);
-    await warm(lock);
-    const counter = countWrites(client);
-    const before = client.set(`${prefix}{turn/a}:before`, '1', 'PX', 10_000);
-    const places = [lock.arrive('turn/a', { id: '0123456789abcdef', ttlSeconds: 60 }), lock.arrive('turn/a', { id: '0123456789abcdee', ttlSeconds: 60 })];
-    const after = client.set(`${prefix}{turn/a}:after`, '1', 'PX', 10_000);
-    expect(counter.count()).toBe(0); // held: less than the hold since the first arrival
-    const placed = await Promise.all(places);
-    expect(counter.count()).toBe(1);
-    expect(await Promise.all([before, after])).toEqual(['OK', 'OK']);
-    for (const p of placed) if (p !== 'duplicate') await p.abandon();
-    await unlinkKeys(client, await keysUnder(client, prefix));
-  });
-
-  it(`writes: an arrival is held no longer than ARRIVAL_HOLD_MS (${ARRIVAL_HOLD_MS} ms) when the event loop's turn runs on: the next command or arrival sends it`, async () => {
+  it('writes: a message\'s arrival in its sender\'s line is not held: it leaves at once, with what was held before it', async () => {
     const client = await connect('writes');
     const prefix = `ruta-test:batching:${randomUUID()}:`;
     const lock = new RedisTurnLock(client, prefix);
-    await warm(lock);
     const counter = countWrites(client);
-    const busy = () => {
-      const until = performance.now() + ARRIVAL_HOLD_MS + 0.5;
-      while (performance.now() < until);
-    };
-    const first = lock.arrive('turn/a', { id: '0123456789abcdef', ttlSeconds: 60 });
-    busy();
-    expect(counter.count()).toBe(0);
-    const set = client.set(`${prefix}{turn/a}:after`, '1', 'PX', 10_000);
-    expect(counter.count()).toBe(1); // before this turn of the event loop ends: the arrival, and the SET given with it
-    const second = lock.arrive('turn/a', { id: '0123456789abcdee', ttlSeconds: 60 });
-    busy();
-    const third = lock.arrive('turn/a', { id: '0123456789abcded', ttlSeconds: 60 });
-    expect(counter.count()).toBe(2); // the second arrival, sent by the third (which went with it)
-    const placed = await Promise.all([first, second, third]);
-    expect(await set).toBe('OK');
-    expect(counter.count()).toBe(2);
-    for (const p of placed) if (p !== 'duplicate') await p.abandon();
+    const before = client.set(`${prefix}{turn/a}:before`, '1', 'PX', 10_000);
+    const place = lock.arrive('turn/a', { id: '0123456789abcdef', ttlSeconds: 60 });
+    expect(counter.count()).toBe(1); // before this turn of the event loop ends
+    const after = client.set(`${prefix}{turn/a}:after`, '1', 'PX', 10_000);
+    const placed = await place;
+    expect(placed).not.toBe('duplicate');
+    expect(await Promise.all([before, after])).toEqual(['OK', 'OK']);
+    if (placed !== 'duplicate') await placed.abandon();
     await unlinkKeys(client, await keysUnder(client, prefix));
   });
 
