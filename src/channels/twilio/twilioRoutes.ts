@@ -15,6 +15,7 @@ import type { SenderLimits } from '../SenderLimits.js';
 import type { PseudonymRotation } from '../../privacy/PseudonymRotation.js';
 import { renderForChannel, type RenderedMessage } from '../render.js';
 import { isValidTwilioSignature } from './signature.js';
+import { readForm } from './formBody.js';
 import { messagingTwiml } from './twiml.js';
 import { isSimulatedNumber } from '../simulatedNumber.js';
 import { channelOf, formParams, inboundMessageSchema, statusCallbackSchema, type InboundMessage } from './schemas.js';
@@ -55,6 +56,9 @@ export interface TwilioRoutesDeps {
   log: Logger;
 }
 
+/** A Twilio webhook's body: a form of a few hundred bytes (Twilio's limit for a message's Body is 1,600 characters). */
+const FORM_LIMITS = { limit: 64 * 1024, parameterLimit: 200 };
+
 /** How often a turn that lost an eTag race is run again from fresh state. */
 const CONFLICT_RETRIES = 3;
 
@@ -70,7 +74,6 @@ const OPTED_OUT_ERROR = 21610;
  * 21610 marks opt-out.
  */
 export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; status: RawHandler; router: Router } {
-  const parseForm = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
   /**
    * On Node's own request and response, so the server can answer the webhooks without Express
    * (server.ts, serverListener); the body is read here, the same whichever way the request came.
@@ -78,10 +81,13 @@ export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; 
   const form =
     (handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>): RawHandler =>
     (req, res) => {
-      parseForm(req as express.Request, res as express.Response, (err?: unknown) => {
-        if (err) return answerError(err, res, deps.log);
-        handle(req, res).catch((failure: unknown) => answerError(failure, res, deps.log));
-      });
+      readForm(req, FORM_LIMITS).then(
+        (body) => {
+          (req as { body?: unknown }).body = body;
+          return handle(req, res);
+        },
+        (err: unknown) => answerError(err, res, deps.log),
+      ).catch((failure: unknown) => answerError(failure, res, deps.log));
     };
 
   const verified = (req: IncomingMessage, res: ServerResponse): Record<string, string> | undefined => {
