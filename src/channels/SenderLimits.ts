@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../store/redisClient.js';
+import { isCluster, type RedisClient } from '../store/redisClient.js';
 import { RedisScript } from '../store/redisScript.js';
 import { errorCode, type Logger } from '../log.js';
 import type { Store } from '../store/Store.js';
@@ -101,28 +101,57 @@ end
 `;
 
 /**
- * countMessage in one step. KEYS: the sender's windows (a hash: b, bt, m, mt, s, st).
- * ARGV: now (ms), burst, perMinute, segmentsPerDay. Returns [limit or '', retry ms].
+ * Charges not yet written, applied in order: each opens or continues the day's window at its own
+ * moment, as chargeSegments does. `w` is the hash's six fields as HMGET gives them; `charges` is
+ * "at:segments,at:segments" (see pendingCharges). Returns the fields (numbers, or false where a
+ * field is missing and nothing was charged) and the last charge's moment.
  */
-const COUNT = new RedisScript(`${OPEN_WINDOW}
+const APPLY_CHARGES = `
+local function apply_charges(w, charges)
+  local t, last = w, nil
+  for at, segments in string.gmatch(charges, '(%-?%d+):(%d+)') do
+    at = tonumber(at)
+    local s, st = open_window(t[5], t[6], ${WINDOW_MS.day}, at)
+    t = { tonumber(t[1]) or 0, tonumber(t[2]) or at, tonumber(t[3]) or 0, tonumber(t[4]) or at, s + tonumber(segments), st }
+    last = at
+  end
+  return t, last
+end
+`;
+
+/**
+ * countMessage in one step, after the sender's charges this process has not written yet (the
+ * segments of the replies before). KEYS: the sender's windows (a hash: b, bt, m, mt, s, st).
+ * ARGV: now (ms), burst, perMinute, segmentsPerDay, charges ('' for none). Returns [limit or '', retry ms].
+ */
+const COUNT = new RedisScript(`${OPEN_WINDOW}${APPLY_CHARGES}
 local now = tonumber(ARGV[1])
-local w = redis.call('HMGET', KEYS[1], 'b', 'bt', 'm', 'mt', 's', 'st')
+local w, charged = apply_charges(redis.call('HMGET', KEYS[1], 'b', 'bt', 'm', 'mt', 's', 'st'), ARGV[5])
 local b, bt = open_window(w[1], w[2], ${WINDOW_MS.burst}, now)
 local m, mt = open_window(w[3], w[4], ${WINDOW_MS.minute}, now)
 local s, st = open_window(w[5], w[6], ${WINDOW_MS.day}, now)
-if s >= tonumber(ARGV[4]) then return {'segments', st + ${WINDOW_MS.day} - now} end
-if b >= tonumber(ARGV[2]) then return {'burst', bt + ${WINDOW_MS.burst} - now} end
+local refused = nil
+if s >= tonumber(ARGV[4]) then refused = {'segments', st + ${WINDOW_MS.day} - now}
+elseif b >= tonumber(ARGV[2]) then refused = {'burst', bt + ${WINDOW_MS.burst} - now} end
+if refused then
+  -- Nothing counted; the charges still are.
+  if charged then keep(KEYS[1], w[1], w[2], w[3], w[4], w[5], w[6], now) end
+  return refused
+end
 keep(KEYS[1], b + 1, bt, m + 1, mt, s, st, now)
 if m >= tonumber(ARGV[3]) then return {'minute', mt + ${WINDOW_MS.minute} - now} end
 return {'', 0}
 `);
 
-/** chargeSegments in one step. KEYS: the sender's windows. ARGV: now (ms), segments. */
-const CHARGE = new RedisScript(`${OPEN_WINDOW}
-local now = tonumber(ARGV[1])
-local w = redis.call('HMGET', KEYS[1], 'b', 'bt', 'm', 'mt', 's', 'st')
-local s, st = open_window(w[5], w[6], ${WINDOW_MS.day}, now)
-keep(KEYS[1], tonumber(w[1]) or 0, tonumber(w[2]) or now, tonumber(w[3]) or 0, tonumber(w[4]) or now, s + tonumber(ARGV[2]), st, now)
+/**
+ * chargeSegments for several senders in one step, each sender's charges in order. KEYS: the
+ * senders' windows. ARGV: each one's charges ("at:segments,…").
+ */
+const CHARGE = new RedisScript(`${OPEN_WINDOW}${APPLY_CHARGES}
+for i, key in ipairs(KEYS) do
+  local w, last = apply_charges(redis.call('HMGET', key, 'b', 'bt', 'm', 'mt', 's', 'st'), ARGV[i])
+  if last then keep(key, w[1], w[2], w[3], w[4], w[5], w[6], last) end
+end
 `);
 
 /**
@@ -154,9 +183,10 @@ interface Counters {
  * affected. Limits are keyed by a hash of the pseudonym, so erasing one's data does not reset them.
  * Every window is measured on the injected clock.
  *
- * A sender's three windows are one Redis hash, `limit:<key>`, counted by one script: a turn
- * costs that script and a second for the reply's segments; everyone's turns are counted in the
- * process and added to the minute's counter every GLOBAL_SYNC_MS (globalCounter).
+ * A sender's three windows are one Redis hash, `limit:<key>`, counted by one script call a turn:
+ * the reply's segments are written with the sender's next count or within GLOBAL_SYNC_MS
+ * (pendingCharges); everyone's turns are counted in the process and added to the minute's counter
+ * every GLOBAL_SYNC_MS (globalCounter).
  * rate-limiter-flexible, before, took five calls and sixteen Redis commands a turn, and its
  * counters measured Redis's time, not the injected clock (issue 13: the limits were a tenth of
  * the server's time per turn).
@@ -168,7 +198,7 @@ export class SenderLimits {
     private readonly settings: LimitSettings,
     private readonly deps: { redis: RedisClient | undefined; prefix: string; store: Store; now: () => Date; log: Logger },
   ) {
-    this.counters = deps.redis ? redisCounters(deps.redis, `${deps.prefix}limit:`, settings, (err) => deps.log.warn('limits_global_sync_failed', { code: errorCode(err) })) : memoryCounters(settings);
+    this.counters = deps.redis ? redisCounters(deps.redis, `${deps.prefix}limit:`, settings, (event, err) => deps.log.warn(event, { code: errorCode(err) })) : memoryCounters(settings);
   }
 
   /** Counts the message against the limits; says whether it may have a turn. */
@@ -205,18 +235,108 @@ export class SenderLimits {
   }
 }
 
-function redisCounters(redis: RedisClient, prefix: string, settings: LimitSettings, failed: (err: unknown) => void): Counters {
-  const everyone = globalCounter(redis, prefix, failed);
+function redisCounters(redis: RedisClient, prefix: string, settings: LimitSettings, failed: (event: 'limits_global_sync_failed' | 'limits_charge_failed', err: unknown) => void): Counters {
+  const everyone = globalCounter(redis, prefix, (err) => failed('limits_global_sync_failed', err));
+  const charges = pendingCharges(redis, (err) => failed('limits_charge_failed', err));
   return {
-    flush: everyone.flush,
+    flush: async () => {
+      await Promise.all([everyone.flush(), charges.flush()]);
+    },
     async count(key, now) {
-      const [over, retryMs] = (await COUNT.run(redis, [prefix + key], [now, settings.burst, settings.perMinute, settings.segmentsPerDay])) as [string, number];
+      const full = prefix + key;
+      // Charges on their way are written first (a script's first call on a node is answered
+      // NOSCRIPT and sent again, after what was given behind it).
+      if (charges.writing) await charges.writing;
+      const owed = charges.take(full);
+      let reply: [string, number];
+      try {
+        reply = (await COUNT.run(redis, [full], [now, settings.burst, settings.perMinute, settings.segmentsPerDay, owed ?? ''])) as [string, number];
+      } catch (err) {
+        if (owed) charges.putBack(full, owed);
+        throw err;
+      }
+      const [over, retryMs] = reply;
       return over === '' ? { retryMs: 0 } : { over: over as SenderVerdict['over'], retryMs };
     },
     countGlobal: async (minute) => everyone.count(minute),
     async charge(key, segments, now) {
-      await CHARGE.run(redis, [prefix + key], [now, segments]);
+      charges.add(prefix + key, segments, now);
     },
+  };
+}
+
+/**
+ * The segments of replies sent, kept in the process until they are written: with the sender's
+ * next message, if this process counts it (in the same script call: exact), or every
+ * GLOBAL_SYNC_MS for all senders at once (one call; on a cluster one per sender, sent together).
+ * A charge was a script call of its own after every reply, about 2 % of the server's throughput
+ * under the bench's load (issue 13). What this costs: another process that counts the sender's
+ * next message within GLOBAL_SYNC_MS does not see the last reply's segments, so a sender at the
+ * day's budget may be answered once more; a process that dies loses its last GLOBAL_SYNC_MS of
+ * charges. The budget is 300 segments a day by default: about six whole journeys.
+ */
+function pendingCharges(redis: RedisClient, failed: (err: unknown) => void) {
+  /** Per sender's key, its charges in order: "at:segments,at:segments". */
+  const pending = new Map<string, string>();
+  let timer: NodeJS.Timeout | undefined;
+  let failing = false;
+  const later = () => {
+    timer ??= setTimeout(() => void flush(), GLOBAL_SYNC_MS).unref();
+  };
+  const putBack = (key: string, owed: string) => {
+    const newer = pending.get(key);
+    pending.set(key, newer === undefined ? owed : `${owed},${newer}`);
+    later();
+  };
+  /** The write on its way, if any. */
+  let writing: Promise<void> | undefined;
+  const flush = async () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (writing) await writing;
+    if (pending.size === 0) return;
+    const batch = [...pending];
+    pending.clear();
+    // One call for every sender; a cluster's senders lie in different slots: a call each.
+    const calls = isCluster(redis) ? batch.map((entry) => [entry]) : [batch];
+    const write = Promise.all(
+      calls.map(async (group) => {
+        try {
+          await CHARGE.run(
+            redis,
+            group.map(([key]) => key),
+            group.map(([, owed]) => owed),
+          );
+          failing = false;
+        } catch (err) {
+          for (const [key, owed] of group) putBack(key, owed);
+          if (!failing) failed(err);
+          failing = true;
+        }
+      }),
+    ).then(() => undefined);
+    writing = write;
+    await write;
+    if (writing === write) writing = undefined;
+  };
+  return {
+    get writing() {
+      return writing;
+    },
+    add(key: string, segments: number, now: number) {
+      const charge = `${now}:${segments}`;
+      const before = pending.get(key);
+      pending.set(key, before === undefined ? charge : `${before},${charge}`);
+      later();
+    },
+    /** The sender's charges not yet written, now taken to be written with its next count. */
+    take(key: string): string | undefined {
+      const owed = pending.get(key);
+      if (owed !== undefined) pending.delete(key);
+      return owed;
+    },
+    putBack,
+    flush,
   };
 }
 

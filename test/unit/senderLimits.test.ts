@@ -158,6 +158,34 @@ describe('flood limits on Redis and in memory, side by side', () => {
     expect(brief(await a.admit('p7'))).toBe('global! 40000');
   });
 
+  it(`writes a reply's segments with the sender's next count in the same process (no call a charge), else within ${GLOBAL_SYNC_MS} ms for everyone at once`, async () => {
+    const clock = { ms: START };
+    const prefix = `${db.prefix}${++made}:`;
+    const process = () => new SenderLimits(SMALL, { redis: db.redis, prefix, store: new MemoryStore(() => clock.ms), now: () => new Date(clock.ms), log: createLogger('silent') });
+    const [a, b] = [process(), process()];
+    const sent = vi.spyOn(db.redis, 'sendCommand');
+    const scriptCalls = () => sent.mock.calls.filter(([c]) => c.name === 'evalsha' || c.name === 'eval').length;
+    expect(brief(await a.admit('p1'))).toBe('ok');
+    const afterCount = scriptCalls();
+    await a.charge('p1', 7);
+    await a.charge('p1', 5);
+    // Two replies charged: no call yet.
+    expect(scriptCalls()).toBe(afterCount);
+    clock.ms += 1000;
+    // The same process counts exactly: the twelve segments go with this count, in its one call.
+    expect(brief(await a.admit('p1'))).toBe(`segments! ${WINDOW_MS.day - 1000}`);
+    expect(scriptCalls()).toBe(afterCount + 1);
+    sent.mockRestore();
+    // Another process hears of a sender's charges once they are written: within GLOBAL_SYNC_MS, or at flush.
+    expect(brief(await a.admit('p2'))).toBe('ok');
+    await a.charge('p2', 12);
+    expect(brief(await b.admit('p2'))).toBe('ok'); // B counted before A wrote: the one reply too many this allows
+    await vi.waitFor(async () => expect(brief(await b.admit('p2'))).toMatch(/^segments/), { timeout: 2000, interval: 20 });
+    await a.charge('p3', 12);
+    await a.flush();
+    expect(brief(await b.admit('p3'))).toBe(`segments! ${WINDOW_MS.day}`);
+  });
+
   it('keeps a sender\'s windows in Redis only until the last of them ends', async () => {
     const { limits, prefix } = limitsOn('redis');
     await limits.admit('p1');
