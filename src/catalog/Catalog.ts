@@ -124,6 +124,11 @@ export class Catalog {
     return (this.occupationIdx ??= occupationIndex(this.data.occupations));
   }
 
+  /** The phrase index of RENEC's current standards, built on first use. */
+  get renecIndex(): PhraseIndex<RenecStandard> {
+    return (this.renecIdx ??= renecIndex(this.registries.renec.filter((s) => s.current)));
+  }
+
   get countries(): readonly Country[] {
     return this.data.countries;
   }
@@ -243,7 +248,6 @@ export class Catalog {
    * EC0960 "limpieza … de muebles", which rests on "muebles" alone).
    */
   searchRenec(typed: string, limit = 5): Array<Ranked<RenecStandard>> {
-    this.renecIdx ??= renecIndex(this.registries.renec.filter((s) => s.current));
-    return this.renecIdx.rank(typed, { limit, relative: 0.6, plausibleOnly: true, oddJobs: saysOddJobs(typed) });
+    return this.renecIndex.rank(typed, { limit, relative: 0.6, plausibleOnly: true, oddJobs: saysOddJobs(typed) });
   }
 }

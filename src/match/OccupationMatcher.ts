@@ -1,7 +1,7 @@
 import { editDistance } from '../language/text.js';
 import { LANGUAGES, type Language, type Occupation } from '../catalog/schema.js';
 import type { RenecStandard } from '../catalog/tsv.js';
-import { contentWords, keySimilarity, phoneticKey, stem, TYPO_SIMILARITY } from './tokens.js';
+import { contentWords, keySimilarity, KeyNeighbours, phoneticKey, stem, TYPO_SIMILARITY } from './tokens.js';
 
 /**
  * From a worker's own words to ranked occupations: a deterministic, offline matcher.
@@ -69,17 +69,33 @@ export class PhraseIndex<T> {
   private readonly idf = new Map<string, number>();
   private readonly vocabulary: string[];
   private readonly known: Set<string>;
+  private readonly neighbours: KeyNeighbours;
 
   /** Per entry, the words of its task phrases (plural removed): what is context for it. */
   private readonly taskForms: Array<Set<string>>;
+  /** Per vocabulary key, the entries with a phrase that holds it (ascending): only those can score. */
+  private readonly postings = new Map<string, number[]>();
 
   constructor(private readonly entries: Array<Entry<T>>) {
     this.taskForms = entries.map((e) => new Set(e.phrases.filter((p) => p.weight < TERM_WEIGHT).flatMap((p) => p.forms.map(singular))));
     const df = new Map<string, number>();
-    for (const e of entries) for (const key of new Set(e.phrases.flatMap((p) => p.keys))) df.set(key, (df.get(key) ?? 0) + 1);
+    entries.forEach((e, n) => {
+      for (const key of new Set(e.phrases.flatMap((p) => p.keys))) {
+        df.set(key, (df.get(key) ?? 0) + 1);
+        const list = this.postings.get(key);
+        if (list) list.push(n);
+        else this.postings.set(key, [n]);
+      }
+    });
     for (const [key, n] of df) this.idf.set(key, Math.log(1 + entries.length / n));
     this.vocabulary = [...df.keys()];
     this.known = new Set(this.vocabulary);
+    this.neighbours = new KeyNeighbours(this.vocabulary);
+  }
+
+  /** Every matching key of the index's phrases. */
+  get keys(): readonly string[] {
+    return this.vocabulary;
   }
 
   static phrase(text: string, weight: number, lang?: Language): Phrase | undefined {
@@ -108,8 +124,10 @@ export class PhraseIndex<T> {
     if (queryKeys.length === 0) return [];
     // Best similarity of each vocabulary key to a query key, and which query key (most keys: none).
     const hit = new Map<string, { sim: number; q: number }>();
-    // Thousands of vocabulary keys a query: nothing is allocated here but the hits.
-    for (const v of this.vocabulary) {
+    // Only the keys that can be like a query key (KeyNeighbours), each compared with every query key.
+    const near = new Set<string>();
+    for (const q of queryKeys) for (const v of this.neighbours.candidates(q)) near.add(v);
+    for (const v of near) {
       let bestSim = 0;
       let bestQ = -1;
       for (let i = 0; i < queryKeys.length; i++) {
@@ -128,9 +146,12 @@ export class PhraseIndex<T> {
     const knownWords = new Set([...hit.values()].map((h) => h.q));
 
     const scored: Array<Ranked<T>> = [];
-    // Most entries and phrases share no key with the description: they are passed over without
-    // allocating anything (iterators, sets), which a turn that reads a trade did thousands of times.
-    for (let n = 0; n < this.entries.length; n++) {
+    // Only entries with a phrase holding a key the description hit can score; in catalog order,
+    // as the stable sort below needs. Most of the catalog's entries are never looked at (a
+    // description hits a few dozen of its thousands of phrases).
+    const candidates = new Set<number>();
+    for (const key of hit.keys()) for (const n of this.postings.get(key)!) candidates.add(n);
+    for (const n of [...candidates].sort((a, b) => a - b)) {
       const entry = this.entries[n]!;
       let matches: Array<{ score: number; covers: Set<number> }> | undefined;
       let named = false;

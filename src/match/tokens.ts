@@ -147,3 +147,91 @@ export function keySimilarity(a: string, b: string): number {
   if (allowed > 0 && editDistance(a, b, allowed) <= allowed) return TYPO_SIMILARITY;
   return 0;
 }
+
+/**
+ * The keys of a vocabulary that can be similar to a query key (keySimilarity > 0), found without
+ * comparing the query with every key: the same key; keys it is a prefix of (a range of the sorted
+ * keys); its prefixes of three letters or more; and, for typos, keys that share a form with it
+ * once one letter (two, for keys of eight or more) is deleted from each, which every key within
+ * one edit or transposition (two, for two) of it does. A superset: callers still score each with
+ * keySimilarity, so a ranking is the same as comparing every key, at a few dozen comparisons
+ * instead of thousands (issue 13: the turn that reads a trade compared each word with 1,991 keys).
+ */
+export class KeyNeighbours {
+  private readonly sorted: string[];
+  private readonly known: Set<string>;
+  /** A form of a key of 5 letters or more with at most one letter deleted → the keys it comes from. */
+  private readonly oneDeleted = new Map<string, string[]>();
+  /** A form of a key of 8 letters or more with at most two letters deleted → the keys it comes from. */
+  private readonly twoDeleted = new Map<string, string[]>();
+
+  constructor(vocabulary: Iterable<string>) {
+    this.known = new Set(vocabulary);
+    this.sorted = [...this.known].sort();
+    for (const key of this.known) {
+      if (key.length >= 5) for (const form of deletions(key, 1)) add(this.oneDeleted, form, key);
+      if (key.length >= 8) for (const form of deletions(key, 2)) add(this.twoDeleted, form, key);
+    }
+  }
+
+  /** Every key of the vocabulary whose keySimilarity to `query` may be above 0 (and some whose is not). */
+  candidates(query: string): Set<string> {
+    const found = new Set<string>();
+    if (this.known.has(query)) found.add(query);
+    // Keys that start with the query: from its place in the sorted keys on.
+    if (query.length >= 3) {
+      for (let i = lowerBound(this.sorted, query); i < this.sorted.length && this.sorted[i]!.startsWith(query); i++) found.add(this.sorted[i]!);
+    }
+    // The query's own prefixes that are keys.
+    for (let n = 3; n < query.length; n++) {
+      const prefix = query.slice(0, n);
+      if (this.known.has(prefix)) found.add(prefix);
+    }
+    // Typos: a key and the query within one edit share a form with one letter deleted from each (or none).
+    if (query.length >= 5) {
+      for (const form of deletions(query, 1)) for (const key of this.oneDeleted.get(form) ?? []) found.add(key);
+    }
+    if (query.length >= 8) {
+      for (const form of deletions(query, 2)) for (const key of this.twoDeleted.get(form) ?? []) found.add(key);
+    }
+    return found;
+  }
+}
+
+/** The word and its forms with up to `most` letters deleted (each form once). */
+function deletions(word: string, most: number): Set<string> {
+  const forms = new Set<string>([word]);
+  let last = [word];
+  for (let round = 0; round < most; round++) {
+    const next: string[] = [];
+    for (const w of last) {
+      for (let i = 0; i < w.length; i++) {
+        const form = w.slice(0, i) + w.slice(i + 1);
+        if (!forms.has(form)) {
+          forms.add(form);
+          next.push(form);
+        }
+      }
+    }
+    last = next;
+  }
+  return forms;
+}
+
+function add(map: Map<string, string[]>, form: string, key: string): void {
+  const keys = map.get(form);
+  if (keys) keys.push(key);
+  else map.set(form, [key]);
+}
+
+/** The first index of `sorted` whose value is not below `value`. */
+function lowerBound(sorted: readonly string[], value: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { contentWords, destretched, keySimilarity, matchKey, normalizedWords, phoneticKey } from '../../src/match/tokens.js';
+import { contentWords, destretched, keySimilarity, KeyNeighbours, matchKey, normalizedWords, phoneticKey } from '../../src/match/tokens.js';
+import { Catalog } from '../../src/catalog/Catalog.js';
 import { PhraseIndex } from '../../src/match/OccupationMatcher.js';
 
 describe('tokens for matching', () => {
@@ -76,5 +77,49 @@ describe('PhraseIndex scoring', () => {
   it('finds nothing in words it does not know', () => {
     expect(index.rank('')).toEqual([]);
     expect(index.rank('hola buenas tardes')).toEqual([]);
+  });
+});
+
+describe('KeyNeighbours (the keys a query key can be like, without comparing it with all)', () => {
+  const catalog = Catalog.load();
+  const vocabularies = {
+    occupations: catalog.occupationIndex.keys,
+    // The registry's index (RENEC standards): other words, longer keys.
+    registry: catalog.renecIndex.keys,
+  };
+
+  /** Edits a typo makes: each letter deleted or replaced, each pair swapped, one letter added; for long keys, two of them. */
+  function typos(key: string): string[] {
+    const one = (w: string, i: number) => [w.slice(0, i) + w.slice(i + 1), `${w.slice(0, i)}x${w.slice(i + 1)}`, `${w.slice(0, i)}e${w.slice(i)}`, w.slice(0, i) + (w[i + 1] ?? '') + (w[i] ?? '') + w.slice(i + 2)];
+    const out: string[] = [];
+    for (let i = 0; i < key.length; i++) out.push(...one(key, i));
+    // Two edits, far apart and side by side, for keys long enough to be forgiven two.
+    if (key.length >= 8) for (const first of one(key, 1)) out.push(...one(first, first.length - 2), ...one(first, 2));
+    return out;
+  }
+
+  it.each(Object.keys(vocabularies))('finds every key keySimilarity finds, for each key of the %s index, its typos, prefixes and longer forms', (name) => {
+    const vocabulary = vocabularies[name as keyof typeof vocabularies];
+    expect(vocabulary.length).toBeGreaterThan(500);
+    const neighbours = new KeyNeighbours(vocabulary);
+    const missed: string[] = [];
+    let queries = 0;
+    let compared = 0;
+    // A sample of the keys (every key against the whole vocabulary took minutes), each with its typos.
+    const step = Math.ceil(vocabulary.length / 250);
+    for (let k = 0; k < vocabulary.length; k += step) {
+      const key = vocabulary[k]!;
+      const forms = new Set([key, ...typos(key), key.slice(0, 3), key.slice(0, -1), `${key}s`, `${key}ero`]);
+      for (const query of forms) {
+        queries++;
+        const near = neighbours.candidates(query);
+        compared += near.size;
+        for (const v of vocabulary) if (keySimilarity(query, v) > 0 && !near.has(v)) missed.push(`${query} ~ ${v}`);
+      }
+    }
+    expect(queries).toBeGreaterThan(2000);
+    expect(missed.slice(0, 10)).toEqual([]);
+    // And it is a short list: a few keys a query, not the vocabulary.
+    expect(compared / queries).toBeLessThan(vocabulary.length / 50);
   });
 });
