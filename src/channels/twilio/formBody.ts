@@ -7,9 +7,10 @@ import type { IncomingMessage } from 'node:http';
  * it (issue 13, a CPU profile of 15 s of the closed loop); a Twilio body is a flat form of a few
  * hundred bytes, which URLSearchParams parses the same way.
  *
- * The same answers as body-parser's for what Twilio could send and what it never sends:
+ * The same answers as body-parser's, but one:
  * - another content type: no form (`undefined`), so the caller has no signature to check (403);
- * - a charset other than UTF-8, or a compressed body: 415;
+ * - a charset other than UTF-8, or a compressed body: 415 (body-parser also read ISO-8859-1,
+ *   decoding its %-escapes as Latin-1; Twilio sends UTF-8 only, and URLSearchParams decodes UTF-8);
  * - over `limit` bytes (announced or read) or over `parameterLimit` names: 413;
  * - a request that ends before its body does: 400.
  * A name sent twice keeps both values, in an array, so the caller can refuse it (formParams).
