@@ -278,28 +278,18 @@ function redisCounters(redis: RedisClient, prefix: string, settings: LimitSettin
 function pendingCharges(redis: RedisClient, failed: (err: unknown) => void) {
   /** Per sender's key, its charges in order: "at:segments,at:segments". */
   const pending = new Map<string, string>();
-  let timer: NodeJS.Timeout | undefined;
-  let failing = false;
-  const later = () => {
-    timer ??= setTimeout(() => void flush(), GLOBAL_SYNC_MS).unref();
-  };
   const putBack = (key: string, owed: string) => {
     const newer = pending.get(key);
     pending.set(key, newer === undefined ? owed : `${owed},${newer}`);
-    later();
+    writes.soon();
   };
-  /** The write on its way, if any. */
-  let writing: Promise<void> | undefined;
-  const flush = async () => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (writing) await writing;
+  const writes = syncEvery(GLOBAL_SYNC_MS, failed, async (report) => {
     if (pending.size === 0) return;
     const batch = [...pending];
     pending.clear();
     // One call for every sender; a cluster's senders lie in different slots: a call each.
     const calls = isCluster(redis) ? batch.map((entry) => [entry]) : [batch];
-    const write = Promise.all(
+    await Promise.all(
       calls.map(async (group) => {
         try {
           await CHARGE.run(
@@ -307,27 +297,24 @@ function pendingCharges(redis: RedisClient, failed: (err: unknown) => void) {
             group.map(([key]) => key),
             group.map(([, owed]) => owed),
           );
-          failing = false;
+          report.succeeded();
         } catch (err) {
           for (const [key, owed] of group) putBack(key, owed);
-          if (!failing) failed(err);
-          failing = true;
+          report.failed(err);
         }
       }),
-    ).then(() => undefined);
-    writing = write;
-    await write;
-    if (writing === write) writing = undefined;
-  };
+    );
+  });
   return {
+    /** The write on its way, if any. */
     get writing() {
-      return writing;
+      return writes.running;
     },
     add(key: string, segments: number, now: number) {
       const charge = `${now}:${segments}`;
       const before = pending.get(key);
       pending.set(key, before === undefined ? charge : `${before},${charge}`);
-      later();
+      writes.soon();
     },
     /** The sender's charges not yet written, now taken to be written with its next count. */
     take(key: string): string | undefined {
@@ -336,7 +323,48 @@ function pendingCharges(redis: RedisClient, failed: (err: unknown) => void) {
       return owed;
     },
     putBack,
-    flush,
+    flush: writes.now,
+  };
+}
+
+/**
+ * A write to Redis made within `ms` of being asked for (`soon`), or at once (`now`: on close, or a
+ * test about to read Redis); one at a time, in order. A failure is logged once, not again until a
+ * write succeeds (one line, not ten a second, while Redis is away); what failed is asked for again.
+ */
+function syncEvery(
+  ms: number,
+  failed: (err: unknown) => void,
+  sync: (report: { succeeded(): void; failed(err: unknown): void }) => Promise<void>,
+): { soon(): void; now(): Promise<void>; readonly running: Promise<void> | undefined } {
+  let timer: NodeJS.Timeout | undefined;
+  let chain: Promise<void> = Promise.resolve();
+  /** Writes asked for and not yet done. */
+  let busy = 0;
+  let failing = false;
+  const report = {
+    succeeded: () => {
+      failing = false;
+    },
+    failed: (err: unknown) => {
+      if (!failing) failed(err);
+      failing = true;
+    },
+  };
+  const now = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    busy++;
+    return (chain = chain.then(() => sync(report)).finally(() => busy--));
+  };
+  return {
+    soon: () => {
+      timer ??= setTimeout(() => void now(), ms).unref();
+    },
+    now,
+    get running() {
+      return busy > 0 ? chain : undefined;
+    },
   };
 }
 
@@ -354,12 +382,7 @@ function pendingCharges(redis: RedisClient, failed: (err: unknown) => void) {
 function globalCounter(redis: RedisClient, prefix: string, failed: (err: unknown) => void): { count(minute: number): number; flush(): Promise<void> } {
   /** Per minute (this one and the two before, as memoryCounters): Redis's count at the last reply, this process's turns on their way and not yet sent. */
   const minutes = new Map<number, { known: number; sending: number; unsent: number }>();
-  let timer: NodeJS.Timeout | undefined;
-  /** The syncs, one after another. */
-  let syncing: Promise<void> = Promise.resolve();
-  /** Redis refused the last sync: the next failures are not logged again (one line, not ten a second) until one succeeds. */
-  let failing = false;
-  const syncOnce = async () => {
+  const syncs = syncEvery(GLOBAL_SYNC_MS, failed, async (report) => {
     for (const [minute, counted] of minutes) {
       if (counted.unsent === 0) continue;
       const by = counted.unsent;
@@ -368,25 +391,16 @@ function globalCounter(redis: RedisClient, prefix: string, failed: (err: unknown
       try {
         const total = Number(await COUNT_GLOBAL.run(redis, [`${prefix}g:${minute}`], [GLOBAL_KEPT_MS, by]));
         counted.known = Math.max(counted.known, total);
-        failing = false;
+        report.succeeded();
       } catch (err) {
         counted.unsent += by;
-        if (!failing) failed(err);
-        failing = true;
+        report.failed(err);
       } finally {
         counted.sending -= by;
       }
     }
-    if ([...minutes.values()].some((c) => c.unsent > 0)) later();
-  };
-  const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    return (syncing = syncing.then(syncOnce));
-  };
-  const later = () => {
-    timer ??= setTimeout(() => void flush(), GLOBAL_SYNC_MS).unref();
-  };
+    if ([...minutes.values()].some((c) => c.unsent > 0)) syncs.soon();
+  });
   return {
     count(minute) {
       let counted = minutes.get(minute);
@@ -395,10 +409,10 @@ function globalCounter(redis: RedisClient, prefix: string, failed: (err: unknown
         for (const m of minutes.keys()) if (m < minute - 2) minutes.delete(m);
       }
       counted.unsent++;
-      later();
+      syncs.soon();
       return counted.known + counted.sending + counted.unsent;
     },
-    flush,
+    flush: syncs.now,
   };
 }
 
