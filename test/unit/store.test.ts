@@ -102,6 +102,8 @@ describe('RedisStore', () => {
     expect(asString).toBeLessThan(asHash - 150);
     // The hash is still read, its eTag still checked, and the next write replaces it with the string.
     expect(await store.getVersioned(['conv/sms/b', 'conv/sms/a', 'conv/sms/none'])).toEqual([{ etag: put.etag, value }, { etag: put.etag, value }, null]);
+    // Read alone, as a turn reads its conversation (a GET, not a pipeline).
+    expect(await store.getVersioned(['conv/sms/b'])).toEqual([{ etag: put.etag, value }]);
     expect(await store.putVersioned('conv/sms/b', 'x', 600, null)).toEqual({ ok: false, reason: 'etag_mismatch' });
     expect(await store.putVersioned('conv/sms/b', 'x', 600, 'ffffffffffffffff')).toEqual({ ok: false, reason: 'etag_mismatch' });
     const next = await store.putVersioned('conv/sms/b', '{"next":1}', 600, put.etag);
