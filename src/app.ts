@@ -43,7 +43,7 @@ import { connectRedis } from './store/connectRedis.js';
 import { duplicateClient, type RedisClient } from './store/redisClient.js';
 import { EffectsReconciler } from './booking/EffectsReconciler.js';
 import type { EffectPoint } from './booking/BookingService.js';
-import { SenderLimits } from './channels/SenderLimits.js';
+import { RIDER_LUA, SenderLimits } from './channels/SenderLimits.js';
 import { PseudonymRotation } from './privacy/PseudonymRotation.js';
 import { isSimulatedNumber } from './channels/simulatedNumber.js';
 import { Audit } from './console/Audit.js';
@@ -132,7 +132,8 @@ export async function buildApp(config: Config, log: Logger, options: BuildOption
       lockRedis = duplicateClient(redis, { enableAutoPipelining: false });
       lockRedis.on('error', (err: Error) => log.debug('redis_lock_connection_error', { code: errorCode(err) }));
     }
-    lock = new RedisTurnLock(lockRedis ?? redis, config.REDIS_PREFIX, { leaseMs: config.TURN_LEASE_MS, now: nowMs });
+    // A message's count against its sender's flood windows rides in its arrival's script (SenderLimits.onArrival).
+    lock = new RedisTurnLock(lockRedis ?? redis, config.REDIS_PREFIX, { leaseMs: config.TURN_LEASE_MS, now: nowMs, riderLua: RIDER_LUA });
     const bookings = new RedisBookingStore(redis, config.REDIS_PREFIX, nowMs);
     // Not fatal: a start with Redis away still answers workers kindly; the next start adopts them.
     await bookings.adoptUntaggedKeys().then(

@@ -3,6 +3,8 @@ import { isCluster, type RedisClient } from '../store/redisClient.js';
 import { RedisScript } from '../store/redisScript.js';
 import { errorCode, type Logger } from '../log.js';
 import type { Store } from '../store/Store.js';
+import { sameSlotTag } from '../store/slotTag.js';
+import { lineOf, type Rider } from '../store/TurnLock.js';
 
 /**
  * Flood limits, per sender and for everyone together (atomic in Redis and shared by every
@@ -44,7 +46,22 @@ interface SenderWindows {
 }
 
 /** What counting one message against a sender's windows says: the first limit it is over, if any. */
-type SenderVerdict = { over?: Exclude<Limit, 'global'>; retryMs: number };
+export type SenderVerdict = { over?: Exclude<Limit, 'global'>; retryMs: number };
+
+/**
+ * A sender's count made by its message's arrival, in the turn lock's own script call (Redis):
+ * `rider` goes to TurnLock.arrive, the place's answer to `verdict`, and that to admit.
+ */
+export interface ArrivalCount {
+  rider: Rider;
+  /**
+   * The count's answer (the place's `rider`), for admit; undefined when the lock did not run it
+   * (a lock without `riderLua`): admit then counts, with the charges the arrival did not carry.
+   */
+  verdict(reply: unknown): SenderVerdict | undefined;
+  /** The arrival failed: the charges it carried are written later instead. */
+  failed(): void;
+}
 
 /**
  * Counts one message against a sender's windows at `now` (fixed windows, each starting at the
@@ -121,37 +138,57 @@ end
 
 /**
  * countMessage in one step, after the sender's charges this process has not written yet (the
- * segments of the replies before). KEYS: the sender's windows (a hash: b, bt, m, mt, s, st).
- * ARGV: now (ms), burst, perMinute, segmentsPerDay, charges ('' for none). Returns [limit or '', retry ms].
+ * segments of the replies before). `key`: the sender's windows (a hash: b, bt, m, mt, s, st);
+ * `charges`: '' for none. Returns [limit or '', retry ms].
  */
-const COUNT = new RedisScript(`${OPEN_WINDOW}${APPLY_CHARGES}
-local now = tonumber(ARGV[1])
-local w, charged = apply_charges(redis.call('HMGET', KEYS[1], 'b', 'bt', 'm', 'mt', 's', 'st'), ARGV[5])
-local b, bt = open_window(w[1], w[2], ${WINDOW_MS.burst}, now)
-local m, mt = open_window(w[3], w[4], ${WINDOW_MS.minute}, now)
-local s, st = open_window(w[5], w[6], ${WINDOW_MS.day}, now)
-local refused = nil
-if s >= tonumber(ARGV[4]) then refused = {'segments', st + ${WINDOW_MS.day} - now}
-elseif b >= tonumber(ARGV[2]) then refused = {'burst', bt + ${WINDOW_MS.burst} - now} end
-if refused then
-  -- Nothing counted; the charges still are.
-  if charged then keep(KEYS[1], w[1], w[2], w[3], w[4], w[5], w[6], now) end
-  return refused
+const COUNT_SENDER = `
+local function count_sender(key, now, burst, per_minute, segments_per_day, charges)
+  local w, charged = apply_charges(redis.call('HMGET', key, 'b', 'bt', 'm', 'mt', 's', 'st'), charges)
+  local b, bt = open_window(w[1], w[2], ${WINDOW_MS.burst}, now)
+  local m, mt = open_window(w[3], w[4], ${WINDOW_MS.minute}, now)
+  local s, st = open_window(w[5], w[6], ${WINDOW_MS.day}, now)
+  local refused = nil
+  if s >= tonumber(segments_per_day) then refused = {'segments', st + ${WINDOW_MS.day} - now}
+  elseif b >= tonumber(burst) then refused = {'burst', bt + ${WINDOW_MS.burst} - now} end
+  if refused then
+    -- Nothing counted; the charges still are.
+    if charged then keep(key, w[1], w[2], w[3], w[4], w[5], w[6], now) end
+    return refused
+  end
+  keep(key, b + 1, bt, m + 1, mt, s, st, now)
+  if m >= tonumber(per_minute) then return {'minute', mt + ${WINDOW_MS.minute} - now} end
+  return {'', 0}
 end
-keep(KEYS[1], b + 1, bt, m + 1, mt, s, st, now)
-if m >= tonumber(ARGV[3]) then return {'minute', mt + ${WINDOW_MS.minute} - now} end
-return {'', 0}
+local function charge_sender(key, charges)
+  local w, last = apply_charges(redis.call('HMGET', key, 'b', 'bt', 'm', 'mt', 's', 'st'), charges)
+  if last then keep(key, w[1], w[2], w[3], w[4], w[5], w[6], last) end
+end
+`;
+
+/** count_sender as a script of its own. KEYS: the sender's windows. ARGV: now (ms), burst, perMinute, segmentsPerDay, charges. */
+const COUNT = new RedisScript(`${OPEN_WINDOW}${APPLY_CHARGES}${COUNT_SENDER}
+return count_sender(KEYS[1], tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 `);
+
+/**
+ * count_sender in a message's arrival (RedisTurnLock's `riderLua`): the same arguments as COUNT's,
+ * from `argv[first]` on. A duplicate (`counted` false) counts nothing; the charges it carried are
+ * written all the same.
+ */
+export const RIDER_LUA = `${OPEN_WINDOW}${APPLY_CHARGES}${COUNT_SENDER}
+local function rider(key, argv, first, counted)
+  if counted then return count_sender(key, tonumber(argv[first]), argv[first + 1], argv[first + 2], argv[first + 3], argv[first + 4]) end
+  charge_sender(key, argv[first + 4])
+  return false
+end
+`;
 
 /**
  * chargeSegments for several senders in one step, each sender's charges in order. KEYS: the
  * senders' windows. ARGV: each one's charges ("at:segments,…").
  */
-const CHARGE = new RedisScript(`${OPEN_WINDOW}${APPLY_CHARGES}
-for i, key in ipairs(KEYS) do
-  local w, last = apply_charges(redis.call('HMGET', key, 'b', 'bt', 'm', 'mt', 's', 'st'), ARGV[i])
-  if last then keep(key, w[1], w[2], w[3], w[4], w[5], w[6], last) end
-end
+const CHARGE = new RedisScript(`${OPEN_WINDOW}${APPLY_CHARGES}${COUNT_SENDER}
+for i, key in ipairs(KEYS) do charge_sender(key, ARGV[i]) end
 `);
 
 /**
@@ -170,6 +207,8 @@ export const GLOBAL_SYNC_MS = 100;
 /** Where the counters live: Redis, or this process's memory (the quick start). */
 interface Counters {
   count(key: string, now: number): Promise<SenderVerdict>;
+  /** The count to make in the arrival's script; undefined when it cannot be (memory; charges on their way). */
+  onArrival?(key: string, now: number): ArrivalCount | undefined;
   /** The turns of everyone in the minute `minute` (epoch minutes), this one included. */
   countGlobal(minute: number): Promise<number>;
   charge(key: string, segments: number, now: number): Promise<void>;
@@ -183,7 +222,8 @@ interface Counters {
  * affected. Limits are keyed by a hash of the pseudonym, so erasing one's data does not reset them.
  * Every window is measured on the injected clock.
  *
- * A sender's three windows are one Redis hash, `limit:<key>`, counted by one script call a turn:
+ * A sender's three windows are one Redis hash, `limit:{<tag>}:<key>` (windowsKey), counted in the
+ * script of the message's arrival (onArrival: no call of their own) or by one call of their own:
  * the reply's segments are written with the sender's next count or within GLOBAL_SYNC_MS
  * (pendingCharges); everyone's turns are counted in the process and added to the minute's counter
  * every GLOBAL_SYNC_MS (globalCounter).
@@ -201,11 +241,19 @@ export class SenderLimits {
     this.counters = deps.redis ? redisCounters(deps.redis, `${deps.prefix}limit:`, settings, (event, err) => deps.log.warn(event, { code: errorCode(err) })) : memoryCounters(settings);
   }
 
-  /** Counts the message against the limits; says whether it may have a turn. */
-  async admit(pid: string): Promise<Admission> {
+  /**
+   * The sender's count to make in its message's arrival (one script call a turn fewer; issue 13),
+   * or undefined: in memory, or while this process writes charges (admit then counts after them).
+   */
+  onArrival(pid: string): ArrivalCount | undefined {
+    return this.counters.onArrival?.(this.windowsKey(pid), this.deps.now().getTime());
+  }
+
+  /** Counts the message against the limits (unless its arrival did: `counted`); says whether it may have a turn. */
+  async admit(pid: string, counted?: SenderVerdict): Promise<Admission> {
     const key = limitKey(pid);
     const now = this.deps.now().getTime();
-    const over = await this.firstExceeded(key, now);
+    const over = await this.firstExceeded(counted ?? (await this.counters.count(this.windowsKey(pid), now)), now);
     if (!over) return { ok: true };
     // One notice per window: the first message over the limit is told, the rest get silence.
     const notify = await this.deps.store.setIfAbsent(`throttled/${key}/${over.limit}`, '1', Math.max(1, Math.ceil(over.retryMs / 1000)));
@@ -222,11 +270,19 @@ export class SenderLimits {
   /** Records the SMS segments a reply cost the sender (checked by the next admit). */
   async charge(pid: string, segments: number): Promise<void> {
     if (segments <= 0) return;
-    await this.counters.charge(limitKey(pid), segments, this.deps.now().getTime());
+    await this.counters.charge(this.windowsKey(pid), segments, this.deps.now().getTime());
   }
 
-  private async firstExceeded(key: string, now: number): Promise<{ limit: Limit; retryMs: number } | undefined> {
-    const sender = await this.counters.count(key, now);
+  /**
+   * The name of a sender's windows: a hash of the pseudonym (limitKey) and, on Redis, a tag of the
+   * slot of the sender's line (sameSlotTag), so the arrival's script can count them on a cluster
+   * too, while erasing the sender's data (every key naming the pseudonym) leaves them.
+   */
+  private windowsKey(pid: string): string {
+    return this.deps.redis ? `{${sameSlotTag(lineOf(pid))}}:${limitKey(pid)}` : limitKey(pid);
+  }
+
+  private async firstExceeded(sender: SenderVerdict, now: number): Promise<{ limit: Limit; retryMs: number } | undefined> {
     if (sender.over === 'segments' || sender.over === 'burst') return { limit: sender.over, retryMs: sender.retryMs };
     const minute = Math.floor(now / WINDOW_MS.minute);
     const everyone = await this.counters.countGlobal(minute);
@@ -236,6 +292,7 @@ export class SenderLimits {
 }
 
 function redisCounters(redis: RedisClient, prefix: string, settings: LimitSettings, failed: (event: 'limits_global_sync_failed' | 'limits_charge_failed', err: unknown) => void): Counters {
+  const countArgs = (now: number, owed: string | undefined) => [now, settings.burst, settings.perMinute, settings.segmentsPerDay, owed ?? ''];
   const everyone = globalCounter(redis, prefix, (err) => failed('limits_global_sync_failed', err));
   const charges = pendingCharges(redis, (err) => failed('limits_charge_failed', err));
   return {
@@ -248,21 +305,43 @@ function redisCounters(redis: RedisClient, prefix: string, settings: LimitSettin
       // NOSCRIPT and sent again, after what was given behind it).
       if (charges.writing) await charges.writing;
       const owed = charges.take(full);
-      let reply: [string, number];
       try {
-        reply = (await COUNT.run(redis, [full], [now, settings.burst, settings.perMinute, settings.segmentsPerDay, owed ?? ''])) as [string, number];
+        return verdictOf(await COUNT.run(redis, [full], countArgs(now, owed)));
       } catch (err) {
         if (owed) charges.putBack(full, owed);
         throw err;
       }
-      const [over, retryMs] = reply;
-      return over === '' ? { retryMs: 0 } : { over: over as SenderVerdict['over'], retryMs };
+    },
+    onArrival(key, now) {
+      // The arrival is sent at once and cannot wait for charges on their way: count after them instead.
+      if (charges.writing) return undefined;
+      const full = prefix + key;
+      const owed = charges.take(full);
+      const giveBack = () => {
+        if (owed) charges.putBack(full, owed);
+      };
+      return {
+        rider: { key: full, args: countArgs(now, owed) },
+        verdict: (reply) => {
+          if (reply !== undefined) return verdictOf(reply);
+          giveBack();
+          return undefined;
+        },
+        failed: giveBack,
+      };
     },
     countGlobal: async (minute) => everyone.count(minute),
     async charge(key, segments, now) {
       charges.add(prefix + key, segments, now);
     },
   };
+}
+
+/** count_sender's answer, [limit or '', retry ms], as a verdict. */
+function verdictOf(reply: unknown): SenderVerdict {
+  if (!Array.isArray(reply) || typeof reply[0] !== 'string' || typeof reply[1] !== 'number') throw new Error('limits: unexpected reply from Redis');
+  const [over, retryMs] = reply as [string, number];
+  return over === '' ? { retryMs: 0 } : { over: over as SenderVerdict['over'], retryMs };
 }
 
 /**

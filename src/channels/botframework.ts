@@ -6,7 +6,7 @@ import type { RutaBot } from '../bot/RutaBot.js';
 import { RUTA_EXTRAS, RUTA_PID, type InboundExtras } from '../bot/RutaTurn.js';
 import { errorCode, type Logger } from '../log.js';
 import { botFrameworkPseudonym } from '../privacy/pseudonym.js';
-import type { TurnLock } from '../store/TurnLock.js';
+import { lineOf, type TurnLock } from '../store/TurnLock.js';
 import type { PseudonymRotation } from '../privacy/PseudonymRotation.js';
 import type { RutaI18n } from '../i18n.js';
 import { serviceUrlProblem } from './serviceUrls.js';
@@ -98,7 +98,7 @@ export function botFrameworkRoutes(deps: BotFrameworkDeps): Router | undefined {
     const extras: InboundExtras = { channelKind: 'chat', hasMedia: (attachments ?? []).length > 0 };
     context.turnState.set(RUTA_PID, pid);
     context.turnState.set(RUTA_EXTRAS, extras);
-    const result = await deps.lock.run(`turn/${pid}`, deps.turnWaitMs, async () => {
+    const result = await deps.lock.run(lineOf(pid), deps.turnWaitMs, async () => {
       if (deps.rotation) await deps.rotation.adoptChat(channelId, from?.id ?? '', pid);
       await deps.bot.handleTurn(context);
     });

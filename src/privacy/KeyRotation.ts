@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import { RedisStore } from '../store/RedisStore.js';
 import { RedisTurnLock } from '../store/RedisTurnLock.js';
 import type { Store } from '../store/Store.js';
-import type { TurnLock } from '../store/TurnLock.js';
+import { lineOf, type TurnLock } from '../store/TurnLock.js';
 import type { ContactSealer } from './ContactSealer.js';
 import { pseudonymize } from './pseudonym.js';
 import { PseudonymRotation } from './PseudonymRotation.js';
@@ -179,7 +179,7 @@ export class KeyRotation {
 
   /** Moves one worker inside their turn lock; true when the booking now carries the new pseudonym. */
   private async moveWorker(rotation: PseudonymRotation, from: string, to: string, code: string): Promise<boolean> {
-    const locked = await this.deps.lock.run(`turn/${to}`, TURN_WAIT_MS, () => rotation.move(from, to));
+    const locked = await this.deps.lock.run(lineOf(to), TURN_WAIT_MS, () => rotation.move(from, to));
     if (!locked.ok) return false;
     const after = await this.deps.bookings.get(code);
     return after === undefined || after.booking.pid === to;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sendNow, type RedisClient } from './redisClient.js';
 import { RedisScript } from './redisScript.js';
 import { LOCK_PREFIX } from './Store.js';
-import { sleep, type LockResult, type Place, type SeenMark, type TurnLock } from './TurnLock.js';
+import { sleep, type LockResult, type Place, type Rider, type SeenMark, type TurnLock } from './TurnLock.js';
 
 // A ticket lock with leases, shared by every server process through Redis:
 // each turn draws the next ticket; the ticket being served holds a lease. A waiter whose lease
@@ -39,19 +39,28 @@ end
  * its line's last message under that release); nothing is added to it. Its members: the 6-byte
  * mark, the id's 8 bytes (until 2026-12-05), and before that the hex id with its expiry in ms
  * (always above 1e11, trimmed on its own clock).
- * KEYS: next, serving, lease, gone, marks, legacy marks. ARGV: ttl_ms, seen_ttl_s ('' when no mark),
- * grant_ms, now_ms, mark, then the forms earlier releases wrote ('' when none).
- * Returns -1 when the message was seen before, else [ticket, 1 when granted at once (first in line)].
+ * KEYS: next, serving, lease, gone, marks, legacy marks, then the rider's key (if any). ARGV: ttl_ms,
+ * seen_ttl_s ('' when no mark), grant_ms, now_ms, mark, the two forms earlier releases wrote ('' when
+ * none), then the rider's arguments.
+ * `riderLua` defines `rider(key, argv, first, counted)`: run with the message's place taken
+ * (`counted` true) or for a duplicate (false); what it returns comes third in the reply.
+ * Returns -1 when the message was seen before, else [ticket, 1 when granted at once (first in
+ * line), the rider's answer].
  */
-const ARRIVE = new RedisScript(`
+function arriveScript(riderLua: string): RedisScript {
+  return new RedisScript(`${riderLua}
+local function ride(counted)
+  ${riderLua === '' ? '' : 'if KEYS[7] then return rider(KEYS[7], ARGV, 8, counted) end'}
+  return false
+end
 if ARGV[2] ~= '' then
   local now_ms = tonumber(ARGV[4])
   local now_s = math.floor(now_ms / 1000)
   if redis.call('EXISTS', KEYS[6]) == 1 then
     redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', now_s)
     redis.call('ZREMRANGEBYSCORE', KEYS[6], 100000000000, now_ms)
-    for n = 5, #ARGV do
-      if ARGV[n] ~= '' and redis.call('ZSCORE', KEYS[6], ARGV[n]) then return -1 end
+    for n = 5, 7 do
+      if ARGV[n] ~= '' and redis.call('ZSCORE', KEYS[6], ARGV[n]) then ride(false) return -1 end
     end
   end
   local now_min = math.floor(now_ms / 60000)
@@ -60,7 +69,7 @@ if ARGV[2] ~= '' then
   for at = 1, #marks - 7, 8 do
     local left = (string.byte(marks, at + 6) * 256 + string.byte(marks, at + 7) - now_min) % 65536
     if left > 0 and left < 32768 then
-      if string.sub(marks, at, at + 5) == ARGV[5] then return -1 end
+      if string.sub(marks, at, at + 5) == ARGV[5] then ride(false) return -1 end
       kept[#kept + 1] = string.sub(marks, at, at + 7)
     end
   end
@@ -78,10 +87,11 @@ local serving = tonumber(redis.call('GET', KEYS[2]) or '1')
 if serving == ticket and redis.call('EXISTS', KEYS[3]) == 0 then
   redis.call('SET', KEYS[2], ticket, 'PX', ARGV[1])
   redis.call('SET', KEYS[3], ticket, 'PX', ARGV[3])
-  return {ticket, 1}
+  return {ticket, 1, ride(true)}
 end
-return {ticket, 0}
+return {ticket, 0, ride(true)}
 `);
+}
 
 /**
  * Forgets a mark: its record is cut out of the line's marks (the string keeps its expiry), and
@@ -187,6 +197,11 @@ export interface RedisTurnLockOptions {
   pollMs?: number;
   /** The injected clock (ms): when a de-duplication mark expires. */
   now?: () => number;
+  /**
+   * Lua defining `rider(key, argv, first, counted)`, run in the arrival's script when `arrive` is
+   * given a Rider (see arriveScript): the sender's flood windows (SenderLimits.RIDER_LUA).
+   */
+  riderLua?: string;
 }
 
 /** FIFO per-sender lock across processes (see the comment above for the algorithm). */
@@ -197,6 +212,7 @@ export class RedisTurnLock implements TurnLock {
   private readonly ttlMs: number;
   private readonly renewEveryMs: number;
   private readonly nowMs: () => number;
+  private readonly arriveLua: RedisScript;
 
   constructor(
     private readonly redis: RedisClient,
@@ -207,6 +223,7 @@ export class RedisTurnLock implements TurnLock {
     this.grantMs = options.grantMs ?? Math.min(3_000, this.leaseMs);
     this.pollMs = options.pollMs ?? 15;
     this.nowMs = options.now ?? Date.now;
+    this.arriveLua = arriveScript(options.riderLua ?? '');
     // Longer than any wait, so a line's counters outlive its waiters.
     this.ttlMs = Math.max(this.leaseMs * 4, 60_000);
     // A third of the lease, or of the grant when that is shorter: a turn that runs on its grant
@@ -228,21 +245,29 @@ export class RedisTurnLock implements TurnLock {
     return [`${this.prefix}marks/{${key}}`, `${this.prefix}seen/{${key}}`];
   }
 
-  async arrive(key: string, seen?: SeenMark): Promise<Place | 'duplicate'> {
+  async arrive(key: string, seen?: SeenMark, rider?: Rider): Promise<Place | 'duplicate'> {
     const keys = this.keys(key);
-    const args = seen ? [this.ttlMs, Math.min(seen.ttlSeconds, MAX_MARK_SECONDS), this.grantMs, this.nowMs(), ...markOf(seen.id)] : [this.ttlMs, '', this.grantMs, 0, '', '', ''];
-    const arrival = ARRIVE.run(this.redis, [...keys, ...this.markKeys(key)], args);
+    const scriptKeys = [...keys, ...this.markKeys(key)];
+    const args: Array<string | number | Buffer> = seen ? [this.ttlMs, Math.min(seen.ttlSeconds, MAX_MARK_SECONDS), this.grantMs, this.nowMs(), ...markOf(seen.id)] : [this.ttlMs, '', this.grantMs, 0, '', '', ''];
+    if (rider) {
+      scriptKeys.push(rider.key);
+      args.push(...rider.args);
+    }
+    const arrival = this.arriveLua.run(this.redis, scriptKeys, args);
     // Not held to the end of the event loop's turn: the message's place is taken as it arrives.
     sendNow(this.redis);
     const reply = await arrival;
     if (reply === -1) return 'duplicate';
-    const [ticket, granted] = Array.isArray(reply) ? reply.map(Number) : [];
+    const [ticket, granted] = Array.isArray(reply) ? [Number(reply[0]), Number(reply[1])] : [];
     if (ticket === undefined || !Number.isInteger(ticket) || ticket < 1) throw new Error('turn lock: unexpected reply from Redis');
+    // Redis answers a rider's false (not run) as null.
+    const riderReply = rider && Array.isArray(reply) ? (reply[2] ?? undefined) : undefined;
     // Young: within the first third of the grant, so the first renewal (a third of it later) comes
     // while the grant still holds, with a third of it to spare. Elapsed real time, not the calendar.
     const grantedUntil = granted === 1 ? Date.now() + this.grantMs / 3 : 0;
     return {
       ticket,
+      rider: riderReply,
       run: (waitMs, fn) => this.runAt(keys, ticket, waitMs, fn, grantedUntil),
       abandon: async () => {
         await RELEASE.run(this.redis, keys, [ticket, this.grantMs, this.ttlMs, 'abandon']);

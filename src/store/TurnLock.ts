@@ -6,17 +6,33 @@
  * answered in that order even when two processes receive them.
  *
  * @example
- *   const place = await lock.arrive(`turn/${pid}`, { id: sid.slice(-16), ttlSeconds: 172800 });
+ *   const place = await lock.arrive(lineOf(pid), { id: sid.slice(-16), ttlSeconds: 172800 });
  *   if (place === 'duplicate') return;                 // a re-delivery: already handled
  *   const r = await place.run(10_000, () => handleTurn());
  *   if (!r.ok) replyBusy();
  */
 export type LockResult<T> = { ok: true; value: T } | { ok: false; reason: 'timeout' };
 
+/** A sender's line: the name every turn of that sender queues under. */
+export const lineOf = (pid: string): string => `turn/${pid}`;
+
+/**
+ * One more step for the arrival's own script, on one more key (Redis; a lock without scripts
+ * ignores it): a counter that would otherwise cost a call of its own on every message. The lock
+ * runs it after the message took its place (or, for a duplicate, with `counted` false: see the
+ * lock's `riderLua`). Its key must lie in the line's hash slot (see sameSlotTag).
+ */
+export interface Rider {
+  key: string;
+  args: ReadonlyArray<string | number>;
+}
+
 /** A message's place in its sender's line. */
 export interface Place {
   /** The place's number in its sender's line (for logs). */
   readonly ticket: number;
+  /** What the arrival's rider answered; undefined when it was not run (no rider, or a lock without scripts). */
+  readonly rider?: unknown;
   /** Waits (at most `waitMs`) for the turns before this one, then runs `fn` holding the lock. */
   run<T>(waitMs: number, fn: () => Promise<T>): Promise<LockResult<T>>;
   /** Gives the place up without running (the line moves on at once). */
@@ -35,7 +51,7 @@ export interface SeenMark {
 }
 
 export interface TurnLock {
-  arrive(key: string, seen?: SeenMark): Promise<Place | 'duplicate'>;
+  arrive(key: string, seen?: SeenMark, rider?: Rider): Promise<Place | 'duplicate'>;
   /** Forgets a message's mark, so the same message can be sent again (its turn could not run). */
   forget(key: string, id: string): Promise<void>;
   /** arrive() then run(): for turns that need no de-duplication (status callbacks, chat channels). */

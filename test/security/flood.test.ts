@@ -125,10 +125,10 @@ describe('a flood from one sender, default limits', () => {
     // Everyone's turns reach Redis's counter with the process's next sync (GLOBAL_SYNC_MS).
     await vi.waitFor(async () => expect(await app.redis.exists(`${app.prefix}limit:g:${minute}`)).toBe(1), { timeout: 2000, interval: 10 });
     const counters = (await keysUnder(app.redis, `${app.prefix}limit:`)).map((k) => k.slice(app.prefix.length));
-    expect(counters.every((k) => /^limit:([0-9a-f]{16}|g:\d+)$/.test(k)), counters.join()).toBe(true);
+    expect(counters.every((k) => /^limit:(\{[0-9a-z]{1,4}\}:[0-9a-f]{16}|g:\d+)$/.test(k)), counters.join()).toBe(true);
     expect(counters).toContain(`limit:g:${minute}`);
     expect(await app.redis.pttl(`${app.prefix}limit:g:${minute}`)).toBeGreaterThan(60_000);
-    const senders = counters.filter((k) => /^limit:[0-9a-f]{16}$/.test(k));
+    const senders = counters.filter((k) => /^limit:\{[0-9a-z]{1,4}\}:[0-9a-f]{16}$/.test(k));
     // The flooder, the other worker, the Creole sender, the eraser and this one.
     expect(senders).toHaveLength(5);
     for (const key of senders) {

@@ -10,8 +10,8 @@ import { RutaBot } from '../../bot/RutaBot.js';
 import { readSession } from '../../bot/session.js';
 import { StorageConflictError, type BotStorage } from '../../store/BotStorage.js';
 import type { Store } from '../../store/Store.js';
-import type { Place, TurnLock } from '../../store/TurnLock.js';
-import type { SenderLimits } from '../SenderLimits.js';
+import { lineOf, type Place, type TurnLock } from '../../store/TurnLock.js';
+import type { Admission, ArrivalCount, SenderLimits } from '../SenderLimits.js';
 import type { PseudonymRotation } from '../../privacy/PseudonymRotation.js';
 import { renderForChannel, type RenderedMessage } from '../render.js';
 import { isValidTwilioSignature } from './signature.js';
@@ -126,7 +126,7 @@ export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; 
     const user = pid.slice(0, 8);
     const msg = message.MessageSid.slice(-8); // Twilio's id, not personal: lets a turn be followed in the logs
     // De-duplication: the MessageSid's last 16 hex digits (64 random bits) mark it in its sender's line.
-    const line = `turn/${pid}`;
+    const line = lineOf(pid);
     const mark = message.MessageSid.slice(-16);
     // The console's simulator (a number no person can have): a test conversation, marked as such.
     const simulated = isSimulatedNumber(message.From, deps.catalog);
@@ -145,15 +145,20 @@ export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; 
     const arrivedAt = preciseNow();
     try {
       // The first await after the body is read: the message's place in its sender's line is taken
-      // on arrival, atomically with its de-duplication (a re-delivered MessageSid gets no place).
-      const place = await deps.lock.arrive(line, { id: mark, ttlSeconds: deps.dedupTtlSeconds });
+      // on arrival, atomically with its de-duplication (a re-delivered MessageSid gets no place),
+      // and on Redis with its count against the sender's flood windows.
+      const count = deps.limits.onArrival(pid);
+      const place = await deps.lock.arrive(line, { id: mark, ttlSeconds: deps.dedupTtlSeconds }, count?.rider).catch((err: unknown) => {
+        count?.failed();
+        throw err;
+      });
       if (place === 'duplicate') {
         deps.log.info('twilio_duplicate_dropped', { user, msg });
         sendTwiml(res, []);
         return;
       }
       ticket = place.ticket;
-      ({ texts, rendered, heldAt } = await runTurn(deps, message, pid, place, { line, mark }, simulated));
+      ({ texts, rendered, heldAt } = await runTurn(deps, message, pid, place, count, { line, mark }, simulated));
     } catch (err) {
       texts = await apology(err);
     }
@@ -210,13 +215,17 @@ function sendPlain(res: ServerResponse, status: number, text: string): void {
  * place is given up and the sender gets one short notice, then silence), then the bot, once the
  * sender's previous turns are done.
  */
-async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: string, place: Place, seen: { line: string; mark: string }, simulated: boolean): Promise<{ texts: string[]; rendered?: RenderedMessage[]; heldAt?: number }> {
+async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: string, place: Place, count: ArrivalCount | undefined, seen: { line: string; mark: string }, simulated: boolean): Promise<{ texts: string[]; rendered?: RenderedMessage[]; heldAt?: number }> {
   const channel = channelOf(message.From);
   const user = pid.slice(0, 8);
-  const admission = await deps.limits.admit(pid).catch(async (err: unknown) => {
+  let admission: Admission;
+  try {
+    // The count its arrival made (Redis), or one made now.
+    admission = await deps.limits.admit(pid, count?.verdict(place.rider));
+  } catch (err) {
     await place.abandon();
     throw err;
-  });
+  }
   if (!admission.ok) {
     await place.abandon();
     await recordFor(deps, channel, pid, { kind: 'throttled' }, deps.catalog.countryFromPhone(message.From)?.code);
@@ -249,7 +258,7 @@ async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: str
 /** Error 21610: the number opted out with Twilio; remember it so Ruta stops writing. */
 async function markOptedOut(deps: TwilioRoutesDeps, channel: string, pid: string): Promise<void> {
   const key = RutaBot.conversationKey(channel, pid);
-  await deps.lock.run(`turn/${pid}`, deps.turnWaitMs, async () => {
+  await deps.lock.run(lineOf(pid), deps.turnWaitMs, async () => {
     const item = (await deps.storage.read([key]))[key];
     if (!item) return;
     const session = readSession(item.session);
