@@ -246,17 +246,18 @@ export class SenderLimits {
    * or undefined: in memory, or while this process writes charges (admit then counts after them).
    */
   onArrival(pid: string): ArrivalCount | undefined {
-    return this.counters.onArrival?.(this.windowsKey(pid), this.deps.now().getTime());
+    // In memory there is no arrival's script: no key to make (a hash) on every turn.
+    if (!this.counters.onArrival) return undefined;
+    return this.counters.onArrival(this.windowsKey(pid), this.deps.now().getTime());
   }
 
   /** Counts the message against the limits (unless its arrival did: `counted`); says whether it may have a turn. */
   async admit(pid: string, counted?: SenderVerdict): Promise<Admission> {
-    const key = limitKey(pid);
     const now = this.deps.now().getTime();
     const over = await this.firstExceeded(counted ?? (await this.counters.count(this.windowsKey(pid), now)), now);
     if (!over) return { ok: true };
     // One notice per window: the first message over the limit is told, the rest get silence.
-    const notify = await this.deps.store.setIfAbsent(`throttled/${key}/${over.limit}`, '1', Math.max(1, Math.ceil(over.retryMs / 1000)));
+    const notify = await this.deps.store.setIfAbsent(`throttled/${limitKey(pid)}/${over.limit}`, '1', Math.max(1, Math.ceil(over.retryMs / 1000)));
     await this.deps.store.incr(`stats/throttled/${this.deps.now().toISOString().slice(0, 10)}`, 400 * DAY_SECONDS);
     this.deps.log.warn('sender_throttled', { limit: over.limit, notify });
     return { ok: false, ...over, notify };

@@ -1,7 +1,7 @@
 import { editDistance } from '../language/text.js';
 import { LANGUAGES, type Language, type Occupation } from '../catalog/schema.js';
 import type { RenecStandard } from '../catalog/tsv.js';
-import { contentWords, keySimilarity, KeyNeighbours, phoneticKey, stem, TYPO_SIMILARITY } from './tokens.js';
+import { appendTo, contentWords, keySimilarity, KeyNeighbours, phoneticKey, stem, TYPO_SIMILARITY } from './tokens.js';
 
 /**
  * From a worker's own words to ranked occupations: a deterministic, offline matcher.
@@ -82,9 +82,7 @@ export class PhraseIndex<T> {
     entries.forEach((e, n) => {
       for (const key of new Set(e.phrases.flatMap((p) => p.keys))) {
         df.set(key, (df.get(key) ?? 0) + 1);
-        const list = this.postings.get(key);
-        if (list) list.push(n);
-        else this.postings.set(key, [n]);
+        appendTo(this.postings, key, n);
       }
     });
     for (const [key, n] of df) this.idf.set(key, Math.log(1 + entries.length / n));

@@ -169,8 +169,8 @@ export class KeyNeighbours {
     this.known = new Set(vocabulary);
     this.sorted = [...this.known].sort();
     for (const key of this.known) {
-      if (key.length >= 5) for (const form of deletions(key, 1)) add(this.oneDeleted, form, key);
-      if (key.length >= 8) for (const form of deletions(key, 2)) add(this.twoDeleted, form, key);
+      if (key.length >= 5) for (const form of deletions(key, 1)) appendTo(this.oneDeleted, form, key);
+      if (key.length >= 8) for (const form of deletions(key, 2)) appendTo(this.twoDeleted, form, key);
     }
   }
 
@@ -218,10 +218,11 @@ function deletions(word: string, most: number): Set<string> {
   return forms;
 }
 
-function add(map: Map<string, string[]>, form: string, key: string): void {
-  const keys = map.get(form);
-  if (keys) keys.push(key);
-  else map.set(form, [key]);
+/** Adds `value` to the list `map` holds for `key` (a new list for a new key). */
+export function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 /** The first index of `sorted` whose value is not below `value`. */
