@@ -290,6 +290,36 @@ describe('RedisTurnLock de-duplication in Redis', () => {
     expect(pttl).toBeGreaterThan(MAX_MARK_SECONDS * 1000 - 10_000);
   });
 
+  it('finds a mark only where a record starts and while that record is alive; drops the expired once the oldest has expired', async () => {
+    const clock = { ms: Date.parse('2026-11-20T15:00:00Z') };
+    const prefix = `${env.prefix}marks-find:`;
+    const lock = new RedisTurnLock(env.redis, prefix, { now: () => clock.ms });
+    const minute = (offset: number) => {
+      const m = (Math.floor(clock.ms / 60_000) + offset) % 65536;
+      return [m >> 8, m & 255];
+    };
+    const key = `${prefix}marks/{turn/find}`;
+    const live = minute(60);
+    // Two live records; the 6 bytes 556677..8877 straddle them, and the two bytes after those
+    // bytes would read as a live minute too: a match there is not a mark.
+    await env.redis.set(key, Buffer.from([0x11, 0x22, 0x33, 0x44, 0x55, 0x66, ...live, 0x77, 0x88, ...live, 0x99, 0xaa, ...live]), 'PX', 3600_000);
+    const straddling = Buffer.from([0x55, 0x66, ...live, 0x77, 0x88, 0, 0]).toString('hex');
+    expect(await arriveOnce(lock, 'turn/find', straddling)).toBe('new');
+    expect((await env.redis.getBuffer(key))!.length).toBe(24);
+    // A record that expired behind a live one (a shorter lifetime) holds its mark no more, and
+    // stays until the oldest expires.
+    await env.redis.set(key, Buffer.from([0x11, 0x22, 0x33, 0x44, 0x55, 0x66, ...minute(20), 0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, ...minute(-5)]), 'PX', 3600_000);
+    expect(await arriveOnce(lock, 'turn/find', 'abcdef0123450000')).toBe('new');
+    expect(await arriveOnce(lock, 'turn/find', 'abcdef0123450000')).toBe('duplicate');
+    expect((await env.redis.getBuffer(key))!.length).toBe(24);
+    // Once the oldest has expired, every expired record goes (the hour-long mark just added stays).
+    clock.ms += 30 * 60_000;
+    expect(await arriveOnce(lock, 'turn/find', 'dddd000011112222')).toBe('new');
+    const kept = (await env.redis.getBuffer(key))!;
+    expect(kept.length).toBe(16);
+    expect(kept.subarray(0, 6)).toEqual(Buffer.from('abcdef012345', 'hex'));
+  });
+
   it('forgets one mark of a line and keeps the others with their expiry; ids that are not hex are hashed to 6 bytes', async () => {
     const clock = { ms: Date.parse('2026-11-20T15:00:00Z') };
     const prefix = `${env.prefix}marks-forget:`;
