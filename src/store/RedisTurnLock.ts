@@ -32,8 +32,9 @@ end
  * markOf), then the minute its mark expires, modulo 65536, in two bytes. Each arrival refuses a
  * mark it holds alive, drops the expired records once the oldest has expired, appends its own and
  * keeps the newest 256 (2,048 bytes); the string
- * expires with its newest mark. A minute modulo 65536 is unambiguous because no record is ever
- * more than MAX_MARK_SECONDS old: a record is alive while it expires in 1 to 32767 minutes.
+ * expires with its newest mark. A record is alive while it expires in 1 to 32767 minutes; a minute
+ * modulo 65536 is unambiguous because no record is read more than 32767 minutes after it expired
+ * (see MAX_MARK_SECONDS).
  * A journey's 21 marks take 296 bytes of Redis, against 424 as the sorted set an earlier release
  * kept (member and score each cost more than the record; issue 13: Redis bytes per worker).
  * That sorted set (KEYS[6]) is still read, trimmed and forgotten until it expires (two days after
@@ -183,10 +184,14 @@ return 1
 const HEX_ID = /^[0-9a-f]{16}$/i;
 
 /**
- * The longest a mark is kept: a record's expiry is a minute modulo 65536, read as "alive" for up
- * to 32767 minutes ahead (22 days). Marks are asked for two days (DEDUP_TTL_SECONDS).
+ * The longest a mark is kept. A record's expiry is a minute modulo 65536, read as "alive" for up
+ * to 32767 minutes ahead (22.75 days), so no record may be read 32768 minutes or more after it
+ * expired. A record kept expired behind a live one (swept only once the oldest has expired)
+ * arrived after that live one, at most this long before the line's last message; the line's
+ * marks expire at most this long after that message. Twice this, 22 days, is under 22.75.
+ * Marks are asked for two days (DEDUP_TTL_SECONDS).
  */
-export const MAX_MARK_SECONDS = 20 * 24 * 3600;
+export const MAX_MARK_SECONDS = 11 * 24 * 3600;
 
 /**
  * A mark as stored (6 bytes), then the members an earlier release wrote for the same id ('' when

@@ -270,10 +270,11 @@ describe('RedisTurnLock de-duplication in Redis', () => {
     expect(await arriveOnce(lock, 'turn/wrap', 'aaaa000011112222')).toBe('duplicate');
     clock.ms += 2 * 60_000;
     expect(await arriveOnce(lock, 'turn/wrap', 'aaaa000011112222')).toBe('new');
-    // A record whose minute lies 20 days behind (as one would, had its key been kept) is expired
+    // A record whose minute lies twice MAX_MARK_SECONDS behind (the oldest a record can be when
+    // read: kept expired behind a live one, then the line quiet until its marks expire) is expired
     // ('bbbb000011112222' folds to 999900001111).
     clock.ms += 20 * 24 * 3600_000;
-    const behind = (Math.floor(clock.ms / 60_000) - 20 * 24 * 60) % 65536;
+    const behind = (Math.floor(clock.ms / 60_000) - (2 * MAX_MARK_SECONDS) / 60) % 65536;
     await env.redis.set(`${prefix}marks/{turn/wrap}`, Buffer.concat([Buffer.from('999900001111', 'hex'), Buffer.from([behind >> 8, behind & 255])]));
     expect(await arriveOnce(lock, 'turn/wrap', 'bbbb000011112222')).toBe('new');
     // More than 256 marks: the oldest go first.
