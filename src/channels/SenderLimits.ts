@@ -53,6 +53,8 @@ export type SenderVerdict = { over?: Exclude<Limit, 'global'>; retryMs: number }
  * `rider` goes to TurnLock.arrive, the place's answer to `verdict`, and that to admit.
  */
 export interface ArrivalCount {
+  /** The sender's windows (windowsKey): the reply's charge goes to them without naming them again. */
+  key: string;
   rider: Rider;
   /**
    * The count's answer (the place's `rider`), for admit; undefined when the lock did not run it
@@ -268,10 +270,13 @@ export class SenderLimits {
     return this.counters.flush();
   }
 
-  /** Records the SMS segments a reply cost the sender (checked by the next admit). */
-  async charge(pid: string, segments: number): Promise<void> {
+  /**
+   * Records the SMS segments a reply cost the sender (checked by the next admit). `arrival`: the
+   * count its message's arrival made, which named the sender's windows already (a hash a turn, not two).
+   */
+  async charge(pid: string, segments: number, arrival?: ArrivalCount): Promise<void> {
     if (segments <= 0) return;
-    await this.counters.charge(this.windowsKey(pid), segments, this.deps.now().getTime());
+    await this.counters.charge(arrival?.key ?? this.windowsKey(pid), segments, this.deps.now().getTime());
   }
 
   /**
@@ -322,6 +327,7 @@ function redisCounters(redis: RedisClient, prefix: string, settings: LimitSettin
         if (owed) charges.putBack(full, owed);
       };
       return {
+        key,
         rider: { key: full, args: countArgs(now, owed) },
         verdict: (reply) => {
           if (reply !== undefined) return verdictOf(reply);

@@ -142,12 +142,13 @@ export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; 
     let rendered: RenderedMessage[] | undefined;
     let heldAt: number | undefined;
     let ticket: number | undefined;
+    let count: ArrivalCount | undefined;
     const arrivedAt = preciseNow();
     try {
       // The first await after the body is read: the message's place in its sender's line is taken
       // on arrival, atomically with its de-duplication (a re-delivered MessageSid gets no place),
       // and on Redis with its count against the sender's flood windows.
-      const count = deps.limits.onArrival(pid);
+      count = deps.limits.onArrival(pid);
       const place = await deps.lock.arrive(line, { id: mark, ttlSeconds: deps.dedupTtlSeconds }, count?.rider).catch((err: unknown) => {
         count?.failed();
         throw err;
@@ -170,7 +171,7 @@ export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; 
     // machine's monotonic clock: the order turns ran in can be checked against the order they arrived in, across processes.
     deps.log.info('turn_done', { user, msg, channel, ms: Math.round(performance.now() - started), messages: rendered.length, segments, ticket, arrived: arrivedAt, held: heldAt, ...(simulated ? { simulated: true } : {}) });
     sendTwiml(res, rendered.map((m) => m.body));
-    await deps.limits.charge(pid, segments).catch((err: unknown) => deps.log.warn('limits_charge_failed', { code: errorCode(err) }));
+    await deps.limits.charge(pid, segments, count).catch((err: unknown) => deps.log.warn('limits_charge_failed', { code: errorCode(err) }));
   });
 
   const status = form(async (req, res) => {
