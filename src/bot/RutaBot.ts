@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { DialogContext, DialogSet, DialogTurnStatus, type DialogState, type DialogStateManagerConfiguration } from './dialogMachinery.js';
+import { DialogContext, DialogSet, DialogTurnStatus, type DialogState, type DialogStateManagerConfiguration, type DialogTurnResult } from './dialogMachinery.js';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { Language } from '../catalog/schema.js';
@@ -266,7 +266,7 @@ export class RutaBot {
         return this.startOver(dc, turn);
       }
       default: {
-        const result = await dc.continueDialog();
+        const result = await continueActive(dc);
         // Nothing was running, or what ran ended with nothing under it and said nothing ("CITA",
         // then "menu"): the worker still gets an answer, the menu.
         if (result.status === DialogTurnStatus.empty || (!dc.activeDialog && !dc.context.responded)) {
@@ -282,4 +282,20 @@ export class RutaBot {
     if (turn.session.consent === undefined) await dc.beginDialog(DialogIds.start, { askLanguage: false, ...(dialogId === DialogIds.appointment ? { then: 'appointments' } : {}) } satisfies StartOptions);
     else await dc.beginDialog(dialogId);
   }
+}
+
+/**
+ * The dialog on top of the stack continued with the worker's message, as `dc.continueDialog()`
+ * does, without the 'activityReceived' event that botbuilder-dialogs first sends up the stack
+ * for adaptive dialogs' interruptions. No Ruta dialog handles events (a StepDialog reads its
+ * answer in continueDialog), and that event was about a twentieth of what a turn allocated, most
+ * of it promise and generator frames that outlived their turn in the young generation (issue 13).
+ * An unknown dialog id throws as the library's own check does.
+ */
+export async function continueActive(dc: DialogContext): Promise<DialogTurnResult> {
+  const instance = dc.activeDialog;
+  if (!instance) return { status: DialogTurnStatus.empty };
+  const dialog = dc.findDialog(instance.id);
+  if (!dialog) throw new Error(`continueActive: no dialog with the id '${instance.id}'`);
+  return dialog.continueDialog(dc);
 }
