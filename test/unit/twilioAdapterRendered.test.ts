@@ -31,3 +31,27 @@ describe('TwilioAdapter: the bot\'s SMS rendering', () => {
     expect(await run(async (context) => void (await context.sendActivity('Hola')))).toEqual({ texts: ['Hola'] });
   });
 });
+
+describe('TwilioAdapter: a finished turn', () => {
+  it("lets go of the turn's state once the turn is over, whether it ended well or threw", async () => {
+    let kept: Map<unknown, unknown> | undefined;
+    const result = await run(async (context) => {
+      kept = context.turnState;
+      context.turnState.set('dialogs', { stack: ['menu'] });
+      await context.sendActivity('Hola');
+    });
+    // What the turn sent is still returned; what it kept for itself is gone.
+    expect(result).toEqual({ texts: ['Hola'] });
+    expect(kept?.size).toBe(0);
+
+    let failed: Map<unknown, unknown> | undefined;
+    await expect(
+      run(async (context) => {
+        failed = context.turnState;
+        context.turnState.set('dialogs', { stack: ['menu'] });
+        throw new Error('dialog failed');
+      }),
+    ).rejects.toThrow('dialog failed');
+    expect(failed?.size).toBe(0);
+  });
+});

@@ -71,10 +71,19 @@ export class TwilioAdapter extends BotAdapter {
     context.turnState.set(OUTBOX, outbox);
     context.turnState.set(RUTA_PID, pid);
     context.turnState.set(RUTA_EXTRAS, extras);
-    await this.runMiddleware(context, logic);
-    const pre: { texts: readonly string[]; rendered: RenderedMessage[] } | undefined = context.turnState.get(RUTA_RENDERED);
-    const same = pre !== undefined && pre.texts.length === outbox.length && pre.texts.every((t, i) => t === outbox[i]);
-    return same ? { texts: outbox, rendered: pre.rendered } : { texts: outbox };
+    try {
+      await this.runMiddleware(context, logic);
+      const pre: { texts: readonly string[]; rendered: RenderedMessage[] } | undefined = context.turnState.get(RUTA_RENDERED);
+      const same = pre !== undefined && pre.texts.length === outbox.length && pre.texts.every((t, i) => t === outbox[i]);
+      return same ? { texts: outbox, rendered: pre.rendered } : { texts: outbox };
+    } finally {
+      // The turn is over: its state (the turn, the dialogs' state manager, the activity's extras)
+      // is let go of here. Under load V8's young collector kept whatever a finished turn context
+      // still reached through two collections, even 2 s apart, though nothing held it at a full
+      // collection (README, "What a turn leaves to the old generation"): about 2 KB a turn more
+      // promoted without this, and the mark-compacts that follow are the p99's tail (issue 13).
+      context.turnState.clear();
+    }
   }
 
   override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
