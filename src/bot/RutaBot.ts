@@ -15,7 +15,7 @@ import { createDialogs } from '../../dialogs/index.js';
 import type { RouteFacts } from '../../dialogs/routeDialog.js';
 import { replyLanguage } from '../language/detectLanguage.js';
 import { commandOf, TWILIO_SMS_KEYWORDS } from '../language/keywords.js';
-import { RUTA_EXTRAS, RUTA_RENDERED, RUTA_PID, RUTA_TURN, type BookingDeps, type InboundExtras, type RutaTurn } from './RutaTurn.js';
+import { RUTA_EXTRAS, RUTA_OUTCOME, RUTA_RENDERED, RUTA_PID, RUTA_TURN, type BookingDeps, type InboundExtras, type RutaTurn, type TurnOutcome } from './RutaTurn.js';
 import { readSession, type Session } from './session.js';
 import type { WorkProfiler } from '../match/WorkProfiler.js';
 import { ProfileStore } from '../prescreen/ProfileStore.js';
@@ -128,8 +128,13 @@ export class RutaBot {
 
     if (!erased) await deps.storage.write({ [key]: { session, dialogState, eTag } });
     const step = turn.askedStep ?? (erased ? 'erased' : 'none');
-    // Where the worker now is (stable step ids), so drop-off can be counted; never the text.
-    deps.log.info('turn', { user: pid.slice(0, 8), channel: extras.channelKind, language: turn.language, step });
+    // Where the worker now is (stable step ids), so drop-off can be counted; never the text. In
+    // the channel's own line for the turn when it has one (one line a turn: each cost a system call).
+    const outcome: TurnOutcome | undefined = context.turnState.get(RUTA_OUTCOME);
+    if (outcome) {
+      outcome.step = step;
+      outcome.language = turn.language;
+    } else deps.log.info('turn', { user: pid.slice(0, 8), channel: extras.channelKind, language: turn.language, step });
     // SMS replies rendered once: their segments counted here, the same texts sent by the channel.
     const rendered = extras.channelKind === 'sms' ? renderForChannel(sent, 'sms') : undefined;
     if (rendered) context.turnState.set(RUTA_RENDERED, { texts: sent, rendered });

@@ -86,6 +86,16 @@ export const RUTA_EXTRAS = Symbol('ruta.extras');
  * counts their segments for analytics: the channel sends these instead of rendering them again.
  */
 export const RUTA_RENDERED = Symbol('ruta.rendered');
+/**
+ * Where a channel that logs one line per turn of its own (the Twilio webhook's `turn_done`) takes
+ * the turn's step and language from: RutaBot fills the object the channel put here instead of
+ * logging a line of its own (`turn`, which the Bot Framework channel's turns still get).
+ */
+export const RUTA_OUTCOME = Symbol('ruta.outcome');
+export interface TurnOutcome {
+  step?: string;
+  language?: string;
+}
 
 export function rutaTurn(context: TurnContext): RutaTurn {
   const turn: RutaTurn | undefined = context.turnState.get(RUTA_TURN);

@@ -37,6 +37,9 @@ describe('POST /api/messages (Bot Framework)', () => {
     expect(greet.texts.join('\n')).toMatch(/\*What I keep:\*/);
     const menu = await post('1');
     expect(menu.texts.join('\n')).toMatch(/Main menu/);
+    // This channel has no line of its own per turn: the bot logs where each turn left the worker.
+    const turns = app.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'turn' && l.channel === 'chat');
+    expect(turns.slice(-2).map((l) => [l.step, l.language])).toEqual([['start.consent', 'en'], ['menu.main', 'en']]);
   });
 
   it('answers 400 to a malformed activity', async () => {

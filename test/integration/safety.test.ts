@@ -137,8 +137,11 @@ describe('erase', () => {
     expect(joined).not.toContain(from.replace(/\D/g, '').slice(-7));
     expect(joined).not.toMatch(/Rosa|Haiti|alba/);
     const pid = pseudonymize(SECRET, from).slice(0, 8);
-    const steps = lines.filter((l) => l.event === 'turn' && l.user === pid).map((l) => l.step);
-    expect(steps).toEqual(['start.consent', 'menu.main', 'route.country', 'route.trade', 'route.tradeConfirm']);
+    // One line a turn, the webhook's, with the step the bot left the worker at and the reply's language.
+    const turns = lines.filter((l) => l.user === pid && (l.event === 'turn' || l.event === 'turn_done'));
+    expect(turns.map((l) => l.event)).toEqual(Array(5).fill('turn_done'));
+    expect(turns.map((l) => l.step)).toEqual(['start.consent', 'menu.main', 'route.country', 'route.trade', 'route.tradeConfirm']);
+    expect(turns.map((l) => l.language)).toEqual(Array(5).fill('es'));
   });
 
   it('stores neither the phone number nor message text anywhere', async () => {

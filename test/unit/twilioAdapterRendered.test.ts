@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TurnContext } from 'botbuilder';
-import { RUTA_RENDERED } from '../../src/bot/RutaTurn.js';
+import { RUTA_OUTCOME, RUTA_RENDERED, type TurnOutcome } from '../../src/bot/RutaTurn.js';
 import { TwilioAdapter } from '../../src/channels/twilio/TwilioAdapter.js';
 import { inboundMessageSchema } from '../../src/channels/twilio/schemas.js';
 import { renderForChannel } from '../../src/channels/render.js';
@@ -18,7 +18,7 @@ describe('TwilioAdapter: the bot\'s SMS rendering', () => {
       for (const t of texts) await context.sendActivity(t);
       context.turnState.set(RUTA_RENDERED, { texts: [...texts], rendered });
     });
-    expect(result).toEqual({ texts, rendered });
+    expect(result).toEqual({ texts, rendered, outcome: {} });
     expect(result.rendered![0]!.body).toBe('Menu\n\n1. Rutas');
   });
 
@@ -27,8 +27,8 @@ describe('TwilioAdapter: the bot\'s SMS rendering', () => {
       context.turnState.set(RUTA_RENDERED, { texts: ['Hola'], rendered: renderForChannel(['Hola'], 'sms') });
       await context.sendActivity('Adiós');
     });
-    expect(stale).toEqual({ texts: ['Adiós'] });
-    expect(await run(async (context) => void (await context.sendActivity('Hola')))).toEqual({ texts: ['Hola'] });
+    expect(stale).toEqual({ texts: ['Adiós'], outcome: {} });
+    expect(await run(async (context) => void (await context.sendActivity('Hola')))).toEqual({ texts: ['Hola'], outcome: {} });
   });
 });
 
@@ -41,7 +41,7 @@ describe('TwilioAdapter: a finished turn', () => {
       await context.sendActivity('Hola');
     });
     // What the turn sent is still returned; what it kept for itself is gone.
-    expect(result).toEqual({ texts: ['Hola'] });
+    expect(result).toEqual({ texts: ['Hola'], outcome: {} });
     expect(kept?.size).toBe(0);
 
     let failed: Map<unknown, unknown> | undefined;
@@ -53,5 +53,16 @@ describe('TwilioAdapter: a finished turn', () => {
       }),
     ).rejects.toThrow('dialog failed');
     expect(failed?.size).toBe(0);
+  });
+});
+
+describe('TwilioAdapter: where the turn left the worker', () => {
+  it('returns the step and language the bot wrote, for the webhook\'s one log line of the turn', async () => {
+    const result = await run(async (context) => {
+      const outcome: TurnOutcome | undefined = context.turnState.get(RUTA_OUTCOME);
+      Object.assign(outcome!, { step: 'menu.main', language: 'ht' });
+      await context.sendActivity('Meni');
+    });
+    expect(result.outcome).toEqual({ step: 'menu.main', language: 'ht' });
   });
 });

@@ -1,7 +1,7 @@
 // botbuilder-core's files a turn uses, not its index (which loads the Bot Framework connector):
 // the Bot Framework channel loads that on its first request.
 import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from '../../bot/botbuilderCore.js';
-import { RUTA_EXTRAS, RUTA_PID, RUTA_RENDERED, type InboundExtras } from '../../bot/RutaTurn.js';
+import { RUTA_EXTRAS, RUTA_OUTCOME, RUTA_PID, RUTA_RENDERED, type InboundExtras, type TurnOutcome } from '../../bot/RutaTurn.js';
 import type { RenderedMessage } from '../render.js';
 import type { InboundMessage } from './schemas.js';
 import { channelOf } from './schemas.js';
@@ -23,6 +23,8 @@ export interface TwilioTurnInput {
 export interface TwilioTurnResult {
   texts: string[];
   rendered?: RenderedMessage[];
+  /** Where the turn left the worker and in which language (RutaBot's), for the webhook's one log line. */
+  outcome: TurnOutcome;
 }
 
 export class UnsupportedOperationError extends Error {
@@ -71,11 +73,13 @@ export class TwilioAdapter extends BotAdapter {
     context.turnState.set(OUTBOX, outbox);
     context.turnState.set(RUTA_PID, pid);
     context.turnState.set(RUTA_EXTRAS, extras);
+    const outcome: TurnOutcome = {};
+    context.turnState.set(RUTA_OUTCOME, outcome);
     try {
       await this.runMiddleware(context, logic);
       const pre: { texts: readonly string[]; rendered: RenderedMessage[] } | undefined = context.turnState.get(RUTA_RENDERED);
       const same = pre !== undefined && pre.texts.length === outbox.length && pre.texts.every((t, i) => t === outbox[i]);
-      return same ? { texts: outbox, rendered: pre.rendered } : { texts: outbox };
+      return same ? { texts: outbox, rendered: pre.rendered, outcome } : { texts: outbox, outcome };
     } finally {
       // The turn is over: its state (the turn, the dialogs' state manager, the activity's extras)
       // is let go of here. Under load V8's young collector kept whatever a finished turn context

@@ -8,6 +8,7 @@ import { answerError, pathOf, type RawHandler } from '../../server.js';
 import { pseudonymize } from '../../privacy/pseudonym.js';
 import { RutaBot } from '../../bot/RutaBot.js';
 import { readSession } from '../../bot/session.js';
+import type { TurnOutcome } from '../../bot/RutaTurn.js';
 import { StorageConflictError, type BotStorage } from '../../store/BotStorage.js';
 import type { Store } from '../../store/Store.js';
 import { lineOf, type Place, type TurnLock } from '../../store/TurnLock.js';
@@ -140,6 +141,7 @@ export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; 
 
     let texts: string[];
     let rendered: RenderedMessage[] | undefined;
+    let outcome: TurnOutcome | undefined;
     let heldAt: number | undefined;
     let ticket: number | undefined;
     let count: ArrivalCount | undefined;
@@ -159,7 +161,7 @@ export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; 
         return;
       }
       ticket = place.ticket;
-      ({ texts, rendered, heldAt } = await runTurn(deps, message, pid, place, count, { line, mark }, simulated));
+      ({ texts, rendered, outcome, heldAt } = await runTurn(deps, message, pid, place, count, { line, mark }, simulated));
     } catch (err) {
       texts = await apology(err);
     }
@@ -169,7 +171,8 @@ export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; 
     const segments = rendered.reduce((sum, m) => sum + (m.segments?.segments ?? 0), 0);
     // `arrived` (when the message was read) and `held` (when its turn got the sender's lock), on the
     // machine's monotonic clock: the order turns ran in can be checked against the order they arrived in, across processes.
-    deps.log.info('turn_done', { user, msg, channel, ms: Math.round(performance.now() - started), messages: rendered.length, segments, ticket, arrived: arrivedAt, held: heldAt, ...(simulated ? { simulated: true } : {}) });
+    // With the bot's step and language (where the worker now is, for drop-off; never the text): one line a turn.
+    deps.log.info('turn_done', { user, msg, channel, step: outcome?.step, language: outcome?.language, ms: Math.round(performance.now() - started), messages: rendered.length, segments, ticket, arrived: arrivedAt, held: heldAt, ...(simulated ? { simulated: true } : {}) });
     sendTwiml(res, rendered.map((m) => m.body));
     await deps.limits.charge(pid, segments, count).catch((err: unknown) => deps.log.warn('limits_charge_failed', { code: errorCode(err) }));
   });
@@ -216,7 +219,7 @@ function sendPlain(res: ServerResponse, status: number, text: string): void {
  * place is given up and the sender gets one short notice, then silence), then the bot, once the
  * sender's previous turns are done.
  */
-async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: string, place: Place, count: ArrivalCount | undefined, seen: { line: string; mark: string }, simulated: boolean): Promise<{ texts: string[]; rendered?: RenderedMessage[]; heldAt?: number }> {
+async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: string, place: Place, count: ArrivalCount | undefined, seen: { line: string; mark: string }, simulated: boolean): Promise<{ texts: string[]; rendered?: RenderedMessage[]; outcome?: TurnOutcome; heldAt?: number }> {
   const channel = channelOf(message.From);
   const user = pid.slice(0, 8);
   let admission: Admission;
