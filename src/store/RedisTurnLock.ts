@@ -98,10 +98,18 @@ if ARGV[2] ~= '' then
 end
 local ticket = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
--- A new line: whatever a dead one left behind (its counters outlived by a moment) is cleared.
-if ticket == 1 then redis.call('DEL', KEYS[2], KEYS[3], KEYS[4]) end
 -- First in line: granted at once, as a release grants the next ticket, so that a later ticket
 -- polling before this one does cannot take its missing lease for a dead turn and skip it.
+if ticket == 1 then
+  -- A new line (most messages: a worker writes one at a time). Whatever a dead one left behind
+  -- (its counters outlived by a moment) is cleared: serving and lease by being written over, the
+  -- dead tickets by DEL; read back they would say 1 and none, so they are not read (each call
+  -- from a script costs Redis more than the command itself; issue 13).
+  redis.call('DEL', KEYS[4])
+  redis.call('SET', KEYS[2], 1, 'PX', ARGV[1])
+  redis.call('SET', KEYS[3], 1, 'PX', ARGV[3])
+  return {1, 1, ride(true)}
+end
 local serving = tonumber(redis.call('GET', KEYS[2]) or '1')
 if serving == ticket and redis.call('EXISTS', KEYS[3]) == 0 then
   redis.call('SET', KEYS[2], ticket, 'PX', ARGV[1])

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_MARK_SECONDS, RedisTurnLock } from '../../src/store/RedisTurnLock.js';
 import { MemoryTurnLock, SEEN_PER_LINE, sleep, type TurnLock } from '../../src/store/TurnLock.js';
-import type { RedisClient } from '../../src/store/redisClient.js';
+import { isCluster, type RedisClient } from '../../src/store/redisClient.js';
 import { connectTestRedis, keysUnder, testRedis } from '../support/redis.js';
 
 let env: Awaited<ReturnType<typeof testRedis>>;
@@ -95,6 +95,35 @@ describe.each([
   });
 });
 
+/**
+ * The commands a script ran on keys under `prefix` while `run` ran (Redis's MONITOR, which shows a
+ * script's calls as from 'lua'; other tests' keys are left out). Undefined on a cluster, where
+ * each node has its own monitor.
+ */
+async function scriptCommands(prefix: string, run: () => Promise<void>): Promise<string[] | undefined> {
+  if (isCluster(env.redis)) {
+    await run();
+    return undefined;
+  }
+  const monitor = await env.redis.monitor();
+  const seen: string[] = [];
+  let markerSeen = false;
+  const marker = `${prefix}monitor-marker`;
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (args[1] === marker) markerSeen = true;
+    else if (source.includes('lua') && args.slice(1).some((a) => a.startsWith(prefix))) seen.push(args[0]!.toLowerCase());
+  });
+  try {
+    await run();
+    // Everything before the marker has been shown once the marker is.
+    await env.redis.exists(marker);
+    await vi.waitFor(() => expect(markerSeen).toBe(true), { timeout: 2000, interval: 10 });
+    return seen;
+  } finally {
+    monitor.disconnect();
+  }
+}
+
 describe('RedisTurnLock', () => {
   it('skips a holder that died (lease expired) and leaves no keys behind', async () => {
     const prefix = `${env.prefix}dead:`;
@@ -158,6 +187,31 @@ describe('RedisTurnLock', () => {
     // The second waited: arrive, at least one poll that found the line busy, then its own poll that got it.
     expect(calls.length).toBeGreaterThanOrEqual(6);
     await noKeysOnceReleased(`${env.prefix}calls:lock:`);
+  });
+
+  it('starts a new line clean of what a dead one left behind, granted at once, on five commands', async () => {
+    const prefix = `${env.prefix}fresh:`;
+    const base = `${prefix}lock:{k}:`;
+    // A line whose ticket counter expired a moment before the rest: serving, a live lease and a dead ticket remain.
+    await env.redis.multi().set(`${base}serving`, 7, 'PX', 60_000).set(`${base}lease`, 7, 'PX', 60_000).sadd(`${base}gone`, 8).exec();
+    const lock = new RedisTurnLock(env.redis, prefix, { grantMs: 3000 });
+    let place: Awaited<ReturnType<RedisTurnLock['arrive']>> | undefined;
+    const commands = await scriptCommands(base, async () => {
+      place = await lock.arrive('k');
+    });
+    if (place === undefined || place === 'duplicate') throw new Error('no seen key was given');
+    // Ticket 1, granted on arrival: not kept waiting behind the dead line's lease.
+    expect(place.ticket).toBe(1);
+    expect(await env.redis.mget(`${base}next`, `${base}serving`, `${base}lease`)).toEqual(['1', '1', '1']);
+    expect(await env.redis.exists(`${base}gone`)).toBe(0);
+    expect(await env.redis.pttl(`${base}lease`)).toBeGreaterThan(2000);
+    expect(await env.redis.pttl(`${base}lease`)).toBeLessThanOrEqual(3000);
+    expect(await env.redis.pttl(`${base}serving`)).toBeGreaterThan(3000);
+    // INCR, PEXPIRE, DEL of the dead tickets, SET serving, SET lease: nothing read back.
+    if (commands) expect(commands).toEqual(['incr', 'pexpire', 'del', 'set', 'set']);
+    const ran = await place.run(1000, async () => 'first');
+    expect(ran).toEqual({ ok: true, value: 'first' });
+    await noKeysOnceReleased(base);
   });
 
   it('does not skip the first ticket of a line before it has polled (it is granted on arrival)', async () => {
