@@ -250,13 +250,17 @@ describe('flood limits on Redis and in memory, side by side', () => {
   });
 
   it('keeps a sender\'s windows in Redis only until the last of them ends, named without the pseudonym in the slot of its line', async () => {
-    const { prefix, admit } = limitsOn('arrival');
+    const { prefix, admit, clock } = limitsOn('arrival');
+    await admit('p1');
+    clock.ms += 1500;
     await admit('p1');
     const keys = await keysUnder(db.redis, `${prefix}limit:`);
     const sender = keys.filter((k) => /limit:\{[0-9a-z]{1,4}\}:[0-9a-f]{16}$/.test(k));
     expect(sender).toHaveLength(1);
     expect(sender[0]).not.toContain('p1');
     expect(calculateSlot(sender[0]!)).toBe(calculateSlot(`${prefix}lock:{${lineOf('p1')}}:next`));
+    // The counts and the moments each window opened (ms on the injected clock), stored as integers' plain text.
+    expect(await db.redis.hgetall(sender[0]!)).toEqual({ b: '2', bt: String(START), m: '2', mt: String(START), s: '0', st: String(START) });
     const ttl = await db.redis.pttl(sender[0]!);
     expect(ttl).toBeGreaterThan(WINDOW_MS.day - 60_000);
     expect(ttl).toBeLessThanOrEqual(WINDOW_MS.day);
