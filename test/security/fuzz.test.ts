@@ -142,7 +142,7 @@ describe('every signed message gets a kind answer (seeded fuzz, real HTTP, real 
       `fuzz: bodies empty ${all.filter((m) => m.body === '').length}, over 1,600 ${all.filter((m) => m.body.length > 1600).length}, over 4,000 ${all.filter((m) => m.body.length > 4000).length}; ` +
         `with Latitude/Longitude ${all.filter((m) => 'Latitude' in m.extra || 'Longitude' in m.extra).length}, NumMedia ${all.filter((m) => 'NumMedia' in m.extra).length}; markers read back from the worker's own text ${echoes}\n`,
     );
-    process.stdout.write(`fuzz: dialog steps reached: ${tally(logs.filter((l) => l.event === 'turn_done' && l.step !== undefined).map((l) => l.step ?? '?'))}\n`);
+    process.stdout.write(`fuzz: dialog steps reached: ${tally(logs.filter((l) => l.event === 'turn_done' && l.step !== undefined).map((l) => String(l.step)))}\n`);
     process.stdout.write(`fuzz: warnings: ${tally(logs.filter((l) => l.level === 'warn').map((l) => l.event)) || 'none'}\n`);
     for (const m of misses.slice(0, 50)) process.stdout.write(`fuzz miss: worker ${m.worker} step ${m.step} (after ${JSON.stringify(m.after)}): ${m.reason}: ${JSON.stringify(m.payload).slice(0, 200)}\n`);
     if (ONLY) process.stdout.write(app.logs.join('\n') + '\n');
