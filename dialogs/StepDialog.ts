@@ -1,4 +1,4 @@
-import { Dialog, DialogReason, type DialogContext, type DialogTurnResult } from '../src/bot/dialogMachinery.js';
+import { Dialog, DialogReason, type DialogContext, type DialogEvent, type DialogTurnResult } from '../src/bot/dialogMachinery.js';
 import { recognizeChoice, type MenuOption } from '../src/language/choice.js';
 import { clean } from '../src/language/text.js';
 import { rutaTurn, type RutaTurn } from '../src/bot/RutaTurn.js';
@@ -170,6 +170,27 @@ export abstract class StepDialog<V extends object> extends Dialog {
     const question = await this.step(instance.state.step).ask({ ruta, values: instance.state.values, say: async (text) => void (await context.sendActivity(text)) });
     ruta.askedStep = this.stepId(instance.state.step);
     await context.sendActivity(renderQuestion(question));
+  }
+
+  // Dialog's defaults below, as native async functions: the library's are generator functions
+  // made anew on each call, which kept whole turns alive through young collections
+  // (src/bot/nativeAsync.ts). A step dialog keeps nothing to clean up when it ends, and handles
+  // no events: they bubble to a parent dialog, as the library's do.
+  override async endDialog(): Promise<void> {}
+
+  override async onDialogEvent(dc: DialogContext, e: DialogEvent): Promise<boolean> {
+    let handled = await this.onPreBubbleEvent(dc, e);
+    if (!handled && e.bubble && dc.parent !== undefined) handled = await dc.parent.emitEvent(e.name, e.value, true, false);
+    if (!handled) handled = await this.onPostBubbleEvent(dc, e);
+    return handled;
+  }
+
+  protected override async onPreBubbleEvent(_dc: DialogContext, _e: DialogEvent): Promise<boolean> {
+    return false;
+  }
+
+  protected override async onPostBubbleEvent(_dc: DialogContext, _e: DialogEvent): Promise<boolean> {
+    return false;
   }
 
   /** True when a stored instance of this dialog can still be continued (its step exists). */

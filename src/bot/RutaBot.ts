@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { DialogContext, DialogSet, DialogTurnStatus, type DialogState, type DialogStateManagerConfiguration, type DialogTurnResult } from './dialogMachinery.js';
+import { type DialogContext, DialogSet, DialogTurnStatus, type DialogState, type DialogStateManagerConfiguration, type DialogTurnResult } from './dialogMachinery.js';
+import { NativeDialogContext } from './nativeAsync.js';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { Language } from '../catalog/schema.js';
@@ -113,7 +114,8 @@ export class RutaBot {
     }, (m) => milestones.push(m));
     context.turnState.set(RUTA_TURN, turn);
     if (this.stateConfiguration) context.turnState.set(STATE_CONFIGURATION, this.stateConfiguration);
-    const dc = new DialogContext(this.dialogs, context, dialogState);
+    // Native async dialog methods (nativeAsync.ts): the library's kept whole turns alive through young collections.
+    const dc = new NativeDialogContext(this.dialogs, context, dialogState);
     this.stateConfiguration ??= dc.state.configuration;
     const sent: string[] = [];
     context.onSendActivities(async (_ctx, activities, next) => {

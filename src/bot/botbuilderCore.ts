@@ -157,4 +157,7 @@ export const BotAdapter: Core['BotAdapter'] = (require(join(lib, 'botAdapter.js'
 export type BotAdapter = import('botbuilder-core').BotAdapter;
 export const TurnContext: Core['TurnContext'] = (require(join(lib, 'turnContext.js')) as Core).TurnContext;
 export type TurnContext = import('botbuilder-core').TurnContext;
-export type { Activity, ConversationReference, ResourceResponse } from 'botbuilder-core';
+/** Where an invoke's response is kept in a turn's state (read when a turn is answered with its replies, ExpectReplies). */
+export const INVOKE_RESPONSE_KEY: Core['INVOKE_RESPONSE_KEY'] = (require(join(lib, 'activityHandlerBase.js')) as Core).INVOKE_RESPONSE_KEY;
+export const DeliveryModes: Core['DeliveryModes'] = (require('botframework-schema') as Core).DeliveryModes;
+export type { Activity, ConversationReference, ResourceResponse, SendActivitiesHandler } from 'botbuilder-core';

@@ -8,7 +8,7 @@
  */
 // First: botbuilder-dialogs' files require botbuilder-core's index, which this puts off.
 import './botbuilderCore.js';
-export { Dialog, DialogReason, DialogTurnStatus, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog.js';
+export { Dialog, DialogReason, DialogTurnStatus, type DialogEvent, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog.js';
 export { DialogContext, type DialogState } from 'botbuilder-dialogs/lib/dialogContext.js';
 export type { DialogStateManagerConfiguration } from 'botbuilder-dialogs/lib/memory/dialogStateManager.js';
 export { DialogSet } from 'botbuilder-dialogs/lib/dialogSet.js';

@@ -2,6 +2,7 @@
 // the Bot Framework channel loads that on its first request.
 import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from '../../bot/botbuilderCore.js';
 import { RUTA_EXTRAS, RUTA_OUTCOME, RUTA_PID, RUTA_RENDERED, type InboundExtras, type TurnOutcome } from '../../bot/RutaTurn.js';
+import { NativeTurnContext } from '../../bot/nativeAsync.js';
 import type { RenderedMessage } from '../render.js';
 import type { InboundMessage } from './schemas.js';
 import { channelOf } from './schemas.js';
@@ -68,7 +69,8 @@ export class TwilioAdapter extends BotAdapter {
       ...(input.simulated ? { simulated: true } : {}),
     };
 
-    const context = new TurnContext(this, activity);
+    // Native async sendActivity (src/bot/nativeAsync.ts): the library's kept whole turns alive through young collections.
+    const context = new NativeTurnContext(this, activity);
     const outbox: string[] = [];
     context.turnState.set(OUTBOX, outbox);
     context.turnState.set(RUTA_PID, pid);
@@ -87,6 +89,24 @@ export class TwilioAdapter extends BotAdapter {
       // collection (README, "What a turn leaves to the old generation"): about 2 KB a turn more
       // promoted without this, and the mark-compacts that follow are the p99's tail (issue 13).
       context.turnState.clear();
+    }
+  }
+
+  /**
+   * botbuilder's own `runMiddleware` as a native async function (src/bot/nativeAsync.ts says why):
+   * the same steps — the activity's locale, the middleware on a revocable proxy of the context,
+   * `onTurnError` for what they throw, the proxy revoked at the end.
+   */
+  override async runMiddleware(context: TurnContext, next: (revocableContext: TurnContext) => Promise<void>): Promise<void> {
+    if (context.activity?.locale) context.locale = context.activity.locale;
+    const revocable = Proxy.revocable(context, {});
+    try {
+      await this.middleware.run(revocable.proxy, () => next(revocable.proxy));
+    } catch (err) {
+      if (!this.onTurnError) throw err;
+      await this.onTurnError(revocable.proxy, err as Error);
+    } finally {
+      revocable.revoke();
     }
   }
 
