@@ -38,6 +38,13 @@ export class NativeTurnContext extends TurnContext {
     return this;
   }
 
+  /** A context made from this one shares its handlers, as the library's copy shares its own list. */
+  protected override copyTo(context: TurnContext): void {
+    super.copyTo(context);
+    if (context instanceof NativeTurnContext) context.sendHandlers = this.sendHandlers ??= [];
+    else for (const handler of this.sendHandlers ?? []) context.onSendActivities(handler);
+  }
+
   override async sendActivity(activityOrText: string | Partial<Activity>, speak?: string, inputHint?: string): Promise<ResourceResponse | undefined> {
     let activity: Partial<Activity>;
     if (typeof activityOrText === 'string') {

@@ -71,6 +71,19 @@ describe('NativeTurnContext: sending, as the library does', () => {
     expect(returned).toEqual({ id: 'out-1-0' });
   });
 
+  it('gives a context made from it the same handlers, as the library does', async () => {
+    for (const kind of [TurnContext, NativeTurnContext]) {
+      const adapter = new Recording();
+      const first = new kind(adapter, inbound());
+      first.onSendActivities(async (_ctx, activities, next) => {
+        for (const a of activities) a.text = `${a.text} (copied)`;
+        return next();
+      });
+      await new kind(first).sendActivity('Hola');
+      expect(adapter.sent.map((a) => a.text)).toEqual(['Hola (copied)']);
+    }
+  });
+
   it('passes on what a handler throws', async () => {
     for (const kind of [TurnContext, NativeTurnContext]) {
       const context = new kind(new Recording(), inbound());
