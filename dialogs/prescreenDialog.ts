@@ -43,6 +43,10 @@ const optionsSchema = z.object({
 /** What the pre-screen ends with, for the dialog that began it. */
 export const prescreenResultSchema = z.object({ next: z.enum(['menu', 'route']) });
 
+/** The answers a menu step accepts, built once: made in each answer, a zod enum cost 1.5 µs and its parse 0.08 (50,000 in a loop). */
+const learnedAtSchema = z.enum(LEARNED_AT);
+const selfAssessmentSchema = z.enum(SELF_ASSESSMENT);
+
 const summaryOption = (ruta: RutaTurn) => ({ id: 'summary', label: ruta.t('prescreen.nextSummary'), synonyms: ['resumen', 'summary', 'rezime'] });
 
 /** Longer experience than this is not a plausible answer (the profile schema's limit). */
@@ -200,7 +204,7 @@ export class PrescreenDialog extends StepDialog<Values> {
         options: LEARNED_AT.map((id) => ({ id, label: ruta.t(`prescreen.learnedAt.${id}`) })),
       }),
       answer: ({ values }, { choice }) => {
-        const parsed = z.enum(LEARNED_AT).safeParse(choice);
+        const parsed = learnedAtSchema.safeParse(choice);
         if (!parsed.success) return retry;
         values.learnedAt = parsed.data;
         return go('evidence');
@@ -266,7 +270,7 @@ export class PrescreenDialog extends StepDialog<Values> {
       answer: async (turn, { choice }) => {
         const statements = this.prescreenOf(turn).statements;
         const statement = statements[i];
-        const parsed = z.enum(SELF_ASSESSMENT).safeParse(choice);
+        const parsed = selfAssessmentSchema.safeParse(choice);
         if (!statement || !parsed.success) return retry;
         turn.values.answers[statement.id] = parsed.data;
         if (i + 1 < statements.length) return go(`s${i + 1}`);
