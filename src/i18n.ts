@@ -60,9 +60,17 @@ export async function createI18n(dir?: string): Promise<RutaI18n> {
  * call for key selectors Ruta does not use (about 13 KB a turn of short-lived objects, the most
  * of any one function in an allocation profile under load). Anything else (a default value given
  * as a string, an options object naming its own language) goes through the fixed `t` unchanged.
+ *
+ * A key with options whose values are all strings and numbers is remembered too, by its key and
+ * those values (`memoKey`), up to MAX_WITH_OPTIONS sentences a language (the oldest forgotten
+ * first): most of a turn's translations with options repeat, since they name a trade's question, a
+ * centre or a count, and i18next's lookup, plural and interpolation were 3.4 % of a turn's CPU
+ * under load (issue 13). i18next is a pure function of the key and the options once the resources
+ * are loaded, so a remembered sentence is the one it gives.
  */
 export function remembered(instance: i18n, language: Language): Translate {
   const known = new Map<string, string>();
+  const withOptions = new Map<string, string>();
   // Untyped: a pass-through of the caller's key, not a key of its own (test/unit/localeKeys.test.ts
   // checks the keys at every call of a TFunction).
   const i18next = instance.getFixedT(language) as unknown as (...args: unknown[]) => unknown;
@@ -78,10 +86,42 @@ export function remembered(instance: i18n, language: Language): Translate {
       }
       const options = rest[0];
       if (rest.length === 1 && typeof options === 'object' && options !== null && !('lng' in options) && !('lngs' in options) && !('ns' in options) && !('keyPrefix' in options)) {
-        return direct(key, { ...options, lng: language });
+        const memo = memoKey(key, options as Record<string, unknown>);
+        if (memo === undefined) return direct(key, { ...options, lng: language });
+        const found = withOptions.get(memo);
+        if (found !== undefined) return found;
+        const out = direct(key, { ...options, lng: language });
+        if (typeof out === 'string') {
+          if (withOptions.size >= MAX_WITH_OPTIONS) withOptions.delete(withOptions.keys().next().value!);
+          withOptions.set(memo, out);
+        }
+        return out;
       }
     }
     return i18next(key, ...rest);
   };
   return translate as unknown as Translate;
+}
+
+/** How many sentences with options a language's `t` remembers (a few hundred KB at most). */
+export const MAX_WITH_OPTIONS = 4096;
+
+/**
+ * What identifies a translation with options: the key, then each option's name, type and value,
+ * each with its length first so that no text (a worker's words included) can pass for another
+ * option (a count of 1 and a count of '1' are different to i18next). Undefined when the options
+ * are not a plain object or a value is anything but a string or a finite number (an object, a
+ * function, a Date, a boolean): those are not remembered. Options in another order are
+ * remembered twice, never confused.
+ */
+export function memoKey(key: string, options: Record<string, unknown>): string | undefined {
+  if (Object.getPrototypeOf(options) !== Object.prototype) return undefined;
+  let memo = `${key.length}:${key}`;
+  for (const name in options) {
+    const value = options[name];
+    if (typeof value === 'string') memo += `\u0000${name.length}:${name}s${value.length}:${value}`;
+    else if (typeof value === 'number' && Number.isFinite(value)) memo += `\u0000${name.length}:${name}n${value}`;
+    else return undefined;
+  }
+  return memo;
 }
