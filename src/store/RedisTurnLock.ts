@@ -179,11 +179,13 @@ if serving ~= ticket then
   return 0
 end
 serving = serving + 1
-while redis.call('SISMEMBER', KEYS[4], serving) == 1 do
+local last = tonumber(counters[1] or '0')
+-- Dead tickets are skipped only while a ticket after this one was drawn: none is, most of the
+-- time (a worker writes one message at a time), and there is then no dead ticket to look for.
+while serving <= last and redis.call('SISMEMBER', KEYS[4], serving) == 1 do
   redis.call('SREM', KEYS[4], serving)
   serving = serving + 1
 end
-local last = tonumber(counters[1] or '0')
 if serving > last then
   redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
   return 1
