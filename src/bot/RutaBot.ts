@@ -115,7 +115,7 @@ export class RutaBot {
     context.turnState.set(RUTA_TURN, turn);
     if (this.stateConfiguration) context.turnState.set(STATE_CONFIGURATION, this.stateConfiguration);
     // Native async dialog methods (nativeAsync.ts): the library's kept whole turns alive through young collections.
-    const dc = new NativeDialogContext(this.dialogs, context, dialogState);
+    const dc = NativeDialogContext.forTurn(this.dialogs, context, dialogState);
     this.stateConfiguration ??= dc.state.configuration;
     const sent: string[] = [];
     context.onSendActivities(async (_ctx, activities, next) => {

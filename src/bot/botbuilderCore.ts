@@ -160,4 +160,6 @@ export type TurnContext = import('botbuilder-core').TurnContext;
 /** Where an invoke's response is kept in a turn's state (read when a turn is answered with its replies, ExpectReplies). */
 export const INVOKE_RESPONSE_KEY: Core['INVOKE_RESPONSE_KEY'] = (require(join(lib, 'activityHandlerBase.js')) as Core).INVOKE_RESPONSE_KEY;
 export const DeliveryModes: Core['DeliveryModes'] = (require('botframework-schema') as Core).DeliveryModes;
+/** The map a dialog context keeps its services in (DialogContext's constructor makes one; so does NativeDialogContext.forTurn). */
+export const TurnContextStateCollection: Core['TurnContextStateCollection'] = (require(join(lib, 'turnContextStateCollection.js')) as Core).TurnContextStateCollection;
 export type { Activity, ConversationReference, ResourceResponse, SendActivitiesHandler } from 'botbuilder-core';

@@ -10,5 +10,5 @@
 import './botbuilderCore.js';
 export { Dialog, DialogReason, DialogTurnStatus, type DialogEvent, type DialogTurnResult } from 'botbuilder-dialogs/lib/dialog.js';
 export { DialogContext, type DialogState } from 'botbuilder-dialogs/lib/dialogContext.js';
-export type { DialogStateManagerConfiguration } from 'botbuilder-dialogs/lib/memory/dialogStateManager.js';
+export { DialogStateManager, type DialogStateManagerConfiguration } from 'botbuilder-dialogs/lib/memory/dialogStateManager.js';
 export { DialogSet } from 'botbuilder-dialogs/lib/dialogSet.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DialogContextError } from 'botbuilder-dialogs/lib/dialogContextError.js';
 import { ActivityTypes, TurnContext, type Activity } from '../../src/bot/botbuilderCore.js';
-import { Dialog, DialogContext, DialogReason, DialogSet, DialogTurnStatus, type DialogTurnResult } from '../../src/bot/dialogMachinery.js';
+import { Dialog, DialogContext, DialogReason, DialogSet, DialogStateManager, DialogTurnStatus, type DialogState, type DialogTurnResult } from '../../src/bot/dialogMachinery.js';
 import { NativeDialogContext, NativeTurnContext } from '../../src/bot/nativeAsync.js';
 import { TwilioAdapter } from '../../src/channels/twilio/TwilioAdapter.js';
 
@@ -126,19 +126,25 @@ class Step extends Dialog {
   }
 }
 
-async function dialogs(kind: typeof DialogContext, stack: string[], act: (dc: DialogContext) => Promise<unknown>, behaviour: Record<string, { handles?: string; throws?: boolean }> = {}) {
+type MakeContext = (set: DialogSet, turn: TurnContext, state: DialogState) => DialogContext;
+/** The library's own, the native class made with `new`, and a turn's (`forTurn`: its memory made when first used). */
+const LIBRARY: MakeContext = (set, turn, state) => new DialogContext(set, turn, state);
+const NATIVE: MakeContext = (set, turn, state) => new NativeDialogContext(set, turn, state);
+const FOR_TURN: MakeContext = (set, turn, state) => NativeDialogContext.forTurn(set, turn, state);
+
+async function dialogs(make: MakeContext, stack: string[], act: (dc: DialogContext) => Promise<unknown>, behaviour: Record<string, { handles?: string; throws?: boolean }> = {}) {
   const log: string[] = [];
   const set = new DialogSet();
   for (const id of ['a', 'b', 'c']) set.add(new Step(id, log, behaviour[id]));
   const turn = new TurnContext(new Recording(), inbound());
-  const dc = new kind(set, turn, { dialogStack: stack.map((id) => ({ id, state: {} })) });
+  const dc = make(set, turn, { dialogStack: stack.map((id) => ({ id, state: {} })) });
   let outcome: unknown;
   try {
     outcome = await act(dc);
   } catch (err) {
     outcome = err instanceof DialogContextError ? { error: 'DialogContextError', message: err.message, dialogContext: err.dialogContext } : { error: (err as Error).name, message: (err as Error).message };
   }
-  return { outcome, log, stack: dc.stack.map((i) => i.id), lastResult: dc.state.getValue('turn.lastresult') };
+  return { outcome, log, stack: dc.stack.map((i) => i.id), lastResult: dc.state.getValue('turn.lastresult'), activity: dc.state.getValue<{ text?: string }>('turn.activity')?.text, services: [...dc.services.keys()] };
 }
 
 describe('NativeDialogContext: starting, ending and cancelling dialogs, as the library does', () => {
@@ -158,17 +164,42 @@ describe('NativeDialogContext: starting, ending and cancelling dialogs, as the l
   ];
   for (const [name, stack, act, behaviour] of scenarios) {
     it(name, async () => {
-      const library = await dialogs(DialogContext, stack, act, behaviour);
-      const native = await dialogs(NativeDialogContext, stack, act, behaviour);
-      expect(native).toEqual(library);
+      const library = await dialogs(LIBRARY, stack, act, behaviour);
+      expect(await dialogs(NATIVE, stack, act, behaviour)).toEqual(library);
+      expect(await dialogs(FOR_TURN, stack, act, behaviour)).toEqual(library);
     });
   }
 
   it('is checked against outcomes worth comparing', async () => {
     // The comparisons above would pass on two equally broken classes: a few outcomes, spelled out.
-    expect(await dialogs(NativeDialogContext, ['a', 'b'], (dc) => dc.endDialog({ done: 1 }))).toEqual({ outcome: Dialog.EndOfTurn, log: [`b:end:${DialogReason.endCalled}`, `a:resume:${DialogReason.endCalled}:{"done":1}`], stack: ['a'], lastResult: { done: 1 } });
-    expect(await dialogs(NativeDialogContext, ['a', 'b', 'c'], (dc) => dc.cancelAllDialogs())).toEqual({ outcome: { status: DialogTurnStatus.cancelled }, log: ['c:end:cancelCalled', 'b:event:cancelDialog', 'b:end:cancelCalled', 'a:event:cancelDialog', 'a:end:cancelCalled'], stack: [], lastResult: undefined });
-    const failed = await dialogs(NativeDialogContext, ['a'], (dc) => dc.beginDialog('c'), { c: { throws: true } });
+    expect(await dialogs(FOR_TURN, ['a', 'b'], (dc) => dc.endDialog({ done: 1 }))).toMatchObject({ outcome: Dialog.EndOfTurn, log: [`b:end:${DialogReason.endCalled}`, `a:resume:${DialogReason.endCalled}:{"done":1}`], stack: ['a'], lastResult: { done: 1 } });
+    expect(await dialogs(FOR_TURN, ['a', 'b', 'c'], (dc) => dc.cancelAllDialogs())).toMatchObject({ outcome: { status: DialogTurnStatus.cancelled }, log: ['c:end:cancelCalled', 'b:event:cancelDialog', 'b:end:cancelCalled', 'a:event:cancelDialog', 'a:end:cancelCalled'], stack: [], lastResult: undefined });
+    const failed = await dialogs(FOR_TURN, ['a'], (dc) => dc.beginDialog('c'), { c: { throws: true } });
     expect(failed.outcome).toEqual({ error: 'DialogContextError', message: 'c failed', dialogContext: { activeDialog: 'c', parent: undefined, stack: [{ id: 'a', state: {} }, { id: 'c', state: {} }] } });
+  });
+
+  it('makes a turn\'s memory only when it is used, with the turn\'s activity in it', async () => {
+    const set = new DialogSet();
+    const log: string[] = [];
+    for (const id of ['a', 'b']) set.add(new Step(id, log));
+    const turn = new TurnContext(new Recording(), inbound());
+    const state: DialogState = { dialogStack: [{ id: 'a', state: {} }] };
+    const dc = NativeDialogContext.forTurn(set, turn, state);
+    expect(dc).toBeInstanceOf(DialogContext);
+    expect(dc.stack).toBe(state.dialogStack);
+    // Beginning a dialog reads no memory: none made yet.
+    await dc.beginDialog('b');
+    expect(Object.getOwnPropertyDescriptor(dc, 'state')).toBeUndefined();
+    // Ending one writes its result to memory: made then, once, with the activity as the library writes it.
+    await dc.endDialog('done');
+    const made = Object.getOwnPropertyDescriptor(dc, 'state')?.value as unknown;
+    expect(made).toBeInstanceOf(DialogStateManager);
+    expect(dc.state).toBe(made);
+    expect(dc.state.getValue('turn.lastresult')).toBe('done');
+    expect(dc.state.getValue<{ text?: string }>('turn.activity')?.text).toBe(inbound().text);
+    // An empty state gets its stack, as the library's constructor gives it.
+    const empty: DialogState = {} as DialogState;
+    expect(NativeDialogContext.forTurn(set, turn, empty).stack).toBe(empty.dialogStack);
+    expect(empty.dialogStack).toEqual([]);
   });
 });
