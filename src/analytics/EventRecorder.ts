@@ -160,11 +160,17 @@ export class EventRecorder {
   /** Every write handed to the store so far is stored, or has failed and been counted. */
   async flush(): Promise<void> {
     await this.deps.store.flush();
-    await Promise.all(this.pending);
+    await Promise.all(this.pending.values());
   }
 
-  /** Writes handed to the store and not yet settled (each already caught). */
-  private readonly pending = new Set<Promise<void>>();
+  /**
+   * Writes handed to the store and not yet settled: per promise the store answered (a batch's
+   * writes share one, RedisAnalyticsStore), how many writes wait for it, and its outcome, already
+   * caught. One handler a batch, not a promise and two callbacks a turn that lived until the batch
+   * was stored (issue 13: what a turn leaves to the old generation).
+   */
+  private readonly pending = new Map<Promise<void>, Promise<void>>();
+  private readonly waiting = new Map<Promise<void>, number>();
 
   private safely(make: () => AggregateWrite): void {
     let written: Promise<void>;
@@ -174,12 +180,25 @@ export class EventRecorder {
       this.failed(err);
       return;
     }
-    const settled = written.catch((err: unknown) => this.failed(err)).finally(() => this.pending.delete(settled));
-    this.pending.add(settled);
+    const writes = this.waiting.get(written);
+    this.waiting.set(written, (writes ?? 0) + 1);
+    if (writes !== undefined) return;
+    const settled = written.then(
+      () => {
+        this.waiting.delete(written);
+      },
+      (err: unknown) => {
+        const failed = this.waiting.get(written) ?? 1;
+        this.waiting.delete(written);
+        this.failed(err, failed);
+      },
+    );
+    this.pending.set(written, settled.finally(() => this.pending.delete(written)));
   }
 
-  private failed(err: unknown): void {
-    this.failures++;
-    this.deps.log.warn('analytics_failed', { code: errorCode(err), failures: this.failures });
+  /** `writes` failed with `err` (the writes of one batch fail together: one line for them). */
+  private failed(err: unknown, writes = 1): void {
+    this.failures += writes;
+    this.deps.log.warn('analytics_failed', { code: errorCode(err), writes, failures: this.failures });
   }
 }

@@ -3,7 +3,7 @@ import { RedisScript } from '../store/redisScript.js';
 import type { AnalyticsEvent } from './event.js';
 import { dayTtlMs, type AnalyticsRetention, type AnalyticsStore } from './AnalyticsStore.js';
 import { cellFilter, phraseWorkersId, workersId, type AggregateWrite, type CellKind, type LastSeen, type Level } from './cells.js';
-import { packEntries, unpackEntry } from './streamCodec.js';
+import { packEntries, packEvent, unpackEntry } from './streamCodec.js';
 
 /** The day hash of each level: exact cells, per country, overall (see cells.ts LEVELS). */
 const LEVEL_HASH: Record<Level, string> = { x: 'n', c: 'nc', a: 'na' };
@@ -137,6 +137,68 @@ export class AnalyticsBacklogError extends Error {
   readonly code = 'analytics_backlog';
 }
 
+/** A cell's count in a batch: where it is counted (its day hash), by how much. */
+type Count = { hash: string; cell: string; by: number; day: string };
+
+/**
+ * Writes merged as they are made, until their script call (RedisAnalyticsStore.write): each
+ * event packed with its own hour left out (the entry's hour is the batch's, known only when it
+ * is sent: an event of another hour gets its hour then, as packEvent would have written it),
+ * counts of the same cell added up, each cell's workers in one set, a conversation's latest last
+ * step. Keyed by the strings the writes already hold (day, level, cell), so a cell seen again
+ * costs lookups, not a new key string to build and hash (most of a batch's cells repeat).
+ */
+class Batch {
+  writes = 0;
+  /** The latest write's time: the batch's hour and TTLs are counted from it. */
+  nowMs = -Infinity;
+  readonly events: Array<{ line: string; hourMs: number }> = [];
+  readonly counts: Record<Level, Map<string, Map<string, Count>>> = { x: new Map(), c: new Map(), a: new Map() };
+  readonly workers = new Map<string, Map<string, { set: string; day: string; aids: Set<string> }>>();
+  readonly phrases: AggregateWrite['phrases'] = [];
+  /** A conversation's last step: only its latest write in the batch counts (each replaces the one before). */
+  readonly lasts = new Map<string, NonNullable<AggregateWrite['last']>>();
+  /** Every write of the batch is answered with this, settled once the batch is stored or has failed. */
+  readonly stored: Promise<void>;
+  readonly settle: (err?: unknown) => void;
+
+  constructor() {
+    let settle!: (err?: unknown) => void;
+    this.stored = new Promise<void>((resolve, reject) => {
+      settle = (err) => (err === undefined ? resolve() : reject(err));
+    });
+    this.settle = settle;
+    // A failure reaches every writer that waits for it; none waiting is not an unhandled rejection.
+    this.stored.catch(() => undefined);
+  }
+
+  add(w: AggregateWrite, nowMs: number): void {
+    this.writes++;
+    if (nowMs > this.nowMs) this.nowMs = nowMs;
+    for (const e of w.events) {
+      const hourMs = Date.parse(e.hour);
+      this.events.push({ line: packEvent(e, hourMs), hourMs });
+    }
+    for (const { day, level, cell, by } of w.counts) {
+      const byDay = this.counts[level];
+      let cells = byDay.get(day);
+      if (!cells) byDay.set(day, (cells = new Map()));
+      const found = cells.get(cell);
+      if (found) found.by += by;
+      else cells.set(cell, { hash: dayHash(level, day, kindOf(cell), cell.slice(0, cell.indexOf('|'))), cell, by, day });
+    }
+    for (const { day, cell, aid } of w.workers) {
+      let cells = this.workers.get(day);
+      if (!cells) this.workers.set(day, (cells = new Map()));
+      const found = cells.get(cell);
+      if (found) found.aids.add(aid);
+      else cells.set(cell, { set: workersId(day, cell), day, aids: new Set([aid]) });
+    }
+    for (const p of w.phrases) this.phrases.push(p);
+    if (w.last) this.lasts.set(w.last.aid, w.last);
+  }
+}
+
 /**
  * Analytics in Redis. Every key lives under one hash tag, `<prefix>{analytics}:`, so a write's
  * keys (stream, day counts, HyperLogLogs, last step) are in one slot of a Redis Cluster and go in
@@ -175,23 +237,34 @@ export class RedisAnalyticsStore implements AnalyticsStore {
    * Writes are buffered: the first of a quiet spell starts a timer of `flushMs`, and everything
    * written until it fires (or until `maxBatch` writes wait) goes to Redis in one script call, with
    * counts of the same cell added up and each key's TTL set once. A turn never waits for Redis:
-   * analytics cost it a few pushes onto a list, and Redis one call per batch instead of about thirty
-   * commands per turn (issue 12: ≥ 0.9 of Ruta's throughput without analytics). Each write's
-   * promise settles when its batch is stored (or fails). Reads through this store flush first, so
-   * a process reads its own writes; `flush()` stores everything waiting (on shutdown, before a
-   * test reads Redis itself). A crash loses at most the last `flushMs` of statistics.
+   * analytics cost it a merge into the batch, and Redis one call per batch instead of about thirty
+   * commands per turn (issue 12: ≥ 0.9 of Ruta's throughput without analytics). Every write of a
+   * batch gets the batch's promise, settled when the batch is stored (or fails). Reads through this
+   * store flush first, so a process reads its own writes; `flush()` stores everything waiting (on
+   * shutdown, before a test reads Redis itself). A crash loses at most the last `flushMs` of
+   * statistics.
+   *
+   * A write is merged into its batch as it is made (Batch.add), not kept whole until the batch is
+   * sent: what a turn leaves is its event, packed, and whatever cell or worker the batch had not
+   * seen yet. Kept whole, each turn's write (its event, cells, workers, last step, promise and
+   * callbacks) lived the 100 ms to the batch's call, through the young collector's scavenges,
+   * and was promoted to the old generation: about half of what a turn promoted (issue 13).
    */
   write(w: AggregateWrite, nowMs: number): Promise<void> {
     // Redis unreachable for long: the backlog is bounded, and what does not fit is refused (counted by the recorder).
-    if (this.queue.length >= this.buffering.maxQueued) return Promise.reject(new AnalyticsBacklogError());
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ w, nowMs, resolve, reject });
-      if (this.queue.length >= this.buffering.maxBatch) void this.flush();
-      else this.timer ??= setTimeout(() => void this.flush(), this.buffering.flushMs).unref();
-    });
+    if (this.queued >= this.buffering.maxQueued) return Promise.reject(new AnalyticsBacklogError());
+    const batch = (this.current ??= new Batch());
+    batch.add(w, nowMs);
+    this.queued++;
+    if (batch.writes >= this.buffering.maxBatch) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), this.buffering.flushMs).unref();
+    return batch.stored;
   }
 
-  private readonly queue: Array<{ w: AggregateWrite; nowMs: number; resolve: () => void; reject: (err: unknown) => void }> = [];
+  /** The batch writes go to now; undefined until the first write after a flush. */
+  private current: Batch | undefined;
+  /** Writes made and not yet settled (the backlog maxQueued bounds). */
+  private queued = 0;
   private timer: NodeJS.Timeout | undefined;
   /** The batches on their way to RedisClient, one at a time (stream ids never go back). */
   private sending: Promise<void> = Promise.resolve();
@@ -200,28 +273,30 @@ export class RedisAnalyticsStore implements AnalyticsStore {
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    // The writes made so far, and no more: those made while a batch is on its way wait for their
-    // own timer, so a busy server sends a batch every `flushMs`, not one each time Redis answers
-    // (which made batches of about 12 ms of turns instead of 100; issue 12).
-    let left = this.queue.length;
-    this.sending = this.sending.then(async () => {
-      while (left > 0 && this.queue.length > 0) {
-        const batch = this.queue.splice(0, Math.min(left, this.buffering.maxBatch));
-        left -= batch.length;
+    // The writes made so far, and no more: those made while a batch is on its way go to the next
+    // batch, with their own timer, so a busy server sends a batch every `flushMs`, not one each
+    // time Redis answers (which made batches of about 12 ms of turns instead of 100; issue 12).
+    const batch = this.current;
+    this.current = undefined;
+    if (batch) {
+      this.sending = this.sending.then(async () => {
         try {
-          await this.send(batch.map((b) => b.w), Math.max(...batch.map((b) => b.nowMs)));
-          for (const b of batch) b.resolve();
+          await this.send(batch);
+          batch.settle();
         } catch (err) {
-          for (const b of batch) b.reject(err);
+          batch.settle(err);
+        } finally {
+          this.queued -= batch.writes;
         }
-      }
-    });
+      });
+    }
     return this.sending;
   }
 
-  /** One script call for writes made at about the same time (`nowMs`: the latest of them). */
-  private async send(writes: readonly AggregateWrite[], nowMs: number): Promise<void> {
+  /** One script call for a batch's writes (made at about the same time: `nowMs` is the latest of them). */
+  private async send(batch: Batch): Promise<void> {
     const { aggregateDays, eventDays, lastSeenMs } = this.retention;
+    const nowMs = batch.nowMs;
     const keys: string[] = [];
     const index = new Map<string, number>();
     const key = (logical: string): number => {
@@ -239,61 +314,27 @@ export class RedisAnalyticsStore implements AnalyticsStore {
       return t;
     };
     const args: Array<string | number | Buffer> = [];
-    const events: AnalyticsEvent[] = [];
-    // Counts of the same cell add up; a HyperLogLog gets all its workers in one PFADD (each once).
-    // Keyed by the strings the writes already hold (day, level, cell), so a cell seen again costs
-    // lookups, not a new key string to build and hash (most of a batch's cells repeat).
-    type Count = { hash: string; cell: string; by: number; day: string };
-    const counts: Record<Level, Map<string, Map<string, Count>>> = { x: new Map(), c: new Map(), a: new Map() };
-    const workers = new Map<string, Map<string, { set: string; day: string; aids: Set<string> }>>();
-    const counted = (day: string, level: Level) => {
-      const byDay = counts[level];
-      let cells = byDay.get(day);
-      if (!cells) byDay.set(day, (cells = new Map()));
-      return cells;
-    };
-    const phrases: AggregateWrite['phrases'] = [];
     const batchHourMs = Math.floor(nowMs / 3600_000) * 3600_000;
-    const lasts = new Map<string, NonNullable<AggregateWrite['last']>>();
-    for (const w of writes) {
-      for (const e of w.events) events.push(e);
-      for (const { day, level, cell, by } of w.counts) {
-        const cells = counted(day, level);
-        const found = cells.get(cell);
-        if (found) found.by += by;
-        else cells.set(cell, { hash: dayHash(level, day, kindOf(cell), cell.slice(0, cell.indexOf('|'))), cell, by, day });
-      }
-      for (const { day, cell, aid } of w.workers) {
-        let cells = workers.get(day);
-        if (!cells) workers.set(day, (cells = new Map()));
-        const found = cells.get(cell);
-        if (found) found.aids.add(aid);
-        else cells.set(cell, { set: workersId(day, cell), day, aids: new Set([aid]) });
-      }
-      for (const p of w.phrases) phrases.push(p);
-      // A conversation's last step: only its latest write in the batch counts (each replaces the one before).
-      if (w.last) lasts.set(w.last.aid, w.last);
-    }
-    if (events.length > 0) {
-      const entries = packEntries(events, batchHourMs);
+    if (batch.events.length > 0) {
+      const entries = packEntries(batch.events.map(({ line, hourMs }) => (hourMs === batchHourMs ? line : `${hourMs / 3600_000}${line}`)), batchHourMs);
       args.push(entries.length, key('ev'), batchHourMs, batchHourMs - eventDays * DAY_MS, eventDays * DAY_MS, ...entries);
     } else args.push(0);
-    const allCounts = Object.values(counts).flatMap((byDay) => [...byDay.values()].flatMap((cells) => [...cells.values()]));
+    const allCounts = Object.values(batch.counts).flatMap((byDay) => [...byDay.values()].flatMap((cells) => [...cells.values()]));
     args.push(allCounts.length);
     for (const c of allCounts) args.push(key(c.hash), c.cell, c.by, ttl(c.day));
     // At most PFADD_MAX workers per PFADD: Lua's unpack has a stack to fit them on.
     const adds: Array<string | number> = [];
     let addCount = 0;
-    for (const { set, day, aids } of [...workers.values()].flatMap((cells) => [...cells.values()])) {
+    for (const { set, day, aids } of [...batch.workers.values()].flatMap((cells) => [...cells.values()])) {
       const all = [...aids];
       for (let i = 0; i < all.length; i += PFADD_MAX, addCount++) adds.push(key(set), ttl(day), all.slice(i, i + PFADD_MAX).join(','));
     }
     args.push(addCount, ...adds);
-    args.push(phrases.length);
-    for (const { day, group, phrase, aid } of phrases) args.push(key(`p:${day}`), `${group}|${phrase}`, key(phraseWorkersId(day, group, phrase)), aid, ttl(day));
-    args.push(lasts.size);
-    if (lasts.size > 0) args.push(key('quiet'), lastSeenMs);
-    for (const last of lasts.values()) {
+    args.push(batch.phrases.length);
+    for (const { day, group, phrase, aid } of batch.phrases) args.push(key(`p:${day}`), `${group}|${phrase}`, key(phraseWorkersId(day, group, phrase)), aid, ttl(day));
+    args.push(batch.lasts.size);
+    if (batch.lasts.size > 0) args.push(key('quiet'), lastSeenMs);
+    for (const last of batch.lasts.values()) {
       if ('forget' in last) args.push(`f ${key(`last:${last.aid}`)} ${last.aid}`);
       else args.push(`s ${key(`last:${last.aid}`)} ${last.aid} ${last.dims} ${last.step} ${last.atMs} ${last.atMs.toString(36)} ${last.expiresMs.toString(36)}`);
     }

@@ -146,11 +146,12 @@ const BATCH_V1 = 1;
  *
  * @example packEntries([event], Date.parse('2026-12-05T14:00:00Z')) // [<Buffer 01 …>]
  */
-export function packEntries(events: readonly AnalyticsEvent[], hourMs: number): Buffer[] {
+export function packEntries(events: ReadonlyArray<AnalyticsEvent | string>, hourMs: number): Buffer[] {
   const entries: Buffer[] = [];
   for (let from = 0; from < events.length; from += MAX_EVENTS_PER_ENTRY) {
     const lines = [String(hourMs / 3600_000)];
-    for (const e of events.slice(from, from + MAX_EVENTS_PER_ENTRY)) lines.push(packEvent(e, hourMs));
+    // An event, or one already packed for this hour (RedisAnalyticsStore packs each as it is written).
+    for (const e of events.slice(from, from + MAX_EVENTS_PER_ENTRY)) lines.push(typeof e === 'string' ? e : packEvent(e, hourMs));
     const deflated = deflateRawSync(lines.join('\n'), { dictionary: STREAM_DICTIONARY_V1, level: 9 });
     entries.push(Buffer.concat([Buffer.of(BATCH_V1), deflated]));
   }

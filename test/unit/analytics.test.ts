@@ -358,6 +358,42 @@ describe('levels: the coarsest cells the filters allow', () => {
     expect((await bounded.recent(100)).length).toBe(5);
   });
 
+  it('merges a batch\'s writes as they come: an event of an earlier hour keeps its hour, a failed batch fails every write in it, counted and logged once', async () => {
+    const store = new RedisAnalyticsStore(redis, `${prefix}merged:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000 });
+    const clock = { now: Date.parse('2026-03-02T10:59:59Z') };
+    const recorder = new EventRecorder({ store, now: () => new Date(clock.now), log: silent, quietMs: DAY });
+    await recorder.turn(turn(1));
+    clock.now += 2000; // the next hour: the batch's entry is of 11:00
+    await recorder.turn(turn(2));
+    await recorder.turn(turn(1, { step: 'route.trade' }));
+    await recorder.flush();
+    expect(await redis.xlen(`${prefix}merged:{analytics}:ev`)).toBe(1);
+    expect((await store.recent(10)).map((e) => [e.hour, e.aid, e.step])).toEqual([
+      ['2026-03-02T11:00:00Z', aid(1), 'route.trade'],
+      ['2026-03-02T11:00:00Z', aid(2), 'menu.main'],
+      ['2026-03-02T10:00:00Z', aid(1), 'menu.main'],
+    ]);
+    // Counts of a cell added up across the writes of a batch, per day.
+    const day = await store.counts(['2026-03-02'], 'x', ['understood'], ['DO']);
+    expect(Object.values(day[0]!).reduce((a, b) => a + b, 0)).toBe(3);
+
+    const lines: string[] = [];
+    const failing = new RedisAnalyticsStore(redis, `${prefix}failing:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000 });
+    const down = vi.spyOn(redis, 'evalsha').mockRejectedValue(Object.assign(new Error('down'), { code: 'ECONNREFUSED' }));
+    const evalDown = vi.spyOn(redis, 'eval').mockRejectedValue(Object.assign(new Error('down'), { code: 'ECONNREFUSED' }));
+    try {
+      const broken = new EventRecorder({ store: failing, now: () => new Date(T0), log: createLogger('warn', (l) => lines.push(l)), quietMs: DAY });
+      for (let n = 1; n <= 4; n++) await broken.turn(turn(n));
+      await broken.flush();
+      expect(broken.failures).toBe(4);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/analytics_failed.*ECONNREFUSED.*"writes":4/);
+    } finally {
+      down.mockRestore();
+      evalDown.mockRestore();
+    }
+  });
+
   it('pages by cursor through entries of many events: never more than asked, the same events in the same order as one read', async () => {
     const paged = new RedisAnalyticsStore(redis, `${prefix}paged:`, { eventDays: 90, aggregateDays: 400, lastSeenMs: 8 * DAY }, { flushMs: 60_000 });
     const recorder = new EventRecorder({ store: paged, now: () => new Date(T0), log: silent, quietMs: DAY });
