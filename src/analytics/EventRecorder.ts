@@ -167,7 +167,7 @@ export class EventRecorder {
    * Writes handed to the store and not yet settled: per promise the store answered (a batch's
    * writes share one, RedisAnalyticsStore), how many writes wait for it, and its outcome, already
    * caught. One handler a batch, not a promise and two callbacks a turn that lived until the batch
-   * was stored (issue 13: what a turn leaves to the old generation).
+   * was stored (issue 13: a turn's work).
    */
   private readonly pending = new Map<Promise<void>, Promise<void>>();
   private readonly waiting = new Map<Promise<void>, number>();

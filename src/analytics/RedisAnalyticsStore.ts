@@ -246,9 +246,11 @@ export class RedisAnalyticsStore implements AnalyticsStore {
    *
    * A write is merged into its batch as it is made (Batch.add), not kept whole until the batch is
    * sent: what a turn leaves is its event, packed, and whatever cell or worker the batch had not
-   * seen yet. Kept whole, each turn's write (its event, cells, workers, last step, promise and
-   * callbacks) lived the 100 ms to the batch's call, through the young collector's scavenges,
-   * and was promoted to the old generation: about half of what a turn promoted (issue 13).
+   * seen yet, and no promise of its own. Kept whole, each turn's write (its event, cells, workers,
+   * last step, promise and callbacks) lived the 100 ms to the batch's call, through the young
+   * collector's scavenges. Measured (issue 13): what a turn promotes to the old generation did not
+   * change (2.0 KB, against 1.0 without analytics); the server's CPU a turn fell about 2 %, within
+   * what a paired run can tell apart.
    */
   write(w: AggregateWrite, nowMs: number): Promise<void> {
     // Redis unreachable for long: the backlog is bounded, and what does not fit is refused (counted by the recorder).

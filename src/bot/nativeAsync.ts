@@ -128,8 +128,8 @@ export class NativeDialogContext extends DialogContext {
    * first use (the `state` accessor below), with the turn's activity written to it as the
    * constructor writes it. The constructor made one for every turn, and with it botbuilder's
    * dialogs component registration and its service collection again: 1.7 % of the server's CPU
-   * under the bench's load (issue 13), for memory Ruta's dialogs read only when one ends (the
-   * last result) or an event is emitted.
+   * under the bench's load (issue 13), for memory a Ruta turn writes to only when a dialog ends
+   * (its result, endActiveDialog above).
    */
   static forTurn(dialogs: DialogSet, context: TurnContext, state: DialogState): NativeDialogContext {
     const dc = Object.create(NativeDialogContext.prototype) as NativeDialogContext;
