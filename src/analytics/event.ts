@@ -116,7 +116,13 @@ export function turnEvent(base: EventBase, kind: TurnOutcome, step: string, segm
   const strings = HOUR_PATTERN.test(base.hour) && COUNTRY_PATTERN.test(base.country) && ID_PATTERN.test(step) && (base.aid === undefined || AID_PATTERN.test(base.aid));
   const numbers = segments === undefined || (Number.isInteger(segments) && segments >= 0 && segments <= 1000);
   if (!strings || !numbers || !TURN_OUTCOMES.includes(kind) || !CHANNELS.includes(base.channel)) return analyticsEventSchema.parse({ ...base, kind, step, segments });
-  return { ...base, kind, step, ...(segments === undefined ? {} : { segments }) };
+  // Written out, not spread from `base`: a turn's object spread here left about 0.7 KB a turn to
+  // the old generation (--trace-gc-nvp under the bench's load, 1.6 against 0.96 KB a turn promoted
+  // with the event built this way), though nothing keeps the event (issue 13). An absent aid or
+  // segments is an undefined field, as packEvent and the aggregates read it.
+  const event: AnalyticsEvent = { v: 1, hour: base.hour, aid: base.aid, country: base.country, language: base.language, channel: base.channel, kind, step, segments };
+  if (base.test) event.test = true;
+  return event;
 }
 
 /** What a dialog or the booking service reports; the recorder adds the time, the id and the cell. */

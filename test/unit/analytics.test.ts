@@ -100,6 +100,8 @@ describe('turnEvent (each turn\'s event, built without a schema parse)', () => {
       expect(e).toEqual(analyticsEventSchema.parse({ ...base, kind, step, ...(segments === undefined ? {} : { segments }) }));
     }
     expect(turnEvent({ ...base, test: true }, 'understood', 'menu.main', 1).test).toBe(true);
+    // A simulator's mark only on a simulator's event: no test field at all otherwise (it would be packed into the stream).
+    expect('test' in turnEvent(base, 'understood', 'menu.main', 1)).toBe(false);
   });
   it('refuses what the schema refuses: free text as a step, a bad hour, an id that is not random hex, segments out of range', () => {
     expect(() => turnEvent(base, 'understood', 'me llamo Rosa', 1)).toThrow();
