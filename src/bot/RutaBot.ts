@@ -150,7 +150,7 @@ export class RutaBot {
       segments: rendered ? rendered.reduce((n, m) => n + (m.segments?.segments ?? 0), 0) : 0,
       milestones,
       keptForSeconds: session.consent === 'accepted' ? deps.conversationTtlSeconds : deps.unconsentedTtlSeconds,
-      ...(extras.simulated ? { test: true } : {}),
+      test: extras.simulated ? true : undefined,
     });
   };
 
@@ -161,7 +161,7 @@ export class RutaBot {
   private readDialogState(raw: unknown): DialogState {
     const parsed = storedDialogState.safeParse(raw);
     if (!parsed.success) return { dialogStack: [] };
-    const stack = parsed.data.dialogStack.map((d) => ({ ...d, state: d.state }));
+    const stack = parsed.data.dialogStack.map((d) => Object.assign({}, d, { state: d.state }));
     const resumable = stack.every((instance) => {
       const dialog = this.dialogs.find(instance.id);
       return dialog !== undefined && (!(dialog instanceof StepDialog) || dialog.canResume(instance.state));

@@ -35,14 +35,15 @@ export class BotStorage implements Storage {
       const found = values[i];
       if (!found) return;
       const parsed: unknown = JSON.parse(unpackState(found.value));
-      if (parsed && typeof parsed === 'object') items[key] = { ...parsed, eTag: found.etag };
+      // The parsed item itself, given its eTag (a copy by spread cost a turn old-generation garbage: issue 13).
+      if (parsed && typeof parsed === 'object') items[key] = Object.assign(parsed as Record<string, unknown>, { eTag: found.etag });
     });
     return items;
   }
 
   async write(changes: StoreItems): Promise<void> {
     for (const [key, raw] of Object.entries(changes)) {
-      const item: Record<string, unknown> = raw && typeof raw === 'object' ? { ...raw } : {};
+      const item: Record<string, unknown> = raw && typeof raw === 'object' ? Object.assign({}, raw) : {};
       const eTag = item.eTag;
       delete item.eTag;
       const expect: ExpectedEtag = eTag === undefined || eTag === '*' ? undefined : eTag === NEW_ITEM ? null : String(eTag);

@@ -86,5 +86,6 @@ function parseContentType(header: string | undefined): { mediaType: string; char
     if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
     charset = param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
   }
-  return { mediaType: mediaType!.trim().toLowerCase(), ...(charset === undefined ? {} : { charset }) };
+  const type = mediaType!.trim().toLowerCase();
+  return charset === undefined ? { mediaType: type } : { mediaType: type, charset };
 }

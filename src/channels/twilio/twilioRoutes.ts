@@ -172,7 +172,7 @@ export function twilioWebhooks(deps: TwilioRoutesDeps): { messages: RawHandler; 
     // `arrived` (when the message was read) and `held` (when its turn got the sender's lock), on the
     // machine's monotonic clock: the order turns ran in can be checked against the order they arrived in, across processes.
     // With the bot's step and language (where the worker now is, for drop-off; never the text): one line a turn.
-    deps.log.info('turn_done', { user, msg, channel, step: outcome?.step, language: outcome?.language, ms: Math.round(performance.now() - started), messages: rendered.length, segments, ticket, arrived: arrivedAt, held: heldAt, ...(simulated ? { simulated: true } : {}) });
+    deps.log.info('turn_done', { user, msg, channel, step: outcome?.step, language: outcome?.language, ms: Math.round(performance.now() - started), messages: rendered.length, segments, ticket, arrived: arrivedAt, held: heldAt, simulated: simulated || undefined });
     sendTwiml(res, rendered.map((m) => m.body));
     await deps.limits.charge(pid, segments, count).catch((err: unknown) => deps.log.warn('limits_charge_failed', { code: errorCode(err) }));
   });
@@ -252,7 +252,7 @@ async function runTurn(deps: TwilioRoutesDeps, message: InboundMessage, pid: str
       }
     }
   });
-  if (locked.ok) return { ...locked.value, heldAt };
+  if (locked.ok) return Object.assign(locked.value, { heldAt });
   // The sender's previous turn is still running: say so, and let this message be sent again.
   deps.log.warn('turn_lock_timeout', { user });
   await deps.lock.forget(seen.line, seen.mark);
