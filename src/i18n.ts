@@ -87,11 +87,10 @@ export function remembered(instance: i18n, language: Language): Translate {
       const options = rest[0];
       if (rest.length === 1 && typeof options === 'object' && options !== null && !('lng' in options) && !('lngs' in options) && !('ns' in options) && !('keyPrefix' in options)) {
         const memo = memoKey(key, options as Record<string, unknown>);
-        if (memo === undefined) return direct(key, { ...options, lng: language });
-        const found = withOptions.get(memo);
+        const found = memo === undefined ? undefined : withOptions.get(memo);
         if (found !== undefined) return found;
         const out = direct(key, { ...options, lng: language });
-        if (typeof out === 'string') {
+        if (memo !== undefined && typeof out === 'string') {
           if (withOptions.size >= MAX_WITH_OPTIONS) withOptions.delete(withOptions.keys().next().value!);
           withOptions.set(memo, out);
         }

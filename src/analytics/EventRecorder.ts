@@ -160,17 +160,16 @@ export class EventRecorder {
   /** Every write handed to the store so far is stored, or has failed and been counted. */
   async flush(): Promise<void> {
     await this.deps.store.flush();
-    await Promise.all(this.pending.values());
+    await Promise.all([...this.pending.values()].map((p) => p.settled));
   }
 
   /**
    * Writes handed to the store and not yet settled: per promise the store answered (a batch's
-   * writes share one, RedisAnalyticsStore), how many writes wait for it, and its outcome, already
+   * writes share one, RedisAnalyticsStore), how many writes wait for it and its outcome, already
    * caught. One handler a batch, not a promise and two callbacks a turn that lived until the batch
    * was stored (issue 13: a turn's work).
    */
-  private readonly pending = new Map<Promise<void>, Promise<void>>();
-  private readonly waiting = new Map<Promise<void>, number>();
+  private readonly pending = new Map<Promise<void>, { writes: number; settled: Promise<void> }>();
 
   private safely(make: () => AggregateWrite): void {
     let written: Promise<void>;
@@ -180,20 +179,18 @@ export class EventRecorder {
       this.failed(err);
       return;
     }
-    const writes = this.waiting.get(written);
-    this.waiting.set(written, (writes ?? 0) + 1);
-    if (writes !== undefined) return;
-    const settled = written.then(
-      () => {
-        this.waiting.delete(written);
-      },
-      (err: unknown) => {
-        const failed = this.waiting.get(written) ?? 1;
-        this.waiting.delete(written);
-        this.failed(err, failed);
-      },
-    );
-    this.pending.set(written, settled.finally(() => this.pending.delete(written)));
+    const known = this.pending.get(written);
+    if (known) {
+      known.writes++;
+      return;
+    }
+    const entry = { writes: 1, settled: Promise.resolve() };
+    // Settles after this turn, so every write of the batch made meanwhile is counted.
+    entry.settled = written.then(
+      () => undefined,
+      (err: unknown) => this.failed(err, entry.writes),
+    ).finally(() => this.pending.delete(written));
+    this.pending.set(written, entry);
   }
 
   /** `writes` failed with `err` (the writes of one batch fail together: one line for them). */
