@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import calculateSlot from 'cluster-key-slot';
 import { describe, expect, it } from 'vitest';
-import { sameSlotTag } from '../../src/store/slotTag.js';
+import { projectRoot } from '../../src/paths.js';
+import { firstTagOfEachSlot, sameSlotTag, SLOT_TAGS_FILE } from '../../src/store/slotTag.js';
 
 describe('sameSlotTag', () => {
   it('gives a short tag in the slot of the tag it is asked for, never containing it', () => {
@@ -23,5 +26,15 @@ describe('sameSlotTag', () => {
       expect(calculateSlot(sameSlotTag(of))).toBe(slot);
     }
     expect(seen.size).toBe(16_384);
+  });
+
+  it('reads the tags the algorithm finds (data/slot-tags.txt; npm run data:slot-tags writes it)', () => {
+    const found = firstTagOfEachSlot();
+    // The algorithm itself: each tag is the first base-36 number of its slot.
+    expect(found.map((tag) => calculateSlot(tag))).toEqual(found.map((_, slot) => slot));
+    expect(found.slice(0, 3)).toEqual(['1bz', 'emj', '7lw']);
+    expect(readFileSync(join(projectRoot(), SLOT_TAGS_FILE), 'utf8')).toBe(`${found.join(' ')}\n`);
+    // What the server answers comes from that file.
+    for (let slot = 0; slot < 16_384; slot += 97) expect(sameSlotTag(found[slot]!)).toBe(found[slot]);
   });
 });
