@@ -115,12 +115,18 @@ async function serve(config: Config, log: Logger): Promise<void> {
     const address = server.address();
     log.info('listening', { port: typeof address === 'object' && address ? address.port : config.PORT, store: ruta.store.kind, env: config.NODE_ENV });
     if (!cluster.isWorker || cluster.worker?.id === 1) process.stderr.write(`Ruta is listening on ${config.PUBLIC_URL}  —  try it: npm run chat\n`);
-    // The town gazetteer (about 70 ms), the occupations' index (about 45 ms) and franc's language
-    // models (about 60 ms) are built a second after the server listens: not on the way to its
-    // first answers, and not during a worker's first trade, booking or long message (which would
-    // build them).
+    // The town gazetteer (about 70 ms), the occupations' index (about 45 ms), franc's language
+    // models (about 60 ms) and ICU's time-zone data (about 20 ms, the first formatter with a time
+    // zone: luxon's, for a booking's times) are made ready a second after the server listens: not
+    // on the way to its first answers, and not during a worker's first trade, booking or long
+    // message (which would build them).
     // Each in a turn of the event loop of its own: a message that came meanwhile is answered in between.
-    const warmSteps = [() => ruta.gazetteer.warm(), () => void ruta.catalog.occupationIndex, () => ruta.catalog.languageDetector.warm()];
+    const warmSteps = [
+      () => ruta.gazetteer.warm(),
+      () => void ruta.catalog.occupationIndex,
+      () => ruta.catalog.languageDetector.warm(),
+      () => void new Intl.DateTimeFormat('en', { timeZone: 'America/Santo_Domingo', hour: 'numeric' }).format(0),
+    ];
     let warmMs = 0;
     const warm = (step: number): void => {
       if (step === warmSteps.length) return log.info('warm', { ms: Math.round(warmMs) });

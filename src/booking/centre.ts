@@ -30,9 +30,16 @@ export const displayText = (max: number) =>
     .refine((s) => !FORMULA_START.test(s), 'must not start with =, +, - or @ (spreadsheets would run it as a formula)');
 
 const timeZones = new Map<string, boolean>();
+let canonicalZones: ReadonlySet<string> | undefined;
 
 /** True when the IANA time zone is known to this runtime's tz database. */
 export function isTimeZone(zone: string): boolean {
+  // A canonical name (every centre's, in practice) is looked up in the runtime's list (about 2 ms
+  // once): the first ICU formatter with a time zone loads the zone data, about 20 ms that a start
+  // would wait for before its first answer (issue 13: start-up). Another name (an alias such as
+  // US/Eastern, or a wrong one) is checked by building a formatter.
+  canonicalZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  if (canonicalZones.has(zone)) return true;
   let known = timeZones.get(zone);
   if (known === undefined) {
     try {

@@ -68,6 +68,11 @@ describe('time zones and distances', () => {
     expect(isTimeZone('America/Guatemala')).toBe(true);
     expect(isTimeZone('GMT-6')).toBe(false);
     expect(isTimeZone('America/Atlantis')).toBe(false);
+    // Aliases the runtime's list leaves out are still known; a bare abbreviation is not.
+    expect(isTimeZone('US/Eastern')).toBe(true);
+    expect(isTimeZone('UTC')).toBe(true);
+    expect(isTimeZone('EST')).toBe(false);
+    expect(isTimeZone('')).toBe(false);
   });
   it('measures great-circle distances (Santo Domingo – Santiago de los Caballeros ≈ 125 km)', () => {
     expect(distanceKm({ lat: 18.47, lon: -69.89 }, { lat: 19.45, lon: -70.7 })).toBeGreaterThan(120);
