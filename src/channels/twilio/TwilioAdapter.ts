@@ -86,7 +86,7 @@ export class TwilioAdapter extends BotAdapter {
       // The turn is over: its state (the turn, the dialogs' state manager, the activity's extras)
       // is let go of here. Under load V8's young collector kept whatever a finished turn context
       // still reached through two collections, even 2 s apart, though nothing held it at a full
-      // collection (README, "What a turn leaves to the old generation"): about 2 KB a turn more
+      // collection (docs/performance.md, "What a turn leaves to the old generation"): about 2 KB a turn more
       // promoted without this, measured before what held it was found — botbuilder's generator
       // functions, now replaced (src/bot/nativeAsync.ts) — and kept as a second line of defence
       // for whatever else a turn's scope reaches (issue 13).
