@@ -18,7 +18,7 @@ let tags: string[] | undefined;
  * pseudonym's line: a sender's flood windows, which erasing one's data must not reset, counted in
  * the arrival's own script (issue 13). On one Redis server the tag is only a few bytes more.
  *
- * The 16,384 tags are read from data/slot-tags.txt on first use (about 1 ms). Found on the spot
+ * The 16,384 tags are read from data/slot-tags.txt on first use (about 5 ms cold). Found on the spot
  * they took 30–40 ms of a server's first turn (87,573 base-36 numbers tried, in code not yet
  * compiled), which a worker's first message waited for.
  *

@@ -34,7 +34,7 @@ describe('sameSlotTag', () => {
     expect(found.map((tag) => calculateSlot(tag))).toEqual(found.map((_, slot) => slot));
     expect(found.slice(0, 3)).toEqual(['1bz', 'emj', '7lw']);
     expect(readFileSync(join(projectRoot(), SLOT_TAGS_FILE), 'utf8')).toBe(`${found.join(' ')}\n`);
-    // What the server answers comes from that file.
+    // sameSlotTag answers with those tags.
     for (let slot = 0; slot < 16_384; slot += 97) expect(sameSlotTag(found[slot]!)).toBe(found[slot]);
   });
 });
